@@ -1,0 +1,97 @@
+// Package atomicfile writes files that appear complete or not at all: data
+// goes to a temporary file beside the destination, which is synced and renamed
+// over the destination only on Commit. Abort (or a crash) leaves the
+// destination as it was.
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// File is a pending output file. Write to it, then Commit or Abort it.
+type File struct {
+	*os.File
+	path   string
+	done   bool
+	direct bool // path is a device or pipe, written in place
+}
+
+// Create starts writing path. The temporary file lives in the same directory
+// (so the final rename is atomic) and is named after path with a random
+// suffix. If path already exists, its permission bits are kept. A path that
+// exists and is not a regular file (/dev/null, a named pipe) is written in
+// place.
+func Create(path string) (*File, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("open output %s: %w", path, err)
+		}
+		return &File{File: f, path: path, direct: true}, nil
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("create output %s: %w", path, err)
+	}
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		mode = fi.Mode().Perm()
+	}
+	if err := f.Chmod(mode); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("create output %s: %w", path, err)
+	}
+	return &File{File: f, path: path}, nil
+}
+
+// Path returns the destination path.
+func (f *File) Path() string { return f.path }
+
+// Commit syncs the data and renames the temporary file over the destination.
+// On failure the temporary file is removed and the destination is untouched.
+func (f *File) Commit() error {
+	if f.done {
+		return errors.New("atomicfile: commit after commit or abort")
+	}
+	f.done = true
+	if f.direct {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("write output %s: %w", f.path, err)
+		}
+		return nil
+	}
+	tmp := f.Name()
+	err := f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, f.path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write output %s: %w", f.path, err)
+	}
+	return nil
+}
+
+// Abort discards the temporary file. It is safe to call after Commit (it then
+// does nothing), so `defer f.Abort()` is the usual pattern.
+func (f *File) Abort() {
+	if f.done {
+		return
+	}
+	f.done = true
+	f.Close()
+	if !f.direct {
+		os.Remove(f.Name())
+	}
+}

@@ -1,0 +1,151 @@
+// Package cli wires listscrub's commands: it parses flags into each
+// command's options, runs the command, and maps errors to exit codes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/listscrub/listscrub/scrub"
+)
+
+// Exit codes.
+const (
+	ExitOK         = 0 // done
+	ExitFailed     = 1 // an input, registry or output error
+	ExitUsage      = 2 // the command was called wrongly
+	ExitRegistered = 3 // check: at least one number is registered
+)
+
+// IO is where a command reads and writes: the process's standard streams, or
+// buffers in tests.
+type IO struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// failure marks an error raised while running a command (exit 1), as opposed
+// to cobra's own errors about flags and arguments (exit 2).
+type failure struct{ err error }
+
+func (f *failure) Error() string { return f.err.Error() }
+func (f *failure) Unwrap() error { return f.err }
+
+// errRegistered is returned by check when a number is registered (exit 3).
+var errRegistered = errors.New("registered")
+
+// usageError is an error in the command line found by a command itself.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// run adapts a command's run function: its errors are failures, except usage
+// errors, which keep exit code 2.
+func run(f func(ctx context.Context) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		err := f(cmd.Context())
+		var ue *usageError
+		var se *scrub.UsageError
+		if err == nil || errors.Is(err, errRegistered) || errors.As(err, &ue) || errors.As(err, &se) {
+			return err
+		}
+		return &failure{err}
+	}
+}
+
+// Main runs listscrub with args and returns the exit code. SIGINT and SIGTERM
+// cancel the run: temporary outputs are removed and the exit code is 1.
+func Main(args []string, stdio IO) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := newRoot(stdio)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	if errors.Is(err, errRegistered) {
+		return ExitRegistered
+	}
+	fmt.Fprintf(stdio.ErrOut, "listscrub: %v\n", err)
+	var f *failure
+	if errors.As(err, &f) {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintln(stdio.ErrOut, "listscrub: interrupted: no output was written")
+		}
+		return ExitFailed
+	}
+	fmt.Fprintln(stdio.ErrOut, "Run 'listscrub --help' for usage.")
+	return ExitUsage
+}
+
+func newRoot(stdio IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "listscrub",
+		Short: "Scrub telemarketing prospect files against do-not-call registries",
+		Long: `listscrub removes from a prospect file every row whose phone number is on a
+telephone opposition (do-not-call) registry — Bloctel, the US National DNC
+Registry, Canada's DNCL, Belgium's DNCM, UK TPS, your own suppression lists —
+and splits every row into clean, blocked, invalid or duplicate, with stats.
+
+Numbers are compared in E.164 form, whatever their spelling: 06 12 34 56 78,
++33 (0)6 12 34 56 78, 0033612345678 and 612345678 are the same number.`,
+		Version:       version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdio.In)
+	root.SetOut(stdio.Out)
+	root.SetErr(stdio.ErrOut)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
+	root.AddCommand(
+		newScrubCmd(stdio),
+		newRegistryCmd(stdio),
+		newNormalizeCmd(stdio),
+		newCheckCmd(stdio),
+		newVersionCmd(stdio),
+	)
+	return root
+}
+
+// version is set at build time with -ldflags "-X .../cli.buildVersion=...".
+var buildVersion = ""
+
+func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+func newVersionCmd(stdio IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: run(func(context.Context) error {
+			goVersion := "unknown"
+			if bi, ok := debug.ReadBuildInfo(); ok {
+				goVersion = bi.GoVersion
+			}
+			fmt.Fprintf(stdio.Out, "listscrub %s (%s)\n", version(), goVersion)
+			return nil
+		}),
+	}
+}

@@ -1,0 +1,272 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/listscrub/listscrub/atomicfile"
+	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/registry"
+	"github.com/listscrub/listscrub/scrub"
+)
+
+// staleDays is the age past which a registry is warned about: opposition
+// lists must be re-scrubbed every 30 days (Bloctel) or 31 days (US DNC).
+const staleDays = 30
+
+type scrubOptions struct {
+	input      string
+	registries []string
+	out        string
+	blocked    string
+	invalid    string
+	duplicates string
+	stats      string
+	columns    []string
+	country    string
+	delimiter  string
+	encoding   string
+	noHeader   bool
+	dedupe     bool
+	allow      []string
+	consent    []string
+	maxAge     string
+	workers    int
+}
+
+func newScrubCmd(stdio IO) *cobra.Command {
+	var o scrubOptions
+	cmd := &cobra.Command{
+		Use:   "scrub [flags] INPUT",
+		Short: "Split a prospect file into clean, blocked, invalid and duplicate rows",
+		Long: `Scrub reads a prospect file (CSV, plain or .gz, or - for standard input),
+finds its phone columns, normalizes every number to E.164 and checks it against
+the registries. Every row lands in exactly one of four outputs, as the exact
+bytes it was read as (same delimiter, encoding, quoting, line endings):
+
+  clean      no valid number of the row is registered (the only rows to call)
+  blocked    a valid number is registered (or, with --consent, none consented)
+  invalid    no phone field holds a valid number
+  duplicate  with --dedupe, a number already seen in an earlier row
+
+Outputs are written to temporary files and renamed only when the whole input
+was read: a failed run leaves no output. Without --stats, a summary goes to
+standard error.`,
+		Example: `  # Ops: scrub this week's campaign file against Bloctel and our own list
+  listscrub scrub -r bloctel=bloctel-2026-11.snap -r internal=optout.csv \
+      --dedupe -o clean.csv --blocked blocked.csv --invalid invalid.csv prospects.csv
+
+  # CI: fail the job if the registry is stale, keep machine-readable stats
+  listscrub scrub -r bloctel.snap --max-age 31d --stats stats.json -o clean.csv prospects.csv.gz
+
+  # Opt-in mode (France since 11 August 2026): only consented numbers, plus
+  # customers with a contract in progress, may be called
+  listscrub scrub -r bloctel.snap --consent consents.csv --allow customers.csv -o clean.csv prospects.csv
+
+  # Analyst: US file, explicit columns, stats only
+  listscrub scrub --country US -r dnc=2015.txt -c "Home Phone" -c 7 --stats - -o /dev/null leads.csv`,
+		Args: exactArgs(1, "INPUT (a file, or - for standard input)"),
+		RunE: run(func(ctx context.Context) error { return runScrub(ctx, &o, stdio) }),
+	}
+	cmd.PreRun = func(_ *cobra.Command, args []string) { o.input = args[0] }
+	f := cmd.Flags()
+	f.StringArrayVarP(&o.registries, "registry", "r", nil, "registry: raw list or snapshot, as PATH or NAME=PATH (repeatable)")
+	f.StringVarP(&o.out, "out", "o", "", "clean rows (default standard output)")
+	f.StringVar(&o.blocked, "blocked", "", "blocked rows, plus scrub_reason and scrub_source columns")
+	f.StringVar(&o.invalid, "invalid", "", "invalid rows, plus a scrub_reason column")
+	f.StringVar(&o.duplicates, "duplicates", "", "duplicate rows (with --dedupe), plus a scrub_reason column")
+	f.StringVar(&o.stats, "stats", "", "write stats as JSON to this file (- for standard output)")
+	f.StringArrayVarP(&o.columns, "column", "c", nil, "phone column by name or 1-based number (repeatable; default: detected from the header)")
+	f.StringVar(&o.country, "country", "FR", "region of numbers written in national format (ISO 3166 code)")
+	f.StringVar(&o.delimiter, "delimiter", "auto", "field delimiter: auto, ';', ',', tab or '|'")
+	f.StringVar(&o.encoding, "encoding", "auto", "input encoding: auto, utf-8 or windows-1252")
+	f.BoolVar(&o.noHeader, "no-header", false, "the first line is data (needs --column N)")
+	f.BoolVar(&o.dedupe, "dedupe", false, "rows whose number was seen in an earlier row become duplicates")
+	f.StringArrayVar(&o.allow, "allow", nil, "exempt numbers (customers with a contract in progress): never blocked (repeatable)")
+	f.StringArrayVar(&o.consent, "consent", nil, "opt-in mode: a row is clean only if one of its numbers is in this list (repeatable)")
+	f.StringVar(&o.maxAge, "max-age", "0", "refuse a registry whose as-of date is older, e.g. 31d; 0 = no limit (warns past 30 days)")
+	f.IntVarP(&o.workers, "workers", "j", 0, "parallel workers (default: number of CPUs)")
+	return cmd
+}
+
+func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
+	comma, err := parseDelimiter(o.delimiter)
+	if err != nil {
+		return err
+	}
+	maxAge, err := parseAge(o.maxAge)
+	if err != nil {
+		return err
+	}
+	if o.workers < 0 {
+		return usagef("--workers %d: want a positive number", o.workers)
+	}
+	if len(o.registries) == 0 && len(o.consent) == 0 {
+		return usagef("no registry given: use -r/--registry PATH (or --consent PATH for opt-in mode)")
+	}
+	if o.duplicates != "" && !o.dedupe {
+		return usagef("--duplicates needs --dedupe")
+	}
+	norm, err := normalize.New(o.country)
+	if err != nil {
+		return usagef("--country: %v", err)
+	}
+	now := time.Now()
+
+	load := func(args []string) (*registry.Set, error) {
+		if len(args) == 0 {
+			return nil, nil
+		}
+		specs, err := parseSpecs(args)
+		if err != nil {
+			return nil, err
+		}
+		return registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm, Strict: true})
+	}
+	reg, err := load(o.registries)
+	if err != nil {
+		return err
+	}
+	if reg != nil {
+		if err := checkAge(reg, maxAge, now, stdio); err != nil {
+			return err
+		}
+	}
+	allow, err := load(o.allow)
+	if err != nil {
+		return err
+	}
+	consent, err := load(o.consent)
+	if err != nil {
+		return err
+	}
+
+	st, err := scrub.Run(ctx, scrub.Options{
+		Input: o.input, Stdin: stdio.In, Stdout: stdio.Out,
+		Out: o.out, Blocked: o.blocked, Invalid: o.invalid, Duplicates: o.duplicates,
+		Registry: reg, Allow: allow, Consent: consent,
+		Normalizer: norm, Columns: o.columns, Delimiter: comma, Encoding: o.encoding,
+		NoHeader: o.noHeader, Dedupe: o.dedupe, Workers: o.workers,
+	})
+	if err != nil {
+		return err
+	}
+	if o.stats == "" {
+		st.WriteSummary(stdio.ErrOut)
+		return nil
+	}
+	return writeStats(o.stats, st, stdio)
+}
+
+func writeStats(path string, st *scrub.Stats, stdio IO) error {
+	if path == "-" {
+		return st.WriteJSON(stdio.Out)
+	}
+	f, err := atomicfile.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if err := st.WriteJSON(f); err != nil {
+		return fmt.Errorf("write stats %s: %w", path, err)
+	}
+	return f.Commit()
+}
+
+// parseSpecs parses registry arguments and refuses two sources with one label.
+func parseSpecs(args []string) ([]registry.Spec, error) {
+	specs := make([]registry.Spec, 0, len(args))
+	seen := map[string]bool{}
+	for _, a := range args {
+		s := registry.ParseSpec(a)
+		if s.Path == "" {
+			return nil, usagef("registry %q: no path", a)
+		}
+		if seen[s.Label] {
+			return nil, usagef("two registries are labelled %q: name them with NAME=PATH", s.Label)
+		}
+		seen[s.Label] = true
+		specs = append(specs, s)
+	}
+	return specs, nil
+}
+
+// checkAge refuses a registry source older than maxAge and warns about one
+// older than staleDays.
+func checkAge(reg *registry.Set, maxAge time.Duration, now time.Time, stdio IO) error {
+	for _, s := range reg.Sources() {
+		age := scrub.AgeDays(s.AsOf, now)
+		asOf := s.AsOf.Format(time.DateOnly)
+		if maxAge > 0 && time.Duration(age)*24*time.Hour > maxAge {
+			return fmt.Errorf("registry %s (%s) is %d days old (as of %s), older than --max-age %s: get a fresh copy",
+				s.Label, s.Path, age, asOf, formatAge(maxAge))
+		}
+		if age > staleDays {
+			fmt.Fprintf(stdio.ErrOut, "listscrub: warning: registry %s is %d days old (as of %s): lists must be re-scrubbed against a registry under 30 days old\n",
+				s.Label, age, asOf)
+		}
+	}
+	return nil
+}
+
+// parseAge parses --max-age: a number of days ("31d"), weeks ("4w") or a Go
+// duration ("720h"); "0" means no limit.
+func parseAge(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "0" {
+		return 0, nil
+	}
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			v, err := strconv.Atoi(n)
+			if err != nil || v < 0 {
+				return 0, usagef("--max-age %q: want a duration such as 31d, 4w or 720h", s)
+			}
+			return time.Duration(v) * unit, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, usagef("--max-age %q: want a duration such as 31d, 4w or 720h", s)
+	}
+	return d, nil
+}
+
+func formatAge(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
+// parseDelimiter parses --delimiter; 0 means sniff it.
+func parseDelimiter(s string) (byte, error) {
+	switch s {
+	case "", "auto":
+		return 0, nil
+	case ";", "semicolon":
+		return ';', nil
+	case ",", "comma":
+		return ',', nil
+	case "tab", "\t", `\t`:
+		return '\t', nil
+	case "|", "pipe":
+		return '|', nil
+	}
+	return 0, usagef("--delimiter %q: want auto, ';', ',', tab or '|'", s)
+}
+
+// exactArgs is cobra.ExactArgs with a message that says what is expected.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("want %s, got %d arguments", what, len(args))
+		}
+		return nil
+	}
+}

@@ -1,0 +1,482 @@
+// Package scrub streams a prospect file through normalization and registry
+// look-ups and splits its rows into clean, blocked, invalid and duplicate
+// outputs, each row written as the exact bytes it was read as.
+//
+// The pipeline is a reader goroutine that splits the input into batches of
+// rows, workers that normalize and look up every phone field of a batch, and
+// a writer that takes the batches back in input order (each batch carries a
+// one-slot channel that its worker signals, as gofmt's sequencer does),
+// applies de-duplication, which depends on order, and writes the rows. A
+// fixed pool of batches bounds the memory whatever the size of the input.
+package scrub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/listscrub/listscrub/csvsplit"
+	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/registry"
+)
+
+// Options configure a scrub.
+type Options struct {
+	Input  string    // path of the prospect file (plain or gzip), or "-" for Stdin
+	Stdin  io.Reader // read when Input is "-"
+	Stdout io.Writer // receives the clean rows when Out is ""
+
+	Out        string // clean rows; "" writes them to Stdout
+	Blocked    string // blocked rows, plus scrub_reason and scrub_source; "" discards
+	Invalid    string // invalid rows, plus scrub_reason; "" discards
+	Duplicates string // duplicate rows, plus scrub_reason; "" discards
+
+	Registry *registry.Set // numbers that must not be called; nil only with Consent
+	Allow    *registry.Set // exempt numbers, never blocked (nil: none)
+	Consent  *registry.Set // opt-in mode: only rows with a number in it may be clean (nil: off)
+
+	Normalizer *normalize.Normalizer
+	Columns    []string // phone columns by name or 1-based number; nil detects them from the header
+	Delimiter  byte     // 0 sniffs it from the input
+	Encoding   string   // "auto" (or ""), "utf-8" or "windows-1252": used to read header names
+	NoHeader   bool     // the first line is data
+	Dedupe     bool     // rows whose number was seen in an earlier row become duplicates
+	Workers    int      // parallel workers; 0 means the number of CPUs
+
+	// MaxRecordBytes bounds one row's size; 0 means csvsplit.DefaultMaxRecordBytes.
+	MaxRecordBytes int
+}
+
+// Batch sizes: a batch ends after batchRows rows or batchBytes bytes.
+const (
+	batchRows  = 4096
+	batchBytes = 1 << 20
+	sampleSize = 64 << 10
+)
+
+// Category is where a row goes.
+type Category uint8
+
+// The row categories.
+const (
+	Clean Category = iota
+	Blocked
+	Invalid
+	Duplicate
+)
+
+// Why a row is blocked (the scrub_reason of a blocked row).
+const (
+	reasonRegistered = "registered"
+	reasonNoConsent  = "no-consent"
+	reasonDuplicate  = "duplicate"
+)
+
+// rowResult is a worker's decision about one row.
+type rowResult struct {
+	cat    Category
+	reason normalize.Reason // for Invalid rows
+	mask   uint64           // registry sources, for rows blocked as registered
+}
+
+// job is one batch of rows travelling through the pipeline.
+type job struct {
+	batch csvsplit.Batch
+	rows  []rowResult
+	keys  []normalize.Key // len(cols) keys per row; 0 where the field is not a valid number
+	ready chan struct{}   // signalled by the worker when rows and keys are filled
+	count counts
+}
+
+// counts are the per-number statistics a worker gathers for one batch.
+type counts struct {
+	checked, valid, registered, exempted int64
+	byType                               [normalize.NumTypes]int64
+}
+
+// Run scrubs o.Input and returns the statistics. Outputs are written to
+// temporary files and renamed into place only when the whole input has been
+// read without error; on error (or cancellation) nothing is written.
+func Run(ctx context.Context, o Options) (*Stats, error) {
+	start := time.Now()
+	if o.Normalizer == nil {
+		return nil, errors.New("scrub: no normalizer")
+	}
+	if o.Registry == nil && o.Consent == nil {
+		return nil, usageErrorf("no registry given: use -r/--registry (or --consent for opt-in mode)")
+	}
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+
+	in, err := openInput(o.Input, o.Stdin)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+
+	sample, _ := in.text.Peek(sampleSize)
+	comma := o.Delimiter
+	if comma == 0 {
+		comma = csvsplit.Sniff(sample)
+	}
+	enc, err := chooseEncoding(o.Encoding, sample)
+	if err != nil {
+		return nil, err
+	}
+	r := csvsplit.NewReader(in.text, csvsplit.Options{Name: in.name, Comma: comma, MaxRecordBytes: o.MaxRecordBytes})
+
+	var header csvsplit.Batch
+	var headerNames []string
+	if !o.NoHeader {
+		if err := r.ReadBatch(&header, 1, 1); err != nil {
+			if err == io.EOF {
+				return nil, fmt.Errorf("%s: the file is empty: no header line", in.name)
+			}
+			return nil, readError(in.name, err)
+		}
+		for j := range header.NumFields(0) {
+			headerNames = append(headerNames, csvsplit.DecodeString(enc, header.Field(0, j)))
+		}
+	}
+	cols, err := resolveColumns(o.Columns, headerNames)
+	if err != nil {
+		return nil, err
+	}
+
+	w, err := newWriter(o, comma)
+	if err != nil {
+		return nil, err
+	}
+	defer w.abort()
+	if !o.NoHeader {
+		if err := w.writeHeader(header.Raw(0), header.Content(0)); err != nil {
+			return nil, err
+		}
+	}
+
+	st := newStats()
+	st.Input.Path = o.Input
+	st.Input.Delimiter = string(comma)
+	st.Input.Encoding = encodingName(enc)
+	for _, c := range cols {
+		if headerNames != nil {
+			st.Columns = append(st.Columns, headerNames[c])
+		} else {
+			st.Columns = append(st.Columns, fmt.Sprint(c+1))
+		}
+	}
+
+	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name}
+	if err := p.run(ctx, workers); err != nil {
+		return nil, err
+	}
+	st.BlankLines = int64(r.BlankLines())
+	if st.Input.Bytes, st.Input.SHA256, err = in.finish(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := w.commit(); err != nil {
+		return nil, err
+	}
+	st.Registry = newRegistryStats(o.Registry, start)
+	st.ElapsedSeconds = time.Since(start).Seconds()
+	if st.ElapsedSeconds > 0 {
+		st.RowsPerSecond = float64(st.RowsIn) / st.ElapsedSeconds
+	}
+	return st, nil
+}
+
+// chooseEncoding resolves --encoding.
+func chooseEncoding(name string, sample []byte) (csvsplit.Encoding, error) {
+	switch name {
+	case "", "auto":
+		return csvsplit.DetectEncoding(sample), nil
+	case "utf-8", "utf8", "UTF-8":
+		return csvsplit.UTF8, nil
+	case "windows-1252", "cp1252", "latin1", "iso-8859-1":
+		return csvsplit.Windows1252, nil
+	}
+	return 0, usageErrorf("--encoding %q: want auto, utf-8 or windows-1252", name)
+}
+
+func encodingName(e csvsplit.Encoding) string {
+	if e == csvsplit.Windows1252 {
+		return "windows-1252"
+	}
+	return "utf-8"
+}
+
+// readError gives a read error the input's name unless it already has it.
+func readError(name string, err error) error {
+	var pe *csvsplit.ParseError
+	if errors.As(err, &pe) {
+		return err
+	}
+	return fmt.Errorf("read %s: %w", name, err)
+}
+
+// pipeline is one run of the reader, the workers and the writer.
+type pipeline struct {
+	o    Options
+	cols []int
+	r    *csvsplit.Reader
+	w    *writer
+	st   *Stats
+	name string
+
+	// Writer-side state.
+	seen      map[normalize.Key]struct{}
+	bySource  []int64 // blocked rows per registry source
+	noConsent int64
+	byReason  [normalize.NumReasons]int64
+}
+
+func (p *pipeline) run(ctx context.Context, workers int) error {
+	nJobs := 2*workers + 2
+	free := make(chan *job, nJobs)
+	for range nJobs {
+		free <- &job{ready: make(chan struct{}, 1)}
+	}
+	work := make(chan *job, nJobs)
+	ordered := make(chan *job, nJobs)
+	if p.o.Registry != nil {
+		p.bySource = make([]int64, len(p.o.Registry.Sources()))
+	}
+	if p.o.Dedupe {
+		p.seen = make(map[normalize.Key]struct{})
+	}
+
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { // reader
+		defer close(work)
+		defer close(ordered)
+		for {
+			var j *job
+			select {
+			case j = <-free:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if err := p.r.ReadBatch(&j.batch, batchRows, batchBytes); err != nil {
+				if err == io.EOF {
+					return nil
+				}
+				return readError(p.name, err)
+			}
+			ordered <- j
+			work <- j
+		}
+	})
+	for range workers {
+		g.Go(func() error {
+			for j := range work {
+				p.decide(j)
+				j.ready <- struct{}{}
+			}
+			return nil
+		})
+	}
+	g.Go(func() error { // writer
+		for j := range ordered {
+			select {
+			case <-j.ready:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if err := p.write(j); err != nil {
+				return err
+			}
+			free <- j
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	p.finishStats()
+	return nil
+}
+
+// decide normalizes and looks up every phone field of the job's rows. It runs
+// on a worker and touches only the job.
+func (p *pipeline) decide(j *job) {
+	b := &j.batch
+	n := b.Len()
+	nc := len(p.cols)
+	j.rows = resize(j.rows, n)
+	j.keys = resize(j.keys, n*nc)
+	j.count = counts{}
+	norm, reg, allow, consent := p.o.Normalizer, p.o.Registry, p.o.Allow, p.o.Consent
+	c := &j.count
+	for i := range n {
+		nf := b.NumFields(i)
+		keys := j.keys[i*nc : (i+1)*nc]
+		var mask uint64
+		valid, consented := false, false
+		firstBad := normalize.ReasonNone
+		for ci, col := range p.cols {
+			var field []byte
+			if col < nf {
+				field = b.Field(i, col)
+			}
+			res := norm.Normalize(field)
+			keys[ci] = res.Key
+			if res.Reason == normalize.ReasonEmpty {
+				continue
+			}
+			c.checked++
+			if !res.Valid() {
+				if firstBad == normalize.ReasonNone {
+					firstBad = res.Reason
+				}
+				continue
+			}
+			valid = true
+			c.valid++
+			c.byType[res.Type]++
+			var m uint64
+			if reg != nil {
+				m = reg.Lookup(res.Key)
+			}
+			if m != 0 {
+				c.registered++
+			}
+			if m != 0 || consent != nil {
+				if allow != nil && allow.Lookup(res.Key) != 0 {
+					// Exempt (a contract in progress): never blocked, and
+					// no consent is needed.
+					if m != 0 {
+						c.exempted++
+					}
+					consented = true
+					m = 0
+				}
+			}
+			mask |= m
+			if consent != nil && !consented && consent.Lookup(res.Key) != 0 {
+				consented = true
+			}
+		}
+		switch {
+		case !valid:
+			if firstBad == normalize.ReasonNone {
+				firstBad = normalize.ReasonEmpty
+			}
+			j.rows[i] = rowResult{cat: Invalid, reason: firstBad}
+		case mask != 0:
+			j.rows[i] = rowResult{cat: Blocked, mask: mask}
+		case consent != nil && !consented:
+			j.rows[i] = rowResult{cat: Blocked}
+		default:
+			j.rows[i] = rowResult{cat: Clean}
+		}
+	}
+}
+
+// write de-duplicates (in input order) and writes the job's rows. It runs on
+// the writer goroutine only.
+func (p *pipeline) write(j *job) error {
+	b := &j.batch
+	nc := len(p.cols)
+	st := p.st
+	for i, res := range j.rows {
+		if p.seen != nil && res.cat != Invalid {
+			keys := j.keys[i*nc : (i+1)*nc]
+			dup := false
+			for _, k := range keys {
+				if k == 0 {
+					continue
+				}
+				if _, ok := p.seen[k]; ok {
+					dup = true
+					break
+				}
+			}
+			if dup {
+				res.cat = Duplicate
+			} else {
+				for _, k := range keys {
+					if k != 0 {
+						p.seen[k] = struct{}{}
+					}
+				}
+			}
+		}
+		var err error
+		switch res.cat {
+		case Clean:
+			st.RowsClean++
+			err = p.w.clean(b.Raw(i))
+		case Blocked:
+			st.RowsBlocked++
+			if res.mask == 0 {
+				p.noConsent++
+				err = p.w.blocked(b.Raw(i), b.Content(i), reasonNoConsent, p.w.consentLabel)
+			} else {
+				for m, s := res.mask, 0; m != 0; m, s = m>>1, s+1 {
+					if m&1 != 0 {
+						p.bySource[s]++
+					}
+				}
+				err = p.w.blocked(b.Raw(i), b.Content(i), reasonRegistered, p.w.labels(res.mask))
+			}
+		case Invalid:
+			st.RowsInvalid++
+			p.byReason[res.reason]++
+			err = p.w.invalid(b.Raw(i), b.Content(i), res.reason.String())
+		case Duplicate:
+			st.RowsDuplicate++
+			err = p.w.duplicate(b.Raw(i), b.Content(i), reasonDuplicate)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	st.RowsIn += int64(len(j.rows))
+	c := &j.count
+	st.NumbersChecked += c.checked
+	st.NumbersValid += c.valid
+	st.NumbersRegistered += c.registered
+	st.NumbersExempted += c.exempted
+	for t, n := range c.byType {
+		st.ByType.Add(normalize.Type(t).String(), n)
+	}
+	return nil
+}
+
+// finishStats moves the writer's counters into the stats.
+func (p *pipeline) finishStats() {
+	if p.o.Registry != nil {
+		for i, s := range p.o.Registry.Sources() {
+			p.st.BlockedBySource.Add(s.Label, p.bySource[i])
+		}
+	}
+	if p.o.Consent != nil {
+		p.st.BlockedBySource.Add(p.w.consentLabel, p.noConsent)
+	}
+	for r, n := range p.byReason {
+		if n > 0 {
+			p.st.InvalidByReason.Add(normalize.Reason(r).String(), n)
+		}
+	}
+}
+
+// resize returns s with length n, reusing its storage when it can.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// bufSize is the size of each output's write buffer.
+const bufSize = 256 << 10

@@ -1,0 +1,205 @@
+package scrub
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/registry"
+)
+
+// Stats is the outcome of a scrub, as written by --stats. Every row of the
+// input is counted in exactly one of RowsClean, RowsBlocked, RowsInvalid and
+// RowsDuplicate.
+type Stats struct {
+	RowsIn        int64 `json:"rows_in"`
+	RowsClean     int64 `json:"rows_clean"`
+	RowsBlocked   int64 `json:"rows_blocked"`
+	RowsInvalid   int64 `json:"rows_invalid"`
+	RowsDuplicate int64 `json:"rows_duplicate"`
+	// BlankLines counts empty lines, which are not rows (as in encoding/csv).
+	BlankLines int64 `json:"blank_lines"`
+
+	NumbersChecked    int64 `json:"numbers_checked"`    // non-empty phone fields
+	NumbersValid      int64 `json:"numbers_valid"`      // of which valid numbers
+	NumbersRegistered int64 `json:"numbers_registered"` // of which found in a registry
+	NumbersExempted   int64 `json:"numbers_exempted"`   // of which exempted by --allow
+
+	BlockedBySource OrderedCounts `json:"blocked_by_source"` // rows per source label
+	InvalidByReason OrderedCounts `json:"invalid_by_reason"` // rows per reason
+	ByType          OrderedCounts `json:"by_type"`           // valid numbers per type
+
+	Registry RegistryStats `json:"registry"`
+	Input    InputStats    `json:"input"`
+	Columns  []string      `json:"columns"` // the phone columns used
+
+	ElapsedSeconds float64 `json:"elapsed_seconds"`
+	RowsPerSecond  float64 `json:"rows_per_second"`
+}
+
+// RegistryStats describes the registries a scrub used.
+type RegistryStats struct {
+	Entries int           `json:"entries"`
+	AsOf    string        `json:"as_of"` // oldest source's as-of date, YYYY-MM-DD
+	SHA256  string        `json:"sha256"`
+	Sources []SourceStats `json:"sources"`
+}
+
+// SourceStats describes one registry source.
+type SourceStats struct {
+	Label   string `json:"label"`
+	Path    string `json:"path"`
+	Kind    string `json:"kind"`
+	Entries int    `json:"entries"`
+	AsOf    string `json:"as_of"`
+	AgeDays int    `json:"age_days"`
+	SHA256  string `json:"sha256"`
+}
+
+// InputStats identifies the scrubbed file.
+type InputStats struct {
+	Path      string `json:"path"`
+	Bytes     int64  `json:"bytes"`
+	SHA256    string `json:"sha256"`
+	Delimiter string `json:"delimiter"`
+	Encoding  string `json:"encoding"`
+}
+
+// OrderedCounts is a JSON object of counts whose keys keep the order they
+// were added in.
+type OrderedCounts struct {
+	keys []string
+	vals map[string]int64
+}
+
+// Add adds n to key's count, creating it (in last position) if needed.
+func (c *OrderedCounts) Add(key string, n int64) {
+	if c.vals == nil {
+		c.vals = map[string]int64{}
+	}
+	if _, ok := c.vals[key]; !ok {
+		c.keys = append(c.keys, key)
+	}
+	c.vals[key] += n
+}
+
+// Get returns key's count.
+func (c *OrderedCounts) Get(key string) int64 { return c.vals[key] }
+
+// Keys returns the keys in order.
+func (c *OrderedCounts) Keys() []string { return c.keys }
+
+// MarshalJSON writes the counts as an object in key order.
+func (c OrderedCounts) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range c.keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(kb)
+		fmt.Fprintf(&b, ":%d", c.vals[k])
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads an object of counts (key order is not kept).
+func (c *OrderedCounts) UnmarshalJSON(data []byte) error {
+	var m map[string]int64
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	*c = OrderedCounts{}
+	for _, k := range keys {
+		c.Add(k, m[k])
+	}
+	return nil
+}
+
+// newRegistryStats describes set for the stats.
+func newRegistryStats(set *registry.Set, now time.Time) RegistryStats {
+	rs := RegistryStats{Sources: []SourceStats{}}
+	if set == nil {
+		return rs
+	}
+	rs.Entries = set.Len()
+	rs.SHA256 = set.Checksum()
+	if len(set.Sources()) > 0 {
+		rs.AsOf = set.AsOf().Format(time.DateOnly)
+	}
+	for _, s := range set.Sources() {
+		rs.Sources = append(rs.Sources, SourceStats{
+			Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries,
+			AsOf: s.AsOf.Format(time.DateOnly), AgeDays: AgeDays(s.AsOf, now), SHA256: s.SHA256,
+		})
+	}
+	return rs
+}
+
+// AgeDays returns how many whole days have passed from asOf's date to now's.
+func AgeDays(asOf, now time.Time) int {
+	a := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
+	n := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	return int(n.Sub(a).Hours() / 24)
+}
+
+// WriteJSON writes the stats as indented JSON.
+func (s *Stats) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(s)
+}
+
+// WriteSummary writes a short human summary.
+func (s *Stats) WriteSummary(w io.Writer) {
+	fmt.Fprintf(w, "listscrub: %d rows: %d clean, %d blocked, %d invalid, %d duplicate (%.2fs, %.0f rows/s)\n",
+		s.RowsIn, s.RowsClean, s.RowsBlocked, s.RowsInvalid, s.RowsDuplicate, s.ElapsedSeconds, s.RowsPerSecond)
+	if s.RowsBlocked > 0 {
+		fmt.Fprintf(w, "  blocked by: %s\n", s.BlockedBySource.summary())
+	}
+	if s.RowsInvalid > 0 {
+		fmt.Fprintf(w, "  invalid: %s\n", s.InvalidByReason.summary())
+	}
+	fmt.Fprintf(w, "  registry: %d numbers, as of %s\n", s.Registry.Entries, s.Registry.AsOf)
+}
+
+func (c *OrderedCounts) summary() string {
+	var parts []string
+	for _, k := range c.keys {
+		if c.vals[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", k, c.vals[k]))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// typeOrder is the order of the by_type keys.
+var typeOrder = [...]normalize.Type{normalize.TypeMobile, normalize.TypeFixedLine, normalize.TypeVoIP,
+	normalize.TypeTollFree, normalize.TypePremiumRate, normalize.TypeOther}
+
+// newStats returns stats with the keys that are always present.
+func newStats() *Stats {
+	s := &Stats{Columns: []string{}}
+	s.BlockedBySource = OrderedCounts{vals: map[string]int64{}}
+	s.InvalidByReason = OrderedCounts{vals: map[string]int64{}}
+	s.ByType = OrderedCounts{vals: map[string]int64{}}
+	for _, t := range typeOrder {
+		s.ByType.Add(t.String(), 0)
+	}
+	return s
+}
