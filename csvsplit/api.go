@@ -1,11 +1,10 @@
-// Package csvsplit splits delimited text (CSV as Excel and databases export
-// it) into records and fields without copying or re-encoding the record bytes,
-// so that a record can be written back out exactly as it was read.
 package csvsplit
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"math"
 )
 
 // ParseError is a syntax error in the input, located like encoding/csv's.
@@ -23,6 +22,25 @@ func (e *ParseError) Error() string {
 
 func (e *ParseError) Unwrap() error { return e.Err }
 
+// Errors found in ParseError.Err.
+var (
+	// ErrQuote reports a quoted field still open at the end of the input.
+	// ParseError.Line and Column locate its opening quote.
+	ErrQuote = errors.New("quoted field not closed before end of input")
+
+	// ErrRecordTooLong is matched (with errors.Is) by the error in
+	// ParseError.Err when a record is larger than Options.MaxRecordBytes;
+	// that error's message is "record exceeds N bytes". ParseError.Line and
+	// Column locate the first byte past the limit.
+	ErrRecordTooLong = errors.New("record too long")
+)
+
+// tooLongError is the ParseError.Err of a record over the size limit.
+type tooLongError struct{ limit int }
+
+func (e *tooLongError) Error() string        { return fmt.Sprintf("record exceeds %d bytes", e.limit) }
+func (e *tooLongError) Is(target error) bool { return target == ErrRecordTooLong }
+
 // Options configure a Reader.
 type Options struct {
 	Name           string // file name used in errors
@@ -33,46 +51,200 @@ type Options struct {
 // DefaultMaxRecordBytes bounds the memory one record may take.
 const DefaultMaxRecordBytes = 64 << 20
 
+// maxRecordLimit caps Options.MaxRecordBytes so that offsets inside a record
+// fit in an int32.
+const maxRecordLimit = math.MaxInt32 - 1
+
+// readBufSize is the size of the Reader's buffer and of its reads.
+const readBufSize = 1 << 20
+
 // Reader reads records from a stream.
-type Reader struct{}
+//
+// The Reader keeps one buffer of about 1 MiB, grown (doubling) only while a
+// single record does not fit in it, and never beyond MaxRecordBytes+1 bytes:
+// a record over the limit, or an endless line such as a decompression bomb,
+// fails with a *ParseError once that much has been buffered. A Reader is not
+// safe for concurrent use, but the Batches it fills may be handed to other
+// goroutines.
+type Reader struct {
+	src   io.Reader
+	name  string
+	comma byte
+	max   int // MaxRecordBytes
+
+	buf       []byte
+	pos       int // next unparsed byte in buf
+	end       int // end of valid data in buf
+	spanStart int // first byte of buf not yet copied into the current batch
+
+	eof   bool  // src returned io.EOF
+	rerr  error // src returned another error
+	err   error // sticky error returned once the batch is empty
+	first bool  // nothing consumed yet: a BOM may start the input
+	line  int   // line number at pos
+	blank int   // blank lines skipped
+
+	bufSize int // initial buffer size (tests make it tiny)
+}
 
 // NewReader returns a Reader of r.
-func NewReader(r io.Reader, opts Options) *Reader { panic("unimplemented") }
+//
+// A Comma of 0 means ','. MaxRecordBytes is capped at math.MaxInt32-1.
+func NewReader(r io.Reader, opts Options) *Reader {
+	max := opts.MaxRecordBytes
+	if max <= 0 {
+		max = DefaultMaxRecordBytes
+	}
+	if max > maxRecordLimit {
+		max = maxRecordLimit
+	}
+	comma := opts.Comma
+	if comma == 0 {
+		comma = ','
+	}
+	return &Reader{
+		src:   r,
+		name:  opts.Name,
+		comma: comma,
+		max:   max,
+		first: true,
+		line:  1,
+
+		bufSize: readBufSize,
+	}
+}
+
+// Reset makes r read from src as a new Reader with the same Options would,
+// but keeps r's buffer (so that reading many inputs does not allocate).
+// Batches filled before stay valid.
+func (r *Reader) Reset(src io.Reader) {
+	*r = Reader{
+		src:     src,
+		name:    r.name,
+		comma:   r.comma,
+		max:     r.max,
+		buf:     r.buf,
+		first:   true,
+		line:    1,
+		bufSize: r.bufSize,
+	}
+}
 
 // ReadBatch resets b and fills it with up to maxRows records, stopping after the
 // record that takes b past maxBytes bytes. It returns io.EOF (with b.Len()==0)
 // when the input is exhausted, or a *ParseError.
-func (r *Reader) ReadBatch(b *Batch, maxRows, maxBytes int) error { panic("unimplemented") }
+//
+// A maxRows or maxBytes of 0 or less means no limit of that kind. Every call
+// that returns nil yields at least one record, and only complete, valid
+// records: when a syntax error (or an error from the underlying io.Reader)
+// follows some good records, those are returned first with a nil error, and
+// the error comes with an empty batch on the next call (and every later one).
+// The records are copied into b's own buffer, so b remains valid while the
+// Reader reads on into other Batches.
+func (r *Reader) ReadBatch(b *Batch, maxRows, maxBytes int) error {
+	return r.readBatch(b, maxRows, maxBytes)
+}
 
 // BlankLines returns how many empty lines were skipped so far.
-func (r *Reader) BlankLines() int { panic("unimplemented") }
+//
+// An empty line is one with no content at all: "\n" or "\r\n" where a record
+// would start. Such lines are not records; a line holding only delimiters
+// (";;") or spaces is a record. With them, the Raw bytes of all records, in
+// order, reproduce the input exactly.
+func (r *Reader) BlankLines() int { return r.blank }
 
 // Batch holds records read by ReadBatch. Its slices stay valid until the next
 // ReadBatch into the same Batch. The zero Batch is ready to use.
-type Batch struct{}
+//
+// The slices a Batch returns are capped to their length, so appending to one
+// never overwrites the Batch's data; they must not be modified in place.
+type Batch struct {
+	data   []byte // raw bytes of the records (and of blank lines among them)
+	side   []byte // unquoted values that are not sub-slices of data
+	recs   []record
+	fields []span
+}
+
+// record locates one record in a Batch.
+type record struct {
+	start   int   // offset of the record in Batch.data
+	side    int   // offset of the record's values in Batch.side
+	line    int   // line number where the record starts
+	field0  int   // index of its first field in Batch.fields
+	n       int32 // raw length, terminator included
+	clen    int32 // content length, terminator excluded
+	nfields int32
+}
+
+// span locates a field value: start and end are relative to the record's
+// start in Batch.data, or, when start is negative, ^start and end are
+// relative to the record's offset in Batch.side.
+type span struct {
+	start, end int32
+}
+
+// reset empties b, keeping its memory.
+func (b *Batch) reset() {
+	b.data = b.data[:0]
+	b.side = b.side[:0]
+	b.recs = b.recs[:0]
+	b.fields = b.fields[:0]
+}
 
 // Len returns the number of records.
-func (b *Batch) Len() int { panic("unimplemented") }
+func (b *Batch) Len() int { return len(b.recs) }
 
 // Raw returns record i exactly as read, including its line terminator (if any).
-func (b *Batch) Raw(i int) []byte { panic("unimplemented") }
+func (b *Batch) Raw(i int) []byte {
+	rc := &b.recs[i]
+	e := rc.start + int(rc.n)
+	return b.data[rc.start:e:e]
+}
 
 // Content returns record i as read, without its final line terminator.
-func (b *Batch) Content(i int) []byte { panic("unimplemented") }
+func (b *Batch) Content(i int) []byte {
+	rc := &b.recs[i]
+	e := rc.start + int(rc.clen)
+	return b.data[rc.start:e:e]
+}
 
 // Line returns the 1-based line number where record i starts.
-func (b *Batch) Line(i int) int { panic("unimplemented") }
+//
+// Lines are counted by LF, including blank lines and the lines inside
+// multi-line quoted fields.
+func (b *Batch) Line(i int) int { return b.recs[i].line }
 
 // NumFields returns the number of fields of record i.
-func (b *Batch) NumFields(i int) int { panic("unimplemented") }
+func (b *Batch) NumFields(i int) int { return int(b.recs[i].nfields) }
 
 // Field returns field j of record i, unquoted ("" doubled quotes made single).
-func (b *Batch) Field(i, j int) []byte { panic("unimplemented") }
+//
+// See the package documentation for how malformed quoting is read.
+func (b *Batch) Field(i, j int) []byte {
+	rc := &b.recs[i]
+	if uint(j) >= uint(rc.nfields) {
+		panic(fmt.Sprintf("csvsplit: field %d out of range [0:%d]", j, rc.nfields))
+	}
+	f := b.fields[rc.field0+j]
+	if f.start < 0 {
+		s, e := rc.side+int(^f.start), rc.side+int(f.end)
+		return b.side[s:e:e]
+	}
+	s, e := rc.start+int(f.start), rc.start+int(f.end)
+	return b.data[s:e:e]
+}
 
 // Sniff guesses the delimiter from the first lines of a file: the candidate
 // among ';' ',' '\t' '|' that splits the lines (outside quotes) most consistently
 // into more than one field. It returns ',' when nothing fits better.
-func Sniff(sample []byte) byte { panic("unimplemented") }
+//
+// Only the complete lines of sample are used (the text after its last LF is
+// ignored, unless sample holds no LF at all). For each candidate, the records
+// are split as a Reader would, blank lines skipped; the candidate's score is
+// the share of records having its most frequent field count, or zero when
+// that count is 1. The highest score wins; ties go to the first of ';' ','
+// '\t' '|'.
+func Sniff(sample []byte) byte { return sniff(sample) }
 
 // Encoding is a text encoding listscrub reads.
 type Encoding uint8
@@ -83,9 +255,23 @@ const (
 	Windows1252
 )
 
+// String returns "utf-8" or "windows-1252".
+func (e Encoding) String() string {
+	switch e {
+	case UTF8:
+		return "utf-8"
+	case Windows1252:
+		return "windows-1252"
+	}
+	return fmt.Sprintf("Encoding(%d)", uint8(e))
+}
+
 // DetectEncoding returns UTF8 if sample starts with a UTF-8 BOM or is valid
 // UTF-8 (a multi-byte sequence cut at the end of the sample is allowed), else Windows1252.
-func DetectEncoding(sample []byte) Encoding { panic("unimplemented") }
+func DetectEncoding(sample []byte) Encoding { return detectEncoding(sample) }
 
 // DecodeString returns b (in encoding e) as a UTF-8 string.
-func DecodeString(e Encoding, b []byte) string { panic("unimplemented") }
+//
+// Windows-1252 bytes are mapped with golang.org/x/text's charmap.Windows1252.
+// UTF-8 input is returned unchanged (invalid bytes included).
+func DecodeString(e Encoding, b []byte) string { return decodeString(e, b) }
