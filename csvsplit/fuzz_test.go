@@ -1,0 +1,169 @@
+package csvsplit
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+var fuzzCommas = [...]byte{',', ';', '\t', '|'}
+
+// FuzzReadBatch checks, for every input:
+//
+//   - csvsplit either fails with a *ParseError or its records' Raw bytes and
+//     the skipped blank lines reproduce the input byte for byte, with correct
+//     Line and Content (checkRoundTrip); on error, the records returned before
+//     it are a prefix of the input;
+//   - the result does not depend on batch sizes (maxRows 1..N, maxBytes) or
+//     on the Reader's buffer size: no record is split or lost across batches
+//     or buffer refills;
+//   - wherever encoding/csv (FieldsPerRecord -1, LazyQuotes false) reads the
+//     input without error, csvsplit reads the same records and fields, at the
+//     same lines.
+func FuzzReadBatch(f *testing.F) {
+	for _, tt := range readTests {
+		comma := tt.comma
+		if comma == 0 {
+			comma = ','
+		}
+		f.Add([]byte(tt.input), uint8(bytes.IndexByte(fuzzCommas[:], comma)), uint8(2), uint8(3))
+	}
+	f.Add(genFrench(2000), uint8(1), uint8(5), uint8(64))
+	f.Add(genMultiline(1000), uint8(1), uint8(1), uint8(7))
+	f.Add(genComma(1000), uint8(0), uint8(9), uint8(100))
+	f.Fuzz(func(t *testing.T, data []byte, commaSel, maxRows, bufSize uint8) {
+		comma := fuzzCommas[commaSel%uint8(len(fuzzCommas))]
+		want := readAll(t, data, comma, readConfig{})
+		if want.err != nil {
+			var pe *ParseError
+			if !errors.As(want.err, &pe) || !errors.Is(pe.Err, ErrQuote) {
+				t.Fatalf("error %v, want a *ParseError with ErrQuote", want.err)
+			}
+			// The failing record starts after the good ones and the blank lines.
+			if pe.StartLine != 1+countLF(want.raws)+want.blank || pe.Line < pe.StartLine || pe.Column < 1 {
+				t.Fatalf("bad error position %+v after %d records and %d blank lines", pe, len(want.raws), want.blank)
+			}
+		}
+		checkRoundTrip(t, data, want, want.err == nil)
+
+		// Batch and buffer sizes do not matter.
+		for _, cfg := range []readConfig{
+			{maxRows: int(maxRows%16) + 1, bufSize: int(bufSize%32) + 1},
+			{maxRows: 1, maxBytes: int(bufSize) + 1, bufSize: int(maxRows)%5 + 1},
+		} {
+			got := readAll(t, data, comma, cfg)
+			if !sameResult(got, want) {
+				t.Fatalf("config %+v:\n got %+v\nwant %+v", cfg, got, want)
+			}
+		}
+
+		// Differential test against encoding/csv. Normalizations, exactly
+		// the differences of encoding/csv:
+		//   - it drops a '\r' at the very end of the input, so a final "\r"
+		//     line is skipped and "a\r" reads as "a": both readers get the
+		//     input without that '\r' (csvsplit keeps it as data);
+		//   - it turns "\r\n" inside quoted fields into "\n": csvsplit's
+		//     values get the same replacement (an unquoted field cannot hold
+		//     "\r\n", and encoding/csv accepts no text after a closing quote);
+		//   - it keeps a leading UTF-8 BOM in the first field, which
+		//     csvsplit strips: the BOM is removed from its first field.
+		in := data
+		if n := len(in); n > 0 && in[n-1] == '\r' {
+			in = in[:n-1]
+		}
+		cr := csv.NewReader(bytes.NewReader(in))
+		cr.Comma = rune(comma)
+		cr.FieldsPerRecord = -1
+		cr.ReuseRecord = true
+		var csvFields [][]string
+		var csvLines []int
+		for {
+			rec, err := cr.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return // encoding/csv rejects the input
+			}
+			line, _ := cr.FieldPos(0)
+			csvLines = append(csvLines, line)
+			csvFields = append(csvFields, append([]string(nil), rec...))
+		}
+		if len(csvFields) > 0 && bytes.HasPrefix(in, []byte(bom)) {
+			csvFields[0][0] = strings.TrimPrefix(csvFields[0][0], bom)
+		}
+		got := want
+		if len(in) != len(data) {
+			got = readAll(t, in, comma, readConfig{})
+		}
+		if got.err != nil {
+			t.Fatalf("encoding/csv accepts the input, csvsplit fails: %v", got.err)
+		}
+		for _, fs := range got.fields {
+			for j, f := range fs {
+				fs[j] = strings.ReplaceAll(f, "\r\n", "\n")
+			}
+		}
+		if len(got.fields) != len(csvFields) || len(csvFields) > 0 && !reflect.DeepEqual(got.fields, csvFields) {
+			t.Fatalf("fields differ from encoding/csv:\ncsvsplit %q\nencoding/csv %q", got.fields, csvFields)
+		}
+		if len(csvLines) > 0 && !reflect.DeepEqual(got.lines, csvLines) {
+			t.Fatalf("lines differ from encoding/csv: csvsplit %v, encoding/csv %v", got.lines, csvLines)
+		}
+	})
+}
+
+func countLF(raws []string) int {
+	n := 0
+	for _, r := range raws {
+		n += strings.Count(r, "\n")
+	}
+	return n
+}
+
+// sameResult compares results, errors by position.
+func sameResult(a, b result) bool {
+	ea, eb := a.err, b.err
+	a.err, b.err = nil, nil
+	if !reflect.DeepEqual(a, b) {
+		return false
+	}
+	if (ea == nil) != (eb == nil) {
+		return false
+	}
+	if ea == nil {
+		return true
+	}
+	var pa, pb *ParseError
+	if !errors.As(ea, &pa) || !errors.As(eb, &pb) {
+		return ea == eb
+	}
+	return *pa == *pb || pa.StartLine == pb.StartLine && pa.Line == pb.Line && pa.Column == pb.Column && pa.Err.Error() == pb.Err.Error()
+}
+
+// FuzzSniff checks that Sniff and DetectEncoding do not panic and return
+// allowed values.
+func FuzzSniff(f *testing.F) {
+	for _, tt := range sniffTests {
+		f.Add([]byte(tt.sample))
+	}
+	f.Add([]byte("T\xe9l\xe9phone;Nom\r\n"))
+	f.Add([]byte("\xEF\xBB\xBFa,b\n\xe2\x82"))
+	f.Fuzz(func(t *testing.T, sample []byte) {
+		if c := Sniff(sample); bytes.IndexByte([]byte(";,\t|"), c) < 0 {
+			t.Fatalf("Sniff returned %q", c)
+		}
+		e := DetectEncoding(sample)
+		if e != UTF8 && e != Windows1252 {
+			t.Fatalf("DetectEncoding returned %v", e)
+		}
+		if s := DecodeString(Windows1252, sample); !utf8.ValidString(s) || utf8.RuneCountInString(s) != len(sample) {
+			t.Fatalf("DecodeString(Windows1252, %q) = %q", sample, s)
+		}
+	})
+}

@@ -1,0 +1,89 @@
+package csvsplit
+
+import (
+	"strings"
+	"testing"
+)
+
+var sniffTests = []struct {
+	name   string
+	sample string
+	want   byte
+}{
+	{"ExcelFrench", "Nom;Prénom;Téléphone;Montant\r\nDupont;Jean;01 23 45 67 89;12,50\r\nMartin;Marie;06 11 22 33 44;7,25\r\n", ';'},
+	{"FrenchCommaInAllNumbers", "id;nom;montant;taux\r\n1;Dupont;12,50;3,2\r\n2;Martin;7,25;1,1\r\n3;Petit;0,99;5,5\r\n", ';'},
+	{"FrenchCommaInSomeNumbers", "1;Dupont;12,50;x\r\n2;Martin;7;x\r\n3;Petit;1,5,2;y\r\n", ';'},
+	{"FrenchCommaInQuoted", "Nom;Adresse;Ville\r\nDupont;\"12, rue de la Paix, bât. A\";Paris\r\nMartin;\"3, place X\";Lyon\r\n", ';'},
+	{"US", "first_name,last_name,phone\nJohn,Smith,555-0100\nJane,Doe,555-0101\n", ','},
+	{"USSemicolonInQuoted", "name,notes,phone\n\"Smith; John\",\"call; later\",555\n\"Doe; Jane\",x,556\n", ','},
+	{"USQuotedMultiline", "a,b,c\n1,\"x;y\nz;w;v\",2\n3,4,5\n", ','},
+	{"Tab", "a\tb\tc\n1\t2\t3\n4\t5,5\t6\n", '\t'},
+	{"Pipe", "a|b|c\n1|2|3\n", '|'},
+	{"PipeWithCommas", "a|b|c\n1,2|3|4\n5|6,7,8|9\n", '|'},
+	{"SingleColumn", "phone\n0123456789\n0612345678\n", ','},
+	{"SingleColumnWithSpaces", "Téléphone\r\n01 23 45 67 89\r\n06 12 34 56 78\r\n", ','},
+	{"Empty", "", ','},
+	{"NoNewline", "a;b;c", ';'},
+	{"IncompleteLastLineIgnored", "a;b\n1;2\n3,4,5,6,7,8", ';'},
+	{"Tie", "a;b,c\n", ';'},
+	{"TieCommaTab", "a,b\tc\n", ','},
+	{"BOM", "\xEF\xBB\xBFa;b\r\nc;d\r\n", ';'},
+	{"MostConsistent", "a,b,c;d\n1,2,3\n4,5,6;7;8\n9,1,2\n", ','},
+}
+
+func TestSniff(t *testing.T) {
+	for _, tt := range sniffTests {
+		if got := Sniff([]byte(tt.sample)); got != tt.want {
+			t.Errorf("%s: Sniff = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestDetectEncoding(t *testing.T) {
+	tests := []struct {
+		sample string
+		want   Encoding
+	}{
+		{"", UTF8},
+		{"plain ascii;x\r\n", UTF8},
+		{"T\xc3\xa9l\xc3\xa9phone", UTF8},
+		{"\xEF\xBB\xBFT\xe9l", UTF8}, // the BOM wins
+		{"T\xe9l\xe9phone;Pr\xe9nom", Windows1252},
+		{"prix \x80", Windows1252},
+		{"abc \xe2\x82", UTF8},             // "€" cut by the end of the sample
+		{"abc \xf0\x9f\x98", UTF8},         // emoji cut
+		{"abc \xe2", UTF8},                 // cut after the lead byte
+		{"abc \xe2\x82 x", Windows1252},    // not at the end
+		{"abc \xe9 \xe2\x82", Windows1252}, // invalid before the cut
+		{"abc \xc3\xa9\x80", Windows1252},  // a stray continuation byte is not a cut
+		{"abc \xe0\x80", Windows1252},      // not a possible prefix (overlong)
+	}
+	for _, tt := range tests {
+		if got := DetectEncoding([]byte(tt.sample)); got != tt.want {
+			t.Errorf("DetectEncoding(%q) = %v, want %v", tt.sample, got, tt.want)
+		}
+	}
+}
+
+func TestDecodeString(t *testing.T) {
+	tests := []struct {
+		e    Encoding
+		in   string
+		want string
+	}{
+		{Windows1252, "T\xe9l\xe9phone", "Téléphone"},
+		{Windows1252, "Pr\xe9nom", "Prénom"},
+		{Windows1252, "\x80 \x9c\x8a", "€ œŠ"},
+		{Windows1252, "ascii", "ascii"},
+		{UTF8, "Téléphone", "Téléphone"},
+		{UTF8, "T\xe9l", "T\xe9l"},
+	}
+	for _, tt := range tests {
+		if got := DecodeString(tt.e, []byte(tt.in)); got != tt.want {
+			t.Errorf("DecodeString(%v, %q) = %q, want %q", tt.e, tt.in, got, tt.want)
+		}
+	}
+	if UTF8.String() != "utf-8" || Windows1252.String() != "windows-1252" || !strings.HasPrefix(Encoding(7).String(), "Encoding(") {
+		t.Error("Encoding.String")
+	}
+}
