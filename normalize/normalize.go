@@ -1,19 +1,19 @@
-// Package normalize turns phone numbers written any way people write them
-// into E.164 keys, with the number's type, or a stable reason why the input is
-// not a valid number.
 package normalize
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
 )
 
-// Normalizer normalizes numbers for one default region. It is immutable and
-// safe for concurrent use.
+// Normalizer normalizes numbers for one default region. It is immutable after
+// New and safe for concurrent use.
 type Normalizer struct {
-	region string
+	region      string
+	refOverseas []refOverseas
+	fast        *fastTables // nil when the region has no fast path
 }
 
 // New returns a Normalizer for the ISO 3166 region (for example "FR", "US")
@@ -21,31 +21,72 @@ type Normalizer struct {
 func New(region string) (*Normalizer, error) {
 	region = strings.ToUpper(strings.TrimSpace(region))
 	if phonenumbers.GetCountryCodeForRegion(region) == 0 {
-		return nil, fmt.Errorf("unknown country %q (want an ISO 3166 code such as FR, US, BE)", region)
+		return nil, fmt.Errorf("normalize: unknown country %q (want an ISO 3166 code such as FR, US, BE)", region)
 	}
-	return &Normalizer{region: region}, nil
+	metas, err := metadataByRegion()
+	if err != nil {
+		return nil, fmt.Errorf("normalize: loading phone number metadata for %s: %w", region, err)
+	}
+	n := &Normalizer{region: region}
+	for _, r := range overseasRegions {
+		m := metas[r]
+		if m == nil {
+			return nil, fmt.Errorf("normalize: no phone number metadata for overseas region %s", r)
+		}
+		o := refOverseas{cc: m.GetCountryCode()}
+		for _, d := range overseasDescs(m) {
+			re, err := regexp.Compile("^(?:" + d.GetNationalNumberPattern() + ")$")
+			if err != nil {
+				return nil, fmt.Errorf("normalize: compiling %s pattern: %w", r, err)
+			}
+			o.patterns = append(o.patterns, re)
+		}
+		n.refOverseas = append(n.refOverseas, o)
+	}
+	n.fast, err = buildFastTables(region, metas)
+	if err != nil {
+		return nil, fmt.Errorf("normalize: building fast path for %s: %w", region, err)
+	}
+	return n, nil
+}
+
+// overseasDescs returns the descriptions the metadata clause of the overseas
+// rule matches: fixed line, mobile and VoIP.
+func overseasDescs(m *phonenumbers.PhoneMetadata) []*phonenumbers.PhoneNumberDesc {
+	return []*phonenumbers.PhoneNumberDesc{m.GetFixedLine(), m.GetMobile(), m.GetVoip()}
+}
+
+// metadataByRegion indexes the phonenumbers metadata by region (non
+// geographical entities, region "001", are left out).
+func metadataByRegion() (map[string]*phonenumbers.PhoneMetadata, error) {
+	coll, err := phonenumbers.MetadataCollection()
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]*phonenumbers.PhoneMetadata, len(coll.GetMetadata()))
+	for _, md := range coll.GetMetadata() {
+		if md.GetId() != "001" {
+			m[md.GetId()] = md
+		}
+	}
+	return m, nil
 }
 
 // Region returns the default region.
 func (n *Normalizer) Region() string { return n.region }
 
-// Normalize normalizes one raw spelling.
-// PLACEHOLDER implementation: replaced by the full normalizer.
+// Normalize normalizes one raw spelling. It does not retain raw.
 func (n *Normalizer) Normalize(raw []byte) Result {
-	s := strings.TrimSpace(string(raw))
-	if s == "" {
-		return Result{Reason: ReasonEmpty}
+	if r, ok := fastPath(n, raw); ok {
+		return r
 	}
-	num, err := phonenumbers.Parse(s, n.region)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
-		return Result{Reason: ReasonInvalidForRegion}
-	}
-	k := Key(uint64(num.GetCountryCode()))
-	for range fmt.Sprint(num.GetNationalNumber()) {
-		k *= 10
-	}
-	return Result{Key: k + Key(num.GetNationalNumber()), Type: TypeOther}
+	return n.normalizeRef(string(raw))
 }
 
 // NormalizeString is Normalize for a string.
-func (n *Normalizer) NormalizeString(s string) Result { return n.Normalize([]byte(s)) }
+func (n *Normalizer) NormalizeString(s string) Result {
+	if r, ok := fastPath(n, s); ok {
+		return r
+	}
+	return n.normalizeRef(s)
+}
