@@ -1,0 +1,83 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Load reads every source (raw list, CSV, NANP area-code file, .gz, or
+// snapshot, detected by content) into one Set. Any unreadable source, bad
+// snapshot checksum or (with Strict) unreadable line is an error naming the
+// file and line. Sources are read in parallel; labels must be distinct.
+func Load(ctx context.Context, specs []Spec, opts LoadOptions) (*Set, error) {
+	return load(ctx, specs, opts, true)
+}
+
+func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (*Set, error) {
+	if len(specs) == 0 {
+		return nil, errors.New("registry: no source given")
+	}
+	if len(specs) > MaxSources {
+		return nil, fmt.Errorf("registry: %d sources given, at most %d", len(specs), MaxSources)
+	}
+	seen := make(map[string]bool, len(specs))
+	for _, sp := range specs {
+		if sp.Label == "" {
+			return nil, fmt.Errorf("registry %s: empty label", sp.Path)
+		}
+		if seen[sp.Label] {
+			return nil, fmt.Errorf("registry %s: label %q given twice", sp.Path, sp.Label)
+		}
+		seen[sp.Label] = true
+	}
+	if opts.Normalizer == nil {
+		return nil, errors.New("registry: LoadOptions.Normalizer is required")
+	}
+	data := make([]*sourceData, len(specs))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, sp := range specs {
+		g.Go(func() error {
+			sd, err := readSource(gctx, sp, opts)
+			if err != nil {
+				return err
+			}
+			data[i] = sd
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sources := make([]SourceInfo, len(data))
+	lists := make([][]uint64, len(data))
+	for i, sd := range data {
+		sources[i] = sd.info
+		lists[i] = sd.keys
+	}
+	// One snapshot alone: its keys and bloom filter are used as they are.
+	if len(data) == 1 && data[0].snap != nil {
+		s := &Set{keys: data[0].keys, sources: sources, bloom: data[0].snap.bloom}
+		s.buildIndex()
+		if !withBloom {
+			s.bloom = nil
+		}
+		return s, nil
+	}
+	keys, masks, width := mergeSources(lists)
+	for i := range data {
+		data[i] = nil
+		lists[i] = nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return newSet(keys, masks, width, sources, withBloom), nil
+}

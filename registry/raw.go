@@ -1,0 +1,622 @@
+package registry
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"compress/gzip"
+	"github.com/listscrub/listscrub/normalize"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Source kinds reported in SourceInfo.Kind.
+const (
+	KindList     = "list"     // one number per line, optional header line
+	KindCSV      = "csv"      // delimited text with a header naming the number column
+	KindNANP     = "nanp"     // AAA,NNNNNNN area-code files (US DNC, Canada DNCL)
+	KindSnapshot = "snapshot" // a snapshot written by WriteSnapshotFile
+)
+
+// maxLineBytes bounds one text line.
+const maxLineBytes = 1 << 20
+
+// sourceData is one loaded source.
+type sourceData struct {
+	info SourceInfo
+	keys []uint64 // sorted, distinct
+	snap *Set     // the snapshot, for a snapshot source
+}
+
+// hashingFile reads a file, hashing every byte read.
+type hashingFile struct {
+	f    *os.File
+	size int64
+	mod  time.Time
+	h    hashWriter
+	br   *bufio.Reader // over io.TeeReader(f, h)
+}
+
+type hashWriter interface {
+	io.Writer
+	Sum([]byte) []byte
+}
+
+func openHashing(path string) (*hashingFile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("registry %s: %w", path, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("registry %s: %w", path, err)
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("registry %s: is a directory", path)
+	}
+	h := sha256.New()
+	return &hashingFile{f: f, size: st.Size(), mod: st.ModTime(), h: h, br: bufio.NewReaderSize(io.TeeReader(f, h), 1<<20)}, nil
+}
+
+// finish reads what is left of the file into the hash and returns the hex sum.
+func (hf *hashingFile) finish(path string) (string, error) {
+	if _, err := io.Copy(io.Discard, hf.br); err != nil {
+		return "", fmt.Errorf("registry %s: %w", path, err)
+	}
+	return hex.EncodeToString(hf.h.Sum(nil)), nil
+}
+
+// readSource loads one spec.
+func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, error) {
+	path := spec.Path
+	hf, err := openHashing(path)
+	if err != nil {
+		return nil, err
+	}
+	defer hf.f.Close()
+
+	var content *bufio.Reader = hf.br
+	sizeHint := hf.size
+	if magic, _ := hf.br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := newGzip(hf.br)
+		if err != nil {
+			return nil, fmt.Errorf("registry %s: bad gzip: %w", path, err)
+		}
+		defer gz.Close()
+		content = bufio.NewReaderSize(gz, 1<<20)
+		sizeHint = -1
+	}
+
+	var sd *sourceData
+	if m, _ := content.Peek(len(snapMagic)); string(m) == snapMagic {
+		meta, set, err := readSnapshot(content, sizeHint, path, false)
+		if err != nil {
+			return nil, err
+		}
+		sd = &sourceData{
+			keys: set.keys,
+			snap: set,
+			info: SourceInfo{Kind: KindSnapshot, Entries: set.Len(), AsOf: meta.AsOf, Inner: set.sources},
+		}
+	} else {
+		sd, err = readText(ctx, content, path, opts)
+		if err != nil {
+			return nil, err
+		}
+		sd.info.AsOf = hf.mod.UTC().Truncate(24 * time.Hour)
+	}
+	sum, err := hf.finish(path)
+	if err != nil {
+		return nil, err
+	}
+	sd.info.Label = spec.Label
+	sd.info.Path = path
+	sd.info.SHA256 = sum
+	return sd, nil
+}
+
+// numberColumnNames ranks folded header names (lowercase, accents removed,
+// only letters and digits kept): lower is preferred.
+var numberColumnNames = map[string]int{
+	"e164": 1, "msisdn": 1,
+	"telephone": 2, "phone": 2, "phonenumber": 2, "telephonenumber": 2, "numerotelephone": 2,
+	"numerodetelephone": 2, "numtel": 2, "numerotel": 2, "notel": 2, "ntel": 2, "tel": 2,
+	"telnumber": 2, "phoneno": 2, "telefon": 2, "telefono": 2, "telefoon": 2, "telefone": 2,
+	"mobile": 3, "portable": 3, "gsm": 3, "cell": 3, "cellphone": 3, "mobilephone": 3,
+	"mobilenumber": 3, "telmobile": 3, "telportable": 3, "mobiel": 3, "handy": 3,
+	"number": 4, "numero": 4, "num": 4, "nummer": 4,
+}
+
+// areaColumnNames are folded names of an area-code column (NANP files with a header).
+var areaColumnNames = map[string]bool{"areacode": true, "area": true, "npa": true, "ac": true}
+
+// header describes a recognized header line.
+type header struct {
+	delim   byte // 0 when the line has a single field
+	col     int  // number column
+	areaCol int  // area-code column, or -1
+	fields  int
+}
+
+// foldName folds a header field for matching: Windows-1252 decoded when not
+// UTF-8, lowercased, accents removed, only letters and digits kept.
+func foldName(field []byte) string {
+	s := string(field)
+	if !utf8.ValidString(s) {
+		if d, err := charmap.Windows1252.NewDecoder().String(s); err == nil {
+			s = d
+		}
+	}
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	if r, _, err := transform.String(t, s); err == nil {
+		s = r
+	}
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// detectDelim returns the delimiter among ; , tab | occurring most often
+// outside quotes in line, or 0.
+func detectDelim(line []byte) byte {
+	var counts [4]int
+	delims := [4]byte{';', ',', '\t', '|'}
+	inQuote := false
+	for _, c := range line {
+		if c == '"' {
+			inQuote = !inQuote
+			continue
+		}
+		if inQuote {
+			continue
+		}
+		for i, d := range delims {
+			if c == d {
+				counts[i]++
+			}
+		}
+	}
+	best, bestN := byte(0), 0
+	for i, n := range counts {
+		if n > bestN {
+			best, bestN = delims[i], n
+		}
+	}
+	return best
+}
+
+// splitFields splits a line on delim, honouring simple double quotes; fields
+// are returned unquoted (with "" unescaped). ok is false on an unbalanced quote.
+func splitFields(line []byte, delim byte, dst [][]byte) (fields [][]byte, ok bool) {
+	fields = dst[:0]
+	if delim == 0 {
+		f, ok := unquote(line)
+		return append(fields, f), ok
+	}
+	start := 0
+	inQuote := false
+	for i := 0; i < len(line); i++ {
+		switch c := line[i]; {
+		case c == '"':
+			inQuote = !inQuote
+		case c == delim && !inQuote:
+			f, ok := unquote(line[start:i])
+			if !ok {
+				return fields, false
+			}
+			fields = append(fields, f)
+			start = i + 1
+		}
+	}
+	if inQuote {
+		return fields, false
+	}
+	f, ok := unquote(line[start:])
+	return append(fields, f), ok
+}
+
+// field returns field col of line (unquoted), or nil, false when the line has
+// fewer fields; bad is true on an unbalanced quote.
+func fieldAt(line []byte, delim byte, col int) (f []byte, present, bad bool) {
+	if delim == 0 {
+		f, ok := unquote(line)
+		return f, true, !ok
+	}
+	idx := 0
+	start := 0
+	inQuote := false
+	for i := 0; i <= len(line); i++ {
+		if i < len(line) {
+			c := line[i]
+			if c == '"' {
+				inQuote = !inQuote
+				continue
+			}
+			if c != delim || inQuote {
+				continue
+			}
+		} else if inQuote {
+			return nil, false, true
+		}
+		if idx == col {
+			f, ok := unquote(line[start:i])
+			return f, true, !ok
+		}
+		idx++
+		start = i + 1
+	}
+	return nil, false, false
+}
+
+// unquote strips spaces and one pair of surrounding double quotes, unescaping "".
+func unquote(f []byte) ([]byte, bool) {
+	f = bytes.TrimSpace(f)
+	if len(f) == 0 || f[0] != '"' {
+		return f, bytes.IndexByte(f, '"') < 0
+	}
+	if len(f) < 2 || f[len(f)-1] != '"' {
+		return f, false
+	}
+	inner := f[1 : len(f)-1]
+	if bytes.IndexByte(inner, '"') < 0 {
+		return inner, true
+	}
+	out := make([]byte, 0, len(inner))
+	for i := 0; i < len(inner); i++ {
+		if inner[i] == '"' {
+			if i+1 < len(inner) && inner[i+1] == '"' {
+				i++
+			} else {
+				return f, false
+			}
+		}
+		out = append(out, inner[i])
+	}
+	return out, true
+}
+
+// detectHeader recognizes a header line naming a number column.
+func detectHeader(line []byte) (header, bool) {
+	delim := detectDelim(line)
+	fields, ok := splitFields(line, delim, nil)
+	if !ok {
+		return header{}, false
+	}
+	h := header{delim: delim, col: -1, areaCol: -1, fields: len(fields)}
+	bestRank := 1 << 30
+	for i, f := range fields {
+		name := foldName(f)
+		if r, ok := numberColumnNames[name]; ok && r < bestRank {
+			h.col, bestRank = i, r
+		}
+		if areaColumnNames[name] && h.areaCol < 0 {
+			h.areaCol = i
+		}
+	}
+	if h.col < 0 || h.col == h.areaCol {
+		return header{}, false
+	}
+	return h, true
+}
+
+// hasDigit reports whether b holds an ASCII digit.
+func hasDigit(b []byte) bool {
+	for _, c := range b {
+		if c >= '0' && c <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// looksScientific reports whether b is a number in scientific notation, as
+// spreadsheets write long numbers (6.12345678E+8, 6,12E+08).
+func looksScientific(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	i := 0
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		i++
+	}
+	d := 0
+	for i < len(b) && (b[i] >= '0' && b[i] <= '9' || b[i] == '.' || b[i] == ',') {
+		if b[i] >= '0' && b[i] <= '9' {
+			d++
+		}
+		i++
+	}
+	if d == 0 || i >= len(b) || (b[i] != 'e' && b[i] != 'E') {
+		return false
+	}
+	i++
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		i++
+	}
+	e := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+		e++
+	}
+	return e > 0 && i == len(b)
+}
+
+// refineReason makes sure inputs that are no number at all are classified as
+// such whatever the normalizer says: no digit at all is not-a-number, a
+// spreadsheet's scientific notation is excel-scientific.
+func refineReason(field []byte, r normalize.Reason) normalize.Reason {
+	if r == normalize.ReasonNone || r == normalize.ReasonEmpty || r == normalize.ReasonNotANumber || r == normalize.ReasonExcelScientific {
+		return r
+	}
+	if looksScientific(field) {
+		return normalize.ReasonExcelScientific
+	}
+	if !hasDigit(field) {
+		return normalize.ReasonNotANumber
+	}
+	return r
+}
+
+// nanpKey reads "AAA,NNNNNNN" (spaces and quotes allowed around each part),
+// a bare 10-digit number, or 1 followed by 10 digits, as +1AAANNNNNNN.
+func nanpKey(line []byte) (uint64, bool) {
+	var d [11]byte
+	nd := 0
+	parts := 0
+	inPart := false
+	comma := false
+	partLen := [2]int{}
+	for _, c := range line {
+		switch {
+		case c >= '0' && c <= '9':
+			if nd == len(d) {
+				return 0, false
+			}
+			if !inPart {
+				if parts == 2 || (parts == 1 && !comma) {
+					return 0, false
+				}
+				inPart = true
+				parts++
+			}
+			d[nd] = c
+			nd++
+			partLen[parts-1]++
+		case c == ',':
+			if comma || parts != 1 {
+				return 0, false
+			}
+			comma = true
+			inPart = false
+		case c == ' ' || c == '\t' || c == '"':
+			inPart = false
+		default:
+			return 0, false
+		}
+	}
+	var k uint64
+	switch {
+	case parts == 2 && partLen[0] == 3 && partLen[1] == 7:
+		k = 1
+	case parts == 1 && !comma && nd == 10:
+		k = 1
+	case parts == 1 && !comma && nd == 11 && d[0] == '1':
+	default:
+		return 0, false
+	}
+	for _, c := range d[:nd] {
+		k = k*10 + uint64(c-'0')
+	}
+	return k, true
+}
+
+// lineReader yields lines without their terminator (LF or CRLF).
+type lineReader struct {
+	r    *bufio.Reader
+	buf  []byte
+	line int // number of the line last returned (1-based)
+}
+
+func (lr *lineReader) next() ([]byte, error) {
+	b, err := lr.r.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		lr.buf = append(lr.buf[:0], b...)
+		for err == bufio.ErrBufferFull {
+			if len(lr.buf) > maxLineBytes {
+				lr.line++
+				return nil, errLineTooLong
+			}
+			b, err = lr.r.ReadSlice('\n')
+			lr.buf = append(lr.buf, b...)
+		}
+		b = lr.buf
+	}
+	if err != nil && err != io.EOF {
+		lr.line++
+		return nil, err
+	}
+	if len(b) == 0 && err == io.EOF {
+		return nil, io.EOF
+	}
+	lr.line++
+	b = bytes.TrimSuffix(b, []byte{'\n'})
+	b = bytes.TrimSuffix(b, []byte{'\r'})
+	return b, nil
+}
+
+var errLineTooLong = errors.New("line too long")
+
+// textParser accumulates one raw text source.
+type textParser struct {
+	path    string
+	opts    LoadOptions
+	keys    []uint64
+	lines   int
+	invalid [normalize.NumReasons]int
+}
+
+// add normalizes one number field of line lineNo.
+func (p *textParser) add(field []byte, lineNo int) error {
+	res := p.opts.Normalizer.Normalize(field)
+	if res.Valid() {
+		if res.Key == 0 || uint64(res.Key) > maxKey {
+			return fmt.Errorf("%s:%d: normalizer returned an out-of-range key", p.path, lineNo)
+		}
+		p.keys = append(p.keys, uint64(res.Key))
+		return nil
+	}
+	r := refineReason(field, res.Reason)
+	p.invalid[r]++
+	if p.opts.Strict && (r == normalize.ReasonNotANumber || r == normalize.ReasonExcelScientific) {
+		return fmt.Errorf("%s:%d: not a phone number (%s): a registry must be read in full", p.path, lineNo, r)
+	}
+	return nil
+}
+
+func (p *textParser) reject(r normalize.Reason, lineNo int, what string) error {
+	p.invalid[r]++
+	if p.opts.Strict && (r == normalize.ReasonNotANumber || r == normalize.ReasonExcelScientific) {
+		return fmt.Errorf("%s:%d: %s: a registry must be read in full", p.path, lineNo, what)
+	}
+	return nil
+}
+
+// readText reads a text source: list, CSV or NANP file.
+func readText(ctx context.Context, r *bufio.Reader, path string, opts LoadOptions) (*sourceData, error) {
+	if bom, _ := r.Peek(3); bytes.HasPrefix(bom, []byte{0xEF, 0xBB, 0xBF}) {
+		r.Discard(3)
+	} else if bytes.HasPrefix(bom, []byte{0xFF, 0xFE}) || bytes.HasPrefix(bom, []byte{0xFE, 0xFF}) {
+		return nil, fmt.Errorf("registry %s: UTF-16 text; save it as UTF-8", path)
+	}
+	p := &textParser{path: path, opts: opts}
+	lr := &lineReader{r: r}
+	kind := ""
+	var hdr header
+	for {
+		line, err := lr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", path, lr.line, err)
+		}
+		if lr.line&0xffff == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if bytes.IndexByte(line, 0) >= 0 {
+			return nil, fmt.Errorf("%s:%d: binary data (NUL byte): not a text list", path, lr.line)
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			p.lines++
+			p.invalid[normalize.ReasonEmpty]++
+			continue
+		}
+		if kind == "" {
+			// First non-blank line: a header, or the first data line.
+			if h, ok := detectHeader(line); ok {
+				hdr = h
+				switch {
+				case h.areaCol >= 0:
+					kind = KindNANP
+				case h.fields > 1:
+					kind = KindCSV
+				default:
+					kind = KindList
+				}
+				continue
+			}
+			hdr = header{col: 0, areaCol: -1}
+			if _, ok := nanpKey(line); ok && bytes.IndexByte(line, ',') >= 0 {
+				kind = KindNANP
+			} else {
+				kind = KindList
+				if !hasDigit(line) {
+					if d := detectDelim(line); d != 0 {
+						return nil, fmt.Errorf("%s:%d: header names no phone number column", path, lr.line)
+					}
+					// A header word (numero, phone, ...): not a number.
+					if !opts.Normalizer.Normalize(line).Valid() {
+						continue
+					}
+				}
+			}
+		}
+		p.lines++
+		if err := p.line(line, lr.line, kind, hdr); err != nil {
+			return nil, err
+		}
+	}
+	if kind == "" {
+		kind = KindList
+	}
+	keys := sortDedup(p.keys)
+	info := SourceInfo{Kind: kind, Entries: len(keys), Lines: p.lines, Invalid: map[string]int{}}
+	for r, n := range p.invalid {
+		if n > 0 {
+			info.Invalid[normalize.Reason(r).String()] = n
+		}
+	}
+	return &sourceData{info: info, keys: keys}, nil
+}
+
+// line handles one non-blank data line.
+func (p *textParser) line(line []byte, lineNo int, kind string, hdr header) error {
+	if hdr.delim == 0 && hdr.areaCol < 0 {
+		if kind == KindNANP {
+			if k, ok := nanpKey(line); ok {
+				p.keys = append(p.keys, k)
+				return nil
+			}
+		}
+		f, ok := unquote(line)
+		if !ok {
+			f = line
+		}
+		return p.add(f, lineNo)
+	}
+	f, present, bad := fieldAt(line, hdr.delim, hdr.col)
+	if bad {
+		return p.reject(normalize.ReasonNotANumber, lineNo, "unbalanced quotes")
+	}
+	if !present || len(f) == 0 {
+		p.invalid[normalize.ReasonEmpty]++
+		return nil
+	}
+	if hdr.areaCol >= 0 {
+		a, present, bad := fieldAt(line, hdr.delim, hdr.areaCol)
+		if bad {
+			return p.reject(normalize.ReasonNotANumber, lineNo, "unbalanced quotes")
+		}
+		if present {
+			joined := make([]byte, 0, len(a)+1+len(f))
+			joined = append(append(append(joined, a...), ','), f...)
+			if k, ok := nanpKey(joined); ok {
+				p.keys = append(p.keys, k)
+				return nil
+			}
+			return p.add(append(joined[:len(a)], f...), lineNo)
+		}
+	}
+	return p.add(f, lineNo)
+}
+
+func newGzip(r io.Reader) (*gzip.Reader, error) { return gzip.NewReader(r) }

@@ -1,0 +1,315 @@
+package registry
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/listscrub/listscrub/normalize"
+)
+
+func normalizer(t testing.TB, region string) *normalize.Normalizer {
+	t.Helper()
+	n, err := normalize.New(region)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func writeFile(t testing.TB, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func gz(t testing.TB, data []byte) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write(data)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func keysOf(s *Set) []uint64 {
+	var out []uint64
+	for k := range s.All() {
+		out = append(out, uint64(k))
+	}
+	return out
+}
+
+func TestLoadFormats(t *testing.T) {
+	fr := []uint64{33612345678, 33123456789}
+	tests := []struct {
+		name, region, file string
+		data               []byte
+		kind               string
+		want               []uint64
+		lines              int
+		invalid            map[string]int
+	}{
+		{"plain", "FR", "a.txt", []byte("0612345678\n01 23 45 67 89\n"), KindList, fr, 2, nil},
+		{"plain-e164", "FR", "a.txt", []byte("+33612345678\n+33 1 23 45 67 89"), KindList, fr, 2, nil},
+		{"header-word", "FR", "a.txt", []byte("numero\n0612345678\n0123456789\n"), KindList, fr, 2, nil},
+		{"header-phone", "FR", "a.txt", []byte("Phone\r\n0612345678\r\n0123456789\r\n"), KindList, fr, 2, nil},
+		{"unknown-header-word", "FR", "a.txt", []byte("liste\n0612345678\n0123456789\n"), KindList, fr, 2, nil},
+		{"bom-crlf", "FR", "a.txt", []byte("\xEF\xBB\xBF0612345678\r\n0123456789\r\n"), KindList, fr, 2, nil},
+		{"bom-header", "FR", "a.txt", []byte("\xEF\xBB\xBFtéléphone\r\n0612345678\r\n0123456789\r\n"), KindList, fr, 2, nil},
+		{"csv-semicolon", "FR", "a.csv", []byte("nom;Téléphone;ville\nDupont;\"06 12 34 56 78\";Paris\nMartin;01.23.45.67.89;Lyon\n"), KindCSV, fr, 2, nil},
+		{"csv-comma", "FR", "a.csv", []byte("id,name,phone_number\n1,\"Dupont, Jean\",0612345678\n2,Martin,+33123456789\n"), KindCSV, fr, 2, nil},
+		{"csv-tab", "FR", "a.csv", []byte("id\tmobile\n1\t0612345678\n2\t0123456789\n"), KindCSV, fr, 2, nil},
+		{"csv-pipe", "FR", "a.csv", []byte("GSM|x\n0612345678|a\n0123456789|b\n"), KindCSV, fr, 2, nil},
+		{"csv-win1252", "FR", "a.csv", []byte("nom;t\xe9l\xe9phone\nA;0612345678\nB;0123456789\n"), KindCSV, fr, 2, nil},
+		{"csv-prefers-phone-over-numero", "FR", "a.csv", []byte("numero;telephone\n1;0612345678\n2;0123456789\n"), KindCSV, fr, 2, map[string]int{}},
+		{"csv-empty-field", "FR", "a.csv", []byte("nom;tel\nA;0612345678\nB;\nC\n"), KindCSV, fr[:1], 3, map[string]int{"empty": 2}},
+		{"gz", "FR", "a.txt.gz", gz(t, []byte("0612345678\n0123456789\n")), KindList, fr, 2, nil},
+		{"nanp", "US", "dnc.txt", []byte("202,5550123\n212,5550199\n"), KindNANP, []uint64{12025550123, 12125550199}, 2, nil},
+		{"nanp-fr-region", "FR", "dnc.txt", []byte("202,5550123\r\n2125550199\r\n"), KindNANP, []uint64{12025550123, 12125550199}, 2, nil},
+		{"nanp-header", "FR", "dnc.csv", []byte("AreaCode,PhoneNumber\n202,5550123\n\"212\",\"5550199\"\n"), KindNANP, []uint64{12025550123, 12125550199}, 2, nil},
+		{"us-10-digit", "US", "dnc.txt", []byte("2025550123\n2125550199\n"), KindList, []uint64{12025550123, 12125550199}, 2, nil},
+		{"duplicates", "FR", "a.txt", []byte("0612345678\n+33612345678\n06.12.34.56.78\n"), KindList, fr[:1], 3, nil},
+		{"invalid-counted", "FR", "a.txt", []byte("0612345678\n\n123\nabc\n6.12345678E+8\n"), KindList, fr[:1], 5,
+			map[string]int{"empty": 1, "not-a-number": 1, "excel-scientific": 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := writeFile(t, dir, tc.file, tc.data)
+			s, err := Load(context.Background(), []Spec{ParseSpec(p)}, LoadOptions{Normalizer: normalizer(t, tc.region)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := slices.Sorted(slices.Values(tc.want))
+			if got := keysOf(s); !slices.Equal(got, want) {
+				t.Fatalf("keys = %v, want %v", got, want)
+			}
+			src := s.Sources()[0]
+			if src.Kind != tc.kind {
+				t.Errorf("kind = %q, want %q", src.Kind, tc.kind)
+			}
+			if src.Lines != tc.lines {
+				t.Errorf("lines = %d, want %d", src.Lines, tc.lines)
+			}
+			if src.Entries != len(want) {
+				t.Errorf("entries = %d, want %d", src.Entries, len(want))
+			}
+			for r, n := range tc.invalid {
+				if src.Invalid[r] != n {
+					t.Errorf("invalid[%s] = %d, want %d (all %v)", r, src.Invalid[r], n, src.Invalid)
+				}
+			}
+			// Every line is either valid or counted.
+			total := 0
+			for _, n := range src.Invalid {
+				total += n
+			}
+			if tc.invalid != nil && total+len(want) > src.Lines {
+				t.Errorf("invalid %v + valid %d > lines %d", src.Invalid, len(want), src.Lines)
+			}
+			for _, k := range want {
+				if s.Lookup(normalize.Key(k)) != 1 {
+					t.Errorf("Lookup(%d) = 0", k)
+				}
+			}
+			sum := sha256Hex(tc.data)
+			if src.SHA256 != sum {
+				t.Errorf("sha256 = %s, want %s", src.SHA256, sum)
+			}
+			if src.AsOf.IsZero() || src.Label != strings.SplitN(tc.file, ".", 2)[0] {
+				t.Errorf("asof %v label %q", src.AsOf, src.Label)
+			}
+		})
+	}
+}
+
+func TestLoadInvalidCountsEveryLine(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "a.txt", []byte("0612345678\n\n123\nabc\n6.12345678E+8\n0612\n0612345678\n"))
+	s, err := Load(context.Background(), []Spec{ParseSpec(p)}, LoadOptions{Normalizer: normalizer(t, "FR")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := s.Sources()[0]
+	total := 0
+	for _, n := range src.Invalid {
+		total += n
+	}
+	if src.Lines != 7 || total != 5 {
+		t.Fatalf("lines %d invalid %v", src.Lines, src.Invalid)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		data   []byte
+		strict bool
+		want   string // substring of the error after the path
+	}{
+		{"strict-letters", []byte("0612345678\nabc\n"), true, "a.txt:2:"},
+		{"strict-scientific", []byte("numero\n0612345678\n0123456789\n6.12345678E+8\n"), true, "a.txt:4:"},
+		{"strict-csv", []byte("nom;tel\nA;0612345678\nB;inconnu\n"), true, "a.txt:3:"},
+		{"strict-unbalanced-quote", []byte("nom;tel\nA;\"0612345678\n"), true, "a.txt:2:"},
+		{"binary", []byte("0612345678\n\x00\x01\x02\n"), false, "a.txt:2: binary"},
+		{"utf16", []byte("\xff\xfe0\x006\x00"), false, "UTF-16"},
+		{"truncated-gzip", gz(t, bytes.Repeat([]byte("0612345678\n"), 1000))[:60], false, "a.txt"},
+		{"no-number-column", []byte("nom;ville\nA;B\n"), false, "a.txt:1: header"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := writeFile(t, dir, "a.txt", tc.data)
+			_, err := Load(context.Background(), []Spec{{Label: "a", Path: p}}, LoadOptions{Normalizer: normalizer(t, "FR"), Strict: tc.strict})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %q does not contain %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "0612345678") || strings.Contains(err.Error(), "33612345678") {
+				t.Fatalf("error %q contains a phone number", err)
+			}
+		})
+	}
+	// Without Strict, the same letters line is only counted.
+	dir := t.TempDir()
+	p := writeFile(t, dir, "a.txt", []byte("0612345678\nabc\n"))
+	s, err := Load(context.Background(), []Spec{{Label: "a", Path: p}}, LoadOptions{Normalizer: normalizer(t, "FR")})
+	if err != nil || s.Sources()[0].Invalid["not-a-number"] != 1 {
+		t.Fatalf("non-strict: %v %v", err, s)
+	}
+	// Strict does not stop on too-short numbers.
+	p = writeFile(t, dir, "b.txt", []byte("0612345678\n0612\n"))
+	if _, err := Load(context.Background(), []Spec{{Label: "b", Path: p}}, LoadOptions{Normalizer: normalizer(t, "FR"), Strict: true}); err != nil {
+		t.Fatalf("strict too-short: %v", err)
+	}
+	// Missing file.
+	_, err = Load(context.Background(), []Spec{{Label: "m", Path: filepath.Join(dir, "missing.txt")}}, LoadOptions{Normalizer: normalizer(t, "FR")})
+	if err == nil || !strings.Contains(err.Error(), "missing.txt") || !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("missing: %v", err)
+	}
+	// Duplicate labels, too many sources, no sources.
+	if _, err := Load(context.Background(), []Spec{{"a", p}, {"a", p}}, LoadOptions{Normalizer: normalizer(t, "FR")}); err == nil {
+		t.Fatal("duplicate labels accepted")
+	}
+	var many []Spec
+	for i := range 65 {
+		many = append(many, Spec{Label: string(rune('A' + i)), Path: p})
+	}
+	if _, err := Load(context.Background(), many, LoadOptions{Normalizer: normalizer(t, "FR")}); err == nil {
+		t.Fatal("65 sources accepted")
+	}
+	if _, err := Load(context.Background(), nil, LoadOptions{Normalizer: normalizer(t, "FR")}); err == nil {
+		t.Fatal("no sources accepted")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Load(ctx, []Spec{{"b", p}}, LoadOptions{Normalizer: normalizer(t, "FR")}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+}
+
+func TestParseSpec(t *testing.T) {
+	tests := []struct{ in, label, path string }{
+		{"bloctel=/data/b.csv", "bloctel", "/data/b.csv"},
+		{"path/bloctel-2026-11.csv.gz", "bloctel-2026-11", "path/bloctel-2026-11.csv.gz"},
+		{"dnc.TXT", "dnc", "dnc.TXT"},
+		{"x.snap", "x", "x.snap"},
+		{"/data/a=b/list.txt", "list", "/data/a=b/list.txt"},
+		{`C:\lists\tps.csv`, "tps", `C:\lists\tps.csv`},
+		{`C:\a=b\tps.csv`, "tps", `C:\a=b\tps.csv`},
+		{"=file.txt", "=file", "=file.txt"},
+		{"name=", "name=", "name="},
+		{"a=b=c.txt", "a", "b=c.txt"},
+		{"list.xlsx", "list.xlsx", "list.xlsx"},
+		{".csv", ".csv", ".csv"},
+	}
+	for _, tc := range tests {
+		got := ParseSpec(tc.in)
+		if got.Label != tc.label || got.Path != tc.path {
+			t.Errorf("ParseSpec(%q) = %+v, want %q %q", tc.in, got, tc.label, tc.path)
+		}
+	}
+}
+
+func TestMultiSourceMasks(t *testing.T) {
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.txt", []byte("0612345678\n0123456789\n"))
+	b := writeFile(t, dir, "b.csv", []byte("tel;x\n0123456789;1\n0698765432;2\n"))
+	c := writeFile(t, dir, "c.txt.gz", gz(t, []byte("+33698765432\n+33123456789\n0555555555\n")))
+	s, err := Load(context.Background(), []Spec{ParseSpec(a), ParseSpec("B=" + b), ParseSpec(c)}, LoadOptions{Normalizer: normalizer(t, "FR")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[uint64]uint64{33612345678: 0b001, 33123456789: 0b111, 33698765432: 0b110, 33555555555: 0b100}
+	for k, m := range want {
+		if got := s.Lookup(normalize.Key(k)); got != m {
+			t.Errorf("Lookup(%d) = %b, want %b", k, got, m)
+		}
+		for _, d := range []uint64{k - 1, k + 1} {
+			if _, ok := want[d]; !ok && s.Lookup(normalize.Key(d)) != 0 {
+				t.Errorf("neighbour %d found", d)
+			}
+		}
+	}
+	if s.Len() != 4 {
+		t.Errorf("Len = %d", s.Len())
+	}
+	if got := s.Labels(0b101); !slices.Equal(got, []string{"a", "c"}) {
+		t.Errorf("Labels = %v", got)
+	}
+	if got := s.Sources(); got[1].Label != "B" || got[1].Entries != 2 || got[2].Entries != 3 || got[0].Kind != KindList || got[1].Kind != KindCSV {
+		t.Errorf("sources %+v", got)
+	}
+	for _, k := range []uint64{0, 1, 33612345677, 99999999999999, 1 << 63} {
+		if s.Lookup(normalize.Key(k)) != 0 {
+			t.Errorf("Lookup(%d) != 0", k)
+		}
+	}
+}
+
+func TestChecksumStable(t *testing.T) {
+	dir := t.TempDir()
+	fr := normalizer(t, "FR")
+	load := func(specs ...Spec) *Set {
+		s, err := Load(context.Background(), specs, LoadOptions{Normalizer: fr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	l1 := writeFile(t, dir, "l1.txt", []byte("0612345678\n0123456789\n0698765432\n"))
+	l2 := writeFile(t, dir, "l2.txt", []byte("numero\r\n+33698765432\r\n06 12 34 56 78\r\n0123456789\r\n0612345678\r\n"))
+	l3 := writeFile(t, dir, "l3.csv.gz", gz(t, []byte("x;tel\n1;0123456789\n2;0698765432\n3;0612345678\n")))
+	s1, s2, s3 := load(Spec{"L", l1}), load(Spec{"L", l2}), load(Spec{"L", l3})
+	if s1.Checksum() != s2.Checksum() || s1.Checksum() != s3.Checksum() {
+		t.Fatalf("checksums differ: %s %s %s", s1.Checksum(), s2.Checksum(), s3.Checksum())
+	}
+	o := writeFile(t, dir, "o.txt", []byte("0612345678\n0555555555\n"))
+	ab, ba := load(Spec{"A", l1}, Spec{"O", o}), load(Spec{"O", o}, Spec{"A", l1})
+	if ab.Checksum() != ba.Checksum() {
+		t.Fatal("source order changes the checksum")
+	}
+	if ab.Checksum() == s1.Checksum() {
+		t.Fatal("different content, same checksum")
+	}
+	// Different memberships, same keys: different checksums.
+	x := load(Spec{"A", l1}, Spec{"O", l2})
+	y := load(Spec{"A", l1}, Spec{"O", o})
+	if x.Checksum() == y.Checksum() {
+		t.Fatal("memberships not in checksum")
+	}
+}
