@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"golang.org/x/text/encoding/charmap"
+
+	"github.com/listscrub/listscrub/cmd/listscrub/cli"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"listscrub": func() {
+			os.Exit(cli.Main(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}))
+		},
+	})
+}
+
+// TestScripts runs the end-to-end scripts in testdata/script: each runs the
+// built command against one rule of the command-line contract.
+func TestScripts(t *testing.T) {
+	sample, err := filepath.Abs("../../testdata/sample")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir: "../../testdata/script",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("SAMPLE", sample)
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"stats":  cmdStats,
+			"encode": cmdEncode,
+			"lines":    cmdLines,
+			"status":   cmdStatus,
+			"corrupt":  cmdCorrupt,
+			"truncate": cmdTruncate,
+		},
+	})
+}
+
+// contractKeys are the top-level stats keys the contract requires on every run.
+var contractKeys = []string{
+	"rows_in", "rows_clean", "rows_blocked", "rows_invalid", "rows_duplicate",
+	"numbers_checked", "numbers_valid", "numbers_registered",
+	"blocked_by_source", "invalid_by_reason", "by_type", "registry", "input",
+	"elapsed_seconds", "rows_per_second",
+}
+
+// cmdStats checks a stats JSON file: every contract key is present, the
+// conservation invariant holds (rows_in = clean + blocked + invalid +
+// duplicate), and each PATH=VALUE argument holds (PATH is dotted, VALUE is
+// compared as JSON text, so strings are written "quoted" or bare).
+//
+//	stats stats.json rows_in=10 blocked_by_source.bloctel=3 input.path=in.csv
+func cmdStats(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! stats")
+	}
+	if len(args) < 1 {
+		ts.Fatalf("usage: stats FILE [PATH=VALUE...]")
+	}
+	var doc map[string]any
+	dec := json.NewDecoder(strings.NewReader(ts.ReadFile(args[0])))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		ts.Fatalf("%s: %v", args[0], err)
+	}
+	for _, k := range contractKeys {
+		if _, ok := doc[k]; !ok {
+			ts.Fatalf("%s: contract key %q missing", args[0], k)
+		}
+	}
+	num := func(k string) int64 {
+		n, err := doc[k].(json.Number).Int64()
+		if err != nil {
+			ts.Fatalf("%s: %s: %v", args[0], k, err)
+		}
+		return n
+	}
+	in, sum := num("rows_in"), num("rows_clean")+num("rows_blocked")+num("rows_invalid")+num("rows_duplicate")
+	if in != sum {
+		ts.Fatalf("%s: conservation broken: rows_in %d != clean+blocked+invalid+duplicate %d", args[0], in, sum)
+	}
+	for _, a := range args[1:] {
+		path, want, ok := strings.Cut(a, "=")
+		if !ok {
+			ts.Fatalf("stats: %q is not PATH=VALUE", a)
+		}
+		var v any = doc
+		for _, part := range strings.Split(path, ".") {
+			m, ok := v.(map[string]any)
+			if !ok {
+				if arr, isArr := v.([]any); isArr {
+					if i, err := strconv.Atoi(part); err == nil && i < len(arr) {
+						v = arr[i]
+						continue
+					}
+				}
+				ts.Fatalf("%s: %s: not an object at %q", args[0], path, part)
+			}
+			if v, ok = m[part]; !ok {
+				ts.Fatalf("%s: %s: no key %q", args[0], path, part)
+			}
+		}
+		got, _ := json.Marshal(v)
+		gotS := string(got)
+		if s, isStr := v.(string); isStr && !strings.HasPrefix(want, `"`) {
+			gotS = s
+		}
+		if gotS != want {
+			ts.Fatalf("%s: %s = %s, want %s", args[0], path, gotS, want)
+		}
+	}
+}
+
+// cmdEncode rewrites a file: "encode cp1252|crlf|bom|gzip SRC DST".
+func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: encode cp1252|crlf|bom|gzip SRC DST")
+	}
+	src := []byte(ts.ReadFile(args[1]))
+	var out []byte
+	switch args[0] {
+	case "cp1252":
+		b, err := charmap.Windows1252.NewEncoder().Bytes(src)
+		ts.Check(err)
+		out = b
+	case "crlf":
+		out = bytes.ReplaceAll(src, []byte("\n"), []byte("\r\n"))
+	case "bom":
+		out = append([]byte("\xef\xbb\xbf"), src...)
+	case "gzip":
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write(src)
+		ts.Check(zw.Close())
+		out = buf.Bytes()
+	default:
+		ts.Fatalf("encode: unknown encoding %q", args[0])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), out, 0o644))
+}
+
+// cmdLines checks a file's line count: "lines FILE N".
+func cmdLines(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: lines FILE N")
+	}
+	data := ts.ReadFile(args[0])
+	n := strings.Count(data, "\n")
+	if data != "" && !strings.HasSuffix(data, "\n") {
+		n++
+	}
+	got := fmt.Sprint(n)
+	if (got == args[1]) == neg {
+		ts.Fatalf("%s has %s lines, want %s%s", args[0], got, map[bool]string{true: "not "}[neg], args[1])
+	}
+}
+
+// cmdStatus runs a program and checks its exit code: "status N PROG ARGS...".
+// Its standard output and error can be checked afterwards as after exec.
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: status N PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		got = ee.ExitCode()
+	} else if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	if got != want {
+		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}
+
+// cmdCorrupt copies SRC to DST with one byte in the middle flipped.
+func cmdCorrupt(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: corrupt SRC DST")
+	}
+	b := []byte(ts.ReadFile(args[0]))
+	b[len(b)/2] ^= 0x40
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b, 0o644))
+}
+
+// cmdTruncate copies the first half of SRC to DST.
+func cmdTruncate(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: truncate SRC DST")
+	}
+	b := []byte(ts.ReadFile(args[0]))
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b[:len(b)/2], 0o644))
+}
