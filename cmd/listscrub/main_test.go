@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
-	"fmt"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,8 +41,8 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"stats":  cmdStats,
-			"encode": cmdEncode,
+			"stats":    cmdStats,
+			"encode":   cmdEncode,
 			"lines":    cmdLines,
 			"status":   cmdStatus,
 			"corrupt":  cmdCorrupt,
