@@ -70,7 +70,8 @@ func openHashing(path string) (*hashingFile, error) {
 		return nil, fmt.Errorf("registry %s: is a directory", path)
 	}
 	h := sha256.New()
-	return &hashingFile{f: f, size: st.Size(), mod: st.ModTime(), h: h, br: bufio.NewReaderSize(io.TeeReader(f, h), 1<<20)}, nil
+	bufSize := int(min(max(st.Size()+16, 4096), 1<<20))
+	return &hashingFile{f: f, size: st.Size(), mod: st.ModTime(), h: h, br: bufio.NewReaderSize(io.TeeReader(f, h), bufSize)}, nil
 }
 
 // finish reads what is left of the file into the hash and returns the hex sum.
@@ -98,7 +99,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 			return nil, fmt.Errorf("registry %s: bad gzip: %w", path, err)
 		}
 		defer gz.Close()
-		content = bufio.NewReaderSize(gz, 1<<20)
+		content = bufio.NewReaderSize(gz, min(hf.br.Size()*4, 1<<20))
 		sizeHint = -1
 	}
 
