@@ -1,0 +1,206 @@
+package registry
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/listscrub/listscrub/normalize"
+)
+
+// genKeys returns n distinct sorted French-mobile-like keys (+336/+337...).
+func genKeys(n int, seed uint64) []uint64 {
+	r := rand.New(rand.NewPCG(seed, 1))
+	keys := make([]uint64, 0, n+n/8)
+	for len(keys) < n {
+		for len(keys) < cap(keys) {
+			keys = append(keys, 33600000000+r.Uint64N(200_000_000))
+		}
+		keys = sortDedup(keys)
+	}
+	return keys[:n]
+}
+
+func benchSet(n int, withBloom bool) *Set {
+	keys := genKeys(n, 42)
+	return newSet(keys, nil, 0, []SourceInfo{{Label: "gen"}}, withBloom)
+}
+
+func BenchmarkLookup(b *testing.B) {
+	for _, n := range []int{1_000_000, 10_000_000} {
+		for _, withBloom := range []bool{true, false} {
+			s := benchSet(n, withBloom)
+			r := rand.New(rand.NewPCG(7, 7))
+			const q = 1 << 16
+			hits := make([]normalize.Key, q)
+			misses := make([]normalize.Key, 0, q)
+			for i := range hits {
+				hits[i] = normalize.Key(s.keys[r.IntN(len(s.keys))])
+			}
+			for len(misses) < q {
+				k := 33600000000 + r.Uint64N(200_000_000)
+				if s.find(k) < 0 {
+					misses = append(misses, normalize.Key(k))
+				}
+			}
+			bl := "bloom"
+			if !withBloom {
+				bl = "nobloom"
+			}
+			for _, c := range []struct {
+				name string
+				keys []normalize.Key
+				want bool
+			}{{"hit", hits, true}, {"miss", misses, false}} {
+				b.Run(fmt.Sprintf("n=%dM/%s/%s", n/1_000_000, bl, c.name), func(b *testing.B) {
+					b.ReportAllocs()
+					i := 0
+					for b.Loop() {
+						if (s.Lookup(c.keys[i&(q-1)]) != 0) != c.want {
+							b.Fatal("wrong answer")
+						}
+						i++
+					}
+				})
+			}
+		}
+	}
+}
+
+// writeList writes n generated numbers in national French format, one a line.
+func writeList(b testing.TB, dir string, n int) string {
+	p := filepath.Join(dir, "gen.txt")
+	f, err := os.Create(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString("numero\n")
+	r := rand.New(rand.NewPCG(3, 3))
+	for range n {
+		fmt.Fprintf(w, "06%08d\n", r.IntN(100_000_000))
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	return p
+}
+
+func BenchmarkLoadRaw(b *testing.B) {
+	p := writeList(b, b.TempDir(), 1_000_000)
+	fr := normalizer(b, "FR")
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := Load(context.Background(), []Spec{{"gen", p}}, LoadOptions{Normalizer: fr, Strict: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s.Sources()[0].Lines != 1_000_000 {
+			b.Fatal("lines")
+		}
+	}
+}
+
+func BenchmarkLoadRawNANP(b *testing.B) {
+	p := filepath.Join(b.TempDir(), "dnc.txt")
+	f, _ := os.Create(p)
+	w := bufio.NewWriter(f)
+	r := rand.New(rand.NewPCG(4, 4))
+	for range 1_000_000 {
+		fmt.Fprintf(w, "%03d,%07d\n", 200+r.IntN(800), r.IntN(10_000_000))
+	}
+	w.Flush()
+	f.Close()
+	us := normalizer(b, "US")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Load(context.Background(), []Spec{{"dnc", p}}, LoadOptions{Normalizer: us, Strict: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSnapshotLoad(b *testing.B) {
+	s := benchSet(1_000_000, true)
+	p := filepath.Join(b.TempDir(), "gen.snap")
+	if err := WriteSnapshotFile(p, s, SnapshotMeta{Country: "FR"}); err != nil {
+		b.Fatal(err)
+	}
+	fr := normalizer(b, "FR")
+	b.ReportAllocs()
+	for b.Loop() {
+		l, err := Load(context.Background(), []Spec{{"gen", p}}, LoadOptions{Normalizer: fr})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if l.Len() != s.Len() {
+			b.Fatal("len")
+		}
+	}
+}
+
+// TestBytesPerNumber measures the heap a Set of 1M numbers from two sources
+// keeps: at most 16 bytes per number, bloom filter and index included.
+func TestBytesPerNumber(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	const n = 1_000_000
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	a := genKeys(n*3/4, 1)
+	bk := genKeys(n*3/4, 2)
+	keys, masks, width := mergeSources([][]uint64{a, bk})
+	s := newSet(keys, masks, width, []SourceInfo{{Label: "a"}, {Label: "b"}}, true)
+	a, bk = nil, nil
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	per := float64(after.HeapAlloc-before.HeapAlloc) / float64(s.Len())
+	t.Logf("%d numbers, %.2f bytes per number (bloom %d bits, index %d buckets)", s.Len(), per, s.Bloom().Bits, len(s.index))
+	if per > 16 {
+		t.Fatalf("%.2f bytes per number, want <= 16", per)
+	}
+	if s.Bloom().FPRate > BloomFPRate*1.01 {
+		t.Fatalf("bloom fp rate %g", s.Bloom().FPRate)
+	}
+	runtime.KeepAlive(s)
+}
+
+// TestLookupGenerated checks Lookup against the key array on a large set:
+// every key and both neighbours, with and without the bloom filter.
+func TestLookupGenerated(t *testing.T) {
+	keys := genKeys(200_000, 9)
+	// Add clustered outliers to stress the bucket index.
+	keys = sortDedup(append(keys, 1, 2, 12025550123, 447700900123, 999_999_999_999_999))
+	for _, withBloom := range []bool{true, false} {
+		s := newSet(keys, nil, 0, []SourceInfo{{Label: "g"}}, withBloom)
+		present := make(map[uint64]bool, len(keys))
+		for _, k := range keys {
+			present[k] = true
+		}
+		for _, k := range keys {
+			if s.Lookup(normalize.Key(k)) != 1 {
+				t.Fatalf("key %d missing", k)
+			}
+			for _, d := range []uint64{k - 1, k + 1} {
+				if (s.Lookup(normalize.Key(d)) != 0) != present[d] {
+					t.Fatalf("neighbour %d wrong", d)
+				}
+			}
+		}
+		if s.Lookup(0) != 0 || s.Lookup(1<<62) != 0 {
+			t.Fatal("out of range")
+		}
+	}
+	small := newSet([]uint64{33612345678}, nil, 0, []SourceInfo{{Label: "x"}}, true)
+	if a := testing.AllocsPerRun(100, func() { small.Lookup(33612345678) }); a != 0 {
+		t.Fatalf("Lookup allocates %v", a)
+	}
+}
