@@ -1,11 +1,522 @@
 package normalize
 
-import "github.com/nyaruka/phonenumbers"
+import (
+	"fmt"
+	"strconv"
 
-type fastTables struct{}
+	"github.com/nyaruka/phonenumbers"
+)
 
-func buildFastTables(region string, metas map[string]*phonenumbers.PhoneMetadata) (*fastTables, error) {
-	return nil, nil
+// The fast path reproduces, for the common spellings, what parseHelper,
+// maybeExtractCountryCode, maybeStripNationalPrefixAndCarrierCode,
+// GetRegionCodeForNumber and getNumberTypeHelper of phonenumbers compute,
+// with digit DFAs instead of regexps. It answers only for valid numbers; it
+// returns ok=false (the reference path decides) for everything else.
+
+// Bits of a region DFA mask: one per number description, in the order
+// getNumberTypeHelper tests them, then the region's leading digits (prefix
+// match), then, for FR only, the overseas rule's patterns (one bit per entry
+// of overseasRegions).
+const (
+	bGeneral = iota
+	bPremium
+	bToll
+	bShared
+	bVoip
+	bPersonal
+	bPager
+	bUan
+	bVoicemail
+	bFixed
+	bMobile
+	bLeading
+	bOverseas // first of len(overseasRegions) bits
+)
+
+// descBits are the bits gated by the descriptions' possible lengths.
+const descBits = 1<<bLeading - 1
+
+// maxFastDigits bounds the digits the fast path accepts.
+const maxFastDigits = 24
+
+// fastCCs are the calling codes given a fast path besides the default
+// region's and the ones the overseas rule needs: frequent in European
+// prospect lists, with metadata simple enough.
+var fastCCs = [...]int{33, 262, 590, 594, 596, 32, 41, 44, 49, 34, 39, 352, 377, 31, 351, 43, 212, 213, 216, 1}
+
+// regionTable holds what the fast path needs of one region's metadata.
+type regionTable struct {
+	id     string
+	cc     int32
+	dfa    *digitDFA
+	lenOK  [maxFastDigits + 1]uint32 // bits allowed for a national number of that length
+	lenRes [maxFastDigits + 1]phonenumbers.ValidationResult
+	same   bool   // SameMobileAndFixedLinePattern
+	lead   bool   // has leading digits
+	npfp   string // national prefix for parsing, a literal digit string or ""
+	parse  bool   // npfp is literal and there is no transform rule
 }
 
-func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) { return Result{}, false }
+// ccTable is one calling code's regions, in phonenumbers' order.
+type ccTable struct {
+	regions []*regionTable
+}
+
+// fastTables is the immutable state of the fast path.
+type fastTables struct {
+	def      *regionTable
+	defCC    int32
+	defCCStr string
+	defMain  bool   // the default region is its calling code's main region
+	idd      string // international prefix of the default region (digits)
+	validCC  [1000]bool
+	byCC     [1000]*ccTable
+	prefixCC [1000]int32 // overseas rule, clause 1, by 3-digit prefix
+	ovCC     [len(overseasRegions)]int32
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// buildFastTables compiles the fast path for region, or returns nil when the
+// region's metadata is not simple enough.
+func buildFastTables(region string, metas map[string]*phonenumbers.PhoneMetadata) (*fastTables, error) {
+	dm := metas[region]
+	if dm == nil {
+		return nil, fmt.Errorf("no metadata for region %s", region)
+	}
+	ft := &fastTables{
+		defCC:    dm.GetCountryCode(),
+		defCCStr: strconv.Itoa(int(dm.GetCountryCode())),
+		defMain:  phonenumbers.GetRegionCodeForCountryCode(int(dm.GetCountryCode())) == region,
+		idd:      dm.GetInternationalPrefix(),
+	}
+	if ft.idd == "" || !allDigits(ft.idd) {
+		return nil, nil
+	}
+	for cc := range phonenumbers.GetSupportedCallingCodes() {
+		if cc > 0 && cc < 1000 {
+			ft.validCC[cc] = true
+		}
+	}
+	ccs := append([]int{int(ft.defCC)}, fastCCs[:]...)
+	for _, cc := range ccs {
+		if ft.byCC[cc] != nil {
+			continue
+		}
+		t, err := buildCCTable(cc, metas)
+		if err != nil {
+			return nil, err
+		}
+		ft.byCC[cc] = t // nil when unsupported
+	}
+	dt := ft.byCC[ft.defCC]
+	if dt == nil {
+		return nil, nil
+	}
+	for _, r := range dt.regions {
+		if r.id == region {
+			ft.def = r
+		}
+	}
+	if ft.def == nil || !ft.def.parse {
+		return nil, nil
+	}
+	for _, p := range overseasPrefixes {
+		i, _ := strconv.Atoi(p.prefix)
+		ft.prefixCC[i] = p.cc
+	}
+	for i, r := range overseasRegions {
+		ft.ovCC[i] = metas[r].GetCountryCode()
+	}
+	for _, cc := range []int{33, 262, 590, 594, 596} {
+		if ft.byCC[cc] == nil {
+			return nil, fmt.Errorf("calling code %d needed by the overseas rule has no fast path", cc)
+		}
+	}
+	return ft, nil
+}
+
+// buildCCTable compiles the regions of a calling code; nil when one of them
+// cannot be compiled or the main region cannot be parsed by the fast path.
+func buildCCTable(cc int, metas map[string]*phonenumbers.PhoneMetadata) (*ccTable, error) {
+	ids := phonenumbers.GetRegionCodesForCountryCode(cc)
+	if len(ids) == 0 || ids[0] == "001" {
+		return nil, nil
+	}
+	t := &ccTable{}
+	for _, id := range ids {
+		m := metas[id]
+		if m == nil {
+			return nil, nil
+		}
+		r, err := buildRegionTable(m, metas)
+		if err != nil {
+			return nil, fmt.Errorf("region %s: %w", id, err)
+		}
+		if r == nil {
+			return nil, nil
+		}
+		t.regions = append(t.regions, r)
+	}
+	if !t.regions[0].parse {
+		return nil, nil
+	}
+	return t, nil
+}
+
+func descs(m *phonenumbers.PhoneMetadata) [bLeading]*phonenumbers.PhoneNumberDesc {
+	return [bLeading]*phonenumbers.PhoneNumberDesc{
+		bGeneral: m.GetGeneralDesc(), bPremium: m.GetPremiumRate(), bToll: m.GetTollFree(),
+		bShared: m.GetSharedCost(), bVoip: m.GetVoip(), bPersonal: m.GetPersonalNumber(),
+		bPager: m.GetPager(), bUan: m.GetUan(), bVoicemail: m.GetVoicemail(),
+		bFixed: m.GetFixedLine(), bMobile: m.GetMobile(),
+	}
+}
+
+func buildRegionTable(m *phonenumbers.PhoneMetadata, metas map[string]*phonenumbers.PhoneMetadata) (*regionTable, error) {
+	r := &regionTable{
+		id:   m.GetId(),
+		cc:   m.GetCountryCode(),
+		same: m.GetSameMobileAndFixedLinePattern(),
+		lead: m.GetLeadingDigits() != "",
+		npfp: m.GetNationalPrefixForParsing(),
+	}
+	r.parse = allDigits(r.npfp) && m.GetNationalPrefixTransformRule() == ""
+	var pats []dfaPattern
+	ds := descs(m)
+	for i, d := range ds {
+		if d == nil {
+			return nil, nil // phonenumbers itself would panic
+		}
+		pats = append(pats, dfaPattern{re: d.GetNationalNumberPattern()})
+		var ok uint32
+		for l := range r.lenOK {
+			if len(d.PossibleLength) == 0 {
+				ok |= 1 << l
+			}
+		}
+		for _, l := range d.PossibleLength {
+			if l >= 0 && int(l) < len(r.lenOK) {
+				ok |= 1 << l
+			}
+		}
+		for l := range r.lenOK {
+			if ok&(1<<l) != 0 {
+				r.lenOK[l] |= 1 << i
+			}
+		}
+	}
+	pats = append(pats, dfaPattern{re: m.GetLeadingDigits(), prefix: true})
+	if r.id == "FR" {
+		for _, id := range overseasRegions {
+			if metas[id] == nil {
+				return nil, fmt.Errorf("no metadata for overseas region %s", id)
+			}
+			re := ""
+			for i, d := range overseasDescs(metas[id]) {
+				if i > 0 {
+					re += "|"
+				}
+				re += "(?:" + d.GetNationalNumberPattern() + ")"
+			}
+			pats = append(pats, dfaPattern{re: re})
+		}
+	}
+	for l := range r.lenOK {
+		r.lenOK[l] |= ^uint32(descBits)
+		r.lenRes[l] = testLength(m, l)
+	}
+	d, err := compileDFA(pats)
+	if err != nil {
+		return nil, err
+	}
+	r.dfa = d
+	return r, nil
+}
+
+// testLength is phonenumbers' testNumberLength(number, metadata, UNKNOWN)
+// for a number of length l.
+func testLength(m *phonenumbers.PhoneMetadata, l int) phonenumbers.ValidationResult {
+	gd := m.GetGeneralDesc()
+	possible := gd.PossibleLength
+	local := gd.PossibleLengthLocalOnly
+	if len(possible) == 0 || possible[0] == -1 {
+		return phonenumbers.INVALID_LENGTH
+	}
+	actual := int32(l)
+	for _, x := range local {
+		if x == actual {
+			return phonenumbers.IS_POSSIBLE_LOCAL_ONLY
+		}
+	}
+	if possible[0] == actual {
+		return phonenumbers.IS_POSSIBLE
+	} else if possible[0] > actual {
+		return phonenumbers.TOO_SHORT
+	} else if possible[len(possible)-1] < actual {
+		return phonenumbers.TOO_LONG
+	}
+	for _, x := range possible[1:] {
+		if x == actual {
+			return phonenumbers.IS_POSSIBLE
+		}
+	}
+	return phonenumbers.INVALID_LENGTH
+}
+
+// general reports whether digits fully match the region's general pattern.
+func (r *regionTable) general(digits []byte) bool {
+	return r.dfa.run(digits)&(1<<bGeneral) != 0
+}
+
+// typeOf is getNumberTypeHelper on the mask of a national significant
+// number of length l. The result is a Type, or -1 for UNKNOWN.
+func (r *regionTable) typeOf(mask uint32, l int) int {
+	m := mask & r.lenOK[l]
+	switch {
+	case m&(1<<bGeneral) == 0:
+		return -1
+	case m&(1<<bPremium) != 0:
+		return int(TypePremiumRate)
+	case m&(1<<bToll) != 0:
+		return int(TypeTollFree)
+	case m&(1<<bShared) != 0:
+		return int(TypeOther)
+	case m&(1<<bVoip) != 0:
+		return int(TypeVoIP)
+	case m&(1<<bPersonal|1<<bPager|1<<bUan|1<<bVoicemail) != 0:
+		return int(TypeOther)
+	case m&(1<<bFixed) != 0:
+		if r.same || m&(1<<bMobile) != 0 {
+			return int(TypeOther) // FIXED_LINE_OR_MOBILE
+		}
+		return int(TypeFixedLine)
+	case !r.same && m&(1<<bMobile) != 0:
+		return int(TypeMobile)
+	}
+	return -1
+}
+
+// stripNationalPrefix is maybeStripNationalPrefixAndCarrierCode for a
+// literal national prefix for parsing.
+func (r *regionTable) stripNationalPrefix(num []byte) []byte {
+	p := r.npfp
+	if len(num) == 0 || p == "" || len(num) < len(p) || string(num[:len(p)]) != p {
+		return num
+	}
+	if r.general(num) && !r.general(num[len(p):]) {
+		return num
+	}
+	return num[len(p):]
+}
+
+func (r *regionTable) lengthResult(l int) phonenumbers.ValidationResult {
+	if l >= len(r.lenRes) {
+		return phonenumbers.TOO_LONG // only used to compare with TOO_LONG; see callers
+	}
+	return r.lenRes[l]
+}
+
+// fastPath normalizes raw if it is a common spelling of a valid number.
+func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
+	ft := n.fast
+	if ft == nil || len(raw) > 250 { // phonenumbers' MAX_INPUT_STRING_LENGTH
+		return Result{}, false
+	}
+	i, j := 0, len(raw)
+	for i < j {
+		if c := raw[i]; c == ' ' || c == '\t' {
+			i++
+		} else if c == 0xC2 && i+1 < j && raw[i+1] == 0xA0 {
+			i += 2
+		} else {
+			break
+		}
+	}
+	for j > i {
+		if c := raw[j-1]; c == ' ' || c == '\t' {
+			j--
+		} else if c == 0xA0 && j-2 >= i && raw[j-2] == 0xC2 {
+			j -= 2
+		} else {
+			break
+		}
+	}
+	if i == j {
+		return Result{Reason: ReasonEmpty}, true
+	}
+	if j-i > 4 && raw[i+3] == ':' && raw[i]|0x20 == 't' && raw[i+1]|0x20 == 'e' && raw[i+2]|0x20 == 'l' {
+		i += 4
+		for i < j {
+			if c := raw[i]; c == ' ' || c == '\t' {
+				i++
+			} else if c == 0xC2 && i+1 < j && raw[i+1] == 0xA0 {
+				i += 2
+			} else {
+				break
+			}
+		}
+	}
+	var buf [maxFastDigits]byte
+	nd := 0
+	plus := false
+	for k := i; k < j; k++ {
+		c := raw[k]
+		switch {
+		case c >= '0' && c <= '9':
+			if nd == len(buf) {
+				return Result{}, false
+			}
+			buf[nd] = c
+			nd++
+		case c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' || c == '/':
+		case c == '+':
+			if nd > 0 || plus {
+				return Result{}, false
+			}
+			plus = true
+		case c == 0xC2 && k+1 < j && raw[k+1] == 0xA0 && nd > 0:
+			k++
+		default:
+			return Result{}, false
+		}
+	}
+	if nd < 3 {
+		return Result{}, false
+	}
+	d := buf[:nd]
+
+	// maybeExtractCountryCode.
+	cc := int32(0)
+	var national []byte
+	intl := plus
+	if !plus && len(d) >= len(ft.idd) && string(d[:len(ft.idd)]) == ft.idd {
+		if len(d) == len(ft.idd) {
+			return Result{}, false // phonenumbers: too short after IDD
+		}
+		if d[len(ft.idd)] != '0' {
+			d = d[len(ft.idd):]
+			intl = true
+		}
+	}
+	if intl {
+		if len(d) <= 2 || d[0] == '0' {
+			return Result{}, false
+		}
+		for l := 1; l <= 3 && l <= len(d); l++ {
+			v := 0
+			for _, c := range d[:l] {
+				v = v*10 + int(c-'0')
+			}
+			if ft.validCC[v] {
+				cc = int32(v)
+				national = d[l:]
+				break
+			}
+		}
+		if cc == 0 {
+			return Result{}, false
+		}
+	} else if len(d) >= len(ft.defCCStr) && string(d[:len(ft.defCCStr)]) == ft.defCCStr {
+		pot := ft.def.stripNationalPrefix(d[len(ft.defCCStr):])
+		fullValid := ft.def.general(d)
+		if (!fullValid && ft.def.general(pot)) || ft.def.lengthResult(len(d)) == phonenumbers.TOO_LONG {
+			cc = ft.defCC
+			national = pot
+		}
+	}
+
+	// parseHelper: the metadata used to strip the national prefix.
+	var pm *regionTable
+	if cc == 0 {
+		cc = ft.defCC
+		national = d
+		pm = ft.def
+	} else if cc == ft.defCC && ft.defMain {
+		pm = ft.def
+	} else {
+		t := ft.byCC[cc]
+		if t == nil {
+			return Result{}, false
+		}
+		pm = t.regions[0]
+	}
+	if len(national) < 2 {
+		return Result{}, false
+	}
+	if pot := pm.stripNationalPrefix(national); len(pot) != len(national) {
+		switch pm.lengthResult(len(pot)) {
+		case phonenumbers.TOO_SHORT, phonenumbers.IS_POSSIBLE_LOCAL_ONLY, phonenumbers.INVALID_LENGTH:
+		default:
+			national = pot
+		}
+	}
+	if len(national) < 2 || len(national) > 17 || national[0] == '0' {
+		return Result{}, false
+	}
+	var nsn uint64
+	for _, c := range national {
+		nsn = nsn*10 + uint64(c-'0')
+	}
+
+	// The overseas rule.
+	t := ft.byCC[cc]
+	if t == nil {
+		return Result{}, false
+	}
+	var mask uint32
+	masked := false
+	if cc == 33 && len(national) == 9 {
+		fr := t.regions[0]
+		mask = fr.dfa.run(national)
+		masked = true
+		p := int(national[0]-'0')*100 + int(national[1]-'0')*10 + int(national[2]-'0')
+		ov := ft.prefixCC[p]
+		if ov == 0 && national[0] != '8' {
+			for b := range overseasRegions {
+				if mask&(1<<(bOverseas+b)) != 0 {
+					ov = ft.ovCC[b]
+					break
+				}
+			}
+		}
+		if ov != 0 {
+			cc = ov
+			t = ft.byCC[cc]
+			masked = false
+		}
+	}
+
+	// GetRegionCodeForNumber, then getNumberTypeHelper.
+	typ := -1
+	for ri, r := range t.regions {
+		if ri > 0 || !masked {
+			mask = r.dfa.run(national)
+		}
+		if len(t.regions) > 1 && r.lead {
+			if mask&(1<<bLeading) == 0 {
+				continue
+			}
+			typ = r.typeOf(mask, len(national))
+			break
+		}
+		if typ = r.typeOf(mask, len(national)); typ >= 0 || len(t.regions) == 1 {
+			break
+		}
+	}
+	if typ < 0 {
+		return Result{}, false
+	}
+	k := uint64(cc)
+	for range national {
+		k *= 10
+	}
+	return Result{Key: Key(k + nsn), Type: Type(typ)}, true
+}
