@@ -1,0 +1,247 @@
+package scrub
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/registry"
+)
+
+func TestFoldName(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Téléphone", "telephone"},
+		{"Tél. Fixe", "tel fixe"},
+		{"tel_fixe", "tel fixe"},
+		{"  PORTABLE ", "portable"},
+		{"Numéro de téléphone", "numero de telephone"},
+		{"N°", "n"},
+		{"", ""},
+	} {
+		if got := foldName(tc.in); got != tc.want {
+			t.Errorf("foldName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestResolveColumns(t *testing.T) {
+	header := []string{"Numéro client", "Nom", "Tél. fixe", "Portable", "Email", "Téléphone 2", "Numéro"}
+	for _, tc := range []struct {
+		specs   []string
+		header  []string
+		want    []int
+		wantErr string
+	}{
+		{nil, header, []int{2, 3, 5, 6}, ""},
+		{[]string{"portable"}, header, []int{3}, ""},
+		{[]string{"TEL. FIXE", "4", "4"}, header, []int{2, 3}, ""},
+		{[]string{"9"}, header, nil, "only 7 columns"},
+		{[]string{"0"}, header, nil, "start at 1"},
+		{[]string{"fax"}, header, nil, "no such column"},
+		{nil, []string{"id", "nom", "ville"}, nil, "no phone column"},
+		{nil, nil, nil, "--column"},
+		{[]string{"3"}, nil, []int{2}, ""},
+		{[]string{"tel"}, nil, nil, "by number"},
+		{nil, []string{"phone_number", "mobile phone", "GSM", "fax"}, []int{0, 1, 2}, ""},
+	} {
+		got, err := resolveColumns(tc.specs, tc.header)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("resolveColumns(%q, %q) error = %v, want %q", tc.specs, tc.header, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("resolveColumns(%q, %q) = %v, %v; want %v", tc.specs, tc.header, got, err, tc.want)
+		}
+	}
+}
+
+func TestAppendField(t *testing.T) {
+	for _, tc := range []struct {
+		v     string
+		comma byte
+		want  string
+	}{
+		{"bloctel", ';', "bloctel"},
+		{"a;b", ';', `"a;b"`},
+		{"a;b", ',', "a;b"},
+		{`say "hi"`, ',', `"say ""hi"""`},
+		{"two\nlines", ',', "\"two\nlines\""},
+	} {
+		if got := string(appendField(nil, tc.v, tc.comma)); got != tc.want {
+			t.Errorf("appendField(%q, %q) = %q, want %q", tc.v, tc.comma, got, tc.want)
+		}
+	}
+}
+
+// TestProperties scrubs many random files and checks, against an independent
+// model built with a Go map: conservation; no registered number reaches the
+// clean output; clean rows hold a valid number; every output keeps input
+// order; outputs are byte-identical whatever the number of workers.
+func TestProperties(t *testing.T) {
+	norm, err := normalize.New("FR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 16
+	if testing.Short() {
+		n = 4
+	}
+	for seed := range n {
+		r := rand.New(rand.NewPCG(uint64(seed), 7))
+		dir := t.TempDir()
+		input, regFile, registered := randomFiles(t, r, dir)
+		reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}},
+			registry.LoadOptions{Normalizer: norm, Strict: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first map[string][]byte
+		for _, workers := range []int{1, 3} {
+			outs := map[string]string{}
+			for _, k := range []string{"clean", "blocked", "invalid", "dups"} {
+				outs[k] = filepath.Join(dir, fmt.Sprintf("%s-%d.csv", k, workers))
+			}
+			st, err := Run(context.Background(), Options{
+				Input: input, Out: outs["clean"], Blocked: outs["blocked"], Invalid: outs["invalid"],
+				Duplicates: outs["dups"], Registry: reg, Normalizer: norm, Dedupe: seed%2 == 0, Workers: workers,
+			})
+			if err != nil {
+				t.Fatalf("seed %d: %v", seed, err)
+			}
+			if st.RowsIn != st.RowsClean+st.RowsBlocked+st.RowsInvalid+st.RowsDuplicate {
+				t.Fatalf("seed %d: conservation broken: %+v", seed, st)
+			}
+			got := map[string][]byte{}
+			for k, p := range outs {
+				got[k], _ = os.ReadFile(p)
+			}
+			// Clean rows: no registered number, at least one valid number.
+			for _, line := range strings.Split(strings.TrimSuffix(string(got["clean"]), "\n"), "\n")[1:] {
+				fields := strings.Split(line, ";")
+				valid := false
+				for _, f := range fields[1:] {
+					res := norm.NormalizeString(f)
+					if res.Valid() {
+						valid = true
+						if registered[res.Key] {
+							t.Fatalf("seed %d: registered number in clean row %q", seed, line)
+						}
+					}
+				}
+				if !valid {
+					t.Fatalf("seed %d: clean row without a valid number: %q", seed, line)
+				}
+			}
+			// Order: row ids increase in every output; all ids appear once.
+			seen := map[string]bool{}
+			for k, data := range got {
+				last := -1
+				for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")[1:] {
+					var id int
+					fmt.Sscanf(line, "%d;", &id)
+					if id <= last {
+						t.Fatalf("seed %d: %s out of order at row %d", seed, k, id)
+					}
+					last = id
+					seen[fmt.Sprint(id)] = true
+				}
+			}
+			if int64(len(seen)) != st.RowsIn {
+				t.Fatalf("seed %d: %d distinct rows in outputs, rows_in %d", seed, len(seen), st.RowsIn)
+			}
+			if first == nil {
+				first = got
+			} else {
+				for k := range got {
+					if !bytes.Equal(first[k], got[k]) {
+						t.Fatalf("seed %d: %s differs between -j 1 and -j %d", seed, k, workers)
+					}
+				}
+			}
+		}
+	}
+}
+
+// randomFiles writes a random prospect file and registry and returns their
+// paths and the registered keys.
+func randomFiles(t *testing.T, r *rand.Rand, dir string) (input, reg string, registered map[normalize.Key]bool) {
+	t.Helper()
+	pool := make([]string, 60)
+	for i := range pool {
+		pool[i] = fmt.Sprintf("6%08d", r.IntN(100000000))
+	}
+	spell := func(nsn string) string {
+		switch r.IntN(6) {
+		case 0:
+			return "0" + nsn
+		case 1:
+			return "+33 " + nsn
+		case 2:
+			return "0033" + nsn
+		case 3:
+			return nsn
+		case 4:
+			return ""
+		default:
+			return nsn[:4]
+		}
+	}
+	registered = map[normalize.Key]bool{}
+	var regb bytes.Buffer
+	for _, nsn := range pool[:20] {
+		if r.IntN(2) == 0 {
+			fmt.Fprintf(&regb, "+33%s\n", nsn)
+		} else {
+			fmt.Fprintf(&regb, "0%s\n", nsn)
+		}
+		var k normalize.Key
+		fmt.Sscan("33"+nsn, &k)
+		registered[k] = true
+	}
+	var in bytes.Buffer
+	in.WriteString("id;tel;mobile\n")
+	rows := 1 + r.IntN(1500)
+	for i := range rows {
+		fmt.Fprintf(&in, "%d;%s;%s\n", i, spell(pool[r.IntN(len(pool))]), spell(pool[r.IntN(len(pool))]))
+	}
+	input, reg = filepath.Join(dir, "in.csv"), filepath.Join(dir, "reg.txt")
+	if err := os.WriteFile(input, in.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(reg, regb.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return input, reg, registered
+}
+
+// TestCancelLeavesNoOutput checks that a cancelled scrub writes nothing.
+func TestCancelLeavesNoOutput(t *testing.T) {
+	norm, _ := normalize.New("FR")
+	dir := t.TempDir()
+	input, regFile, _ := randomFiles(t, rand.New(rand.NewPCG(1, 1)), dir)
+	reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}},
+		registry.LoadOptions{Normalizer: norm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(dir, "clean.csv")
+	if _, err := Run(ctx, Options{Input: input, Out: out, Registry: reg, Normalizer: norm}); err == nil {
+		t.Fatal("cancelled run succeeded")
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if e.Name() != "in.csv" && e.Name() != "reg.txt" {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
