@@ -109,6 +109,9 @@ func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
 	if len(o.registries) == 0 && len(o.consent) == 0 {
 		return usagef("no registry given: use -r/--registry PATH (or --consent PATH for opt-in mode)")
 	}
+	if o.stats == "-" && (o.out == "" || o.out == "-") {
+		return usagef("--stats - and the clean rows would both go to standard output: give -o PATH")
+	}
 	if o.duplicates != "" && !o.dedupe {
 		return usagef("--duplicates needs --dedupe")
 	}
