@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -62,6 +63,39 @@ func FuzzReadBatch(f *testing.F) {
 			got := readAll(t, data, comma, cfg)
 			if !sameResult(got, want) {
 				t.Fatalf("config %+v:\n got %+v\nwant %+v", cfg, got, want)
+			}
+		}
+
+		// A small MaxRecordBytes: the records before the error are those
+		// of the unlimited read, and the failing one is really too long.
+		limit := int(bufSize%64) + 1
+		lim := readAll(t, data, comma, readConfig{max: limit, bufSize: int(maxRows%8) + 1, maxRows: 3})
+		n := len(lim.raws)
+		if n > len(want.raws) || !slices.Equal(lim.raws, want.raws[:n]) || !slices.EqualFunc(lim.fields, want.fields[:n], slices.Equal) {
+			t.Fatalf("MaxRecordBytes %d: records differ from the unlimited read:\n got %q\nwant %q", limit, lim.raws, want.raws)
+		}
+		for _, raw := range lim.raws {
+			if len(raw) > limit {
+				t.Fatalf("MaxRecordBytes %d: got a record of %d bytes", limit, len(raw))
+			}
+		}
+		switch {
+		case errors.Is(lim.err, ErrRecordTooLong):
+			if n < len(want.raws) && len(want.raws[n]) <= limit {
+				t.Fatalf("MaxRecordBytes %d: record of %d bytes rejected: %v", limit, len(want.raws[n]), lim.err)
+			}
+			var pe *ParseError
+			errors.As(lim.err, &pe)
+			if pe.StartLine != 1+countLF(lim.raws)+lim.blank {
+				t.Fatalf("MaxRecordBytes %d: error %+v at the wrong line", limit, pe)
+			}
+		case lim.err == nil:
+			if n != len(want.raws) || want.err != nil {
+				t.Fatalf("MaxRecordBytes %d: %d records and no error, want %d records, error %v", limit, n, len(want.raws), want.err)
+			}
+		default:
+			if n != len(want.raws) || !sameResult(lim, want) && !errors.Is(lim.err, ErrQuote) {
+				t.Fatalf("MaxRecordBytes %d: error %v, want %v", limit, lim.err, want.err)
 			}
 		}
 

@@ -22,6 +22,7 @@ func sniff(sample []byte) byte {
 	for _, c := range sniffCandidates {
 		clear(counts)
 		r := NewReader(bytes.NewReader(sample), Options{Comma: c, MaxRecordBytes: len(sample) + 1})
+		r.bufSize = len(sample) + 1
 		total := 0
 		// A record cut by the end of the sample (an open quote) ends the count.
 		for r.ReadBatch(&b, sniffMaxRecords-total, 0) == nil {
