@@ -16,10 +16,12 @@ type ParseError struct {
 	Err       error
 }
 
+// Error returns "name:line:column: message".
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("%s:%d:%d: %v", e.Name, e.Line, e.Column, e.Err)
 }
 
+// Unwrap returns e.Err, for errors.Is (ErrQuote, ErrRecordTooLong).
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // Errors found in ParseError.Err.
@@ -251,8 +253,8 @@ type Encoding uint8
 
 // Encodings.
 const (
-	UTF8 Encoding = iota
-	Windows1252
+	UTF8        Encoding = iota // UTF-8, with or without a BOM
+	Windows1252                 // Windows-1252 (the "ANSI" code page of Western-European Excel)
 )
 
 // String returns "utf-8" or "windows-1252".

@@ -52,10 +52,11 @@
 //   - A CR after a closing quote and not followed by LF is such text:
 //     "a"<CR>b gives {"a\rb"}.
 //
-// These are the only inputs on which csvsplit and encoding/csv (with
-// LazyQuotes false) disagree, apart from encoding/csv's own rewriting of the
-// data: it turns CRLF inside quoted fields into LF, drops a CR at the very
-// end of the input, and keeps a BOM in the first field.
+// encoding/csv (with LazyQuotes false) rejects all of these. On every input
+// it accepts, csvsplit reads the same records and fields (a property checked
+// by FuzzReadBatch), apart from encoding/csv's own rewriting of the data: it
+// turns CRLF inside quoted fields into LF, drops a CR at the very end of the
+// input, and keeps a BOM in the first field.
 //
 // Errors are *ParseError values. A quoted field still open at the end of the
 // input is an ErrQuote error located at its opening quote (the text after it
@@ -63,8 +64,10 @@
 // (terminator included) fails with "record exceeds N bytes", located at the
 // first byte past the limit; the Reader stops buffering at that limit, so a
 // huge field or an endless line (a decompression bomb) never makes it hold
-// much more than MaxRecordBytes. Errors are final: the Reader returns the
-// same error from then on.
+// much more than MaxRecordBytes. (A valid record close to the limit is held
+// in the Reader's buffer and copied into a Batch, its unescaped values into
+// the Batch's side buffer: a few times its size in all.) Errors are final:
+// the Reader returns the same error from then on.
 //
 // # Batches
 //

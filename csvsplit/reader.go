@@ -87,10 +87,12 @@ func (r *Reader) readBatch(b *Batch, maxRows, maxBytes int) error {
 		}
 		b.fields, b.side = b.fields[:nf], b.side[:ns]
 		switch {
+		case st == parsedOK || len(d) > r.max:
+			// Also an unterminated record, which runs to the end of the
+			// input: the error must not depend on how much was buffered.
+			r.err = r.errorAt(d, r.max, &tooLongError{r.max})
 		case st == badQuote:
 			r.err = r.errorAt(d, at, ErrQuote)
-		case st == parsedOK || len(d) > r.max:
-			r.err = r.errorAt(d, r.max, &tooLongError{r.max})
 		case r.rerr != nil:
 			r.err = r.rerr
 		default: // needMore
