@@ -29,7 +29,9 @@ const stickyShift = 24
 func (d *digitDFA) run(digits []byte) uint32 {
 	s := uint16(1)
 	for _, c := range digits {
-		s = d.next[s][c-'0']
+		if s = d.next[s][c-'0']; s == 0 {
+			return 0 // dead state
+		}
 	}
 	return d.mask[s]
 }

@@ -26,6 +26,8 @@
 //	tel:+33612345678         RFC 3966 URI
 //	tel: 06 12 34 56 78
 //
+// Blanks (including tabs and no-break spaces) around the input are removed
+// before phonenumbers sees it (phonenumbers alone rejects a trailing tab).
 // Whatever phonenumbers accepts is accepted the same way: extensions
 // ("06 12 34 56 78 x12" is +33612345678), leading labels ("Tél: 06…"),
 // full-width digits, vanity letters ("1-800-FLOWERS" with region US).
@@ -108,7 +110,7 @@
 //	                                                 of the region (or a local-only
 //	                                                 length such as US 555-0123)
 //	"06 12 34 56 78 9"           → too-long         more digits than any number
-//	"0012 34 56 78", "+999 1234" → invalid-for-region  a possible length but not a
+//	"0870 12 34 56", "+999 1234" → invalid-for-region  a possible length but not a
 //	                                                 number of the plan, or an
 //	                                                 unknown country code
 //
