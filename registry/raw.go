@@ -140,6 +140,8 @@ var numberColumnNames = map[string]int{
 	"telnumber": 2, "phoneno": 2, "telefon": 2, "telefono": 2, "telefoon": 2, "telefone": 2,
 	"mobile": 3, "portable": 3, "gsm": 3, "cell": 3, "cellphone": 3, "mobilephone": 3,
 	"mobilenumber": 3, "telmobile": 3, "telportable": 3, "mobiel": 3, "handy": 3,
+	"fixe": 3, "telfixe": 3, "telephonefixe": 3, "telephoneportable": 3, "telephonemobile": 3,
+	"telephone1": 3, "telephone2": 3, "tel1": 3, "tel2": 3, "phone1": 3, "phone2": 3, "mobile1": 3, "mobile2": 3,
 	"number": 4, "numero": 4, "num": 4, "nummer": 4,
 }
 
@@ -149,8 +151,9 @@ var areaColumnNames = map[string]bool{"areacode": true, "area": true, "npa": tru
 // header describes a recognized header line.
 type header struct {
 	delim   byte // 0 when the line has a single field
-	col     int  // number column
-	areaCol int  // area-code column, or -1
+	col     int   // number column (the best-named one)
+	cols    []int // every number column, col included: a suppression list may have several
+	areaCol int   // area-code column, or -1
 	fields  int
 }
 
@@ -315,6 +318,13 @@ func detectHeader(line []byte) (header, bool) {
 	}
 	if h.col < 0 || h.col == h.areaCol {
 		return header{}, false
+	}
+	for i, f := range fields {
+		// The best column, and every other one that surely holds phone
+		// numbers (not a bare "numero", which may be an id).
+		if r, ok := numberColumnNames[foldName(f)]; i == h.col || ok && r <= 3 && i != h.areaCol {
+			h.cols = append(h.cols, i)
+		}
 	}
 	return h, true
 }
@@ -593,6 +603,27 @@ func (p *textParser) line(line []byte, lineNo int, kind string, hdr header) erro
 			f = line
 		}
 		return p.add(f, lineNo)
+	}
+	if hdr.areaCol < 0 && len(hdr.cols) > 1 {
+		// Several number columns: every non-empty one is a registered number.
+		seen := false
+		for _, col := range hdr.cols {
+			f, present, bad := fieldAt(line, hdr.delim, col)
+			if bad {
+				return p.reject(normalize.ReasonNotANumber, lineNo, "unbalanced quotes")
+			}
+			if !present || len(bytes.TrimSpace(f)) == 0 {
+				continue
+			}
+			seen = true
+			if err := p.add(f, lineNo); err != nil {
+				return err
+			}
+		}
+		if !seen {
+			p.invalid[normalize.ReasonEmpty]++
+		}
+		return nil
 	}
 	f, present, bad := fieldAt(line, hdr.delim, hdr.col)
 	if bad {

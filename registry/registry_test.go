@@ -313,3 +313,31 @@ func TestChecksumStable(t *testing.T) {
 		t.Fatal("memberships not in checksum")
 	}
 }
+
+// TestCSVSeveralNumberColumns checks that a suppression list with several
+// phone columns registers the numbers of every one of them.
+func TestCSVSeveralNumberColumns(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "optout.csv")
+	data := "id;Tél. fixe;Portable;numero\n1;01 45 67 89 01;06 12 34 56 78;7\n2;;07 81 23 45 67;8\n3;;;9\n"
+	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	norm, _ := normalize.New("FR")
+	set, err := Load(context.Background(), []Spec{{Label: "o", Path: p}}, LoadOptions{Normalizer: norm, Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"+33145678901", "+33612345678", "+33781234567"} {
+		k, _ := normalize.ParseE164(n)
+		if set.Lookup(k) == 0 {
+			t.Errorf("%s not registered", n)
+		}
+	}
+	if set.Len() != 3 {
+		t.Errorf("Len = %d, want 3", set.Len())
+	}
+	if got := set.Sources()[0].Invalid["empty"]; got != 1 {
+		t.Errorf("empty lines = %d, want 1", got)
+	}
+}
