@@ -28,9 +28,12 @@
 //
 // Blanks (including tabs and no-break spaces) around the input are removed
 // before phonenumbers sees it (phonenumbers alone rejects a trailing tab).
-// Whatever phonenumbers accepts is accepted the same way: extensions
-// ("06 12 34 56 78 x12" is +33612345678), leading labels ("Tél: 06…"),
-// full-width digits, vanity letters ("1-800-FLOWERS" with region US).
+// Whatever phonenumbers accepts is accepted the same way — leading labels
+// ("Tél: 06…"), full-width digits, vanity letters ("1-800-FLOWERS" with
+// region US) — with one exception: one cell holds one number. Where
+// phonenumbers would keep the first of two numbers and drop the rest
+// ("0612345678;0145678901") or drop an extension ("06 12 34 56 78 x12"), the
+// input is not-a-number: the dropped digits could be a registered number.
 //
 // # The overseas rule
 //
@@ -114,9 +117,9 @@
 //	                                                 number of the plan, or an
 //	                                                 unknown country code
 //
-// Letters that phonenumbers reads as a valid number (an extension, a label)
-// do not make the input invalid: not-a-number is only given to inputs that
-// are not valid.
+// Letters that phonenumbers reads as part of a valid number (a label) do not
+// make the input invalid; digits it would drop (a second number, an
+// extension) make it not-a-number.
 //
 // # Speed
 //

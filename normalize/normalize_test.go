@@ -58,7 +58,7 @@ func TestFRSpellings(t *testing.T) {
 		"  06 12 34 56 78  ", "\t0612345678\t", "\u00a006 12 34 56 78\u00a0", "06\u00a012\u00a034\u00a056\u00a078",
 		"tel:+33612345678", "tel: 06 12 34 56 78", "TEL:0612345678", "06/12/34/56/78",
 		"+33-6-12-34-56-78", "+33.6.12.34.56.78", "(+33) 6 12 34 56 78", "+33(0)612345678",
-		"00 33 6 12 34 56 78", "06 12 34 56 78 x12", "Tél : 06 12 34 56 78", "\uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18",
+		"00 33 6 12 34 56 78", "Tél : 06 12 34 56 78", "\uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18",
 	} {
 		cases = append(cases, valid(s, m, TypeMobile))
 	}
@@ -151,6 +151,11 @@ func TestFRReasons(t *testing.T) {
 		bad("", ReasonEmpty),
 		bad("   ", ReasonEmpty),
 		bad("\t \u00a0 ", ReasonEmpty),
+		// Two numbers, or a number and an extension, in one cell: never
+		// read as the first number alone (the second could be registered).
+		bad("0612345678;0145678901", ReasonNotANumber),
+		bad("06 12 34 56 78 / 01 45 67 89 01", ReasonTooLong),
+		bad("06 12 34 56 78 x12", ReasonNotANumber),
 		bad("6.12345678E+8", ReasonExcelScientific),
 		bad("6,12345678E+08", ReasonExcelScientific),
 		bad("3.3612345678E+10", ReasonExcelScientific),

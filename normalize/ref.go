@@ -153,6 +153,13 @@ func (n *Normalizer) normalizeRef(s string) Result {
 			}
 		}
 		if phonenumbers.IsValidNumber(num) {
+			if num.GetExtension() != "" || extraDigits(body, num) > maxExtraDigits {
+				// "0612345678;0145678901", "06 12 34 56 78 x12": phonenumbers
+				// keeps the first number and drops the rest, which could be a
+				// registered number. One cell, one number: anything else is
+				// not read as a number at all (fail closed).
+				return Result{Reason: ReasonNotANumber}
+			}
 			e164 := phonenumbers.Format(num, phonenumbers.E164)
 			if k, ok := ParseE164(e164); ok {
 				return Result{Key: k, Type: mapType(phonenumbers.GetNumberType(num))}
@@ -165,6 +172,23 @@ func (n *Normalizer) normalizeRef(s string) Result {
 
 // classifyInvalid gives the reason for an input phonenumbers (with the
 // overseas rule) does not accept. body is the trimmed input without "tel:".
+// maxExtraDigits is how many digits of a spelling may lie outside the
+// national significant number: an international prefix (00, 011), a country
+// code of up to 3 digits, and a trunk prefix written as "(0)".
+const maxExtraDigits = 3 + 3 + 1
+
+// extraDigits counts the digits of body that are not part of num's national
+// significant number.
+func extraDigits(body string, num *phonenumbers.PhoneNumber) int {
+	d := 0
+	for _, r := range body {
+		if unicode.IsDigit(r) {
+			d++
+		}
+	}
+	return d - len(phonenumbers.GetNationalSignificantNumber(num))
+}
+
 func classifyInvalid(body string, num *phonenumbers.PhoneNumber, err error) Reason {
 	digits := 0
 	for _, r := range body {
