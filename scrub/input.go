@@ -9,6 +9,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"sync/atomic"
 )
 
 // input is an opened prospect file: its decompressed text, and the size and
@@ -25,12 +26,12 @@ type input struct {
 type hashCounter struct {
 	r io.Reader
 	h hash.Hash
-	n int64
+	n atomic.Int64 // read by the writer goroutine for progress
 }
 
 func (c *hashCounter) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	c.h.Write(p[:n])
 	return n, err
 }
@@ -76,7 +77,7 @@ func (in *input) finish() (bytes int64, sum string, err error) {
 	if _, err := io.Copy(io.Discard, in.count); err != nil {
 		return 0, "", fmt.Errorf("read %s: %w", in.name, err)
 	}
-	return in.count.n, hex.EncodeToString(in.count.h.Sum(nil)), nil
+	return in.count.n.Load(), hex.EncodeToString(in.count.h.Sum(nil)), nil
 }
 
 // Close closes the input file.

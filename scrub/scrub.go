@@ -50,6 +50,48 @@ type Options struct {
 
 	// MaxRecordBytes bounds one row's size; 0 means csvsplit.DefaultMaxRecordBytes.
 	MaxRecordBytes int
+
+	// Observer, if set, sees the header and then every row's decision, in
+	// input order (coverage reports are built this way).
+	Observer Observer
+	// Progress, if set, is called after each batch is written, from the
+	// writer goroutine: it must return quickly.
+	Progress func(Progress)
+}
+
+// Progress is how far a scrub has got.
+type Progress struct {
+	Rows      int64 // rows written
+	BytesRead int64 // bytes of the input file read (compressed bytes for .gz)
+	BytesSize int64 // the input file's size; 0 when unknown (standard input)
+}
+
+// Observer sees a scrub's rows as they are decided.
+type Observer interface {
+	// Header is called once, before any row, with the header's names
+	// (decoded to UTF-8; nil with NoHeader) and the phone columns' indexes.
+	Header(names []string, phoneCols []int)
+	// Row is called for every row, in input order. r is valid only during the call.
+	Row(r *Row)
+}
+
+// Row is one row's decision, as an Observer sees it.
+type Row struct {
+	Line     int                // 1-based line where the row starts
+	Category Category           // where the row went
+	Reason   string             // its scrub_reason ("" for clean rows)
+	Sources  uint64             // registry sources holding it (a mask over Registry.Sources())
+	Numbers  []normalize.Result // one per phone column, in column order
+	batch    *csvsplit.Batch
+	index    int
+}
+
+// Field returns the row's field col (0-based), or nil when the row is shorter.
+func (r *Row) Field(col int) []byte {
+	if col < r.batch.NumFields(r.index) {
+		return r.batch.Field(r.index, col)
+	}
+	return nil
 }
 
 // Batch sizes: a batch ends after batchRows rows or batchBytes bytes.
@@ -70,26 +112,32 @@ const (
 	Duplicate
 )
 
-// Why a row is blocked (the scrub_reason of a blocked row).
+// String returns the category's name: clean, blocked, invalid or duplicate.
+func (c Category) String() string {
+	return [...]string{"clean", "blocked", "invalid", "duplicate"}[c]
+}
+
+// The scrub_reason of rows that are not invalid for a normalize.Reason.
 const (
-	reasonRegistered = "registered"
-	reasonNoConsent  = "no-consent"
-	reasonDuplicate  = "duplicate"
+	ReasonRegistered = "registered"  // blocked: a number is in a registry
+	ReasonNoConsent  = "no-consent"  // blocked: opt-in mode, no number consented
+	ReasonDuplicate  = "duplicate"   // a number was seen in an earlier row
+	ReasonNotCovered = "not-covered" // invalid: a valid number no registry screens
 )
 
 // rowResult is a worker's decision about one row.
 type rowResult struct {
 	cat    Category
-	reason normalize.Reason // for Invalid rows
-	mask   uint64           // registry sources, for rows blocked as registered
+	reason string // scrub_reason; "" for clean rows
+	mask   uint64 // registry sources, for rows blocked as registered
 }
 
 // job is one batch of rows travelling through the pipeline.
 type job struct {
 	batch csvsplit.Batch
 	rows  []rowResult
-	keys  []normalize.Key // len(cols) keys per row; 0 where the field is not a valid number
-	ready chan struct{}   // signalled by the worker when rows and keys are filled
+	nums  []normalize.Result // len(cols) results per row
+	ready chan struct{}      // signalled by the worker when rows and keys are filled
 	count counts
 }
 
@@ -173,7 +221,16 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		}
 	}
 
-	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name}
+	if o.Observer != nil {
+		o.Observer.Header(headerNames, cols)
+	}
+	var size int64
+	if in.file != nil {
+		if fi, err := in.file.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+	}
+	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name, in: in, size: size}
 	if err := p.run(ctx, workers); err != nil {
 		return nil, err
 	}
@@ -232,12 +289,15 @@ type pipeline struct {
 	w    *writer
 	st   *Stats
 	name string
+	in   *input
+	size int64
 
 	// Writer-side state.
 	seen      map[normalize.Key]struct{}
 	bySource  []int64 // blocked rows per registry source
 	noConsent int64
-	byReason  [normalize.NumReasons]int64
+	byReason  map[string]int64
+	row       Row
 }
 
 func (p *pipeline) run(ctx context.Context, workers int) error {
@@ -254,6 +314,7 @@ func (p *pipeline) run(ctx context.Context, workers int) error {
 	if p.o.Dedupe {
 		p.seen = make(map[normalize.Key]struct{})
 	}
+	p.byReason = map[string]int64{}
 
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { // reader
@@ -313,15 +374,15 @@ func (p *pipeline) decide(j *job) {
 	n := b.Len()
 	nc := len(p.cols)
 	j.rows = resize(j.rows, n)
-	j.keys = resize(j.keys, n*nc)
+	j.nums = resize(j.nums, n*nc)
 	j.count = counts{}
 	norm, reg, allow, consent := p.o.Normalizer, p.o.Registry, p.o.Allow, p.o.Consent
 	c := &j.count
 	for i := range n {
 		nf := b.NumFields(i)
-		keys := j.keys[i*nc : (i+1)*nc]
+		nums := j.nums[i*nc : (i+1)*nc]
 		var mask uint64
-		valid, consented := false, false
+		valid, consented, uncovered := false, false, false
 		firstBad := normalize.ReasonNone
 		for ci, col := range p.cols {
 			var field []byte
@@ -329,7 +390,7 @@ func (p *pipeline) decide(j *job) {
 				field = b.Field(i, col)
 			}
 			res := norm.Normalize(field)
-			keys[ci] = res.Key
+			nums[ci] = res
 			if res.Reason == normalize.ReasonEmpty {
 				continue
 			}
@@ -346,6 +407,9 @@ func (p *pipeline) decide(j *job) {
 			var m uint64
 			if reg != nil {
 				m = reg.Lookup(res.Key)
+				if m == 0 && !reg.Covers(res.Key) {
+					uncovered = true
+				}
 			}
 			if m != 0 {
 				c.registered++
@@ -371,11 +435,14 @@ func (p *pipeline) decide(j *job) {
 			if firstBad == normalize.ReasonNone {
 				firstBad = normalize.ReasonEmpty
 			}
-			j.rows[i] = rowResult{cat: Invalid, reason: firstBad}
+			j.rows[i] = rowResult{cat: Invalid, reason: firstBad.String()}
 		case mask != 0:
-			j.rows[i] = rowResult{cat: Blocked, mask: mask}
+			j.rows[i] = rowResult{cat: Blocked, reason: ReasonRegistered, mask: mask}
+		case uncovered:
+			// A number no registry screens was not checked: never clean.
+			j.rows[i] = rowResult{cat: Invalid, reason: ReasonNotCovered}
 		case consent != nil && !consented:
-			j.rows[i] = rowResult{cat: Blocked}
+			j.rows[i] = rowResult{cat: Blocked, reason: ReasonNoConsent}
 		default:
 			j.rows[i] = rowResult{cat: Clean}
 		}
@@ -389,24 +456,24 @@ func (p *pipeline) write(j *job) error {
 	nc := len(p.cols)
 	st := p.st
 	for i, res := range j.rows {
+		nums := j.nums[i*nc : (i+1)*nc]
 		if p.seen != nil && res.cat != Invalid {
-			keys := j.keys[i*nc : (i+1)*nc]
 			dup := false
-			for _, k := range keys {
-				if k == 0 {
+			for _, n := range nums {
+				if n.Key == 0 {
 					continue
 				}
-				if _, ok := p.seen[k]; ok {
+				if _, ok := p.seen[n.Key]; ok {
 					dup = true
 					break
 				}
 			}
 			if dup {
-				res.cat = Duplicate
+				res = rowResult{cat: Duplicate, reason: ReasonDuplicate}
 			} else {
-				for _, k := range keys {
-					if k != 0 {
-						p.seen[k] = struct{}{}
+				for _, n := range nums {
+					if n.Key != 0 {
+						p.seen[n.Key] = struct{}{}
 					}
 				}
 			}
@@ -420,25 +487,30 @@ func (p *pipeline) write(j *job) error {
 			st.RowsBlocked++
 			if res.mask == 0 {
 				p.noConsent++
-				err = p.w.blocked(b.Raw(i), b.Content(i), reasonNoConsent, p.w.consentLabel)
+				err = p.w.blocked(b.Raw(i), b.Content(i), res.reason, p.w.consentLabel)
 			} else {
 				for m, s := res.mask, 0; m != 0; m, s = m>>1, s+1 {
 					if m&1 != 0 {
 						p.bySource[s]++
 					}
 				}
-				err = p.w.blocked(b.Raw(i), b.Content(i), reasonRegistered, p.w.labels(res.mask))
+				err = p.w.blocked(b.Raw(i), b.Content(i), res.reason, p.w.labels(res.mask))
 			}
 		case Invalid:
 			st.RowsInvalid++
 			p.byReason[res.reason]++
-			err = p.w.invalid(b.Raw(i), b.Content(i), res.reason.String())
+			err = p.w.invalid(b.Raw(i), b.Content(i), res.reason)
 		case Duplicate:
 			st.RowsDuplicate++
-			err = p.w.duplicate(b.Raw(i), b.Content(i), reasonDuplicate)
+			err = p.w.duplicate(b.Raw(i), b.Content(i), res.reason)
 		}
 		if err != nil {
 			return err
+		}
+		if p.o.Observer != nil {
+			p.row = Row{Line: b.Line(i), Category: res.cat, Reason: res.reason, Sources: res.mask,
+				Numbers: nums, batch: b, index: i}
+			p.o.Observer.Row(&p.row)
 		}
 	}
 	st.RowsIn += int64(len(j.rows))
@@ -449,6 +521,9 @@ func (p *pipeline) write(j *job) error {
 	st.NumbersExempted += c.exempted
 	for t, n := range c.byType {
 		st.ByType.Add(normalize.Type(t).String(), n)
+	}
+	if p.o.Progress != nil {
+		p.o.Progress(Progress{Rows: st.RowsIn, BytesRead: p.in.count.n.Load(), BytesSize: p.size})
 	}
 	return nil
 }
@@ -463,10 +538,14 @@ func (p *pipeline) finishStats() {
 	if p.o.Consent != nil {
 		p.st.BlockedBySource.Add(p.w.consentLabel, p.noConsent)
 	}
-	for r, n := range p.byReason {
-		if n > 0 {
-			p.st.InvalidByReason.Add(normalize.Reason(r).String(), n)
+	// Reasons in a stable order: normalize's, then scrub's own.
+	for r := normalize.ReasonNone + 1; int(r) < normalize.NumReasons; r++ {
+		if n := p.byReason[r.String()]; n > 0 {
+			p.st.InvalidByReason.Add(r.String(), n)
 		}
+	}
+	if n := p.byReason[ReasonNotCovered]; n > 0 {
+		p.st.InvalidByReason.Add(ReasonNotCovered, n)
 	}
 }
 

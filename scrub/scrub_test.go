@@ -245,3 +245,50 @@ func TestCancelLeavesNoOutput(t *testing.T) {
 		}
 	}
 }
+
+// recorder is an Observer that keeps what it saw.
+type recorder struct {
+	header []string
+	cols   []int
+	rows   []string
+}
+
+func (r *recorder) Header(names []string, cols []int) { r.header, r.cols = names, cols }
+func (r *recorder) Row(row *Row) {
+	r.rows = append(r.rows, fmt.Sprintf("%d %s %s %s %s", row.Line, row.Category, row.Reason,
+		row.Field(0), row.Numbers[0].Key))
+}
+
+func TestObserverAndProgress(t *testing.T) {
+	norm, _ := normalize.New("FR")
+	dir := t.TempDir()
+	input := filepath.Join(dir, "in.csv")
+	regFile := filepath.Join(dir, "reg.txt")
+	os.WriteFile(input, []byte("id;tel\n1;0612345678\n\n2;0612345679\n3;12\n4;+33612345679\n"), 0o644)
+	os.WriteFile(regFile, []byte("0612345678\n"), 0o644)
+	reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}},
+		registry.LoadOptions{Normalizer: norm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	var last Progress
+	calls := 0
+	_, err = Run(context.Background(), Options{Input: input, Out: filepath.Join(dir, "out.csv"), Registry: reg,
+		Normalizer: norm, Dedupe: true, Observer: rec, Progress: func(p Progress) { last = p; calls++ }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"2 blocked registered 1 +33612345678",
+		"4 clean  2 +33612345679",
+		"5 invalid too-short 3 ",
+		"6 duplicate duplicate 4 +33612345679",
+	}
+	if fmt.Sprint(rec.header, rec.cols) != "[id tel] [1]" || fmt.Sprint(rec.rows) != fmt.Sprint(want) {
+		t.Errorf("observer saw %q %v\n%q, want\n%q", rec.header, rec.cols, rec.rows, want)
+	}
+	if calls == 0 || last.Rows != 4 || last.BytesSize != 54 || last.BytesRead != 54 {
+		t.Errorf("progress: %d calls, last %+v", calls, last)
+	}
+}
