@@ -11,6 +11,7 @@
 package scrub
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -123,6 +124,7 @@ const (
 	ReasonNoConsent  = "no-consent"  // blocked: opt-in mode, no number consented
 	ReasonDuplicate  = "duplicate"   // a number was seen in an earlier row
 	ReasonNotCovered = "not-covered" // invalid: a valid number no registry screens
+	ReasonRagged     = "ragged"      // invalid: more or fewer fields than the header
 )
 
 // rowResult is a worker's decision about one row.
@@ -170,6 +172,9 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	defer in.Close()
 
 	sample, _ := in.text.Peek(sampleSize)
+	if err := checkText(in.name, sample); err != nil {
+		return nil, err
+	}
 	comma := o.Delimiter
 	if comma == 0 {
 		comma = csvsplit.Sniff(sample)
@@ -230,7 +235,7 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 			size = fi.Size()
 		}
 	}
-	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name, in: in, size: size}
+	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name, in: in, size: size, nFields: len(headerNames)}
 	if err := p.run(ctx, workers); err != nil {
 		return nil, err
 	}
@@ -250,6 +255,24 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		st.RowsPerSecond = float64(st.RowsIn) / st.ElapsedSeconds
 	}
 	return st, nil
+}
+
+// checkText refuses inputs that are not delimited text at all, which would
+// otherwise come out as rows of garbage: workbooks, UTF-16 exports, binary.
+func checkText(name string, sample []byte) error {
+	switch {
+	case bytes.HasPrefix(sample, []byte("PK\x03\x04")):
+		return fmt.Errorf("%s: this is a zip archive (an Excel .xlsx workbook?), not CSV: save it as CSV (UTF-8 or Windows-1252)", name)
+	case bytes.HasPrefix(sample, []byte("\xd0\xcf\x11\xe0")):
+		return fmt.Errorf("%s: this is an Excel .xls workbook, not CSV: save it as CSV", name)
+	case bytes.HasPrefix(sample, []byte("\xff\xfe")) || bytes.HasPrefix(sample, []byte("\xfe\xff")):
+		return fmt.Errorf("%s: UTF-16 text (Excel's \"Unicode text\"): save it as CSV UTF-8", name)
+	}
+	if i := bytes.IndexByte(sample, 0); i >= 0 {
+		line := 1 + bytes.Count(sample[:i], []byte("\n"))
+		return fmt.Errorf("%s:%d: NUL byte: binary data, not delimited text", name, line)
+	}
+	return nil
 }
 
 // chooseEncoding resolves --encoding.
@@ -291,6 +314,9 @@ type pipeline struct {
 	name string
 	in   *input
 	size int64
+	// nFields is the header's field count (0 without a header): a row with
+	// another count is misaligned, and its phone columns cannot be trusted.
+	nFields int
 
 	// Writer-side state.
 	seen      map[normalize.Key]struct{}
@@ -381,6 +407,14 @@ func (p *pipeline) decide(j *job) {
 	for i := range n {
 		nf := b.NumFields(i)
 		nums := j.nums[i*nc : (i+1)*nc]
+		if p.nFields > 0 && nf != p.nFields {
+			// A field too many or too few shifts the columns: the number in
+			// the phone column may not be the row's phone number, and the
+			// real one may be registered. Never clean, never guessed.
+			clear(nums)
+			j.rows[i] = rowResult{cat: Invalid, reason: ReasonRagged}
+			continue
+		}
 		var mask uint64
 		valid, consented, uncovered := false, false, false
 		firstBad := normalize.ReasonNone
@@ -544,8 +578,10 @@ func (p *pipeline) finishStats() {
 			p.st.InvalidByReason.Add(r.String(), n)
 		}
 	}
-	if n := p.byReason[ReasonNotCovered]; n > 0 {
-		p.st.InvalidByReason.Add(ReasonNotCovered, n)
+	for _, r := range []string{ReasonNotCovered, ReasonRagged} {
+		if n := p.byReason[r]; n > 0 {
+			p.st.InvalidByReason.Add(r, n)
+		}
 	}
 }
 

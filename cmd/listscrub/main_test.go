@@ -47,6 +47,7 @@ func TestScripts(t *testing.T) {
 			"status":   cmdStatus,
 			"corrupt":  cmdCorrupt,
 			"truncate": cmdTruncate,
+			"write":    cmdWrite,
 		},
 	})
 }
@@ -208,4 +209,23 @@ func cmdTruncate(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	b := []byte(ts.ReadFile(args[0]))
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b[:len(b)/2], 0o644))
+}
+
+// cmdWrite writes bytes given as a Go string literal body (escapes such as
+// \x00 and \r\n allowed): "write FILE 'a;b\x00\r\n'". With -repeat=N,
+// the bytes are written N times.
+func cmdWrite(ts *testscript.TestScript, neg bool, args []string) {
+	n := 1
+	if len(args) == 3 && strings.HasPrefix(args[0], "-repeat=") {
+		var err error
+		n, err = strconv.Atoi(strings.TrimPrefix(args[0], "-repeat="))
+		ts.Check(err)
+		args = args[1:]
+	}
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: write [-repeat=N] FILE 'go-escaped bytes'")
+	}
+	b, err := strconv.Unquote(`"` + args[1] + `"`)
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Repeat(b, n)), 0o644))
 }

@@ -37,6 +37,7 @@ type scrubOptions struct {
 	consent    []string
 	maxAge     string
 	workers    int
+	maxRow     string
 }
 
 func newScrubCmd(stdio IO) *cobra.Command {
@@ -91,6 +92,7 @@ standard error.`,
 	f.StringArrayVar(&o.consent, "consent", nil, "opt-in mode: a row is clean only if one of its numbers is in this list (repeatable)")
 	f.StringVar(&o.maxAge, "max-age", "0", "refuse a registry whose as-of date is older, e.g. 31d; 0 = no limit (warns past 30 days)")
 	f.IntVarP(&o.workers, "workers", "j", 0, "parallel workers (default: number of CPUs)")
+	f.StringVar(&o.maxRow, "max-row-size", "64MiB", "largest row accepted (a longer one stops the scrub with exit 1), e.g. 1MiB")
 	return cmd
 }
 
@@ -100,6 +102,10 @@ func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
 		return err
 	}
 	maxAge, err := parseAge(o.maxAge)
+	if err != nil {
+		return err
+	}
+	maxRow, err := parseSize(o.maxRow)
 	if err != nil {
 		return err
 	}
@@ -154,7 +160,7 @@ func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
 		Out: o.out, Blocked: o.blocked, Invalid: o.invalid, Duplicates: o.duplicates,
 		Registry: reg, Allow: allow, Consent: consent,
 		Normalizer: norm, Columns: o.columns, Delimiter: comma, Encoding: o.encoding,
-		NoHeader: o.noHeader, Dedupe: o.dedupe, Workers: o.workers,
+		NoHeader: o.noHeader, Dedupe: o.dedupe, Workers: o.workers, MaxRecordBytes: maxRow,
 	})
 	if err != nil {
 		return err
@@ -245,6 +251,27 @@ func formatAge(d time.Duration) string {
 		return fmt.Sprintf("%dd", d/(24*time.Hour))
 	}
 	return d.String()
+}
+
+// parseSize parses a size such as "64MiB", "500kB" or "1048576" (bytes).
+func parseSize(s string) (int, error) {
+	units := []struct {
+		suffix string
+		mult   int
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"kB", 1e3}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	t := strings.TrimSpace(s)
+	mult := 1
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(t, u.suffix); ok {
+			t, mult = strings.TrimSpace(n), u.mult
+			break
+		}
+	}
+	n, err := strconv.Atoi(t)
+	if err != nil || n <= 0 || n > (1<<31-2)/mult {
+		return 0, usagef("--max-row-size %q: want a size such as 64MiB (at most 2GiB)", s)
+	}
+	return n * mult, nil
 }
 
 // parseDelimiter parses --delimiter; 0 means sniff it.
