@@ -80,14 +80,16 @@ func Main(args []string, stdio IO) int {
 	if errors.Is(err, errRegistered) {
 		return ExitRegistered
 	}
-	fmt.Fprintf(stdio.ErrOut, "listscrub: %v\n", err)
 	var f *failure
 	if errors.As(err, &f) {
-		if errors.Is(err, context.Canceled) {
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 			fmt.Fprintln(stdio.ErrOut, "listscrub: interrupted: no output was written")
+		} else {
+			fmt.Fprintf(stdio.ErrOut, "listscrub: %v\n", err)
 		}
 		return ExitFailed
 	}
+	fmt.Fprintf(stdio.ErrOut, "listscrub: %v\n", err)
 	fmt.Fprintln(stdio.ErrOut, "Run 'listscrub --help' for usage.")
 	return ExitUsage
 }

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// listscrub returns a command running this test binary as listscrub.
+func listscrub(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "LISTSCRUB_TEST_MAIN=1")
+	return cmd
+}
+
+func exitCode(t *testing.T, err error) int {
+	t.Helper()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0
+}
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// entries lists a directory's file names.
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// TestSignalRemovesOutputs interrupts a scrub that is reading a slow
+// standard input: it must exit non-zero and leave no output, not even a
+// temporary file.
+func TestSignalRemovesOutputs(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			dir := t.TempDir()
+			reg := filepath.Join(dir, "reg.txt")
+			writeFile(t, reg, "0612345678\n")
+			out := filepath.Join(dir, "out")
+			os.Mkdir(out, 0o755)
+			cmd := listscrub("scrub", "-r", reg, "-o", filepath.Join(out, "clean.csv"),
+				"--blocked", filepath.Join(out, "blocked.csv"), "-")
+			stdin, err := cmd.StdinPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(stdin, "id;tel\n")
+			// Wait until the scrub has created its temporary outputs.
+			deadline := time.Now().Add(20 * time.Second)
+			for len(entries(t, out)) < 2 {
+				if time.Now().After(deadline) {
+					t.Fatal("temporary outputs never appeared")
+				}
+				stdin.Write(bytes.Repeat([]byte("1;0612345679\n"), 1000))
+				time.Sleep(10 * time.Millisecond)
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			err = cmd.Wait()
+			stdin.Close()
+			if code := exitCode(t, err); code != 1 {
+				t.Errorf("exit code %d, want 1; stderr: %s", code, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), "interrupted") {
+				t.Errorf("stderr does not say it was interrupted: %s", stderr.String())
+			}
+			if left := entries(t, out); len(left) != 0 {
+				t.Errorf("left behind: %v", left)
+			}
+		})
+	}
+}
+
+// TestDiskFull scrubs onto a 64 KiB tmpfs: the write error must exit 1 and
+// leave the destination as it was (an earlier output survives) with no
+// temporary file. It needs root (mount); it is skipped elsewhere.
+func TestDiskFull(t *testing.T) {
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full")
+	os.Mkdir(full, 0o755)
+	if err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", full).Run(); err != nil {
+		t.Skipf("cannot mount a small tmpfs here (%v): disk-full test skipped", err)
+	}
+	defer exec.Command("umount", full).Run()
+	reg := filepath.Join(dir, "reg.txt")
+	writeFile(t, reg, "0612345678\n")
+	var in strings.Builder
+	in.WriteString("id;tel;note\n")
+	for i := range 20000 {
+		fmt.Fprintf(&in, "%d;06%08d;some padding to make the file larger than the disk\n", i, i)
+	}
+	input := filepath.Join(dir, "in.csv")
+	writeFile(t, input, in.String())
+	old := filepath.Join(full, "clean.csv")
+	writeFile(t, old, "previous output\n")
+	cmd := listscrub("scrub", "-r", reg, "-o", old, input)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if code := exitCode(t, cmd.Run()); code != 1 {
+		t.Fatalf("exit code %d, want 1; stderr: %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "no space left") {
+		t.Errorf("stderr does not name the cause: %s", stderr.String())
+	}
+	if b, _ := os.ReadFile(old); string(b) != "previous output\n" {
+		t.Errorf("earlier output changed: %.40q", b)
+	}
+	if left := entries(t, full); len(left) != 1 {
+		t.Errorf("left behind: %v", left)
+	}
+}
+
+// TestConcurrentWritersDoNotInterleave runs two scrubs of different inputs
+// onto one output at once: the result is exactly one of the two.
+func TestConcurrentWritersDoNotInterleave(t *testing.T) {
+	dir := t.TempDir()
+	reg := filepath.Join(dir, "reg.txt")
+	writeFile(t, reg, "0612345678\n")
+	var want [2]string
+	for k := range 2 {
+		var b strings.Builder
+		b.WriteString("id;tel\n")
+		for i := range 30000 {
+			fmt.Fprintf(&b, "%d;06%d%07d\n", i, 3+k, i)
+		}
+		want[k] = b.String()
+		writeFile(t, filepath.Join(dir, fmt.Sprintf("in%d.csv", k)), want[k])
+	}
+	out := filepath.Join(dir, "clean.csv")
+	for range 3 {
+		cmds := []*exec.Cmd{
+			listscrub("scrub", "-r", reg, "-o", out, "-j", "1", filepath.Join(dir, "in0.csv")),
+			listscrub("scrub", "-r", reg, "-o", out, "-j", "1", filepath.Join(dir, "in1.csv")),
+		}
+		for _, c := range cmds {
+			if err := c.Start(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range cmds {
+			if err := c.Wait(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _ := os.ReadFile(out)
+		if string(got) != want[0] && string(got) != want[1] {
+			t.Fatalf("output is neither input's clean rows (%d bytes)", len(got))
+		}
+		if n := len(entries(t, dir)); n != 4 {
+			t.Fatalf("left behind: %v", entries(t, dir))
+		}
+	}
+}
+
+// TestGzipBomb feeds 256 MiB of one endless line, gzipped to a few hundred
+// KiB: the row-size limit stops it with exit 1, and memory stays bounded.
+func TestGzipBomb(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	dir := t.TempDir()
+	reg := filepath.Join(dir, "reg.txt")
+	writeFile(t, reg, "0612345678\n")
+	bomb := filepath.Join(dir, "bomb.csv.gz")
+	f, err := os.Create(bomb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
+	io.WriteString(zw, "tel;")
+	chunk := bytes.Repeat([]byte("0"), 1<<20)
+	for range 256 {
+		zw.Write(chunk)
+	}
+	zw.Close()
+	f.Close()
+	cmd := listscrub("scrub", "-r", reg, "--max-row-size", "8MiB", "-o", filepath.Join(dir, "out.csv"), bomb)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if code := exitCode(t, cmd.Run()); code != 1 {
+		t.Fatalf("exit code %d, want 1; stderr: %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "exceeds") {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		if rss := ru.Maxrss << 10; rss > 200<<20 {
+			t.Errorf("peak RSS %d MiB for an 8 MiB row limit", rss>>20)
+		}
+		t.Logf("peak RSS %d MiB", ru.Maxrss>>10)
+	}
+}
