@@ -33,6 +33,9 @@ type SourceInfo struct {
 	Lines   int            // data lines read (raw sources)
 	Invalid map[string]int // invalid lines by normalize.Reason name (raw sources)
 	Inner   []SourceInfo   // a snapshot's own sources, as recorded when it was built
+	// Covers lists the E.164 prefixes this source screens ("+33", "+1201");
+	// nil means every number. A snapshot source has its snapshot's coverage.
+	Covers []string
 }
 
 // BloomInfo describes a Set's bloom filter.
@@ -56,4 +59,12 @@ type SnapshotMeta struct {
 	AsOf    time.Time // the lists' as-of date
 	Created time.Time
 	Country string // region the raw sources were normalized with
+	// Covers lists the E.164 prefixes the snapshot screens. Writing: nil
+	// records the set's own coverage (Set.Coverage). Reading: nil means every
+	// number.
+	Covers []string
+	// Base and Changes record, for a snapshot built by ApplyChanges, the base
+	// snapshot and the change files applied to it; nil otherwise.
+	Base    *BaseInfo
+	Changes []ChangeInfo
 }

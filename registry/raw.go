@@ -112,7 +112,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 		sd = &sourceData{
 			keys: set.keys,
 			snap: set,
-			info: SourceInfo{Kind: KindSnapshot, Entries: set.Len(), AsOf: meta.AsOf, Inner: set.sources},
+			info: SourceInfo{Kind: KindSnapshot, Entries: set.Len(), AsOf: meta.AsOf, Inner: set.sources, Covers: meta.Covers},
 		}
 	} else {
 		sd, err = readText(ctx, content, path, opts)

@@ -39,6 +39,7 @@ type Set struct {
 	index []uint32
 
 	sources []SourceInfo
+	cover   coverage // what the set screens: the union of its sources' coverage
 
 	sumOnce  sync.Once
 	checksum string
@@ -63,7 +64,7 @@ func maskWidth(n int) int {
 // newSet assembles a Set from sorted distinct keys and their masks (width
 // bytes each), building the index and, when withBloom, the bloom filter.
 func newSet(keys []uint64, masks []byte, width int, sources []SourceInfo, withBloom bool) *Set {
-	s := &Set{keys: keys, masks: masks, width: width, sources: sources}
+	s := &Set{keys: keys, masks: masks, width: width, sources: sources, cover: coverageOf(sources)}
 	s.buildIndex()
 	if withBloom {
 		s.bloom = buildBloom(keys)
@@ -199,10 +200,14 @@ func (s *Set) Lookup(k normalize.Key) uint64 {
 func (s *Set) Contains(k normalize.Key) bool { return s.Lookup(k) != 0 }
 
 // Covers reports whether k lies within what at least one of the set's sources
-// screens. A source that records no coverage screens every number, so today
-// every number is covered; a number outside every source's coverage has not
-// been checked and must never be written as clean.
-func (s *Set) Covers(k normalize.Key) bool { return true }
+// screens (a prefix of its coverage, see registry build --covers). A source
+// that records no coverage screens every number. A number outside every
+// source's coverage has not been checked and must never be written as clean.
+func (s *Set) Covers(k normalize.Key) bool { return s.cover.covers(k) }
+
+// Coverage returns the E.164 prefixes the set screens ("+33", "+1201"),
+// sorted; nil means every number.
+func (s *Set) Coverage() []string { return s.cover.list() }
 
 // Len returns the number of distinct numbers.
 func (s *Set) Len() int { return len(s.keys) }
@@ -252,6 +257,7 @@ func (si SourceInfo) clone() SourceInfo {
 			c.Invalid[k] = v
 		}
 	}
+	c.Covers = slices.Clone(si.Covers)
 	if si.Inner != nil {
 		c.Inner = make([]SourceInfo, len(si.Inner))
 		for i, in := range si.Inner {

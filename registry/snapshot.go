@@ -14,6 +14,7 @@ import (
 	"math/bits"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 	"unsafe"
 
@@ -49,6 +50,27 @@ type snapHeader struct {
 	BloomBits   uint64       `json:"bloom_bits"`
 	BloomHashes uint64       `json:"bloom_hashes"`
 	Sources     []snapSource `json:"sources"`
+	Covers      []string     `json:"covers,omitempty"`
+	Base        *snapBase    `json:"base,omitempty"`
+	Changes     []snapChange `json:"changes,omitempty"`
+}
+
+type snapBase struct {
+	Path     string `json:"path"`
+	SHA256   string `json:"sha256"`
+	Checksum string `json:"checksum"`
+	Entries  int    `json:"entries"`
+}
+
+type snapChange struct {
+	Op      string         `json:"op"`
+	Label   string         `json:"label,omitempty"`
+	Path    string         `json:"path"`
+	SHA256  string         `json:"sha256"`
+	Lines   int            `json:"lines"`
+	Invalid map[string]int `json:"invalid,omitempty"`
+	Entries int            `json:"entries"`
+	Applied int            `json:"applied"`
 }
 
 type snapSource struct {
@@ -61,6 +83,7 @@ type snapSource struct {
 	Lines   int            `json:"lines,omitempty"`
 	Invalid map[string]int `json:"invalid,omitempty"`
 	Inner   []snapSource   `json:"inner,omitempty"`
+	Covers  []string       `json:"covers,omitempty"`
 }
 
 func toSnapSources(in []SourceInfo) []snapSource {
@@ -69,7 +92,7 @@ func toSnapSources(in []SourceInfo) []snapSource {
 	}
 	out := make([]snapSource, len(in))
 	for i, s := range in {
-		out[i] = snapSource{s.Label, s.Path, s.Kind, s.Entries, s.AsOf, s.SHA256, s.Lines, s.Invalid, toSnapSources(s.Inner)}
+		out[i] = snapSource{s.Label, s.Path, s.Kind, s.Entries, s.AsOf, s.SHA256, s.Lines, s.Invalid, toSnapSources(s.Inner), s.Covers}
 	}
 	return out
 }
@@ -80,7 +103,7 @@ func fromSnapSources(in []snapSource) []SourceInfo {
 	}
 	out := make([]SourceInfo, len(in))
 	for i, s := range in {
-		out[i] = SourceInfo{s.Label, s.Path, s.Kind, s.Entries, s.AsOf, s.SHA256, s.Lines, s.Invalid, fromSnapSources(s.Inner)}
+		out[i] = SourceInfo{s.Label, s.Path, s.Kind, s.Entries, s.AsOf, s.SHA256, s.Lines, s.Invalid, fromSnapSources(s.Inner), s.Covers}
 	}
 	return out
 }
@@ -142,6 +165,19 @@ func WriteSnapshotFile(path string, s *Set, meta SnapshotMeta) (err error) {
 		BloomBits:   uint64(s.bloom.Cap()),
 		BloomHashes: uint64(s.bloom.K()),
 		Sources:     toSnapSources(s.sources),
+		Covers:      s.Coverage(),
+	}
+	if meta.Covers != nil {
+		hdr.Covers = meta.Covers
+	}
+	if b := meta.Base; b != nil {
+		hdr.Base = &snapBase{b.Path, b.SHA256, b.Checksum, b.Entries}
+	}
+	for _, c := range meta.Changes {
+		hdr.Changes = append(hdr.Changes, snapChange{c.Op, c.Label, c.Path, c.SHA256, c.Lines, c.Invalid, c.Entries, c.Applied})
+	}
+	if hdr.Covers != nil && len(hdr.Covers) == 0 {
+		return fmt.Errorf("snapshot %s: empty coverage list: the snapshot would screen no number", path)
 	}
 	hj, err := json.Marshal(hdr)
 	if err != nil {
@@ -489,12 +525,18 @@ func readSnapshot(r io.Reader, size int64, path string, keepMasks bool) (Snapsho
 			return SnapshotMeta{}, nil, corrupt("bad set checksum")
 		}
 	}
+	if hdr.Covers != nil {
+		c, err := ParseCoverage(hdr.Covers)
+		if err != nil || len(c) == 0 || !slices.Equal(c, hdr.Covers) {
+			return SnapshotMeta{}, nil, corrupt("bad coverage list")
+		}
+	}
 	sources := fromSnapSources(hdr.Sources)
 	width := hdr.MaskWidth
 	if !keepMasks {
 		width, masks = 0, nil
 	}
-	s := &Set{keys: keys, masks: masks, width: width, sources: sources, bloom: bf}
+	s := &Set{keys: keys, masks: masks, width: width, sources: sources, bloom: bf, cover: newCoverage(hdr.Covers)}
 	if keepMasks {
 		s.checksum = hdr.Checksum
 	}
@@ -510,7 +552,13 @@ func readSnapshot(r io.Reader, size int64, path string, keepMasks bool) (Snapsho
 	if len(keys) > 0 && !bloomTest(bf, keys[len(keys)-1]) {
 		return SnapshotMeta{}, nil, corrupt("bloom filter does not hold the keys")
 	}
-	meta := SnapshotMeta{AsOf: hdr.AsOf, Created: hdr.Created, Country: hdr.Country}
+	meta := SnapshotMeta{AsOf: hdr.AsOf, Created: hdr.Created, Country: hdr.Country, Covers: hdr.Covers}
+	if b := hdr.Base; b != nil {
+		meta.Base = &BaseInfo{b.Path, b.SHA256, b.Checksum, b.Entries}
+	}
+	for _, c := range hdr.Changes {
+		meta.Changes = append(meta.Changes, ChangeInfo{c.Op, c.Label, c.Path, c.SHA256, c.Lines, c.Invalid, c.Entries, c.Applied})
+	}
 	return meta, s, nil
 }
 

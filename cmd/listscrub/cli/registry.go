@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -24,7 +25,7 @@ func newRegistryCmd(stdio IO) *cobra.Command {
 entry count, as-of date, checksum and bloom filter. Scrubs load it in a
 fraction of the time a raw list takes, and refuse it if it is corrupted.`,
 	}
-	cmd.AddCommand(newRegistryBuildCmd(stdio), newRegistryInfoCmd(stdio))
+	cmd.AddCommand(newRegistryBuildCmd(stdio), newRegistryInfoCmd(stdio), newRegistryDiffCmd(stdio))
 	return cmd
 }
 
@@ -32,26 +33,48 @@ type buildOptions struct {
 	out     string
 	asOf    string
 	country string
+	covers  []string
+	base    string
+	add     []string
+	remove  []string
 	sources []string
 }
 
 func newRegistryBuildCmd(stdio IO) *cobra.Command {
 	var o buildOptions
 	cmd := &cobra.Command{
-		Use:   "build -o OUT [--as-of YYYY-MM-DD] [--country CC] SOURCE...",
+		Use:   "build -o OUT [--as-of YYYY-MM-DD] [--country CC] [--covers PREFIX,...] SOURCE... | --base OLD.snap [--add FILE]... [--remove FILE]...",
 		Short: "Compile raw lists (or earlier snapshots) into one snapshot",
 		Long: `Build reads every SOURCE (one number per line, a CSV with a phone column, a
 US/Canada area-code file "AAA,NNNNNNN", .gz or not, or an earlier snapshot;
 NAME=PATH labels a source) and writes one snapshot. Invalid lines are counted
-and reported per source and reason; they do not stop the build.`,
+and reported per source and reason; they do not stop the build.
+
+--covers records which number prefixes the registry screens (a US subscriber
+buys area codes): at scrub time, a valid number that no registry covers has
+not been screened and is never clean (invalid, reason not-covered). Without
+--covers a snapshot covers what its sources cover: every number for raw lists.
+
+--base applies change files to an earlier snapshot instead: every --add file's
+numbers are added (to the base's only source, or to source NAME with
+NAME=FILE), then every --remove file's numbers are removed (from every source,
+or from source NAME). The new snapshot keeps the base's sources and coverage,
+and records the base and each change file.`,
 		Example: `  # Monthly Bloctel download, dated as published
   listscrub registry build -o bloctel.snap --as-of 2026-11-01 bloctel=bloctel-2026-11.csv.gz
 
   # US area codes bought by the call centre, plus the internal opt-out list
-  listscrub registry build --country US -o dnc.snap dnc=201.txt dnc973=973.txt internal=optout.csv`,
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usagef("want at least one SOURCE")
+  listscrub registry build --country US --covers +1201,+1973 -o dnc.snap dnc=201.txt dnc973=973.txt internal=optout.csv
+
+  # Daily US change files applied to the monthly full download
+  listscrub registry build --country US --base dnc-full.snap --add adds.txt --remove dels.txt -o dnc.snap`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			base, _ := cmd.Flags().GetString("base")
+			switch {
+			case base == "" && len(args) == 0:
+				return usagef("want at least one SOURCE (or --base OLD.snap with --add/--remove)")
+			case base != "" && len(args) > 0:
+				return usagef("--base takes change files as --add FILE and --remove FILE, not SOURCE arguments")
 			}
 			return nil
 		},
@@ -62,6 +85,10 @@ and reported per source and reason; they do not stop the build.`,
 	f.StringVarP(&o.out, "out", "o", "", "snapshot to write (required)")
 	f.StringVar(&o.asOf, "as-of", "", "the lists' as-of date, YYYY-MM-DD (default today)")
 	f.StringVar(&o.country, "country", "FR", "region of numbers written in national format")
+	f.StringSliceVar(&o.covers, "covers", nil, "E.164 prefixes the registry screens, e.g. +33,+1201 (default: what the sources cover)")
+	f.StringVar(&o.base, "base", "", "earlier snapshot to apply change files to")
+	f.StringArrayVar(&o.add, "add", nil, "with --base: [NAME=]FILE of numbers to add (repeatable)")
+	f.StringArrayVar(&o.remove, "remove", nil, "with --base: [NAME=]FILE of numbers to remove (repeatable)")
 	cmd.MarkFlagRequired("out")
 	return cmd
 }
@@ -80,13 +107,33 @@ func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 	if err != nil {
 		return usagef("--country: %v", err)
 	}
-	specs, err := parseSpecs(o.sources)
-	if err != nil {
-		return err
+	var covers []string
+	if o.covers != nil {
+		if covers, err = registry.ParseCoverage(o.covers); err != nil {
+			return usagef("--covers: %v", err)
+		}
+		if len(covers) == 0 {
+			return usagef("--covers: no prefix given")
+		}
 	}
-	set, err := registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm})
-	if err != nil {
-		return err
+	if o.base == "" && (len(o.add) > 0 || len(o.remove) > 0) {
+		return usagef("--add and --remove need --base OLD.snap")
+	}
+	meta := registry.SnapshotMeta{AsOf: asOf, Created: now, Country: norm.Region(), Covers: covers}
+	var set *registry.Set
+	if o.base != "" {
+		set, err = buildFromBase(ctx, o, norm, &meta, stdio)
+		if err != nil {
+			return err
+		}
+	} else {
+		specs, err := parseSpecs(o.sources)
+		if err != nil {
+			return err
+		}
+		if set, err = registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm}); err != nil {
+			return err
+		}
 	}
 	for _, s := range set.Sources() {
 		fmt.Fprintf(stdio.ErrOut, "%s: %d numbers", s.Label, s.Entries)
@@ -98,13 +145,55 @@ func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 		}
 		fmt.Fprintln(stdio.ErrOut)
 	}
-	meta := registry.SnapshotMeta{AsOf: asOf, Created: now, Country: norm.Region()}
 	if err := registry.WriteSnapshotFile(o.out, set, meta); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdio.ErrOut, "wrote %s: %d numbers, as of %s, checksum %s\n",
 		o.out, set.Len(), asOf.Format(time.DateOnly), set.Checksum())
 	return nil
+}
+
+// buildFromBase applies --add and --remove change files to --base, reports
+// each, and fills meta with the base, the changes and the coverage.
+func buildFromBase(ctx context.Context, o *buildOptions, norm *normalize.Normalizer, meta *registry.SnapshotMeta, stdio IO) (*registry.Set, error) {
+	var changes []registry.Change
+	for _, list := range []struct {
+		args   []string
+		remove bool
+	}{{o.add, false}, {o.remove, true}} {
+		for _, a := range list.args {
+			c := registry.Change{Path: a, Remove: list.remove}
+			if sp := registry.ParseSpec(a); sp.Path != a {
+				c.Label, c.Path = sp.Label, sp.Path
+			}
+			changes = append(changes, c)
+		}
+	}
+	set, bm, err := registry.ApplyChanges(ctx, o.base, changes, registry.LoadOptions{Normalizer: norm})
+	if err != nil {
+		return nil, err
+	}
+	meta.Base, meta.Changes = bm.Base, bm.Changes
+	if meta.Covers == nil {
+		meta.Covers = bm.Covers
+	}
+	fmt.Fprintf(stdio.ErrOut, "base %s: %d numbers\n", o.base, bm.Base.Entries)
+	for _, c := range bm.Changes {
+		verb, prep := "added", "to"
+		if c.Op == "remove" {
+			verb, prep = "removed", "from"
+		}
+		target := c.Label
+		if target == "" {
+			target = "every source"
+		}
+		fmt.Fprintf(stdio.ErrOut, "%s: %d numbers from %d lines, %d %s %s %s", c.Path, c.Entries, c.Lines, c.Applied, verb, prep, target)
+		if inv := invalidSummary(c.Invalid); inv != "" {
+			fmt.Fprintf(stdio.ErrOut, "; invalid lines: %s", inv)
+		}
+		fmt.Fprintln(stdio.ErrOut)
+	}
+	return set, nil
 }
 
 func invalidSummary(m map[string]int) string {
@@ -149,6 +238,10 @@ type snapshotInfo struct {
 	Checksum string       `json:"checksum"`
 	Bloom    bloomInfo    `json:"bloom"`
 	Sources  []sourceInfo `json:"sources"`
+	// Covers is null when the snapshot screens every number.
+	Covers  []string              `json:"covers"`
+	Base    *registry.BaseInfo    `json:"base,omitempty"`
+	Changes []registry.ChangeInfo `json:"changes,omitempty"`
 }
 
 type bloomInfo struct {
@@ -181,6 +274,7 @@ func runInfo(path string, asJSON bool, out io.Writer) error {
 		Checksum: set.Checksum(),
 		Bloom:    bloomInfo{Bits: bl.Bits, Hashes: bl.Hashes, FPRate: bl.FPRate},
 		Sources:  []sourceInfo{},
+		Covers:   meta.Covers, Base: meta.Base, Changes: meta.Changes,
 	}
 	for _, s := range set.Sources() {
 		inv := s.Invalid
@@ -203,10 +297,74 @@ func runInfo(path string, asJSON bool, out io.Writer) error {
 	fmt.Fprintf(out, "created:   %s\n", info.Created)
 	fmt.Fprintf(out, "country:   %s\n", info.Country)
 	fmt.Fprintf(out, "checksum:  %s\n", info.Checksum)
+	if info.Covers == nil {
+		fmt.Fprintf(out, "covers:    every number\n")
+	} else {
+		fmt.Fprintf(out, "covers:    %s\n", strings.Join(info.Covers, ", "))
+	}
 	fmt.Fprintf(out, "bloom:     %d bits, %d hashes, false-positive rate %.4f%%\n", bl.Bits, bl.Hashes, 100*bl.FPRate)
 	fmt.Fprintf(out, "sources:\n")
 	for _, s := range info.Sources {
 		fmt.Fprintf(out, "  %-20s %10d numbers  as of %s  sha256 %s\n", s.Label, s.Entries, s.AsOf, s.SHA256)
+	}
+	if b := info.Base; b != nil {
+		fmt.Fprintf(out, "base:      %s (%d numbers, checksum %s)\n", b.Path, b.Entries, b.Checksum)
+		for _, c := range info.Changes {
+			fmt.Fprintf(out, "  %-6s %-20s %10d applied of %d  sha256 %s\n", c.Op, c.Path, c.Applied, c.Entries, c.SHA256)
+		}
+	}
+	return nil
+}
+
+func newRegistryDiffCmd(stdio IO) *cobra.Command {
+	var list bool
+	var a, b string
+	cmd := &cobra.Command{
+		Use:   "diff [--list] A.snap B.snap",
+		Short: "Count (or list) the numbers added and removed from snapshot A to snapshot B",
+		Long: `Diff compares the numbers of two snapshots (not their memberships) and
+prints how many B adds to A and how many it removes. With --list it also
+prints every added number as "+ +33612345678" and every removed one as
+"- +33612345678", in ascending order.`,
+		Example: `  listscrub registry diff dnc-2026-10.snap dnc-2026-11.snap
+  listscrub registry diff --list old.snap new.snap | grep '^-'`,
+		Args: exactArgs(2, "A.snap B.snap"),
+		RunE: run(func(ctx context.Context) error { return runDiff(ctx, a, b, list, stdio.Out) }),
+	}
+	cmd.PreRun = func(_ *cobra.Command, args []string) { a, b = args[0], args[1] }
+	cmd.Flags().BoolVar(&list, "list", false, "print every added and removed number")
+	return cmd
+}
+
+func runDiff(ctx context.Context, a, b string, list bool, out io.Writer) error {
+	sets := make([]*registry.Set, 2)
+	for i, p := range []string{a, b} {
+		_, s, err := registry.ReadSnapshotInfo(p)
+		if err != nil {
+			return err
+		}
+		sets[i] = s
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	bw := bufio.NewWriterSize(out, 64<<10)
+	var fn func(normalize.Key, bool)
+	if list {
+		var line []byte
+		fn = func(k normalize.Key, added bool) {
+			line = append(line[:0], "- "...)
+			if added {
+				line[0] = '+'
+			}
+			line = append(k.AppendE164(line), '\n')
+			bw.Write(line)
+		}
+	}
+	added, removed := registry.Diff(sets[0], sets[1], fn)
+	fmt.Fprintf(bw, "added:   %d\nremoved: %d\n", added, removed)
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("diff: write: %w", err)
 	}
 	return nil
 }

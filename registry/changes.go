@@ -1,0 +1,267 @@
+package registry
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"maps"
+	"runtime"
+	"slices"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/listscrub/listscrub/normalize"
+)
+
+// Change is one change file applied to a base snapshot by ApplyChanges: a
+// raw list (any accepted format) of numbers added to or removed from the
+// registry, as the US registry publishes them between full downloads.
+type Change struct {
+	// Label names the base source the change applies to. An empty label adds
+	// to the base's only source (or, when the base has several, to a new
+	// source named after the file), and removes from every source. A label
+	// that is not one of the base's sources adds a new source.
+	Label  string
+	Path   string
+	Remove bool
+}
+
+// ChangeInfo records one applied change file.
+type ChangeInfo struct {
+	Op      string         // "add" or "remove"
+	Label   string         // the source it applied to; "" for a removal from every source
+	Path    string         // as given
+	SHA256  string         // hex SHA-256 of the file's bytes
+	Lines   int            // data lines read
+	Invalid map[string]int // invalid lines by reason
+	Entries int            // distinct valid numbers in the file
+	Applied int            // numbers actually added to or removed from a source
+}
+
+// BaseInfo identifies the base snapshot a snapshot was built from.
+type BaseInfo struct {
+	Path     string // as given
+	SHA256   string // hex SHA-256 of the base file
+	Checksum string // the base set's checksum (Set.Checksum)
+	Entries  int
+}
+
+// ApplyChanges reads the snapshot at basePath and applies the change files
+// in order of kind: every addition, then every removal (a number both added
+// and removed is removed). The returned Set keeps the base's sources (plus
+// any new source an addition names), with their entry counts updated, and
+// the base's coverage; meta is the base's metadata with Base and Changes
+// filled in. Any unreadable file or (with opts.Strict) line is an error.
+func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts LoadOptions) (*Set, SnapshotMeta, error) {
+	if opts.Normalizer == nil {
+		return nil, SnapshotMeta{}, errors.New("registry: LoadOptions.Normalizer is required")
+	}
+	meta, base, err := ReadSnapshotInfo(basePath)
+	if err != nil {
+		return nil, SnapshotMeta{}, err
+	}
+	baseSum, err := fileSHA256(basePath)
+	if err != nil {
+		return nil, SnapshotMeta{}, err
+	}
+	data := make([]*sourceData, len(changes))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, c := range changes {
+		g.Go(func() error {
+			sd, err := readSource(gctx, Spec{Label: c.Label, Path: c.Path}, opts)
+			if err != nil {
+				return err
+			}
+			if sd.info.Kind == KindSnapshot {
+				return fmt.Errorf("registry %s: a change file must be a raw list, not a snapshot", c.Path)
+			}
+			data[i] = sd
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, SnapshotMeta{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, SnapshotMeta{}, err
+	}
+
+	sources := base.Sources()
+	bit := func(label string) int {
+		return slices.IndexFunc(sources, func(s SourceInfo) bool { return s.Label == label })
+	}
+	// Resolve each change to the mask of source bits it sets or clears.
+	addLists := [][]uint64{base.keys}
+	var addMasks []uint64
+	var removeLists [][]uint64
+	var removeMasks []uint64
+	var addIdx, removeIdx []int // index in changes of each addition and removal
+	infos := make([]ChangeInfo, len(changes))
+	for i, c := range changes {
+		sd := data[i]
+		infos[i] = ChangeInfo{Op: "add", Label: c.Label, Path: c.Path, SHA256: sd.info.SHA256,
+			Lines: sd.info.Lines, Invalid: sd.info.Invalid, Entries: len(sd.keys)}
+		if c.Remove {
+			infos[i].Op = "remove"
+			m := ^uint64(0)
+			if c.Label != "" {
+				b := bit(c.Label)
+				if b < 0 {
+					return nil, SnapshotMeta{}, fmt.Errorf("registry %s: base snapshot %s has no source %q to remove from", c.Path, basePath, c.Label)
+				}
+				m = 1 << b
+			}
+			removeLists = append(removeLists, sd.keys)
+			removeMasks = append(removeMasks, m)
+			removeIdx = append(removeIdx, i)
+			continue
+		}
+		label := c.Label
+		if label == "" {
+			if len(sources) == 1 {
+				label = sources[0].Label
+			} else {
+				label = labelFromPath(c.Path)
+			}
+		}
+		b := bit(label)
+		if b < 0 {
+			if len(sources) == MaxSources {
+				return nil, SnapshotMeta{}, fmt.Errorf("registry %s: base snapshot %s already has %d sources", c.Path, basePath, MaxSources)
+			}
+			sources = append(sources, SourceInfo{Label: label, Path: c.Path, Kind: sd.info.Kind, AsOf: sd.info.AsOf,
+				SHA256: sd.info.SHA256, Lines: sd.info.Lines, Invalid: sd.info.Invalid})
+			b = len(sources) - 1
+		}
+		infos[i].Label = label
+		addLists = append(addLists, sd.keys)
+		addMasks = append(addMasks, 1<<b)
+		addIdx = append(addIdx, i)
+	}
+
+	width := maskWidth(len(sources))
+	n := 0
+	mergeWalk(addLists, func(uint64, uint64) { n++ })
+	keys := make([]uint64, 0, n)
+	masks := make([]byte, 0, n*width)
+	removePos := make([]int, len(removeLists))
+	bi := 0
+	var walked int
+	var ctxErr error
+	mergeWalk(addLists, func(k, lm uint64) {
+		if ctxErr != nil {
+			return
+		}
+		if walked++; walked&0xfffff == 0 {
+			ctxErr = ctx.Err()
+		}
+		var m uint64
+		if lm&1 != 0 {
+			m = base.maskAt(bi)
+			bi++
+		}
+		for j, am := range addMasks {
+			if lm&(2<<j) != 0 {
+				if m&am == 0 {
+					infos[addIdx[j]].Applied++
+				}
+				m |= am
+			}
+		}
+		for j, l := range removeLists {
+			p := removePos[j]
+			for p < len(l) && l[p] < k {
+				p++
+			}
+			removePos[j] = p
+			if p < len(l) && l[p] == k {
+				if m&removeMasks[j] != 0 {
+					infos[removeIdx[j]].Applied++
+				}
+				m &^= removeMasks[j]
+			}
+		}
+		if m == 0 {
+			return
+		}
+		keys = append(keys, k)
+		switch width {
+		case 0:
+		case 1:
+			masks = append(masks, byte(m))
+		case 2:
+			masks = binary.LittleEndian.AppendUint16(masks, uint16(m))
+		case 4:
+			masks = binary.LittleEndian.AppendUint32(masks, uint32(m))
+		default:
+			masks = binary.LittleEndian.AppendUint64(masks, m)
+		}
+	})
+	if ctxErr != nil {
+		return nil, SnapshotMeta{}, ctxErr
+	}
+	if width == 0 {
+		masks = nil
+	}
+	counts := make([]int, len(sources))
+	s := &Set{keys: keys, masks: masks, width: width}
+	for i := range keys {
+		m := s.maskAt(i)
+		for b := range sources {
+			if m&(1<<b) != 0 {
+				counts[b]++
+			}
+		}
+	}
+	for b := range sources {
+		sources[b].Entries = counts[b]
+		if sources[b].Invalid != nil {
+			sources[b].Invalid = maps.Clone(sources[b].Invalid)
+		}
+	}
+	out := newSet(keys, masks, width, sources, true)
+	out.cover = base.cover
+	meta.Base = &BaseInfo{Path: basePath, SHA256: baseSum, Checksum: base.Checksum(), Entries: base.Len()}
+	meta.Changes = infos
+	meta.Covers = base.Coverage()
+	return out, meta, nil
+}
+
+// fileSHA256 returns the hex SHA-256 of a file's bytes.
+func fileSHA256(path string) (string, error) {
+	hf, err := openHashing(path)
+	if err != nil {
+		return "", err
+	}
+	defer hf.f.Close()
+	return hf.finish(path)
+}
+
+// Diff compares two sets' numbers (not their memberships) and calls fn, if
+// not nil, for every number in b and not in a (added) and in a and not in b
+// (removed), in ascending order. It returns the counts.
+func Diff(a, b *Set, fn func(k normalize.Key, added bool)) (added, removed int) {
+	i, j := 0, 0
+	for i < len(a.keys) || j < len(b.keys) {
+		switch {
+		case j == len(b.keys) || (i < len(a.keys) && a.keys[i] < b.keys[j]):
+			removed++
+			if fn != nil {
+				fn(normalize.Key(a.keys[i]), false)
+			}
+			i++
+		case i == len(a.keys) || b.keys[j] < a.keys[i]:
+			added++
+			if fn != nil {
+				fn(normalize.Key(b.keys[j]), true)
+			}
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return added, removed
+}
