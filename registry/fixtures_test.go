@@ -16,7 +16,7 @@ func TestFixtures(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := s.Sources()
-	if src[0].Label != "bloctel-sample" || src[0].Kind != KindCSV || src[0].Entries != 3 || src[0].Lines != 3 {
+	if src[0].Label != "bloctel-sample.csv" || src[0].Kind != KindCSV || src[0].Entries != 3 || src[0].Lines != 3 {
 		t.Errorf("bloctel %+v", src[0])
 	}
 	if src[1].Label != "dnc" || src[1].Kind != KindNANP || src[1].Entries != 3 {

@@ -128,7 +128,7 @@ func TestLoadFormats(t *testing.T) {
 			if src.SHA256 != sum {
 				t.Errorf("sha256 = %s, want %s", src.SHA256, sum)
 			}
-			if src.AsOf.IsZero() || src.Label != strings.SplitN(tc.file, ".", 2)[0] {
+			if src.AsOf.IsZero() || src.Label != tc.file {
 				t.Errorf("asof %v label %q", src.AsOf, src.Label)
 			}
 		})
@@ -225,13 +225,13 @@ func TestLoadErrors(t *testing.T) {
 func TestParseSpec(t *testing.T) {
 	tests := []struct{ in, label, path string }{
 		{"bloctel=/data/b.csv", "bloctel", "/data/b.csv"},
-		{"path/bloctel-2026-11.csv.gz", "bloctel-2026-11", "path/bloctel-2026-11.csv.gz"},
-		{"dnc.TXT", "dnc", "dnc.TXT"},
-		{"x.snap", "x", "x.snap"},
-		{"/data/a=b/list.txt", "list", "/data/a=b/list.txt"},
-		{`C:\lists\tps.csv`, "tps", `C:\lists\tps.csv`},
-		{`C:\a=b\tps.csv`, "tps", `C:\a=b\tps.csv`},
-		{"=file.txt", "=file", "=file.txt"},
+		{"path/bloctel-2026-11.csv.gz", "bloctel-2026-11.csv.gz", "path/bloctel-2026-11.csv.gz"},
+		{"dnc.TXT", "dnc.TXT", "dnc.TXT"},
+		{"x.snap", "x.snap", "x.snap"},
+		{"/data/a=b/list.txt", "list.txt", "/data/a=b/list.txt"},
+		{`C:\lists\tps.csv`, "tps.csv", `C:\lists\tps.csv`},
+		{`C:\a=b\tps.csv`, "tps.csv", `C:\a=b\tps.csv`},
+		{"=file.txt", "=file.txt", "=file.txt"},
 		{"name=", "name=", "name="},
 		{"a=b=c.txt", "a", "b=c.txt"},
 		{"list.xlsx", "list.xlsx", "list.xlsx"},
@@ -268,7 +268,7 @@ func TestMultiSourceMasks(t *testing.T) {
 	if s.Len() != 4 {
 		t.Errorf("Len = %d", s.Len())
 	}
-	if got := s.Labels(0b101); !slices.Equal(got, []string{"a", "c"}) {
+	if got := s.Labels(0b101); !slices.Equal(got, []string{"a.txt", "c.txt.gz"}) {
 		t.Errorf("Labels = %v", got)
 	}
 	if got := s.Sources(); got[1].Label != "B" || got[1].Entries != 2 || got[2].Entries != 3 || got[0].Kind != KindList || got[1].Kind != KindCSV {

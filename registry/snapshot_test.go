@@ -82,7 +82,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := l.Sources()
-	if len(src) != 1 || src[0].Label != "reg" || src[0].Kind != KindSnapshot || len(src[0].Inner) != 2 || !src[0].AsOf.Equal(asOf) || src[0].Entries != s.Len() {
+	if len(src) != 1 || src[0].Label != "reg.snap" || src[0].Kind != KindSnapshot || len(src[0].Inner) != 2 || !src[0].AsOf.Equal(asOf) || src[0].Entries != s.Len() {
 		t.Fatalf("snapshot source %+v", src)
 	}
 	if !l.AsOf().Equal(asOf) {

@@ -3,8 +3,8 @@ package registry
 import "strings"
 
 // ParseSpec parses a -r/--registry argument: "NAME=PATH" gives label NAME;
-// a plain PATH gives the file's base name without its .gz, .csv, .txt and
-// .snap extensions ("lists/bloctel-2026-11.csv.gz" is "bloctel-2026-11").
+// a plain PATH gives the file's base name, as the contract says
+// ("lists/bloctel-2026-11.csv.gz" is "bloctel-2026-11.csv.gz").
 // The argument is NAME=PATH only when the part before the first '=' is
 // non-empty and holds no path separator ('/' or '\'), and the path is
 // non-empty; otherwise it is all path.
@@ -18,25 +18,10 @@ func ParseSpec(arg string) Spec {
 	return Spec{Label: labelFromPath(arg), Path: arg}
 }
 
-// labelFromPath returns the base name of path (either separator) without its
-// known extensions.
+// labelFromPath returns the base name of path (after either separator).
 func labelFromPath(path string) string {
-	base := path
-	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
-		base = base[i+1:]
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		return path[i+1:]
 	}
-	for {
-		lower := strings.ToLower(base)
-		stripped := false
-		for _, ext := range []string{".gz", ".csv", ".txt", ".snap"} {
-			if strings.HasSuffix(lower, ext) && len(base) > len(ext) {
-				base = base[:len(base)-len(ext)]
-				stripped = true
-				break
-			}
-		}
-		if !stripped {
-			return base
-		}
-	}
+	return path
 }

@@ -105,19 +105,31 @@ func cmdStats(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("stats: %q is not PATH=VALUE", a)
 		}
 		var v any = doc
-		for _, part := range strings.Split(path, ".") {
+		// Keys may hold dots (labels such as "reg.txt"): at each level the
+		// longest run of parts that names a key is taken.
+		parts := strings.Split(path, ".")
+		for i := 0; i < len(parts); {
+			if arr, isArr := v.([]any); isArr {
+				j, err := strconv.Atoi(parts[i])
+				if err != nil || j >= len(arr) {
+					ts.Fatalf("%s: %s: no element %q", args[0], path, parts[i])
+				}
+				v, i = arr[j], i+1
+				continue
+			}
 			m, ok := v.(map[string]any)
 			if !ok {
-				if arr, isArr := v.([]any); isArr {
-					if i, err := strconv.Atoi(part); err == nil && i < len(arr) {
-						v = arr[i]
-						continue
-					}
-				}
-				ts.Fatalf("%s: %s: not an object at %q", args[0], path, part)
+				ts.Fatalf("%s: %s: not an object at %q", args[0], path, parts[i])
 			}
-			if v, ok = m[part]; !ok {
-				ts.Fatalf("%s: %s: no key %q", args[0], path, part)
+			found := false
+			for n := len(parts) - i; n >= 1; n-- {
+				if next, ok := m[strings.Join(parts[i:i+n], ".")]; ok {
+					v, i, found = next, i+n, true
+					break
+				}
+			}
+			if !found {
+				ts.Fatalf("%s: %s: no key %q", args[0], path, parts[i])
 			}
 		}
 		got, _ := json.Marshal(v)
