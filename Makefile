@@ -12,7 +12,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@2025.1.1
 BENCHSTAT   := golang.org/x/perf/cmd/benchstat@latest
 FUZZTIME  ?= 30s
 
-.PHONY: all build demo test test-short bench fuzz lint fmt tidy-check clean
+.PHONY: all build demo test test-short bench bench-rss fuzz lint fmt tidy-check clean
 
 all: build
 
@@ -50,6 +50,10 @@ test-short:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./... | tee bench.txt
 	@echo "compare two runs: go run $(BENCHSTAT) old.txt bench.txt"
+
+## bench-rss: peak RSS of a scrub of 2M and of 20M generated rows (must not grow with the rows).
+bench-rss:
+	$(GO) test -run='^$$' -bench='^BenchmarkScrubRSS$$' -benchtime=1x -timeout=60m ./cmd/listscrub
 
 ## fuzz: run every fuzz target for FUZZTIME each.
 fuzz:

@@ -119,7 +119,7 @@ func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
 		return usagef("--stats - and the clean rows would both go to standard output: give -o PATH")
 	}
 	if o.duplicates != "" && !o.dedupe {
-		return usagef("--duplicates needs --dedupe")
+		fmt.Fprintln(stdio.ErrOut, "listscrub: warning: --duplicates without --dedupe: no row is a duplicate, the file will hold the header only")
 	}
 	norm, err := normalize.New(o.country)
 	if err != nil {
