@@ -53,7 +53,7 @@ bench:
 
 ## bench-rss: peak RSS of a scrub of 2M and of 20M generated rows (must not grow with the rows).
 bench-rss:
-	$(GO) test -run='^$$' -bench='^BenchmarkScrubRSS$$' -benchtime=1x -timeout=60m ./cmd/listscrub
+	LISTSCRUB_BENCH_RSS=1 $(GO) test -run='^$$' -bench='^BenchmarkScrubRSS$$' -benchtime=1x -timeout=60m ./cmd/listscrub
 
 ## fuzz: run every fuzz target for FUZZTIME each.
 fuzz:
