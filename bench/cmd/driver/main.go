@@ -1,0 +1,287 @@
+// Command driver runs the comparison bench: it generates the data (once,
+// cached), runs every tool on it once, and prints one table with wall time,
+// CPU time, rows/s, MB/s, peak RSS and the ratios to the scan floor and to
+// listscrub, then checks that every tool kept the same rows.
+//
+//	go run ./cmd/driver -size small    # 2M rows, 1M-number list
+//	go run ./cmd/driver -size large    # 23M rows, 10M-number list
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/listscrub/listscrub/bench/internal/gen"
+)
+
+var sizes = map[string][2]int{
+	"small": {2_000_000, 1_000_000},
+	"large": {23_000_000, 10_000_000},
+	"tiny":  {100_000, 50_000}, // for trying the driver itself
+}
+
+type tool struct {
+	name    string
+	argv    []string
+	out     string // clean output, counted after the run; "" when the tool does not write one
+	missing string // why the tool cannot run here
+	scrubs  bool   // a scrubber (as opposed to a floor), whose kept rows are checked
+}
+
+type result struct {
+	tool
+	wall, cpu float64
+	rssKiB    int64
+	kept      int
+	err       error
+}
+
+func main() {
+	size := flag.String("size", "small", "small (2M rows / 1M list), large (23M / 10M) or tiny")
+	data := flag.String("data", filepath.Join(os.TempDir(), "listscrub-bench"), "directory for the generated data (reused while current)")
+	bin := flag.String("bin", "bin", "directory holding scanfloor and normfloor")
+	ls := flag.String("listscrub", "../bin/listscrub", "the listscrub binary")
+	scripts := flag.String("scripts", "scripts", "directory holding antijoin.awk, scrub.py, duckdb.cjs")
+	nodeModules := flag.String("node-modules", ".cache/npm/node_modules", "node_modules holding @duckdb/node-api")
+	skip := flag.String("skip", "", "comma-separated tools not to run (mawk,gawk,python,duckdb,...)")
+	flag.Parse()
+	sz, ok := sizes[*size]
+	if !ok {
+		fatalf("unknown -size %q", *size)
+	}
+	rows, regSize := sz[0], sz[1]
+	dir := filepath.Join(*data, *size)
+	meta, err := gen.ReadMeta(dir, rows, regSize)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "generating %d rows and a %d-number list in %s ...\n", rows, regSize, dir)
+		t := time.Now()
+		if meta, err = gen.Generate(dir, rows, regSize); err != nil {
+			fatalf("generate: %v", err)
+		}
+		fmt.Fprintf(os.Stderr, "  done in %.1fs\n", time.Since(t).Seconds())
+	}
+	input, reg, _ := gen.Paths(dir)
+	outDir := filepath.Join(dir, "out")
+	os.RemoveAll(outDir)
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		fatalf("%v", err)
+	}
+	out := func(name string) string { return filepath.Join(outDir, name) }
+	skipped := map[string]bool{}
+	for _, s := range strings.Split(*skip, ",") {
+		skipped[strings.TrimSpace(s)] = true
+	}
+	ncpu := runtime.NumCPU()
+
+	tools := []tool{
+		{name: "scan floor (read + count lines)", argv: []string{filepath.Join(*bin, "scanfloor"), input}},
+		{name: "split + normalize floor (1 core)", argv: []string{filepath.Join(*bin, "normfloor"), input}},
+		{name: "listscrub scrub -j 1", argv: []string{*ls, "scrub", "-j", "1", "-r", "bloctel=" + reg, "--stats", out("ls1.json"), "-o", out("ls1.csv"), input}, out: out("ls1.csv"), scrubs: true},
+		{name: fmt.Sprintf("listscrub scrub -j %d", ncpu), argv: []string{*ls, "scrub", "-j", strconv.Itoa(ncpu), "-r", "bloctel=" + reg, "--stats", out("lsN.json"), "-o", out("lsN.csv"), input}, out: out("lsN.csv"), scrubs: true},
+		{name: "mawk anti-join", argv: []string{"mawk", "-v", "out=" + out("mawk.csv"), "-f", filepath.Join(*scripts, "antijoin.awk"), reg, input}, out: out("mawk.csv"), scrubs: true},
+		{name: "gawk anti-join", argv: []string{"gawk", "-v", "out=" + out("gawk.csv"), "-f", filepath.Join(*scripts, "antijoin.awk"), reg, input}, out: out("gawk.csv"), scrubs: true},
+		{name: fmt.Sprintf("DuckDB %s anti-join + regexp (%d threads)", duckdbVersion(*nodeModules), ncpu), argv: []string{"node", filepath.Join(*scripts, "duckdb.cjs"), reg, input, out("duckdb.csv")}, out: out("duckdb.csv"), scrubs: true},
+		{name: "Python csv + phonenumbers " + pyVersion(), argv: []string{"/usr/bin/python3", filepath.Join(*scripts, "scrub.py"), reg, input, out("python.csv")}, out: out("python.csv"), scrubs: true},
+	}
+	keys := []string{"scanfloor", "normfloor", "listscrub1", "listscrubN", "mawk", "gawk", "duckdb", "python"}
+	for i := range tools {
+		t := &tools[i]
+		if skipped[keys[i]] {
+			t.missing = "skipped (-skip)"
+			continue
+		}
+		if _, err := exec.LookPath(t.argv[0]); err != nil {
+			t.missing = "not installed (" + t.argv[0] + ")"
+		}
+	}
+	if _, err := os.Stat("/usr/bin/time"); err != nil {
+		fatalf("/usr/bin/time is needed (apt-get install time)")
+	}
+	if _, err := os.Stat(filepath.Join(*nodeModules, "@duckdb", "node-api")); err != nil && tools[6].missing == "" {
+		tools[6].missing = "not installed (@duckdb/node-api: make bench installs it with npm)"
+	}
+	if out, err := exec.Command("/usr/bin/python3", "-c", "import phonenumbers").CombinedOutput(); err != nil && tools[7].missing == "" {
+		tools[7].missing = "not installed (python3-phonenumbers): " + strings.TrimSpace(lastLine(string(out)))
+	}
+	nodePath, _ := filepath.Abs(*nodeModules)
+
+	// Warm the page cache: every tool reads the same files from memory.
+	for _, p := range []string{input, reg} {
+		if _, err := countLines(p); err != nil {
+			fatalf("%v", err)
+		}
+	}
+	load, _ := os.ReadFile("/proc/loadavg")
+	fmt.Fprintf(os.Stderr, "load average before: %s", load)
+
+	var results []result
+	for _, t := range tools {
+		r := result{tool: t}
+		if t.missing == "" {
+			fmt.Fprintf(os.Stderr, "running %s ...\n", t.name)
+			r.wall, r.cpu, r.rssKiB, r.err = run(t.argv, "NODE_PATH="+nodePath)
+			if r.err == nil && t.out != "" {
+				n, err := countLines(t.out)
+				r.kept, r.err = n-1, err
+			}
+			if r.err != nil {
+				fmt.Fprintf(os.Stderr, "  %s: %v\n", t.name, r.err)
+			} else {
+				fmt.Fprintf(os.Stderr, "  %.2fs\n", r.wall)
+			}
+		}
+		results = append(results, r)
+	}
+	load, _ = os.ReadFile("/proc/loadavg")
+	fmt.Fprintf(os.Stderr, "load average after: %s", load)
+
+	floor := results[0].wall
+	lsN := results[3].wall
+	mb := float64(meta.InputBytes) / 1e6
+	fmt.Printf("%s rows (%.0f MB, ';' CSV, French spellings, %.1f%% registered, %.1f%% invalid) against a %s-number list (%.0f MB); %d cores, %s\n\n",
+		human(rows), mb, 100*float64(meta.Registered)/float64(rows), 100*float64(meta.Invalid)/float64(rows),
+		human(regSize), float64(meta.RegBytes)/1e6, ncpu, runtime.Version())
+	fmt.Println("| tool | wall s | CPU s | rows/s | MB/s | peak RSS MiB | × scan floor | × listscrub | kept rows |")
+	fmt.Println("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+	bad := false
+	for _, r := range results {
+		if r.missing != "" || r.err != nil {
+			why := r.missing
+			if r.err != nil {
+				why = "failed: " + r.err.Error()
+				bad = true
+			}
+			fmt.Printf("| %s | %s | | | | | | | |\n", r.name, why)
+			continue
+		}
+		kept := ""
+		if r.scrubs {
+			kept = strconv.Itoa(r.kept)
+			if r.kept != meta.Kept {
+				kept += fmt.Sprintf(" **≠ %d**", meta.Kept)
+				bad = true
+			} else {
+				kept += " ✓"
+			}
+		}
+		fmt.Printf("| %s | %.2f | %.2f | %s | %.0f | %.0f | %s | %s | %s |\n", r.name, r.wall, r.cpu,
+			human(int(float64(rows)/r.wall)), mb/r.wall, float64(r.rssKiB)/1024,
+			ratio(r.wall, floor), ratio(r.wall, lsN), kept)
+	}
+	fmt.Printf("\nkept rows expected (generator's model): %d; wall = elapsed time of the whole process, registry load included; CPU = user + system; × = wall time divided by the scan floor's / by listscrub -j %d's.\n", meta.Kept, ncpu)
+	if bad {
+		fmt.Println("\nFAIL: a tool failed or kept a different number of rows")
+		os.Exit(1)
+	}
+}
+
+func ratio(a, b float64) string {
+	if b <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.1f", a/b)
+}
+
+// run runs argv under /usr/bin/time and returns its wall time, CPU time and
+// peak RSS (KiB). (The rusage Go's os/exec gives is no good for peak RSS: the
+// child is cloned with the parent's memory, so its high-water mark starts at
+// the driver's.)
+func run(argv []string, env ...string) (wall, cpu float64, rss int64, err error) {
+	tf, err := os.CreateTemp("", "bench-time")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	tf.Close()
+	defer os.Remove(tf.Name())
+	cmd := exec.Command("/usr/bin/time", append([]string{"-o", tf.Name(), "-f", "%e %U %S %M"}, argv...)...)
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stdout = io.Discard
+	cmd.Stderr = &stderr
+	t := time.Now()
+	err = cmd.Run()
+	wall = time.Since(t).Seconds()
+	if err != nil {
+		return wall, 0, 0, fmt.Errorf("%v: %s", err, strings.TrimSpace(lastLine(stderr.String())))
+	}
+	b, err := os.ReadFile(tf.Name())
+	if err != nil {
+		return wall, 0, 0, err
+	}
+	var e, u, sys float64
+	if _, err := fmt.Sscan(lastLine(string(b)), &e, &u, &sys, &rss); err != nil {
+		return wall, 0, 0, fmt.Errorf("/usr/bin/time output %q: %v", b, err)
+	}
+	return wall, u + sys, rss, nil
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func countLines(p string) (int, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	buf := make([]byte, 1<<20)
+	n := 0
+	for {
+		k, err := f.Read(buf)
+		n += bytes.Count(buf[:k], []byte{'\n'})
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+}
+
+func human(n int) string {
+	switch {
+	case n >= 1e6:
+		return strconv.FormatFloat(float64(n)/1e6, 'g', 3, 64) + "M"
+	case n >= 1e3:
+		return strconv.Itoa(n/1e3) + "k"
+	}
+	return strconv.Itoa(n)
+}
+
+func duckdbVersion(nodeModules string) string {
+	b, err := os.ReadFile(filepath.Join(nodeModules, "@duckdb", "node-api", "package.json"))
+	if err != nil {
+		return ""
+	}
+	var p struct{ Version string }
+	json.Unmarshal(b, &p)
+	return p.Version
+}
+
+func pyVersion() string {
+	out, err := exec.Command("/usr/bin/python3", "-c", "import phonenumbers; print(phonenumbers.__version__)").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "driver: "+format+"\n", args...)
+	os.Exit(1)
+}
