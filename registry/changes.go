@@ -29,22 +29,22 @@ type Change struct {
 
 // ChangeInfo records one applied change file.
 type ChangeInfo struct {
-	Op      string         // "add" or "remove"
-	Label   string         // the source it applied to; "" for a removal from every source
-	Path    string         // as given
-	SHA256  string         // hex SHA-256 of the file's bytes
-	Lines   int            // data lines read
-	Invalid map[string]int // invalid lines by reason
-	Entries int            // distinct valid numbers in the file
-	Applied int            // numbers actually added to or removed from a source
+	Op      string         `json:"op"`                // "add" or "remove"
+	Label   string         `json:"label,omitempty"`   // the source it applied to; "" for a removal from every source
+	Path    string         `json:"path"`              // as given
+	SHA256  string         `json:"sha256"`            // hex SHA-256 of the file's bytes
+	Lines   int            `json:"lines"`             // data lines read
+	Invalid map[string]int `json:"invalid,omitempty"` // invalid lines by reason
+	Entries int            `json:"entries"`           // distinct valid numbers in the file
+	Applied int            `json:"applied"`           // numbers actually added to or removed from a source
 }
 
 // BaseInfo identifies the base snapshot a snapshot was built from.
 type BaseInfo struct {
-	Path     string // as given
-	SHA256   string // hex SHA-256 of the base file
-	Checksum string // the base set's checksum (Set.Checksum)
-	Entries  int
+	Path     string `json:"path"`     // as given
+	SHA256   string `json:"sha256"`   // hex SHA-256 of the base file
+	Checksum string `json:"checksum"` // the base set's checksum (Set.Checksum)
+	Entries  int    `json:"entries"`
 }
 
 // ApplyChanges reads the snapshot at basePath and applies the change files

@@ -150,7 +150,7 @@ var areaColumnNames = map[string]bool{"areacode": true, "area": true, "npa": tru
 
 // header describes a recognized header line.
 type header struct {
-	delim   byte // 0 when the line has a single field
+	delim   byte  // 0 when the line has a single field
 	col     int   // number column (the best-named one)
 	cols    []int // every number column, col included: a suppression list may have several
 	areaCol int   // area-code column, or -1
