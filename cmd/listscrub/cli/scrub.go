@@ -37,6 +37,7 @@ type scrubOptions struct {
 	consent    []string
 	maxAge     string
 	workers    int
+	receipt    string
 	maxRow     string
 }
 
@@ -92,6 +93,7 @@ standard error.`,
 	f.StringArrayVar(&o.consent, "consent", nil, "opt-in mode: a row is clean only if one of its numbers is in this list (repeatable)")
 	f.StringVar(&o.maxAge, "max-age", "0", "refuse a registry whose as-of date is older, e.g. 31d; 0 = no limit (warns past 30 days)")
 	f.IntVarP(&o.workers, "workers", "j", 0, "parallel workers (default: number of CPUs)")
+	f.StringVar(&o.receipt, "receipt", "", "write a JSON proof of the run (input SHA-256, registries, counts) to this file; see receipt verify")
 	f.StringVar(&o.maxRow, "max-row-size", "64MiB", "largest row accepted (a longer one stops the scrub with exit 1), e.g. 1MiB")
 	return cmd
 }
@@ -164,6 +166,11 @@ func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
 	})
 	if err != nil {
 		return err
+	}
+	if o.receipt != "" {
+		if err := writeReceipt(o.receipt, o, st, now, time.Now()); err != nil {
+			return err
+		}
 	}
 	if o.stats == "" {
 		st.WriteSummary(stdio.ErrOut)
