@@ -46,14 +46,34 @@ test:
 test-short:
 	$(GO) test -short ./...
 
-## bench: Go benchmarks of the hot paths (compare runs with benchstat).
-bench:
+## bench: the comparison bench: generates data (cached in $(BENCH_DATA)), runs the scan
+## floor, listscrub -j 1 / -j N, mawk, gawk, DuckDB and Python on it, prints one table.
+## SIZE=small (2M rows, 1M-number list; default) or SIZE=large (23M rows, 10M list).
+SIZE       ?= small
+BENCH_DATA ?= $(or $(TMPDIR),/tmp)/listscrub-bench
+DUCKDB_NODE := @duckdb/node-api@1.5.6-r.1
+bench: build bench-deps
+	cd bench && $(GO) build -o bin/ ./cmd/... && ./bin/driver -size $(SIZE) -data $(BENCH_DATA) -listscrub ../$(BIN)
+
+## bench-deps: what the comparison bench needs besides Go (Debian packages, DuckDB from npm).
+bench-deps:
+	@missing=""; \
+	for p in time:/usr/bin/time gawk:/usr/bin/gawk mawk:/usr/bin/mawk python3-phonenumbers:/usr/lib/python3/dist-packages/phonenumbers nodejs:/usr/bin/node npm:/usr/bin/npm; do \
+		test -e $${p#*:} || missing="$$missing $${p%%:*}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "apt-get install -y$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@test -d bench/.cache/npm/node_modules/@duckdb/node-api || \
+		(mkdir -p bench/.cache/npm && cd bench/.cache/npm && \
+		 npm install --silent --no-audit --no-fund --prefix . $(DUCKDB_NODE)) || \
+		echo "DuckDB ($(DUCKDB_NODE)) could not be installed: the bench reports it as missing"
+
+## bench-go: Go benchmarks of the hot paths (compare runs with benchstat).
+bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./... | tee bench.txt
 	@echo "compare two runs: go run $(BENCHSTAT) old.txt bench.txt"
-
-## bench-rss: peak RSS of a scrub of 2M and of 20M generated rows (must not grow with the rows).
-bench-rss:
-	LISTSCRUB_BENCH_RSS=1 $(GO) test -run='^$$' -bench='^BenchmarkScrubRSS$$' -benchtime=1x -timeout=60m ./cmd/listscrub
 
 ## fuzz: run every fuzz target for FUZZTIME each.
 fuzz:
@@ -73,4 +93,4 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 clean:
-	rm -rf bin $(DEMO_OUT) bench.txt
+	rm -rf bin $(DEMO_OUT) bench.txt bench/bin
