@@ -94,3 +94,12 @@ fmt:
 
 clean:
 	rm -rf bin $(DEMO_OUT) bench.txt bench/bin
+
+.PHONY: bench-registry
+## bench-registry: registry build, snapshot load + verify and scrub start-up on generated
+## US numbers (REG_N, default 10M; REG_N=250000000 for the national scale, needs ~3 GiB of
+## temporary disk), wall time and peak RSS from wait4; data in a temporary folder, removed after.
+REG_N ?= 10000000
+bench-registry: build
+	$(GO) run ./registry/benchreg -bin $(BIN) -n $(REG_N)
+	$(GO) test -run='^$$' -bench='BenchmarkLookup/n=10M' -benchtime=2000000x ./registry

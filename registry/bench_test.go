@@ -28,7 +28,9 @@ func genKeys(n int, seed uint64) []uint64 {
 
 func benchSet(n int, withBloom bool) *Set {
 	keys := genKeys(n, 42)
-	return newSet(keys, nil, 0, []SourceInfo{{Label: "gen"}}, withBloom)
+	s := newSet(keys, nil, 0, []SourceInfo{{Label: "gen"}}, withBloom)
+	s.probeBloom = withBloom
+	return s
 }
 
 func BenchmarkLookup(b *testing.B) {
