@@ -50,3 +50,27 @@ func TestFastPathAllocs(t *testing.T) {
 		}
 	}
 }
+
+// benchInvalid are invalid inputs frequent in prospect files.
+var benchInvalid = []struct{ name, in string }{
+	{"empty", ""},
+	{"na", "N/A"},
+	{"word", "inconnu"},
+	{"dash", "-"},
+	{"short6", "06 12 34"},
+	{"one", "0"},
+	{"short9", "06 12 34 56 7"},
+}
+
+func BenchmarkNormalizeInvalid(b *testing.B) {
+	n := mustNew(b, "FR")
+	for _, s := range benchInvalid {
+		raw := []byte(s.in)
+		b.Run(s.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				n.Normalize(raw)
+			}
+		})
+	}
+}

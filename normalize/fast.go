@@ -55,6 +55,9 @@ type regionTable struct {
 	lead   bool   // has leading digits
 	npfp   string // national prefix for parsing, a literal digit string or ""
 	parse  bool   // npfp is literal and there is no transform rule
+	// minLen is the smallest length, possible or local-only, of the
+	// general description: a national number with fewer digits is too short.
+	minLen int
 }
 
 // ccTable is one calling code's regions, in phonenumbers' order.
@@ -189,6 +192,14 @@ func buildRegionTable(m *phonenumbers.PhoneMetadata, metas map[string]*phonenumb
 		npfp: m.GetNationalPrefixForParsing(),
 	}
 	r.parse = allDigits(r.npfp) && m.GetNationalPrefixTransformRule() == ""
+	r.minLen = 0
+	if gd := m.GetGeneralDesc(); gd != nil {
+		for _, l := range append(append([]int32(nil), gd.PossibleLength...), gd.PossibleLengthLocalOnly...) {
+			if l > 0 && (r.minLen == 0 || int(l) < r.minLen) {
+				r.minLen = int(l)
+			}
+		}
+	}
 	var pats []dfaPattern
 	ds := descs(m)
 	for i, d := range ds {
@@ -276,6 +287,35 @@ func (r *regionTable) general(digits []byte) bool {
 	return r.dfa.run(digits)&(1<<bGeneral) != 0
 }
 
+// masks remembers, during one fastPath call, the DFA masks of the suffixes
+// of the digit buffer already run through one region's DFA: every digit
+// string fastPath looks at is such a suffix, so a suffix is known by its
+// length. The national prefix check, the country code check and the typing
+// look at the same suffixes.
+type masks struct {
+	r    *regionTable
+	have uint32 // bit l: m[l] holds the mask of the suffix of length l
+	m    [maxFastDigits + 1]uint32
+}
+
+// of returns r's mask of suffix (a suffix of the digit buffer).
+func (c *masks) of(r *regionTable, suffix []byte) uint32 {
+	l := len(suffix)
+	if c.r != r {
+		c.r, c.have = r, 0
+	} else if c.have&(1<<l) != 0 {
+		return c.m[l]
+	}
+	m := r.dfa.run(suffix)
+	c.have |= 1 << l
+	c.m[l] = m
+	return m
+}
+
+func (c *masks) general(r *regionTable, suffix []byte) bool {
+	return c.of(r, suffix)&(1<<bGeneral) != 0
+}
+
 // typeOf is getNumberTypeHelper on the mask of a national significant
 // number of length l. The result is a Type, or -1 for UNKNOWN.
 func (r *regionTable) typeOf(mask uint32, l int) int {
@@ -305,13 +345,13 @@ func (r *regionTable) typeOf(mask uint32, l int) int {
 }
 
 // stripNationalPrefix is maybeStripNationalPrefixAndCarrierCode for a
-// literal national prefix for parsing.
-func (r *regionTable) stripNationalPrefix(num []byte) []byte {
+// literal national prefix for parsing. num is a suffix of the digit buffer.
+func (r *regionTable) stripNationalPrefix(c *masks, num []byte) []byte {
 	p := r.npfp
 	if len(num) == 0 || p == "" || len(num) < len(p) || string(num[:len(p)]) != p {
 		return num
 	}
-	if r.general(num) && !r.general(num[len(p):]) {
+	if c.general(r, num) && !c.general(r, num[len(p):]) {
 		return num
 	}
 	return num[len(p):]
@@ -324,7 +364,34 @@ func (r *regionTable) lengthResult(l int) phonenumbers.ValidationResult {
 	return r.lenRes[l]
 }
 
-// fastPath normalizes raw if it is a common spelling of a valid number.
+// noDigitWord reports whether s, trimmed of spaces, tabs and no-break spaces
+// and not empty, certainly holds no number: ASCII and Latin-1 letters
+// (UTF-8 U+00C0-U+00FF) only, no digit, and not only Unicode blanks.
+// phonenumbers starts a number at a "+" or a digit and needs digits; the
+// reference path then says not-a-number ("N/A", "inconnu", "néant", "-").
+func noDigitWord[T ~string | ~[]byte](s T) bool {
+	blank := true
+	for k := 0; k < len(s); k++ {
+		c := s[k]
+		switch {
+		case c >= '0' && c <= '9':
+			return false
+		case c < 0x80:
+			if c != ' ' && (c < '\t' || c > '\r') {
+				blank = false
+			}
+		case c == 0xC3 && k+1 < len(s) && s[k+1] >= 0x80 && s[k+1] <= 0xBF:
+			k++
+			blank = false
+		default:
+			return false
+		}
+	}
+	return !blank
+}
+
+// fastPath normalizes raw if it is a common spelling of a valid number, or
+// of a frequent invalid input.
 func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	ft := n.fast
 	if ft == nil || len(raw) > 250 { // phonenumbers' MAX_INPUT_STRING_LENGTH
@@ -352,8 +419,10 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	if i == j {
 		return Result{Reason: ReasonEmpty}, true
 	}
+	tel := false
 	if j-i > 4 && raw[i+3] == ':' && raw[i]|0x20 == 't' && raw[i+1]|0x20 == 'e' && raw[i+2]|0x20 == 'l' {
 		i += 4
+		tel = true
 		for i < j {
 			if c := raw[i]; c == ' ' || c == '\t' {
 				i++
@@ -385,13 +454,27 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 		case c == 0xC2 && k+1 < j && raw[k+1] == 0xA0 && nd > 0:
 			k++
 		default:
+			if nd == 0 && noDigitWord(raw[i:j]) {
+				return Result{Reason: ReasonNotANumber}, true
+			}
 			return Result{}, false
 		}
+	}
+	if nd == 0 && !tel {
+		// Only separators and "+": phonenumbers finds no number.
+		return Result{Reason: ReasonNotANumber}, true
+	}
+	if !plus && !tel && nd < ft.def.minLen && ft.defMain &&
+		(nd < len(ft.idd) || string(buf[:len(ft.idd)]) != ft.idd) {
+		// Fewer digits than any number of the region, in national format:
+		// whatever phonenumbers strips, it is too short.
+		return Result{Reason: ReasonTooShort}, true
 	}
 	if nd < 3 {
 		return Result{}, false
 	}
 	d := buf[:nd]
+	var mc masks
 
 	// maybeExtractCountryCode.
 	cc := int32(0)
@@ -425,9 +508,9 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 			return Result{}, false
 		}
 	} else if len(d) >= len(ft.defCCStr) && string(d[:len(ft.defCCStr)]) == ft.defCCStr {
-		pot := ft.def.stripNationalPrefix(d[len(ft.defCCStr):])
-		fullValid := ft.def.general(d)
-		if (!fullValid && ft.def.general(pot)) || ft.def.lengthResult(len(d)) == phonenumbers.TOO_LONG {
+		pot := ft.def.stripNationalPrefix(&mc, d[len(ft.defCCStr):])
+		fullValid := mc.general(ft.def, d)
+		if (!fullValid && mc.general(ft.def, pot)) || ft.def.lengthResult(len(d)) == phonenumbers.TOO_LONG {
 			cc = ft.defCC
 			national = pot
 		}
@@ -451,7 +534,7 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	if len(national) < 2 {
 		return Result{}, false
 	}
-	if pot := pm.stripNationalPrefix(national); len(pot) != len(national) {
+	if pot := pm.stripNationalPrefix(&mc, national); len(pot) != len(national) {
 		switch pm.lengthResult(len(pot)) {
 		case phonenumbers.TOO_SHORT, phonenumbers.IS_POSSIBLE_LOCAL_ONLY, phonenumbers.INVALID_LENGTH:
 		default:
@@ -475,7 +558,7 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	masked := false
 	if cc == 33 && len(national) == 9 {
 		fr := t.regions[0]
-		mask = fr.dfa.run(national)
+		mask = mc.of(fr, national)
 		masked = true
 		p := int(national[0]-'0')*100 + int(national[1]-'0')*10 + int(national[2]-'0')
 		ov := ft.prefixCC[p]
@@ -498,7 +581,7 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	typ := -1
 	for ri, r := range t.regions {
 		if ri > 0 || !masked {
-			mask = r.dfa.run(national)
+			mask = mc.of(r, national)
 		}
 		if len(t.regions) > 1 && r.lead {
 			if mask&(1<<bLeading) == 0 {
