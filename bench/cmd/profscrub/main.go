@@ -1,0 +1,51 @@
+// Command profscrub runs what `listscrub scrub -r LIST -o OUT INPUT` runs
+// (registry load, then scrub.Run) under the CPU profiler, for
+// `go tool pprof -top`.
+//
+//	profscrub -cpuprofile cpu.prof -j 1 LIST INPUT OUT
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"runtime/pprof"
+	"time"
+
+	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/registry"
+	"github.com/listscrub/listscrub/scrub"
+)
+
+func main() {
+	prof := flag.String("cpuprofile", "cpu.prof", "CPU profile to write")
+	workers := flag.Int("j", 0, "workers (0: all cores)")
+	flag.Parse()
+	if flag.NArg() != 3 {
+		fmt.Fprintln(os.Stderr, "usage: profscrub [-cpuprofile F] [-j N] LIST INPUT OUT")
+		os.Exit(2)
+	}
+	f, err := os.Create(*prof)
+	check(err)
+	check(pprof.StartCPUProfile(f))
+	t := time.Now()
+	norm, err := normalize.New("FR")
+	check(err)
+	reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "bloctel", Path: flag.Arg(0)}},
+		registry.LoadOptions{Normalizer: norm, Strict: true})
+	check(err)
+	tl := time.Since(t)
+	st, err := scrub.Run(context.Background(), scrub.Options{Input: flag.Arg(1), Out: flag.Arg(2), Registry: reg, Normalizer: norm, Workers: *workers})
+	check(err)
+	pprof.StopCPUProfile()
+	check(f.Close())
+	fmt.Printf("load %.2fs, scrub %.2fs, %d rows, %d clean\n", tl.Seconds(), time.Since(t).Seconds()-tl.Seconds(), st.RowsIn, st.RowsClean)
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
