@@ -115,6 +115,7 @@ Numbers are compared in E.164 form, whatever their spelling: 06 12 34 56 78,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
 	root.AddCommand(
 		newScrubCmd(stdio),
+		newCoverageCmd(stdio),
 		newRegistryCmd(stdio),
 		newReceiptCmd(stdio),
 		newNormalizeCmd(stdio),

@@ -1,0 +1,184 @@
+package report
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/listscrub/listscrub/progress"
+)
+
+// Percent formats n/total as a percentage with one decimal: "59.8%".
+func Percent(n, total int64) string {
+	if total == 0 {
+		return "-"
+	}
+	return strconv.FormatFloat(float64(n)*100/float64(total), 'f', 1, 64) + "%"
+}
+
+// breakdowns returns the row breakdowns with their titles, in report order.
+func (r *Report) breakdowns() []namedBreakdown {
+	bs := []namedBreakdown{
+		{"number_type", "By number type", r.ByNumberType},
+		{"country", "By country", r.ByCountry},
+		{"zone", "French numbers by zone", r.ByZone},
+		{"territory", "French overseas territories", r.ByTerritory},
+	}
+	for _, c := range r.ByColumn {
+		title := fmt.Sprintf("By %s (%d distinct values)", c.Column, c.Distinct)
+		bs = append(bs, namedBreakdown{"column:" + c.Column, title, c.Values})
+	}
+	return bs
+}
+
+type namedBreakdown struct {
+	id, title string
+	Breakdown
+}
+
+// WriteTable writes the report as aligned text for a terminal.
+func (r *Report) WriteTable(w io.Writer) error {
+	var b strings.Builder
+	st := r.Stats
+	fmt.Fprintf(&b, "Coverage of %s\n", st.Input.Path)
+	fmt.Fprintf(&b, "  input     %s, %s, delimiter %q, sha256 %s\n", progress.Bytes(st.Input.Bytes), st.Input.Encoding, st.Input.Delimiter, st.Input.SHA256)
+	for i, s := range r.BySource {
+		head := "  registry "
+		if i > 0 {
+			head = "           "
+		}
+		fmt.Fprintf(&b, "%s %s: %s numbers, as of %s (%s)\n", head, s.Label, progress.Count(int64(s.Entries)), s.AsOf, days(s.AgeDays))
+	}
+
+	total := st.RowsIn
+	t := table{head: []string{"Rows", "rows", "share"}}
+	cat := func(indent, name string, n int64) {
+		t.add(indent+name, progress.Count(n), Percent(n, total))
+	}
+	cat("", "clean", st.RowsClean)
+	cat("", "blocked", st.RowsBlocked)
+	for _, k := range st.BlockedBySource.Keys() {
+		cat("  ", k, st.BlockedBySource.Get(k))
+	}
+	cat("", "invalid", st.RowsInvalid)
+	for _, k := range st.InvalidByReason.Keys() {
+		cat("  ", k, st.InvalidByReason.Get(k))
+	}
+	cat("", "duplicate", st.RowsDuplicate)
+	cat("", "total", total)
+	b.WriteByte('\n')
+	t.write(&b)
+
+	if len(r.BySource) > 0 {
+		t := table{head: []string{"Registry sources", "numbers", "only", "rows blocked"}}
+		for _, s := range r.BySource {
+			t.add(s.Label, progress.Count(s.Numbers), progress.Count(s.Only), progress.Count(s.RowsBlocked))
+		}
+		b.WriteByte('\n')
+		t.write(&b)
+		fmt.Fprintf(&b, "  %s distinct registered numbers, %s in two sources or more\n",
+			progress.Count(r.Overlap.Numbers), progress.Count(r.Overlap.InTwoOrMore))
+		for _, p := range r.Overlap.Pairs {
+			fmt.Fprintf(&b, "    %s and %s: %s\n", p.A, p.B, progress.Count(p.Numbers))
+		}
+	}
+
+	for _, bd := range r.breakdowns() {
+		if len(bd.Breakdown) == 0 {
+			continue
+		}
+		t := table{head: []string{bd.title, "rows", "clean", "blocked", "invalid", "duplicate", "clean %"}}
+		for _, x := range bd.Breakdown {
+			t.add(x.Label, progress.Count(x.Rows), progress.Count(x.Clean), progress.Count(x.Blocked),
+				progress.Count(x.Invalid), progress.Count(x.Duplicate), Percent(x.Clean, x.Rows))
+		}
+		b.WriteByte('\n')
+		t.write(&b)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func days(n int) string {
+	if n == 1 {
+		return "1 day old"
+	}
+	return fmt.Sprintf("%d days old", n)
+}
+
+// table is aligned text: the first column left-aligned, the others right.
+type table struct {
+	head []string
+	rows [][]string
+}
+
+func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
+
+func (t *table) write(b *strings.Builder) {
+	rows := [][]string{t.head}
+	for _, row := range t.rows {
+		rows = append(rows, append([]string{"  " + row[0]}, row[1:]...))
+	}
+	width := make([]int, len(t.head))
+	for _, row := range rows {
+		for i, c := range row {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	for _, row := range rows {
+		for i, c := range row {
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			if i == 0 {
+				b.WriteString(c + pad)
+				continue
+			}
+			b.WriteString("  " + pad + c)
+		}
+		b.WriteByte('\n')
+	}
+}
+
+// WriteCSV writes the report as CSV, one line per bucket: columns breakdown,
+// key, label, rows, clean, blocked, invalid, duplicate, numbers. Cells that
+// do not apply to a breakdown are empty (a registry source has blocked rows
+// and numbers; an overlap pair has numbers only).
+func (r *Report) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	n := func(v int64) string { return strconv.FormatInt(v, 10) }
+	rec := func(breakdown, key, label string, c Counts) []string {
+		return []string{breakdown, key, label, n(c.Rows), n(c.Clean), n(c.Blocked), n(c.Invalid), n(c.Duplicate), ""}
+	}
+	st := r.Stats
+	recs := [][]string{
+		{"breakdown", "key", "label", "rows", "clean", "blocked", "invalid", "duplicate", "numbers"},
+		rec("total", "all", "all rows", Counts{st.RowsIn, st.RowsClean, st.RowsBlocked, st.RowsInvalid, st.RowsDuplicate}),
+	}
+	for _, k := range st.BlockedBySource.Keys() {
+		numbers := ""
+		for _, s := range r.BySource {
+			if s.Label == k {
+				numbers = n(s.Numbers)
+			}
+		}
+		recs = append(recs, []string{"blocked_by_source", k, k, "", "", n(st.BlockedBySource.Get(k)), "", "", numbers})
+	}
+	for _, k := range st.InvalidByReason.Keys() {
+		recs = append(recs, []string{"invalid_by_reason", k, k, "", "", "", n(st.InvalidByReason.Get(k)), "", ""})
+	}
+	recs = append(recs, []string{"overlap", "in_two_or_more", "numbers in two sources or more", "", "", "", "", "", n(r.Overlap.InTwoOrMore)})
+	for _, p := range r.Overlap.Pairs {
+		recs = append(recs, []string{"overlap", p.A + "+" + p.B, p.A + " and " + p.B, "", "", "", "", "", n(p.Numbers)})
+	}
+	for _, bd := range r.breakdowns() {
+		for _, x := range bd.Breakdown {
+			recs = append(recs, rec(bd.id, x.Key, x.Label, x.Counts))
+		}
+	}
+	if err := cw.WriteAll(recs); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	return nil
+}
