@@ -103,3 +103,10 @@ REG_N ?= 10000000
 bench-registry: build
 	$(GO) run ./registry/benchreg -bin $(BIN) -n $(REG_N)
 	$(GO) test -run='^$$' -bench='BenchmarkLookup/n=10M' -benchtime=2000000x ./registry
+
+## test-browser: install headless Chromium (Debian's chromium package) and render
+## the coverage report's HTML in it; saves the screenshot as testdata/report.png.
+.PHONY: test-browser
+test-browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
+	LISTSCRUB_SCREENSHOT=$(CURDIR)/testdata/report.png $(GO) test -count=1 -v -run 'TestHTML' ./report

@@ -1,6 +1,230 @@
 package report
 
-import "io"
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
 
-// WriteHTML writes the report as one self-contained HTML page.
-func (r *Report) WriteHTML(w io.Writer) error { return nil }
+	"github.com/listscrub/listscrub/progress"
+)
+
+//go:embed html.tmpl
+var htmlTemplate string
+
+// Colours of the categories, shared by the charts and the legend.
+var categoryColors = map[string]string{
+	"clean": "#2e7d32", "blocked": "#c62828", "invalid": "#f9a825", "duplicate": "#6d6d9c",
+}
+
+// Chart geometry, in SVG user units.
+const (
+	chartWidth  = 760
+	labelWidth  = 190
+	valueWidth  = 150
+	barHeight   = 22
+	barGap      = 8
+	chartBarMax = chartWidth - labelWidth - valueWidth
+)
+
+// htmlPage is the HTML template's data.
+type htmlPage struct {
+	Title      string
+	Input      string
+	InputSize  string
+	Report     *Report
+	Figures    []htmlFigure
+	Categories htmlChart
+	Sources    htmlChart
+	Reasons    htmlChart
+	Breakdowns []htmlChart
+	Registries []htmlRegistry
+	Colors     map[string]string
+	Legend     []string
+	Stale      bool
+}
+
+type htmlFigure struct {
+	ID, Name, Value, Share, Color, Note string
+}
+
+type htmlRegistry struct {
+	Label, Kind, Entries, AsOf, Age string
+	Stale                           bool
+}
+
+// htmlChart is one SVG chart: horizontal bars, simple or stacked.
+type htmlChart struct {
+	ID, Title, Note string
+	Width, Height   int
+	Stacked         bool // bars split by category (show the legend)
+	Bars            []htmlBar
+}
+
+type htmlBar struct {
+	Label, Value         string
+	Y, TextY             int
+	LabelX, BarX, ValueX int
+	BarW, BarH           int
+	Segments             []htmlSegment
+}
+
+type htmlSegment struct {
+	X, W  string
+	Y, H  int
+	Color string
+	Title string
+}
+
+// WriteHTML writes the report as one self-contained HTML page: no script,
+// no external resource; charts are inline SVG and the page prints on A4.
+func (r *Report) WriteHTML(w io.Writer) error {
+	t, err := template.New("report").Parse(htmlTemplate)
+	if err != nil {
+		return fmt.Errorf("html template: %w", err)
+	}
+	if err := t.Execute(w, r.htmlPage()); err != nil {
+		return fmt.Errorf("write html: %w", err)
+	}
+	return nil
+}
+
+func (r *Report) htmlPage() htmlPage {
+	st := r.Stats
+	total := st.RowsIn
+	p := htmlPage{
+		Title:     "Coverage of " + filepath.Base(st.Input.Path),
+		Input:     st.Input.Path,
+		InputSize: fmt.Sprintf("%s (%s bytes)", progress.Bytes(st.Input.Bytes), progress.Count(st.Input.Bytes)),
+		Report:    r,
+		Colors:    categoryColors,
+		Legend:    []string{"clean", "blocked", "invalid", "duplicate"},
+	}
+	fig := func(id, name string, n int64, note string) htmlFigure {
+		return htmlFigure{ID: id, Name: name, Value: progress.Count(n), Share: Percent(n, total), Color: categoryColors[id], Note: note}
+	}
+	p.Figures = []htmlFigure{
+		{ID: "rows", Name: "rows", Value: progress.Count(total), Share: "100%", Color: "#37474f", Note: "data rows read"},
+		fig("clean", "clean", st.RowsClean, "may be called"),
+		fig("blocked", "blocked", st.RowsBlocked, "on a registry"),
+		fig("invalid", "invalid", st.RowsInvalid, "no usable number"),
+		fig("duplicate", "duplicate", st.RowsDuplicate, "number seen before"),
+	}
+
+	var cats []simpleBar
+	for _, c := range p.Legend {
+		cats = append(cats, simpleBar{c, map[string]int64{"clean": st.RowsClean, "blocked": st.RowsBlocked, "invalid": st.RowsInvalid, "duplicate": st.RowsDuplicate}[c], categoryColors[c]})
+	}
+	p.Categories = barChart("chart-categories", "Rows by category", "", cats, total)
+
+	var srcs []simpleBar
+	for _, k := range st.BlockedBySource.Keys() {
+		srcs = append(srcs, simpleBar{k, st.BlockedBySource.Get(k), categoryColors["blocked"]})
+	}
+	p.Sources = barChart("chart-sources", "Blocked rows by registry source",
+		"A row held by two sources counts for both.", srcs, total)
+	var reasons []simpleBar
+	for _, k := range st.InvalidByReason.Keys() {
+		reasons = append(reasons, simpleBar{k, st.InvalidByReason.Get(k), categoryColors["invalid"]})
+	}
+	p.Reasons = barChart("chart-reasons", "Invalid rows by reason", "", reasons, total)
+
+	for _, bd := range r.breakdowns() {
+		if len(bd.Breakdown) == 0 {
+			continue
+		}
+		id := "chart-" + strings.NewReplacer(":", "-", " ", "-").Replace(bd.id)
+		p.Breakdowns = append(p.Breakdowns, stackedChart(id, bd.title, bd.Breakdown))
+	}
+	for _, s := range r.BySource {
+		p.Registries = append(p.Registries, htmlRegistry{
+			Label: s.Label, Kind: s.Kind, Entries: progress.Count(int64(s.Entries)), AsOf: s.AsOf,
+			Age: days(s.AgeDays), Stale: s.AgeDays > 30,
+		})
+		p.Stale = p.Stale || s.AgeDays > 30
+	}
+	return p
+}
+
+type simpleBar struct {
+	label string
+	n     int64
+	color string
+}
+
+// barChart draws one bar per value, scaled to total.
+func barChart(id, title, note string, bars []simpleBar, total int64) htmlChart {
+	c := htmlChart{ID: id, Title: title, Note: note}
+	for i, b := range bars {
+		y := i * (barHeight + barGap)
+		bar := htmlBar{Label: b.label, Value: progress.Count(b.n) + " · " + Percent(b.n, total), Y: y, TextY: y + barHeight/2 + 5}
+		bar.Segments = []htmlSegment{{X: "0", W: scale(b.n, total), Color: b.color, Title: fmt.Sprintf("%s: %s rows", b.label, progress.Count(b.n))}}
+		c.Bars = append(c.Bars, bar)
+	}
+	return c.layout()
+}
+
+// stackedChart draws one bar per bucket, split by category and scaled to
+// the largest bucket.
+func stackedChart(id, title string, bd Breakdown) htmlChart {
+	c := htmlChart{ID: id, Title: title}
+	var most int64
+	for _, b := range bd {
+		most = max(most, b.Rows)
+	}
+	for i, b := range bd {
+		y := i * (barHeight + barGap)
+		bar := htmlBar{Label: b.Label, Value: progress.Count(b.Rows) + " · " + Percent(b.Clean, b.Rows) + " clean", Y: y, TextY: y + barHeight/2 + 5}
+		var x int64
+		for _, seg := range []struct {
+			name string
+			n    int64
+		}{{"clean", b.Clean}, {"blocked", b.Blocked}, {"invalid", b.Invalid}, {"duplicate", b.Duplicate}} {
+			if seg.n == 0 {
+				continue
+			}
+			bar.Segments = append(bar.Segments, htmlSegment{
+				X: scale(x, most), W: scale(seg.n, most), Color: categoryColors[seg.name],
+				Title: fmt.Sprintf("%s, %s: %s rows", b.Label, seg.name, progress.Count(seg.n)),
+			})
+			x += seg.n
+		}
+		c.Bars = append(c.Bars, bar)
+	}
+	c.Stacked = true
+	return c.layout()
+}
+
+// layout sets the chart's geometry: labels right-aligned left of the bars,
+// values right of them, segments offset to the bar area.
+func (c htmlChart) layout() htmlChart {
+	c.Width = chartWidth
+	c.Height = max(len(c.Bars)*(barHeight+barGap)-barGap, 0)
+	for i := range c.Bars {
+		b := &c.Bars[i]
+		b.LabelX, b.BarX, b.ValueX = labelWidth-8, labelWidth, labelWidth+chartBarMax+8
+		b.BarW, b.BarH = chartBarMax, barHeight
+		for j := range b.Segments {
+			sg := &b.Segments[j]
+			sg.Y, sg.H = b.Y, barHeight
+			sg.X = fmt.Sprintf("%.1f", labelWidth+parse(sg.X))
+		}
+	}
+	return c
+}
+
+func parse(s string) float64 {
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
+}
+
+// scale returns n/total of the bar area's width.
+func scale(n, total int64) string {
+	if total == 0 {
+		return "0"
+	}
+	return fmt.Sprintf("%.1f", float64(n)*chartBarMax/float64(total))
+}

@@ -1,0 +1,151 @@
+package report
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The page is self-contained: no script, no stylesheet, font or image
+// fetched from anywhere, and it holds the figures and every chart.
+func TestHTMLSelfContained(t *testing.T) {
+	r := sampleReport(t)
+	var b bytes.Buffer
+	if err := r.WriteHTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, bad := range []string{"<script", "<link", "<img", "@import", "url(", "<iframe"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page contains %q", bad)
+		}
+	}
+	if urls := regexp.MustCompile(`(?:src|href)=|https?://[^"]*`).FindAllString(page, -1); len(urls) > 0 {
+		for _, u := range urls {
+			if u != "http://www.w3.org/2000/svg" {
+				t.Errorf("page refers to %q", u)
+			}
+		}
+	}
+	assertPage(t, page)
+}
+
+// assertPage checks that a page (as written, or as a browser's DOM) holds
+// the sample's headline figures, charts, registries and input.
+func assertPage(t *testing.T, page string) {
+	t.Helper()
+	for _, want := range []string{
+		`id="fig-clean"`, `>598<`, `>59.8%<`, `id="fig-blocked"`, `>268<`, `>88<`, `>46<`,
+		`id="chart-categories"`, `id="chart-sources"`, `id="chart-reasons"`,
+		`id="chart-number_type"`, `id="chart-country"`, `id="chart-zone"`, `id="chart-territory"`,
+		`id="chart-column-Ville"`, `id="chart-column-Campagne"`,
+		`01 Île-de-France`, `Réunion`, `Saint-Barthélemy`, `Énergie-Q4`,
+		`<td>bloctel</td>`, `<td>optout</td>`, `0 days old`,
+		`prospects.csv`, `21786953862dab447ecae7583b9ea36af5cef30c00ccfccc8822ad1b75dccceb`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if n := strings.Count(page, `class="seg"`); n < 40 {
+		t.Errorf("%d bar segments, want at least 40", n)
+	}
+}
+
+// TestHTMLInBrowser renders the page in headless Chromium: the DOM it built
+// holds the figures and charts, and the screenshot shows the category
+// colours of the bars. LISTSCRUB_SCREENSHOT=PATH keeps the screenshot
+// (make test-browser saves testdata/report.png).
+func TestHTMLInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	var chromium string
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			chromium = p
+			break
+		}
+	}
+	if chromium == "" {
+		t.Skip("chromium not found: `make test-browser` installs it (apt-get install chromium) and runs this test")
+	}
+	r := sampleReport(t)
+	dir := t.TempDir()
+	page := filepath.Join(dir, "report.html")
+	var b bytes.Buffer
+	if err := r.WriteHTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) []byte {
+		t.Helper()
+		base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+			"--disable-background-networking", "--disable-component-update", "--disable-sync",
+			"--hide-scrollbars", "--user-data-dir=" + t.TempDir()}
+		cmd := exec.Command(chromium, append(append(base, args...), "file://"+page)...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", chromium, err, stderr.String())
+		}
+		return out
+	}
+	assertPage(t, string(run("--dump-dom")))
+
+	shot := filepath.Join(dir, "report.png")
+	run("--screenshot="+shot, "--window-size=1280,2000", "--force-device-scale-factor=1")
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := img.Bounds().Size(); got != (image.Point{1280, 2000}) {
+		t.Errorf("screenshot is %v, want 1280x2000", got)
+	}
+	for name, c := range map[string][3]uint32{"clean": {0x2e, 0x7d, 0x32}, "blocked": {0xc6, 0x28, 0x28}, "invalid": {0xf9, 0xa8, 0x25}, "duplicate": {0x6d, 0x6d, 0x9c}} {
+		if n := countColor(img, c); n < 2000 {
+			t.Errorf("screenshot: %d %s pixels, want bars of that colour", n, name)
+		}
+	}
+	if keep := os.Getenv("LISTSCRUB_SCREENSHOT"); keep != "" {
+		data, err := os.ReadFile(shot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(keep, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot saved to %s (%d bytes)", keep, len(data))
+	}
+}
+
+// countColor counts the pixels of img within a small distance of c (8-bit RGB).
+func countColor(img image.Image, c [3]uint32) int {
+	n := 0
+	bnd := img.Bounds()
+	for y := bnd.Min.Y; y < bnd.Max.Y; y++ {
+		for x := bnd.Min.X; x < bnd.Max.X; x++ {
+			r, g, b, _ := img.At(x, y).RGBA()
+			if near(r>>8, c[0]) && near(g>>8, c[1]) && near(b>>8, c[2]) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func near(a, b uint32) bool { return a+6 >= b && b+6 >= a }
