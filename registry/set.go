@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"math"
 	"math/bits"
 	"slices"
 	"sort"
@@ -350,7 +351,12 @@ func (s *Set) Bloom() BloomInfo {
 		return BloomInfo{}
 	}
 	m, k := s.bloom.Cap(), s.bloom.K()
-	return BloomInfo{Bits: m, Hashes: k, FPRate: bloom.EstimateFalsePositiveRate(m, k, uint(max(len(s.keys), 1)))}
+	// The analytic rate (1 - e^(-kn/m))^k: the library's
+	// EstimateFalsePositiveRate fills a filter of n elements and probes it,
+	// which takes minutes at national scale.
+	n := float64(max(len(s.keys), 1))
+	fp := math.Pow(1-math.Exp(-float64(k)*n/float64(m)), float64(k))
+	return BloomInfo{Bits: m, Hashes: k, FPRate: fp}
 }
 
 // mergeSources merges per-source sorted distinct key lists into one sorted
