@@ -99,6 +99,28 @@ func (b *Bar) Update(n, read, size int64) {
 	fmt.Fprint(b.w, "\r"+b.line(n, read, size, now.Sub(b.start))+"\x1b[K")
 }
 
+// Status draws a line with no measure of how far the work is, only what it
+// is and how long it has run: "label text  0:12". It redraws at most once per
+// Interval.
+func (b *Bar) Status(text string) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.o.Now()
+	if b.done || (b.drawn && now.Sub(b.last) < b.o.Interval) {
+		return
+	}
+	b.last = now
+	b.drawn = true
+	line := []rune(strings.TrimSpace(b.o.Label+" "+text) + "  " + Clock(now.Sub(b.start)))
+	if len(line) > b.o.Width-1 {
+		line = line[:b.o.Width-1]
+	}
+	fmt.Fprint(b.w, "\r"+string(line)+"\x1b[K")
+}
+
 // Finish erases the line, so that what is printed next starts clean. Later
 // Updates draw nothing.
 func (b *Bar) Finish() {

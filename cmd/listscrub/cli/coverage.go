@@ -22,7 +22,6 @@ type coverageOptions struct {
 	format string
 	by     []string
 	top    int
-	quiet  bool
 }
 
 func newCoverageCmd(stdio IO) *cobra.Command {
@@ -72,7 +71,8 @@ self-contained page with charts, for a browser or a printer).`,
 	f.StringArrayVar(&o.consent, "consent", nil, "opt-in mode: a row is clean only if one of its numbers is in this list (repeatable)")
 	f.StringVar(&o.maxAge, "max-age", "0", "refuse a registry whose as-of date is older, e.g. 31d; 0 = no limit (warns past 30 days)")
 	f.IntVarP(&o.workers, "workers", "j", 0, "parallel workers (default: number of CPUs)")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar")
+	f.StringVar(&o.maxRow, "max-row-size", "64MiB", "largest row accepted (a longer one stops the run with exit 1), e.g. 1MiB")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar (it is drawn only when standard error is a terminal)")
 	return cmd
 }
 
@@ -94,6 +94,10 @@ func runCoverage(ctx context.Context, o *coverageOptions, stdio IO) error {
 		return err
 	}
 	maxAge, err := parseAge(o.maxAge)
+	if err != nil {
+		return err
+	}
+	maxRow, err := parseSize(o.maxRow)
 	if err != nil {
 		return err
 	}
@@ -144,7 +148,7 @@ func runCoverage(ctx context.Context, o *coverageOptions, stdio IO) error {
 		Out:      os.DevNull,
 		Registry: reg, Allow: allow, Consent: consent,
 		Normalizer: norm, Columns: o.columns, Delimiter: comma, Encoding: o.encoding,
-		NoHeader: o.noHeader, Dedupe: o.dedupe, Workers: o.workers,
+		NoHeader: o.noHeader, Dedupe: o.dedupe, Workers: o.workers, MaxRecordBytes: maxRow,
 		Observer: agg, Progress: bar.Update,
 	})
 	bar.Finish()

@@ -38,6 +38,7 @@ type buildOptions struct {
 	add     []string
 	remove  []string
 	sources []string
+	quiet   bool
 }
 
 func newRegistryBuildCmd(stdio IO) *cobra.Command {
@@ -89,6 +90,7 @@ and records the base and each change file.`,
 	f.StringVar(&o.base, "base", "", "earlier snapshot to apply change files to")
 	f.StringArrayVar(&o.add, "add", nil, "with --base: [NAME=]FILE of numbers to add (repeatable)")
 	f.StringArrayVar(&o.remove, "remove", nil, "with --base: [NAME=]FILE of numbers to remove (repeatable)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line (it is drawn only when standard error is a terminal)")
 	cmd.MarkFlagRequired("out")
 	return cmd
 }
@@ -131,7 +133,10 @@ func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 		if err != nil {
 			return err
 		}
-		if set, err = registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm}); err != nil {
+		stop := loadProgress(stdio, "registry build", o.quiet, specs)
+		set, err = registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm})
+		stop()
+		if err != nil {
 			return err
 		}
 	}

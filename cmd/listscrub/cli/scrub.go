@@ -39,6 +39,7 @@ type scrubOptions struct {
 	workers    int
 	receipt    string
 	maxRow     string
+	quiet      bool // no progress bar
 }
 
 func newScrubCmd(stdio IO) *cobra.Command {
@@ -95,6 +96,7 @@ standard error.`,
 	f.IntVarP(&o.workers, "workers", "j", 0, "parallel workers (default: number of CPUs)")
 	f.StringVar(&o.receipt, "receipt", "", "write a JSON proof of the run (input SHA-256, registries, counts) to this file; see receipt verify")
 	f.StringVar(&o.maxRow, "max-row-size", "64MiB", "largest row accepted (a longer one stops the scrub with exit 1), e.g. 1MiB")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar (it is drawn only when standard error is a terminal)")
 	return cmd
 }
 
@@ -157,13 +159,16 @@ func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
 		return err
 	}
 
+	bar := newProgress(stdio, "scrub", o.quiet)
 	st, err := scrub.Run(ctx, scrub.Options{
 		Input: o.input, Stdin: stdio.In, Stdout: stdio.Out,
 		Out: o.out, Blocked: o.blocked, Invalid: o.invalid, Duplicates: o.duplicates,
 		Registry: reg, Allow: allow, Consent: consent,
 		Normalizer: norm, Columns: o.columns, Delimiter: comma, Encoding: o.encoding,
 		NoHeader: o.noHeader, Dedupe: o.dedupe, Workers: o.workers, MaxRecordBytes: maxRow,
+		Progress: bar.Update,
 	})
+	bar.Finish()
 	if err != nil {
 		return err
 	}
