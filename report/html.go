@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"io"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/listscrub/listscrub/progress"
@@ -22,12 +21,17 @@ var categoryColors = map[string]string{
 
 // Chart geometry, in SVG user units.
 const (
-	chartWidth  = 760
-	labelWidth  = 190
-	valueWidth  = 150
-	barHeight   = 22
-	barGap      = 8
-	chartBarMax = chartWidth - labelWidth - valueWidth
+	barHeight = 22
+	barGap    = 8
+)
+
+// geometry is a chart's width and the room for its labels and values, in
+// SVG user units, drawn at 1 unit per CSS pixel so text stays at its size.
+type geometry struct{ width, label, value int }
+
+var (
+	fullWidth = geometry{1000, 200, 170} // a chart across the page
+	halfWidth = geometry{470, 120, 110}  // a chart in a half-width column
 )
 
 // htmlPage is the HTML template's data.
@@ -35,6 +39,7 @@ type htmlPage struct {
 	Title      string
 	Input      string
 	InputSize  string
+	RowsIn     string
 	Report     *Report
 	Figures    []htmlFigure
 	Categories htmlChart
@@ -73,10 +78,11 @@ type htmlBar struct {
 }
 
 type htmlSegment struct {
-	X, W  string
-	Y, H  int
-	Color string
-	Title string
+	from, size float64 // fractions of the bar area
+	X, W       string
+	Y, H       int
+	Color      string
+	Title      string
 }
 
 // WriteHTML writes the report as one self-contained HTML page: no script,
@@ -98,6 +104,7 @@ func (r *Report) htmlPage() htmlPage {
 	p := htmlPage{
 		Title:     "Coverage of " + filepath.Base(st.Input.Path),
 		Input:     st.Input.Path,
+		RowsIn:    progress.Count(st.RowsIn),
 		InputSize: fmt.Sprintf("%s (%s bytes)", progress.Bytes(st.Input.Bytes), progress.Count(st.Input.Bytes)),
 		Report:    r,
 		Colors:    categoryColors,
@@ -118,19 +125,19 @@ func (r *Report) htmlPage() htmlPage {
 	for _, c := range p.Legend {
 		cats = append(cats, simpleBar{c, map[string]int64{"clean": st.RowsClean, "blocked": st.RowsBlocked, "invalid": st.RowsInvalid, "duplicate": st.RowsDuplicate}[c], categoryColors[c]})
 	}
-	p.Categories = barChart("chart-categories", "Rows by category", "", cats, total)
+	p.Categories = barChart("chart-categories", "Rows by category", "", cats, total, fullWidth)
 
 	var srcs []simpleBar
 	for _, k := range st.BlockedBySource.Keys() {
 		srcs = append(srcs, simpleBar{k, st.BlockedBySource.Get(k), categoryColors["blocked"]})
 	}
 	p.Sources = barChart("chart-sources", "Blocked rows by registry source",
-		"A row held by two sources counts for both.", srcs, total)
+		"A row held by two sources counts for both.", srcs, total, halfWidth)
 	var reasons []simpleBar
 	for _, k := range st.InvalidByReason.Keys() {
 		reasons = append(reasons, simpleBar{k, st.InvalidByReason.Get(k), categoryColors["invalid"]})
 	}
-	p.Reasons = barChart("chart-reasons", "Invalid rows by reason", "", reasons, total)
+	p.Reasons = barChart("chart-reasons", "Invalid rows by reason", "", reasons, total, halfWidth)
 
 	for _, bd := range r.breakdowns() {
 		if len(bd.Breakdown) == 0 {
@@ -156,15 +163,15 @@ type simpleBar struct {
 }
 
 // barChart draws one bar per value, scaled to total.
-func barChart(id, title, note string, bars []simpleBar, total int64) htmlChart {
+func barChart(id, title, note string, bars []simpleBar, total int64, g geometry) htmlChart {
 	c := htmlChart{ID: id, Title: title, Note: note}
 	for i, b := range bars {
 		y := i * (barHeight + barGap)
 		bar := htmlBar{Label: b.label, Value: progress.Count(b.n) + " · " + Percent(b.n, total), Y: y, TextY: y + barHeight/2 + 5}
-		bar.Segments = []htmlSegment{{X: "0", W: scale(b.n, total), Color: b.color, Title: fmt.Sprintf("%s: %s rows", b.label, progress.Count(b.n))}}
+		bar.Segments = []htmlSegment{{from: 0, size: frac(b.n, total), Color: b.color, Title: fmt.Sprintf("%s: %s rows", b.label, progress.Count(b.n))}}
 		c.Bars = append(c.Bars, bar)
 	}
-	return c.layout()
+	return c.layout(g)
 }
 
 // stackedChart draws one bar per bucket, split by category and scaled to
@@ -187,7 +194,7 @@ func stackedChart(id, title string, bd Breakdown) htmlChart {
 				continue
 			}
 			bar.Segments = append(bar.Segments, htmlSegment{
-				X: scale(x, most), W: scale(seg.n, most), Color: categoryColors[seg.name],
+				from: frac(x, most), size: frac(seg.n, most), Color: categoryColors[seg.name],
 				Title: fmt.Sprintf("%s, %s: %s rows", b.Label, seg.name, progress.Count(seg.n)),
 			})
 			x += seg.n
@@ -195,36 +202,33 @@ func stackedChart(id, title string, bd Breakdown) htmlChart {
 		c.Bars = append(c.Bars, bar)
 	}
 	c.Stacked = true
-	return c.layout()
+	return c.layout(fullWidth)
 }
 
 // layout sets the chart's geometry: labels right-aligned left of the bars,
 // values right of them, segments offset to the bar area.
-func (c htmlChart) layout() htmlChart {
-	c.Width = chartWidth
+func (c htmlChart) layout(g geometry) htmlChart {
+	c.Width = g.width
 	c.Height = max(len(c.Bars)*(barHeight+barGap)-barGap, 0)
+	area := g.width - g.label - g.value
 	for i := range c.Bars {
 		b := &c.Bars[i]
-		b.LabelX, b.BarX, b.ValueX = labelWidth-8, labelWidth, labelWidth+chartBarMax+8
-		b.BarW, b.BarH = chartBarMax, barHeight
+		b.LabelX, b.BarX, b.ValueX = g.label-8, g.label, g.label+area+8
+		b.BarW, b.BarH = area, barHeight
 		for j := range b.Segments {
 			sg := &b.Segments[j]
 			sg.Y, sg.H = b.Y, barHeight
-			sg.X = fmt.Sprintf("%.1f", labelWidth+parse(sg.X))
+			sg.X = fmt.Sprintf("%.1f", float64(g.label)+sg.from*float64(area))
+			sg.W = fmt.Sprintf("%.1f", sg.size*float64(area))
 		}
 	}
 	return c
 }
 
-func parse(s string) float64 {
-	f, _ := strconv.ParseFloat(s, 64)
-	return f
-}
-
-// scale returns n/total of the bar area's width.
-func scale(n, total int64) string {
+// frac returns n/total, or 0.
+func frac(n, total int64) float64 {
 	if total == 0 {
-		return "0"
+		return 0
 	}
-	return fmt.Sprintf("%.1f", float64(n)*chartBarMax/float64(total))
+	return float64(n) / float64(total)
 }

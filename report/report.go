@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/bits"
 	"sort"
+	"strings"
 
 	"github.com/listscrub/listscrub/csvsplit"
 	"github.com/listscrub/listscrub/normalize"
@@ -158,7 +159,7 @@ func (a *Aggregator) Report(st *scrub.Stats) *Report {
 	r.ByNumberType = Breakdown{}
 	for _, t := range typeOrder {
 		if c := a.byType[t]; c.Rows > 0 {
-			r.ByNumberType = append(r.ByNumberType, Bucket{t.String(), t.String(), c})
+			r.ByNumberType = append(r.ByNumberType, Bucket{t.String(), strings.ReplaceAll(t.String(), "_", " "), c})
 		}
 	}
 	if a.noNumber.Rows > 0 {
