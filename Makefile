@@ -5,7 +5,9 @@
 GO        ?= go
 BIN       := bin/listscrub
 VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS   := -X github.com/listscrub/listscrub/cmd/listscrub/cli.buildVersion=$(VERSION)
+COMMIT    := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+LDFLAGS   := -X github.com/listscrub/listscrub/cmd/listscrub/cli.buildVersion=$(VERSION) \
+             -X github.com/listscrub/listscrub/cmd/listscrub/cli.buildCommit=$(COMMIT)
 SAMPLE    := testdata/sample
 DEMO_OUT  := demo-out
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@2025.1.1
@@ -49,6 +51,7 @@ test-short:
 ## bench: the comparison bench: generates data (cached in $(BENCH_DATA)), runs the scan
 ## floor, listscrub -j 1 / -j N, mawk, gawk, DuckDB and Python on it, prints one table.
 ## SIZE=small (2M rows, 1M-number list; default) or SIZE=large (23M rows, 10M list).
+.PHONY: bench-deps bench-go
 SIZE       ?= small
 BENCH_DATA ?= $(or $(TMPDIR),/tmp)/listscrub-bench
 DUCKDB_NODE := @duckdb/node-api@1.5.6-r.1
