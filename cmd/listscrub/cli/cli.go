@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"syscall"
 
@@ -122,11 +123,57 @@ Numbers are compared in E.164 form, whatever their spelling: 06 12 34 56 78,
 		newCheckCmd(stdio),
 		newVersionCmd(stdio),
 	)
+	// Cobra's completion command prints its help, exit 0, for a shell it does
+	// not know: make that a usage error.
+	root.InitDefaultCompletionCmd()
+	if c, _, err := root.Find([]string{"completion"}); err == nil && c != root {
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("want a shell: bash, zsh, fish or powershell")
+			}
+			return usagef("unknown shell %q: want bash, zsh, fish or powershell", args[0])
+		}
+	}
 	return root
 }
 
 // version is set at build time with -ldflags "-X .../cli.buildVersion=...".
 var buildVersion = ""
+
+// buildCommit is set at build time with -ldflags "-X .../cli.buildCommit=..."
+// (make build does); otherwise the Go toolchain's vcs.revision is used.
+var buildCommit = ""
+
+// commit returns the source revision the binary was built from, or "unknown".
+func commit() string {
+	if buildCommit != "" {
+		return buildCommit
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "unknown"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return rev
+}
 
 func version() string {
 	if buildVersion != "" {
@@ -148,7 +195,7 @@ func newVersionCmd(stdio IO) *cobra.Command {
 			if bi, ok := debug.ReadBuildInfo(); ok {
 				goVersion = bi.GoVersion
 			}
-			fmt.Fprintf(stdio.Out, "listscrub %s (%s)\n", version(), goVersion)
+			fmt.Fprintf(stdio.Out, "listscrub %s (commit %s, %s, %s/%s)\n", version(), commit(), goVersion, runtime.GOOS, runtime.GOARCH)
 			return nil
 		}),
 	}

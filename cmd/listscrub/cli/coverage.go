@@ -73,6 +73,10 @@ self-contained page with charts, for a browser or a printer).`,
 	f.IntVarP(&o.workers, "workers", "j", 0, "parallel workers (default: number of CPUs)")
 	f.StringVar(&o.maxRow, "max-row-size", "64MiB", "largest row accepted (a longer one stops the run with exit 1), e.g. 1MiB")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar (it is drawn only when standard error is a terminal)")
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{
+		"table\taligned text for a terminal", "json\tfor CI: scrub's stats keys plus the breakdowns",
+		"csv\tone line per bucket", "html\tone self-contained page with charts",
+	}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
