@@ -85,6 +85,9 @@ func (hf *hashingFile) finish(path string) (string, error) {
 // readSource loads one spec.
 func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, error) {
 	path := spec.Path
+	if sd, err := readPlainSnapshot(path); sd != nil || err != nil {
+		return finishSource(sd, spec), err
+	}
 	hf, err := openHashing(path)
 	if err != nil {
 		return nil, err
@@ -105,15 +108,11 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 
 	var sd *sourceData
 	if m, _ := content.Peek(len(snapMagic)); string(m) == snapMagic {
-		meta, set, err := readSnapshot(content, sizeHint, path, false)
+		meta, set, err := readSnapshot(content, sizeHint, path, false, nil)
 		if err != nil {
 			return nil, err
 		}
-		sd = &sourceData{
-			keys: set.keys,
-			snap: set,
-			info: SourceInfo{Kind: KindSnapshot, Entries: set.Len(), AsOf: meta.AsOf, Inner: set.sources, Covers: meta.Covers},
-		}
+		sd = snapshotSource(meta, set)
 	} else {
 		sd, err = readText(ctx, content, path, opts)
 		if err != nil {
@@ -125,10 +124,51 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 	if err != nil {
 		return nil, err
 	}
-	sd.info.Label = spec.Label
-	sd.info.Path = path
+	sd.info.SHA256 = sum
+	return finishSource(sd, spec), nil
+}
+
+// readPlainSnapshot reads path if it is an uncompressed snapshot, hashing it
+// in the same pass that verifies it (a 2 GB snapshot is read once, not
+// twice). It returns nil, nil for any other file.
+func readPlainSnapshot(path string) (*sourceData, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("registry %s: %w", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return nil, nil // openHashing reports it
+	}
+	br := bufio.NewReaderSize(f, 1<<20)
+	if m, _ := br.Peek(len(snapMagic)); string(m) != snapMagic {
+		return nil, nil
+	}
+	var sum string
+	meta, set, err := readSnapshot(br, st.Size(), path, false, &sum)
+	if err != nil {
+		return nil, err
+	}
+	sd := snapshotSource(meta, set)
 	sd.info.SHA256 = sum
 	return sd, nil
+}
+
+func snapshotSource(meta SnapshotMeta, set *Set) *sourceData {
+	return &sourceData{
+		keys: set.keys,
+		snap: set,
+		info: SourceInfo{Kind: KindSnapshot, Entries: set.Len(), AsOf: meta.AsOf, Inner: set.sources, Covers: meta.Covers},
+	}
+}
+
+func finishSource(sd *sourceData, spec Spec) *sourceData {
+	if sd != nil {
+		sd.info.Label = spec.Label
+		sd.info.Path = spec.Path
+	}
+	return sd
 }
 
 // numberColumnNames ranks folded header names (lowercase, accents removed,

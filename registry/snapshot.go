@@ -275,7 +275,7 @@ func ReadSnapshotInfo(path string) (SnapshotMeta, *Set, error) {
 		r = bufio.NewReaderSize(gz, 1<<20)
 		size = -1
 	}
-	return readSnapshot(r, size, path, true)
+	return readSnapshot(r, size, path, true, nil)
 }
 
 // hashReader hashes what it reads.
@@ -339,8 +339,10 @@ func (sr *snapReader) readFull(p []byte) error {
 // readSnapshot reads a snapshot from r (positioned at its magic). size is the
 // stream's length when known, or -1. Without keepMasks the memberships are
 // verified but not kept, and the Set returned has the snapshot's sources but
-// no masks (for use as one source).
-func readSnapshot(r io.Reader, size int64, path string, keepMasks bool) (SnapshotMeta, *Set, error) {
+// no masks (for use as one source). When fileSum is not nil, it receives the
+// hex SHA-256 of the whole stream (trailer included), computed in the same
+// pass as the verification: a large snapshot is read and hashed once.
+func readSnapshot(r io.Reader, size int64, path string, keepMasks bool, fileSum *string) (SnapshotMeta, *Set, error) {
 	sr := &snapReader{path: path, hr: &hashReader{r: r, h: sha256.New()}}
 	var prefix [snapPrefixLen + 8]byte
 	if err := sr.readFull(prefix[:]); err != nil {
@@ -506,6 +508,10 @@ func readSnapshot(r io.Reader, size int64, path string, keepMasks bool) (Snapsho
 	var one [1]byte
 	if k, _ := io.ReadFull(sr.hr.r, one[:]); k != 0 {
 		return SnapshotMeta{}, nil, fmt.Errorf("snapshot %s: %w: data after the checksum", path, ErrCorrupt)
+	}
+	if fileSum != nil {
+		sr.hr.h.Write(got[:])
+		*fileSum = hex.EncodeToString(sr.hr.h.Sum(nil))
 	}
 
 	// The content is as written; check it is a valid set all the same.

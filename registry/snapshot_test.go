@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -211,4 +213,29 @@ func TestSnapshotCorruption(t *testing.T) {
 	}
 	check("append", append(slices.Clone(good), 0))
 	_ = normalize.Key(0)
+}
+
+// TestSnapshotSourceSHA256 checks that a snapshot loaded as a source reports
+// the SHA-256 of its file, computed in the pass that verifies it.
+func TestSnapshotSourceSHA256(t *testing.T) {
+	dir := t.TempDir()
+	src := writeFile(t, dir, "a.txt", []byte("0612345678\n0145678901\n"))
+	norm := normalizer(t, "FR")
+	set, err := Load(context.Background(), []Spec{ParseSpec(src)}, LoadOptions{Normalizer: norm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := filepath.Join(dir, "a.snap")
+	if err := WriteSnapshotFile(snap, set, SnapshotMeta{Country: "FR"}); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := Load(context.Background(), []Spec{ParseSpec(snap)}, LoadOptions{Normalizer: norm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(snap)
+	want := sha256.Sum256(data)
+	if got := loaded.Sources()[0].SHA256; got != hex.EncodeToString(want[:]) {
+		t.Errorf("SHA256 = %s, want %x", got, want)
+	}
 }
