@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/listscrub/listscrub/atomicfile"
 	"github.com/listscrub/listscrub/normalize"
@@ -19,14 +20,11 @@ import (
 // lists must be re-scrubbed every 30 days (Bloctel) or 31 days (US DNC).
 const staleDays = 30
 
-type scrubOptions struct {
+// readFlags are the flags that say how a prospect file is read and decided,
+// shared by scrub and coverage, which apply the same rules.
+type readFlags struct {
 	input      string
 	registries []string
-	out        string
-	blocked    string
-	invalid    string
-	duplicates string
-	stats      string
 	columns    []string
 	country    string
 	delimiter  string
@@ -37,9 +35,95 @@ type scrubOptions struct {
 	consent    []string
 	maxAge     string
 	workers    int
-	receipt    string
 	maxRow     string
-	quiet      bool // no progress bar
+	quiet      bool
+}
+
+// bind registers the flags; verb ("scrub", "run") completes their help.
+func (o *readFlags) bind(f *pflag.FlagSet, verb string) {
+	f.StringArrayVarP(&o.registries, "registry", "r", nil, "registry: raw list or snapshot, as PATH or NAME=PATH (repeatable)")
+	f.StringArrayVarP(&o.columns, "column", "c", nil, "phone column by name or 1-based number (repeatable; default: detected from the header)")
+	f.StringVar(&o.country, "country", "FR", "region of numbers written in national format (ISO 3166 code)")
+	f.StringVar(&o.delimiter, "delimiter", "auto", "field delimiter: auto, ';', ',', tab or '|'")
+	f.StringVar(&o.encoding, "encoding", "auto", "input encoding: auto, utf-8 or windows-1252")
+	f.BoolVar(&o.noHeader, "no-header", false, "the first line is data (needs --column N)")
+	f.BoolVar(&o.dedupe, "dedupe", false, "rows whose number was seen in an earlier row become duplicates")
+	f.StringArrayVar(&o.allow, "allow", nil, "exempt numbers (customers with a contract in progress): never blocked (repeatable)")
+	f.StringArrayVar(&o.consent, "consent", nil, "opt-in mode: a row is clean only if one of its numbers is in this list (repeatable)")
+	f.StringVar(&o.maxAge, "max-age", "0", "refuse a registry whose as-of date is older, e.g. 31d; 0 = no limit (warns past 30 days)")
+	f.IntVarP(&o.workers, "workers", "j", 0, "parallel workers (default: number of CPUs)")
+	f.StringVar(&o.maxRow, "max-row-size", "64MiB", "largest row accepted (a longer one stops the "+verb+" with exit 1), e.g. 1MiB")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar (it is drawn only when standard error is a terminal)")
+}
+
+// prepare checks the flags, loads the registries (refusing stale ones) and
+// returns the scrub options they make; outputs are left to the caller.
+func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub.Options, error) {
+	comma, err := parseDelimiter(o.delimiter)
+	if err != nil {
+		return scrub.Options{}, err
+	}
+	maxAge, err := parseAge(o.maxAge)
+	if err != nil {
+		return scrub.Options{}, err
+	}
+	maxRow, err := parseSize(o.maxRow)
+	if err != nil {
+		return scrub.Options{}, err
+	}
+	if o.workers < 0 {
+		return scrub.Options{}, usagef("--workers %d: want a positive number", o.workers)
+	}
+	if len(o.registries) == 0 && len(o.consent) == 0 {
+		return scrub.Options{}, usagef("no registry given: use -r/--registry PATH (or --consent PATH for opt-in mode)")
+	}
+	norm, err := normalize.New(o.country)
+	if err != nil {
+		return scrub.Options{}, usagef("--country: %v", err)
+	}
+	load := func(args []string) (*registry.Set, error) {
+		if len(args) == 0 {
+			return nil, nil
+		}
+		specs, err := parseSpecs(args)
+		if err != nil {
+			return nil, err
+		}
+		return registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm, Strict: true})
+	}
+	reg, err := load(o.registries)
+	if err != nil {
+		return scrub.Options{}, err
+	}
+	if reg != nil {
+		if err := checkAge(reg, maxAge, now, stdio); err != nil {
+			return scrub.Options{}, err
+		}
+	}
+	allow, err := load(o.allow)
+	if err != nil {
+		return scrub.Options{}, err
+	}
+	consent, err := load(o.consent)
+	if err != nil {
+		return scrub.Options{}, err
+	}
+	return scrub.Options{
+		Input: o.input, Stdin: stdio.In, Stdout: stdio.Out,
+		Registry: reg, Allow: allow, Consent: consent,
+		Normalizer: norm, Columns: o.columns, Delimiter: comma, Encoding: o.encoding,
+		NoHeader: o.noHeader, Dedupe: o.dedupe, Workers: o.workers, MaxRecordBytes: maxRow,
+	}, nil
+}
+
+type scrubOptions struct {
+	readFlags
+	out        string
+	blocked    string
+	invalid    string
+	duplicates string
+	stats      string
+	receipt    string
 }
 
 func newScrubCmd(stdio IO) *cobra.Command {
@@ -78,96 +162,33 @@ standard error.`,
 	}
 	cmd.PreRun = func(_ *cobra.Command, args []string) { o.input = args[0] }
 	f := cmd.Flags()
-	f.StringArrayVarP(&o.registries, "registry", "r", nil, "registry: raw list or snapshot, as PATH or NAME=PATH (repeatable)")
+	o.bind(f, "scrub")
 	f.StringVarP(&o.out, "out", "o", "", "clean rows (default standard output)")
 	f.StringVar(&o.blocked, "blocked", "", "blocked rows, plus scrub_reason and scrub_source columns")
 	f.StringVar(&o.invalid, "invalid", "", "invalid rows, plus a scrub_reason column")
 	f.StringVar(&o.duplicates, "duplicates", "", "duplicate rows (with --dedupe), plus a scrub_reason column")
 	f.StringVar(&o.stats, "stats", "", "write stats as JSON to this file (- for standard output)")
-	f.StringArrayVarP(&o.columns, "column", "c", nil, "phone column by name or 1-based number (repeatable; default: detected from the header)")
-	f.StringVar(&o.country, "country", "FR", "region of numbers written in national format (ISO 3166 code)")
-	f.StringVar(&o.delimiter, "delimiter", "auto", "field delimiter: auto, ';', ',', tab or '|'")
-	f.StringVar(&o.encoding, "encoding", "auto", "input encoding: auto, utf-8 or windows-1252")
-	f.BoolVar(&o.noHeader, "no-header", false, "the first line is data (needs --column N)")
-	f.BoolVar(&o.dedupe, "dedupe", false, "rows whose number was seen in an earlier row become duplicates")
-	f.StringArrayVar(&o.allow, "allow", nil, "exempt numbers (customers with a contract in progress): never blocked (repeatable)")
-	f.StringArrayVar(&o.consent, "consent", nil, "opt-in mode: a row is clean only if one of its numbers is in this list (repeatable)")
-	f.StringVar(&o.maxAge, "max-age", "0", "refuse a registry whose as-of date is older, e.g. 31d; 0 = no limit (warns past 30 days)")
-	f.IntVarP(&o.workers, "workers", "j", 0, "parallel workers (default: number of CPUs)")
 	f.StringVar(&o.receipt, "receipt", "", "write a JSON proof of the run (input SHA-256, registries, counts) to this file; see receipt verify")
-	f.StringVar(&o.maxRow, "max-row-size", "64MiB", "largest row accepted (a longer one stops the scrub with exit 1), e.g. 1MiB")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar (it is drawn only when standard error is a terminal)")
 	return cmd
 }
 
 func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
-	comma, err := parseDelimiter(o.delimiter)
-	if err != nil {
-		return err
-	}
-	maxAge, err := parseAge(o.maxAge)
-	if err != nil {
-		return err
-	}
-	maxRow, err := parseSize(o.maxRow)
-	if err != nil {
-		return err
-	}
-	if o.workers < 0 {
-		return usagef("--workers %d: want a positive number", o.workers)
-	}
-	if len(o.registries) == 0 && len(o.consent) == 0 {
-		return usagef("no registry given: use -r/--registry PATH (or --consent PATH for opt-in mode)")
-	}
 	if o.stats == "-" && (o.out == "" || o.out == "-") {
 		return usagef("--stats - and the clean rows would both go to standard output: give -o PATH")
+	}
+	now := time.Now()
+	opts, err := o.prepare(ctx, stdio, now)
+	if err != nil {
+		return err
 	}
 	if o.duplicates != "" && !o.dedupe {
 		fmt.Fprintln(stdio.ErrOut, "listscrub: warning: --duplicates without --dedupe: no row is a duplicate, the file will hold the header only")
 	}
-	norm, err := normalize.New(o.country)
-	if err != nil {
-		return usagef("--country: %v", err)
-	}
-	now := time.Now()
-
-	load := func(args []string) (*registry.Set, error) {
-		if len(args) == 0 {
-			return nil, nil
-		}
-		specs, err := parseSpecs(args)
-		if err != nil {
-			return nil, err
-		}
-		return registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm, Strict: true})
-	}
-	reg, err := load(o.registries)
-	if err != nil {
-		return err
-	}
-	if reg != nil {
-		if err := checkAge(reg, maxAge, now, stdio); err != nil {
-			return err
-		}
-	}
-	allow, err := load(o.allow)
-	if err != nil {
-		return err
-	}
-	consent, err := load(o.consent)
-	if err != nil {
-		return err
-	}
+	opts.Out, opts.Blocked, opts.Invalid, opts.Duplicates = o.out, o.blocked, o.invalid, o.duplicates
 
 	bar := newProgress(stdio, "scrub", o.quiet)
-	st, err := scrub.Run(ctx, scrub.Options{
-		Input: o.input, Stdin: stdio.In, Stdout: stdio.Out,
-		Out: o.out, Blocked: o.blocked, Invalid: o.invalid, Duplicates: o.duplicates,
-		Registry: reg, Allow: allow, Consent: consent,
-		Normalizer: norm, Columns: o.columns, Delimiter: comma, Encoding: o.encoding,
-		NoHeader: o.noHeader, Dedupe: o.dedupe, Workers: o.workers, MaxRecordBytes: maxRow,
-		Progress: bar.Update,
-	})
+	opts.Progress = bar.Update
+	st, err := scrub.Run(ctx, opts)
 	bar.Finish()
 	if err != nil {
 		return err
