@@ -581,6 +581,9 @@ func readText(ctx context.Context, r *bufio.Reader, path string, opts LoadOption
 			p.invalid[normalize.ReasonEmpty]++
 			continue
 		}
+		if t := bytes.TrimLeft(line, " \t"); t[0] == '#' {
+			continue // a comment line ("# exported 2026-11-01"), not data
+		}
 		if kind == "" {
 			// First non-blank line: a header, or the first data line.
 			if h, ok := detectHeader(line); ok {

@@ -341,3 +341,17 @@ func TestCSVSeveralNumberColumns(t *testing.T) {
 		t.Errorf("empty lines = %d, want 1", got)
 	}
 }
+
+// TestCommentLines checks that lines starting with '#' are comments, even
+// with Strict, and that a number after them still loads.
+func TestCommentLines(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "optout.txt", []byte("# internal opt-out list\n0612345678\n  # exported 2026-11-01\n0145678901\n"))
+	s, err := Load(context.Background(), []Spec{ParseSpec(p)}, LoadOptions{Normalizer: normalizer(t, "FR"), Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Len() != 2 || s.Sources()[0].Lines != 2 || len(s.Sources()[0].Invalid) != 0 {
+		t.Errorf("Len %d, source %+v", s.Len(), s.Sources()[0])
+	}
+}
