@@ -417,7 +417,7 @@ func mergeWalk(lists [][]uint64, emit func(k, mask uint64)) {
 // much unused capacity (append growth, duplicates), the keys are moved to an
 // exactly sized array so that a Set keeps 8 bytes per key.
 func sortDedup(keys []uint64) []uint64 {
-	slices.Sort(keys)
+	radixSort(keys)
 	keys = slices.Compact(keys)
 	if cap(keys)-len(keys) > len(keys)/16+1024 {
 		keys = slices.Clone(keys)
