@@ -30,6 +30,7 @@ func benchSet(n int, withBloom bool) *Set {
 	keys := genKeys(n, 42)
 	s := newSet(keys, nil, 0, []SourceInfo{{Label: "gen"}}, withBloom)
 	s.probeBloom = withBloom
+	s.filter()
 	return s
 }
 

@@ -64,7 +64,7 @@ func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (
 	}
 	// One snapshot alone: its keys and bloom filter are used as they are.
 	if len(data) == 1 && data[0].snap != nil {
-		s := &Set{keys: data[0].keys, sources: sources, bloom: data[0].snap.bloom, cover: coverageOf(sources)}
+		s := &Set{keys: data[0].keys, sources: sources, bloom: data[0].snap.bloom, cover: coverageOf(sources), noBloom: !withBloom}
 		s.buildIndex()
 		if !withBloom {
 			s.bloom = nil

@@ -32,7 +32,11 @@ type Set struct {
 	masks []byte   // len(keys)*width bytes, little-endian masks
 	width int      // bytes per mask: 0 (single source, mask 1), 1, 2, 4 or 8
 
-	bloom *bloom.BloomFilter // nil only for benchmarks comparing without it
+	// bloom is built on first use (filter): a scrub, whose look-ups go to
+	// the exact set, never pays for it; a snapshot stores it.
+	bloom     *bloom.BloomFilter
+	bloomOnce sync.Once
+	noBloom   bool // for benchmarks comparing without a filter
 	// probeBloom makes Lookup test the bloom filter before the exact set. It
 	// is off: with the set in memory, the bucket index answers a miss in 2-3
 	// cache misses where the filter costs 10 (measured: 88 ns vs 107 ns per
@@ -71,12 +75,20 @@ func maskWidth(n int) int {
 // newSet assembles a Set from sorted distinct keys and their masks (width
 // bytes each), building the index and, when withBloom, the bloom filter.
 func newSet(keys []uint64, masks []byte, width int, sources []SourceInfo, withBloom bool) *Set {
-	s := &Set{keys: keys, masks: masks, width: width, sources: sources, cover: coverageOf(sources)}
+	s := &Set{keys: keys, masks: masks, width: width, sources: sources, cover: coverageOf(sources), noBloom: !withBloom}
 	s.buildIndex()
-	if withBloom {
-		s.bloom = buildBloom(keys)
-	}
 	return s
+}
+
+// filter returns the set's bloom filter, building it on first use (nil for
+// a set made without one).
+func (s *Set) filter() *bloom.BloomFilter {
+	s.bloomOnce.Do(func() {
+		if s.bloom == nil && !s.noBloom {
+			s.bloom = buildBloom(s.keys)
+		}
+	})
+	return s.bloom
 }
 
 // buildBloom returns a bloom filter holding every key, sized for BloomFPRate.
@@ -347,10 +359,11 @@ func (s *Set) computeChecksum() string {
 
 // Bloom describes the set's bloom filter.
 func (s *Set) Bloom() BloomInfo {
-	if s.bloom == nil {
+	bf := s.filter()
+	if bf == nil {
 		return BloomInfo{}
 	}
-	m, k := s.bloom.Cap(), s.bloom.K()
+	m, k := bf.Cap(), bf.K()
 	// The analytic rate (1 - e^(-kn/m))^k: the library's
 	// EstimateFalsePositiveRate fills a filter of n elements and probes it,
 	// which takes minutes at national scale.

@@ -145,7 +145,8 @@ func layoutFor(headerLen, n uint64, width int, bloomBits uint64) (snapLayout, bo
 // in the same directory, fsync, then rename). The snapshot's sources are s's
 // sources. A zero meta.AsOf is s.AsOf(); a zero meta.Created is now.
 func WriteSnapshotFile(path string, s *Set, meta SnapshotMeta) (err error) {
-	if s.bloom == nil {
+	bf := s.filter()
+	if bf == nil {
 		return fmt.Errorf("snapshot %s: set has no bloom filter", path)
 	}
 	if meta.AsOf.IsZero() {
@@ -162,8 +163,8 @@ func WriteSnapshotFile(path string, s *Set, meta SnapshotMeta) (err error) {
 		Count:       uint64(len(s.keys)),
 		MaskWidth:   s.width,
 		Checksum:    s.Checksum(),
-		BloomBits:   uint64(s.bloom.Cap()),
-		BloomHashes: uint64(s.bloom.K()),
+		BloomBits:   uint64(bf.Cap()),
+		BloomHashes: uint64(bf.K()),
 		Sources:     toSnapSources(s.sources),
 		Covers:      s.Coverage(),
 	}
@@ -223,7 +224,7 @@ func WriteSnapshotFile(path string, s *Set, meta SnapshotMeta) (err error) {
 	var bl [8]byte
 	binary.LittleEndian.PutUint64(bl[:], lay.bloom)
 	bw.Write(bl[:])
-	nb, err := s.bloom.WriteTo(bw)
+	nb, err := bf.WriteTo(bw)
 	if err != nil {
 		return fmt.Errorf("snapshot %s: %w", path, err)
 	}

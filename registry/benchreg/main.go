@@ -183,7 +183,13 @@ func prospects(path string, rows int, registered []string) error {
 		if r.IntN(10) == 0 && len(registered) > 0 {
 			fmt.Fprintf(w, "%d,%s\n", i, registered[r.IntN(len(registered))])
 		} else {
-			fmt.Fprintf(w, "%d,%d%d%07d\n", i, 200+r.IntN(800), 200+r.IntN(800), r.IntN(10_000_000))
+			// A number of a registered area code (so valid, like real
+			// prospects), an exchange 200-999 and four digits.
+			area := "201"
+			if len(registered) > 0 {
+				area = registered[r.IntN(len(registered))][:3]
+			}
+			fmt.Fprintf(w, "%d,%s%d%04d\n", i, area, 200+r.IntN(800), r.IntN(10_000))
 		}
 	}
 	if err := w.Flush(); err != nil {
