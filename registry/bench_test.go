@@ -207,3 +207,37 @@ func TestLookupGenerated(t *testing.T) {
 		t.Fatalf("Lookup allocates %v", a)
 	}
 }
+
+// BenchmarkLookupBatch compares one Lookup after another with LookupBatch on
+// a batch of 8,192 random keys (30% registered), as a scrub batch probes them.
+func BenchmarkLookupBatch(b *testing.B) {
+	for _, n := range []int{1_000_000, 10_000_000} {
+		s := benchSet(n, false)
+		r := rand.New(rand.NewPCG(9, 9))
+		keys := make([]normalize.Key, 8192)
+		for i := range keys {
+			if r.IntN(10) < 3 {
+				keys[i] = normalize.Key(s.keys[r.IntN(len(s.keys))])
+			} else {
+				keys[i] = normalize.Key(33600000000 + r.Uint64N(200_000_000))
+			}
+		}
+		masks := make([]uint64, len(keys))
+		b.Run(fmt.Sprintf("n=%dM/single", n/1_000_000), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for i, k := range keys {
+					masks[i] = s.Lookup(k)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(keys)), "ns/key")
+		})
+		b.Run(fmt.Sprintf("n=%dM/batch", n/1_000_000), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				s.LookupBatch(keys, masks)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(keys)), "ns/key")
+		})
+	}
+}

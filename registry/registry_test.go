@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -353,5 +354,41 @@ func TestCommentLines(t *testing.T) {
 	}
 	if s.Len() != 2 || s.Sources()[0].Lines != 2 || len(s.Sources()[0].Invalid) != 0 {
 		t.Errorf("Len %d, source %+v", s.Len(), s.Sources()[0])
+	}
+}
+
+// TestLookupBatch checks LookupBatch against Lookup: registered keys, their
+// neighbours, zero, keys below and above the set, several sources.
+func TestLookupBatch(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, n := range []int{0, 1, 5, 1000, 100_000} {
+		keys := make([]uint64, 0, n)
+		for len(keys) < n {
+			for len(keys) < n {
+				keys = append(keys, 33600000000+r.Uint64N(10_000_000))
+			}
+			keys = sortDedup(keys)
+		}
+		masks := make([]byte, len(keys))
+		for i := range masks {
+			masks[i] = byte(1 + r.IntN(3))
+		}
+		s := newSet(keys, masks, 1, []SourceInfo{{Label: "a"}, {Label: "b"}}, false)
+		var probe []normalize.Key
+		for _, k := range keys {
+			probe = append(probe, normalize.Key(k), normalize.Key(k-1), normalize.Key(k+1))
+		}
+		probe = append(probe, 0, 1, 33599999999, 33700000000, normalize.Key(maxKey))
+		for range 1000 {
+			probe = append(probe, normalize.Key(33600000000+r.Uint64N(10_000_000)))
+		}
+		r.Shuffle(len(probe), func(i, j int) { probe[i], probe[j] = probe[j], probe[i] })
+		got := make([]uint64, len(probe))
+		s.LookupBatch(probe, got)
+		for i, k := range probe {
+			if want := s.Lookup(k); got[i] != want {
+				t.Fatalf("n=%d: LookupBatch(%d) = %b, Lookup = %b", n, k, got[i], want)
+			}
+		}
 	}
 }

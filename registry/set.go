@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bits-and-blooms/bloom/v3"
@@ -54,6 +55,9 @@ type Set struct {
 
 	sumOnce  sync.Once
 	checksum string
+
+	// sink keeps LookupBatch's touches of memory from being optimized away.
+	sink atomic.Uint64
 }
 
 // maskWidth returns the bytes per membership mask for n sources.
@@ -213,6 +217,73 @@ func (s *Set) Lookup(k normalize.Key) uint64 {
 		return 0
 	}
 	return s.maskAt(i)
+}
+
+// batchChunk is how many keys LookupBatch takes through each phase at once:
+// enough loads in flight to hide memory latency, few enough that what the
+// first phases bring into the caches is still there for the last.
+const batchChunk = 256
+
+// LookupBatch sets masks[i] to Lookup(keys[i]) for every key (a zero key gets
+// 0). On a set larger than the caches it is much faster than one Lookup after
+// another: it works in phases over a chunk of keys — every key's bucket
+// bounds, then a touch of every bucket's first key, then the searches — so
+// that the memory loads of different keys are independent and overlap instead
+// of each waiting for the one before. It does not allocate; masks must be at
+// least as long as keys.
+func (s *Set) LookupBatch(keys []normalize.Key, masks []uint64) {
+	masks = masks[:len(keys)]
+	n := len(s.keys)
+	if n == 0 {
+		clear(masks)
+		return
+	}
+	if s.probeBloom {
+		for i, k := range keys {
+			masks[i] = s.Lookup(k)
+		}
+		return
+	}
+	last := s.keys[n-1]
+	for start := 0; start < len(keys); start += batchChunk {
+		ks := keys[start:min(start+batchChunk, len(keys))]
+		ms := masks[start : start+len(ks)]
+		// Phase 1: bucket bounds (ms[i] holds lo<<32 | hi meanwhile).
+		for i, k := range ks {
+			if uint64(k) < s.base || uint64(k) > last {
+				ms[i] = 0
+				continue
+			}
+			b := (uint64(k) - s.base) >> s.shift
+			ms[i] = uint64(s.index[b])<<32 | uint64(s.index[b+1])
+		}
+		// Phase 2: touch each bucket's first key, so the searches below
+		// find it in the cache.
+		var touch uint64
+		for _, m := range ms {
+			if lo := int(m >> 32); lo < n {
+				touch += s.keys[lo]
+			}
+		}
+		s.sink.Store(touch)
+		// Phase 3: search each bucket.
+		for i, k := range ks {
+			lo, hi := int(ms[i]>>32), int(uint32(ms[i]))
+			for lo < hi {
+				m := int(uint(lo+hi) >> 1)
+				if s.keys[m] < uint64(k) {
+					lo = m + 1
+				} else {
+					hi = m
+				}
+			}
+			if lo < n && s.keys[lo] == uint64(k) {
+				ms[i] = s.maskAt(lo)
+			} else {
+				ms[i] = 0
+			}
+		}
+	}
 }
 
 // Contains reports whether k is registered in any source.

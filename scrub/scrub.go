@@ -139,8 +139,12 @@ type job struct {
 	batch csvsplit.Batch
 	rows  []rowResult
 	nums  []normalize.Result // len(cols) results per row
-	ready chan struct{}      // signalled by the worker when rows and keys are filled
-	count counts
+	// keys and regMasks are scratch for the batched registry look-up: one
+	// per phone field, like nums.
+	keys     []normalize.Key
+	regMasks []uint64
+	ready    chan struct{} // signalled by the worker when rows and keys are filled
+	count    counts
 }
 
 // counts are the per-number statistics a worker gathers for one batch.
@@ -401,30 +405,52 @@ func (p *pipeline) decide(j *job) {
 	nc := len(p.cols)
 	j.rows = resize(j.rows, n)
 	j.nums = resize(j.nums, n*nc)
+	j.keys = resize(j.keys, n*nc)
+	j.regMasks = resize(j.regMasks, n*nc)
 	j.count = counts{}
 	norm, reg, allow, consent := p.o.Normalizer, p.o.Registry, p.o.Allow, p.o.Consent
+
+	// Pass 1: normalize every phone field. A ragged row's fields are not
+	// read: a field too many or too few shifts the columns, so the number in
+	// the phone column may not be the row's, and the real one may be
+	// registered. Never clean, never guessed.
+	for i := range n {
+		nums := j.nums[i*nc : (i+1)*nc]
+		nf := b.NumFields(i)
+		if p.nFields > 0 && nf != p.nFields {
+			clear(nums)
+			continue
+		}
+		for ci, col := range p.cols {
+			var field []byte
+			if col < nf {
+				field = b.Field(i, col)
+			}
+			nums[ci] = norm.Normalize(field)
+		}
+	}
+	// Pass 2: look every valid number up at once, so that the registry's
+	// memory loads overlap (see registry.Set.LookupBatch).
+	for i, r := range j.nums {
+		j.keys[i] = r.Key // 0 when not a valid number
+	}
+	if reg != nil {
+		reg.LookupBatch(j.keys, j.regMasks)
+	} else {
+		clear(j.regMasks)
+	}
+	// Pass 3: decide each row.
 	c := &j.count
 	for i := range n {
-		nf := b.NumFields(i)
-		nums := j.nums[i*nc : (i+1)*nc]
-		if p.nFields > 0 && nf != p.nFields {
-			// A field too many or too few shifts the columns: the number in
-			// the phone column may not be the row's phone number, and the
-			// real one may be registered. Never clean, never guessed.
-			clear(nums)
+		if p.nFields > 0 && b.NumFields(i) != p.nFields {
 			j.rows[i] = rowResult{cat: Invalid, reason: ReasonRagged}
 			continue
 		}
 		var mask uint64
 		valid, consented, uncovered := false, false, false
 		firstBad := normalize.ReasonNone
-		for ci, col := range p.cols {
-			var field []byte
-			if col < nf {
-				field = b.Field(i, col)
-			}
-			res := norm.Normalize(field)
-			nums[ci] = res
+		for ci := range nc {
+			res := j.nums[i*nc+ci]
 			if res.Reason == normalize.ReasonEmpty {
 				continue
 			}
@@ -438,12 +464,9 @@ func (p *pipeline) decide(j *job) {
 			valid = true
 			c.valid++
 			c.byType[res.Type]++
-			var m uint64
-			if reg != nil {
-				m = reg.Lookup(res.Key)
-				if m == 0 && !reg.Covers(res.Key) {
-					uncovered = true
-				}
+			m := j.regMasks[i*nc+ci]
+			if m == 0 && reg != nil && !reg.Covers(res.Key) {
+				uncovered = true
 			}
 			if m != 0 {
 				c.registered++
