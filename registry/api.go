@@ -55,6 +55,10 @@ type LoadOptions struct {
 	// excel-scientific) an error naming file and line: a registry that cannot be
 	// read in full must not let a scrub pass. Other invalid lines are counted.
 	Strict bool
+
+	// chunkBytes overrides the size of the chunks raw lines are parsed in
+	// (tests make it tiny, to cross many chunk boundaries); 0 is the default.
+	chunkBytes int
 }
 
 // SnapshotMeta is what a snapshot records besides its numbers.

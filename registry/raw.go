@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -549,6 +551,143 @@ func (p *textParser) reject(r normalize.Reason, lineNo int, what string) error {
 	return nil
 }
 
+// plainLine handles the lines that are no data whatever the file's kind: it
+// reports NUL bytes, counts blank lines and skips comments. skip is true when
+// the line needs nothing more.
+func (p *textParser) plainLine(line []byte, lineNo int) (skip bool, err error) {
+	if bytes.IndexByte(line, 0) >= 0 {
+		return true, fmt.Errorf("%s:%d: binary data (NUL byte): not a text list", p.path, lineNo)
+	}
+	if len(bytes.TrimSpace(line)) == 0 {
+		p.lines++
+		p.invalid[normalize.ReasonEmpty]++
+		return true, nil
+	}
+	if t := bytes.TrimLeft(line, " \t"); t[0] == '#' {
+		return true, nil // a comment line ("# exported 2026-11-01"), not data
+	}
+	return false, nil
+}
+
+// chunk is a run of consecutive lines handed to a parsing worker.
+type chunk struct {
+	data  []byte // the lines, each ended by '\n'
+	first int    // number of the first line
+}
+
+// Chunks hold about chunkBytes of lines; parseRest keeps 2 per worker.
+const chunkBytes = 1 << 20
+
+// lineError is an error found at a line, so that the first one in the file
+// can be reported whatever worker found it.
+type lineError struct {
+	line int
+	err  error
+}
+
+// parseRest parses the rest of lr's lines, once the file's kind is known,
+// on every core: the reader copies lines into chunks, workers normalize
+// them, each into its own parser, and the parsers are summed at the end. The
+// error reported is the one at the lowest line, as a sequential read would.
+func (p *textParser) parseRest(ctx context.Context, lr *lineReader, kind string, hdr header) error {
+	workers := runtime.GOMAXPROCS(0)
+	size := chunkBytes
+	if p.opts.chunkBytes > 0 {
+		size = p.opts.chunkBytes
+	}
+	free := make(chan *chunk, 2*workers)
+	for range 2 * workers {
+		free <- &chunk{data: make([]byte, 0, size+4096)}
+	}
+	work := make(chan *chunk, 2*workers)
+	parsers := make([]*textParser, workers)
+	errs := make([]*lineError, workers+1) // one per worker, and the reader's
+	var wg sync.WaitGroup
+	for w := range workers {
+		wp := &textParser{path: p.path, opts: p.opts}
+		parsers[w] = wp
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range work {
+				if errs[w] == nil {
+					if e := wp.parseChunk(c, kind, hdr); e != nil {
+						errs[w] = e
+					}
+				}
+				free <- c
+			}
+		}()
+	}
+	// Reader: stops at the end, at a read error, or when a worker failed.
+	c := <-free
+	c.data, c.first = c.data[:0], lr.line+1
+	for {
+		line, err := lr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs[workers] = &lineError{lr.line, fmt.Errorf("%s:%d: %w", p.path, lr.line, err)}
+			break
+		}
+		c.data = append(append(c.data, line...), '\n')
+		if len(c.data) >= size {
+			work <- c
+			if err := ctx.Err(); err != nil {
+				errs[workers] = &lineError{lr.line, err}
+				break
+			}
+			c = <-free
+			c.data, c.first = c.data[:0], lr.line+1
+		}
+	}
+	if len(c.data) > 0 {
+		work <- c
+	}
+	close(work)
+	wg.Wait()
+	var first *lineError
+	for _, e := range errs {
+		if e != nil && (first == nil || e.line < first.line) {
+			first = e
+		}
+	}
+	if first != nil {
+		return first.err
+	}
+	for _, wp := range parsers {
+		p.keys = append(p.keys, wp.keys...)
+		p.lines += wp.lines
+		for r, n := range wp.invalid {
+			p.invalid[r] += n
+		}
+	}
+	return nil
+}
+
+// parseChunk parses one chunk's lines, returning the first error.
+func (p *textParser) parseChunk(c *chunk, kind string, hdr header) *lineError {
+	lineNo := c.first
+	for data := c.data; len(data) > 0; lineNo++ {
+		i := bytes.IndexByte(data, '\n')
+		line := data[:i]
+		data = data[i+1:]
+		skip, err := p.plainLine(line, lineNo)
+		if err != nil {
+			return &lineError{lineNo, err}
+		}
+		if skip {
+			continue
+		}
+		p.lines++
+		if err := p.line(line, lineNo, kind, hdr); err != nil {
+			return &lineError{lineNo, err}
+		}
+	}
+	return nil
+}
+
 // readText reads a text source: list, CSV or NANP file.
 func readText(ctx context.Context, r *bufio.Reader, path string, opts LoadOptions) (*sourceData, error) {
 	if bom, _ := r.Peek(3); bytes.HasPrefix(bom, []byte{0xEF, 0xBB, 0xBF}) {
@@ -560,7 +699,9 @@ func readText(ctx context.Context, r *bufio.Reader, path string, opts LoadOption
 	lr := &lineReader{r: r}
 	kind := ""
 	var hdr header
-	for {
+	// The first lines, up to the header or the first data line, say what
+	// kind of file this is; the rest is parsed in parallel (parseRest).
+	for kind == "" {
 		line, err := lr.next()
 		if err == io.EOF {
 			break
@@ -568,54 +709,47 @@ func readText(ctx context.Context, r *bufio.Reader, path string, opts LoadOption
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", path, lr.line, err)
 		}
-		if lr.line&0xffff == 0 {
-			if err := ctx.Err(); err != nil {
+		if skip, err := p.plainLine(line, lr.line); skip || err != nil {
+			if err != nil {
 				return nil, err
 			}
-		}
-		if bytes.IndexByte(line, 0) >= 0 {
-			return nil, fmt.Errorf("%s:%d: binary data (NUL byte): not a text list", path, lr.line)
-		}
-		if len(bytes.TrimSpace(line)) == 0 {
-			p.lines++
-			p.invalid[normalize.ReasonEmpty]++
 			continue
 		}
-		if t := bytes.TrimLeft(line, " \t"); t[0] == '#' {
-			continue // a comment line ("# exported 2026-11-01"), not data
-		}
-		if kind == "" {
-			// First non-blank line: a header, or the first data line.
-			if h, ok := detectHeader(line); ok {
-				hdr = h
-				switch {
-				case h.areaCol >= 0:
-					kind = KindNANP
-				case h.fields > 1:
-					kind = KindCSV
-				default:
-					kind = KindList
-				}
-				continue
-			}
-			hdr = header{col: 0, areaCol: -1}
-			if _, ok := nanpKey(line); ok && bytes.IndexByte(line, ',') >= 0 {
+		// First non-blank line: a header, or the first data line.
+		if h, ok := detectHeader(line); ok {
+			hdr = h
+			switch {
+			case h.areaCol >= 0:
 				kind = KindNANP
-			} else {
+			case h.fields > 1:
+				kind = KindCSV
+			default:
 				kind = KindList
-				if !hasDigit(line) {
-					if d := detectDelim(line); d != 0 {
-						return nil, fmt.Errorf("%s:%d: header names no phone number column", path, lr.line)
-					}
-					// A header word (numero, phone, ...): not a number.
-					if !opts.Normalizer.Normalize(line).Valid() {
-						continue
-					}
+			}
+			continue
+		}
+		hdr = header{col: 0, areaCol: -1}
+		if _, ok := nanpKey(line); ok && bytes.IndexByte(line, ',') >= 0 {
+			kind = KindNANP
+		} else {
+			kind = KindList
+			if !hasDigit(line) {
+				if d := detectDelim(line); d != 0 {
+					return nil, fmt.Errorf("%s:%d: header names no phone number column", path, lr.line)
+				}
+				// A header word (numero, phone, ...): not a number.
+				if !opts.Normalizer.Normalize(line).Valid() {
+					continue
 				}
 			}
 		}
 		p.lines++
 		if err := p.line(line, lr.line, kind, hdr); err != nil {
+			return nil, err
+		}
+	}
+	if kind != "" {
+		if err := p.parseRest(ctx, lr, kind, hdr); err != nil {
 			return nil, err
 		}
 	}

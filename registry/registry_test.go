@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -389,6 +390,56 @@ func TestLookupBatch(t *testing.T) {
 			if want := s.Lookup(k); got[i] != want {
 				t.Fatalf("n=%d: LookupBatch(%d) = %b, Lookup = %b", n, k, got[i], want)
 			}
+		}
+	}
+}
+
+// TestParallelParseChunks parses one list in chunks of a few lines and in
+// one chunk: the same keys, counts and first error, whatever the chunking.
+func TestParallelParseChunks(t *testing.T) {
+	dir := t.TempDir()
+	r := rand.New(rand.NewPCG(31, 32))
+	var b strings.Builder
+	b.WriteString("numero\n")
+	for i := range 5000 {
+		switch r.IntN(20) {
+		case 0:
+			b.WriteString("\n")
+		case 1:
+			b.WriteString("# comment\n")
+		case 2:
+			b.WriteString("01 23\n")
+		default:
+			fmt.Fprintf(&b, "06%08d\n", i)
+		}
+	}
+	good := writeFile(t, dir, "good.txt", []byte(b.String()))
+	bad := writeFile(t, dir, "bad.txt", []byte(b.String()+"hello\n0612345678\nworld\n"))
+	norm := normalizer(t, "FR")
+	for _, path := range []string{good, bad} {
+		var want *Set
+		var wantErr string
+		for _, size := range []int{0, 1, 17, 300} {
+			s, err := Load(context.Background(), []Spec{{Label: "x", Path: path}},
+				LoadOptions{Normalizer: norm, Strict: true, chunkBytes: size})
+			errS := fmt.Sprint(err)
+			if size == 0 {
+				want, wantErr = s, errS
+				continue
+			}
+			if errS != wantErr {
+				t.Fatalf("%s, chunks of %d: error %q, want %q", path, size, errS, wantErr)
+			}
+			if err != nil {
+				continue
+			}
+			if !slices.Equal(s.keys, want.keys) || s.Sources()[0].Lines != want.Sources()[0].Lines ||
+				fmt.Sprint(s.Sources()[0].Invalid) != fmt.Sprint(want.Sources()[0].Invalid) {
+				t.Fatalf("%s, chunks of %d: %d keys %+v, want %d keys %+v", path, size, s.Len(), s.Sources()[0], want.Len(), want.Sources()[0])
+			}
+		}
+		if path == bad && !strings.Contains(wantErr, fmt.Sprintf("bad.txt:%d:", 5002)) {
+			t.Errorf("error %q does not name line 5002", wantErr)
 		}
 	}
 }
