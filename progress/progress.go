@@ -90,13 +90,22 @@ func (b *Bar) Update(n, read, size int64) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	now := b.o.Now()
-	if b.done || (b.drawn && now.Sub(b.last) < b.o.Interval) {
+	now, ok := b.due()
+	if !ok {
 		return
 	}
-	b.last = now
-	b.drawn = true
 	fmt.Fprint(b.w, "\r"+b.line(n, read, size, now.Sub(b.start))+"\x1b[K")
+}
+
+// due reports whether it is time to redraw (not finished, and the first
+// draw or Interval since the last), and if so records the draw. b.mu is held.
+func (b *Bar) due() (time.Time, bool) {
+	now := b.o.Now()
+	if b.done || (b.drawn && now.Sub(b.last) < b.o.Interval) {
+		return now, false
+	}
+	b.last, b.drawn = now, true
+	return now, true
 }
 
 // Status draws a line with no measure of how far the work is, only what it
@@ -108,12 +117,10 @@ func (b *Bar) Status(text string) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	now := b.o.Now()
-	if b.done || (b.drawn && now.Sub(b.last) < b.o.Interval) {
+	now, ok := b.due()
+	if !ok {
 		return
 	}
-	b.last = now
-	b.drawn = true
 	line := []rune(strings.TrimSpace(b.o.Label+" "+text) + "  " + Clock(now.Sub(b.start)))
 	if len(line) > b.o.Width-1 {
 		line = line[:b.o.Width-1]

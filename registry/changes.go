@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
@@ -187,17 +186,7 @@ func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts L
 			return
 		}
 		keys = append(keys, k)
-		switch width {
-		case 0:
-		case 1:
-			masks = append(masks, byte(m))
-		case 2:
-			masks = binary.LittleEndian.AppendUint16(masks, uint16(m))
-		case 4:
-			masks = binary.LittleEndian.AppendUint32(masks, uint32(m))
-		default:
-			masks = binary.LittleEndian.AppendUint64(masks, m)
-		}
+		masks = appendMask(masks, width, m)
 	})
 	if ctxErr != nil {
 		return nil, SnapshotMeta{}, ctxErr

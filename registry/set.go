@@ -190,6 +190,22 @@ func (s *Set) find(k uint64) int {
 	return -1
 }
 
+// appendMask appends mask m, width bytes little-endian (nothing for width 0).
+func appendMask(masks []byte, width int, m uint64) []byte {
+	switch width {
+	case 0:
+		return masks
+	case 1:
+		return append(masks, byte(m))
+	case 2:
+		return binary.LittleEndian.AppendUint16(masks, uint16(m))
+	case 4:
+		return binary.LittleEndian.AppendUint32(masks, uint32(m))
+	default:
+		return binary.LittleEndian.AppendUint64(masks, m)
+	}
+}
+
 // maskAt returns the membership mask of keys[i].
 func (s *Set) maskAt(i int) uint64 {
 	switch s.width {
@@ -457,16 +473,7 @@ func mergeSources(lists [][]uint64) (keys []uint64, masks []byte, width int) {
 	masks = make([]byte, 0, n*width)
 	mergeWalk(lists, func(k, m uint64) {
 		keys = append(keys, k)
-		switch width {
-		case 1:
-			masks = append(masks, byte(m))
-		case 2:
-			masks = binary.LittleEndian.AppendUint16(masks, uint16(m))
-		case 4:
-			masks = binary.LittleEndian.AppendUint32(masks, uint32(m))
-		default:
-			masks = binary.LittleEndian.AppendUint64(masks, m)
-		}
+		masks = appendMask(masks, width, m)
 	})
 	return keys, masks, width
 }
