@@ -10,7 +10,7 @@ LDFLAGS   := -X github.com/listscrub/listscrub/cmd/listscrub/cli.buildVersion=$(
              -X github.com/listscrub/listscrub/cmd/listscrub/cli.buildCommit=$(COMMIT)
 SAMPLE    := testdata/sample
 DEMO_OUT  := demo-out
-STATICCHECK := honnef.co/go/tools/cmd/staticcheck@2025.1.1
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   := golang.org/x/perf/cmd/benchstat@latest
 FUZZTIME  ?= 30s
 

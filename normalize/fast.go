@@ -282,11 +282,6 @@ func testLength(m *phonenumbers.PhoneMetadata, l int) phonenumbers.ValidationRes
 	return phonenumbers.INVALID_LENGTH
 }
 
-// general reports whether digits fully match the region's general pattern.
-func (r *regionTable) general(digits []byte) bool {
-	return r.dfa.run(digits)&(1<<bGeneral) != 0
-}
-
 // masks remembers, during one fastPath call, the DFA masks of the suffixes
 // of the digit buffer already run through one region's DFA: every digit
 // string fastPath looks at is such a suffix, so a suffix is known by its

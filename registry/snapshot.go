@@ -175,7 +175,7 @@ func WriteSnapshotFile(path string, s *Set, meta SnapshotMeta) (err error) {
 		hdr.Base = &snapBase{b.Path, b.SHA256, b.Checksum, b.Entries}
 	}
 	for _, c := range meta.Changes {
-		hdr.Changes = append(hdr.Changes, snapChange{c.Op, c.Label, c.Path, c.SHA256, c.Lines, c.Invalid, c.Entries, c.Applied})
+		hdr.Changes = append(hdr.Changes, snapChange(c))
 	}
 	if hdr.Covers != nil && len(hdr.Covers) == 0 {
 		return fmt.Errorf("snapshot %s: empty coverage list: the snapshot would screen no number", path)
@@ -564,7 +564,7 @@ func readSnapshot(r io.Reader, size int64, path string, keepMasks bool, fileSum 
 		meta.Base = &BaseInfo{b.Path, b.SHA256, b.Checksum, b.Entries}
 	}
 	for _, c := range hdr.Changes {
-		meta.Changes = append(meta.Changes, ChangeInfo{c.Op, c.Label, c.Path, c.SHA256, c.Lines, c.Invalid, c.Entries, c.Applied})
+		meta.Changes = append(meta.Changes, ChangeInfo(c))
 	}
 	return meta, s, nil
 }
