@@ -38,12 +38,13 @@ func BenchmarkLookup(b *testing.B) {
 	for _, n := range []int{1_000_000, 10_000_000} {
 		for _, withBloom := range []bool{true, false} {
 			s := benchSet(n, withBloom)
+			keys := keysOf(s)
 			r := rand.New(rand.NewPCG(7, 7))
 			const q = 1 << 16
 			hits := make([]normalize.Key, q)
 			misses := make([]normalize.Key, 0, q)
 			for i := range hits {
-				hits[i] = normalize.Key(s.keys[r.IntN(len(s.keys))])
+				hits[i] = normalize.Key(keys[r.IntN(len(keys))])
 			}
 			for len(misses) < q {
 				k := 33600000000 + r.Uint64N(200_000_000)
@@ -166,7 +167,7 @@ func TestBytesPerNumber(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	per := float64(after.HeapAlloc-before.HeapAlloc) / float64(s.Len())
-	t.Logf("%d numbers, %.2f bytes per number (bloom %d bits, index %d buckets)", s.Len(), per, s.Bloom().Bits, len(s.index))
+	t.Logf("%d numbers, %.2f bytes per number (bloom %d bits, index %d buckets)", s.Len(), per, s.Bloom().Bits, len(s.p.index))
 	if per > 16 {
 		t.Fatalf("%.2f bytes per number, want <= 16", per)
 	}
@@ -213,11 +214,12 @@ func TestLookupGenerated(t *testing.T) {
 func BenchmarkLookupBatch(b *testing.B) {
 	for _, n := range []int{1_000_000, 10_000_000} {
 		s := benchSet(n, false)
+		sk := keysOf(s)
 		r := rand.New(rand.NewPCG(9, 9))
 		keys := make([]normalize.Key, 8192)
 		for i := range keys {
 			if r.IntN(10) < 3 {
-				keys[i] = normalize.Key(s.keys[r.IntN(len(s.keys))])
+				keys[i] = normalize.Key(sk[r.IntN(len(sk))])
 			} else {
 				keys[i] = normalize.Key(33600000000 + r.Uint64N(200_000_000))
 			}

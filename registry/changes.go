@@ -92,7 +92,7 @@ func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts L
 		return slices.IndexFunc(sources, func(s SourceInfo) bool { return s.Label == label })
 	}
 	// Resolve each change to the mask of source bits it sets or clears.
-	addLists := [][]uint64{base.keys}
+	addLists := [][]uint64{base.p.decodeAll()}
 	var addMasks []uint64
 	var removeLists [][]uint64
 	var removeMasks []uint64
@@ -195,7 +195,7 @@ func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts L
 		masks = nil
 	}
 	counts := make([]int, len(sources))
-	s := &Set{keys: keys, masks: masks, width: width}
+	s := &Set{masks: masks, width: width}
 	for i := range keys {
 		m := s.maskAt(i)
 		for b := range sources {
@@ -232,19 +232,20 @@ func fileSHA256(path string) (string, error) {
 // not nil, for every number in b and not in a (added) and in a and not in b
 // (removed), in ascending order. It returns the counts.
 func Diff(a, b *Set, fn func(k normalize.Key, added bool)) (added, removed int) {
+	ak, bk := a.p.decodeAll(), b.p.decodeAll()
 	i, j := 0, 0
-	for i < len(a.keys) || j < len(b.keys) {
+	for i < len(ak) || j < len(bk) {
 		switch {
-		case j == len(b.keys) || (i < len(a.keys) && a.keys[i] < b.keys[j]):
+		case j == len(bk) || (i < len(ak) && ak[i] < bk[j]):
 			removed++
 			if fn != nil {
-				fn(normalize.Key(a.keys[i]), false)
+				fn(normalize.Key(ak[i]), false)
 			}
 			i++
-		case i == len(a.keys) || b.keys[j] < a.keys[i]:
+		case i == len(ak) || bk[j] < ak[i]:
 			added++
 			if fn != nil {
-				fn(normalize.Key(b.keys[j]), true)
+				fn(normalize.Key(bk[j]), true)
 			}
 			j++
 		default:

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/sha256"
+	"encoding/binary"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/listscrub/listscrub/normalize"
 )
 
@@ -138,12 +139,12 @@ func FuzzLoadRaw(f *testing.F) {
 
 // fixChecksum rewrites a snapshot's trailing checksum to match its content.
 func fixChecksum(data []byte) []byte {
-	if len(data) < sha256.Size {
+	if len(data) < trailerLen {
 		return data
 	}
 	out := bytes.Clone(data)
-	sum := sha256.Sum256(out[:len(out)-sha256.Size])
-	copy(out[len(out)-sha256.Size:], sum[:])
+	n := len(out) - trailerLen
+	binary.LittleEndian.PutUint64(out[n:], xxhash.Sum64(out[:n]))
 	return out
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 
 	"golang.org/x/sync/errgroup"
@@ -60,16 +61,23 @@ func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (
 	lists := make([][]uint64, len(data))
 	for i, sd := range data {
 		sources[i] = sd.info
-		lists[i] = sd.keys
 	}
-	// One snapshot alone: its keys and bloom filter are used as they are.
+	probe := os.Getenv("LISTSCRUB_BLOOM_PROBE") == "1"
+	// One snapshot alone: its packed keys and bloom filter are used in place.
 	if len(data) == 1 && data[0].snap != nil {
-		s := &Set{keys: data[0].keys, sources: sources, bloom: data[0].snap.bloom, cover: coverageOf(sources), noBloom: !withBloom}
-		s.buildIndex()
+		snap := data[0].snap
+		s := &Set{p: snap.p, sources: sources, bloom: snap.bloom, cover: coverageOf(sources), noBloom: !withBloom, checksum: snap.checksum}
 		if !withBloom {
 			s.bloom = nil
 		}
+		s.probeBloom = probe && withBloom
 		return s, nil
+	}
+	for i, sd := range data {
+		lists[i] = sd.keys
+		if sd.snap != nil {
+			lists[i] = sd.snap.p.decodeAll()
+		}
 	}
 	keys, masks, width := mergeSources(lists)
 	for i := range data {
@@ -79,5 +87,10 @@ func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return newSet(keys, masks, width, sources, withBloom), nil
+	s := newSet(keys, masks, width, sources, withBloom)
+	if probe && withBloom {
+		s.filter()
+		s.probeBloom = true
+	}
+	return s, nil
 }

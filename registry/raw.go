@@ -97,7 +97,6 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 	defer hf.f.Close()
 
 	var content *bufio.Reader = hf.br
-	sizeHint := hf.size
 	if magic, _ := hf.br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := newGzip(hf.br)
 		if err != nil {
@@ -105,12 +104,16 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 		}
 		defer gz.Close()
 		content = bufio.NewReaderSize(gz, min(hf.br.Size()*4, 1<<20))
-		sizeHint = -1
 	}
 
 	var sd *sourceData
 	if m, _ := content.Peek(len(snapMagic)); string(m) == snapMagic {
-		meta, set, err := readSnapshot(content, sizeHint, path, false, nil)
+		// A gzipped snapshot: decompressed into memory, then used in place.
+		data, err := readAllAligned(content, path)
+		if err != nil {
+			return nil, err
+		}
+		meta, set, err := parseSnapshot(data, path, false)
 		if err != nil {
 			return nil, err
 		}
@@ -130,36 +133,46 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 	return finishSource(sd, spec), nil
 }
 
-// readPlainSnapshot reads path if it is an uncompressed snapshot, hashing it
-// in the same pass that verifies it (a 2 GB snapshot is read once, not
-// twice). It returns nil, nil for any other file.
+// readPlainSnapshot reads path if it is an uncompressed snapshot: the whole
+// file into memory, its xxhash64 verified while another core computes the
+// file's SHA-256 for the source's description (a 1 GB snapshot is read once).
+// It returns nil, nil for any other file.
 func readPlainSnapshot(path string) (*sourceData, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("registry %s: %w", path, err)
 	}
-	defer f.Close()
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() {
+		f.Close()
 		return nil, nil // openHashing reports it
 	}
-	br := bufio.NewReaderSize(f, 1<<20)
-	if m, _ := br.Peek(len(snapMagic)); string(m) != snapMagic {
+	var m [len(snapMagic)]byte
+	k, _ := io.ReadFull(f, m[:])
+	f.Close()
+	if k != len(m) || string(m[:]) != snapMagic {
 		return nil, nil
 	}
-	var sum string
-	meta, set, err := readSnapshot(br, st.Size(), path, false, &sum)
+	data, err := readSnapshotBytes(path)
+	if err != nil {
+		return nil, err
+	}
+	sumc := make(chan [sha256.Size]byte, 1)
+	go func() { sumc <- sha256.Sum256(data) }()
+	meta, set, err := parseSnapshot(data, path, false)
+	sum := <-sumc
 	if err != nil {
 		return nil, err
 	}
 	sd := snapshotSource(meta, set)
-	sd.info.SHA256 = sum
+	sd.info.SHA256 = hex.EncodeToString(sum[:])
 	return sd, nil
 }
 
+// snapshotSource describes a snapshot used as one source. Its keys are
+// decoded only if it is merged with other sources (see Load).
 func snapshotSource(meta SnapshotMeta, set *Set) *sourceData {
 	return &sourceData{
-		keys: set.keys,
 		snap: set,
 		info: SourceInfo{Kind: KindSnapshot, Entries: set.Len(), AsOf: meta.AsOf, Inner: set.sources, Covers: meta.Covers},
 	}

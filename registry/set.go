@@ -2,6 +2,7 @@ package registry
 
 import (
 	"crypto/sha256"
+	"fmt"
 	"encoding/binary"
 	"encoding/hex"
 	"math"
@@ -29,26 +30,22 @@ const maxKey = 999_999_999_999_999
 // Set is an immutable set of registered numbers, each remembering which of the
 // set's sources hold it. It is safe for concurrent use.
 type Set struct {
-	keys  []uint64 // sorted, distinct, non-zero
-	masks []byte   // len(keys)*width bytes, little-endian masks
-	width int      // bytes per mask: 0 (single source, mask 1), 1, 2, 4 or 8
+	p     packed // the keys, packed (see packed.go); possibly views into a snapshot file
+	masks []byte // Len()*width bytes, little-endian masks
+	width int    // bytes per mask: 0 (single source, mask 1), 1, 2, 4 or 8
 
 	// bloom is built on first use (filter): a scrub, whose look-ups go to
 	// the exact set, never pays for it; a snapshot stores it.
 	bloom     *bloom.BloomFilter
 	bloomOnce sync.Once
 	noBloom   bool // for benchmarks comparing without a filter
-	// probeBloom makes Lookup test the bloom filter before the exact set. It
-	// is off: with the set in memory, the bucket index answers a miss in 2-3
-	// cache misses where the filter costs 10 (measured: 88 ns vs 107 ns per
-	// miss, 85 ns vs 417 ns per hit at 10M numbers; see README, Registries).
-	// The filter is still built and stored in snapshots, and verified on load.
+	// probeBloom makes Lookup and LookupBatch test the bloom filter before
+	// the exact set. It is off by default: with the packed set in memory, a
+	// miss costs the exact set two memory loads where the filter costs its
+	// hashing and as many loads; see FORMAT.md, "Bloom filter", for the
+	// figures. Load turns it on when the environment variable
+	// LISTSCRUB_BLOOM_PROBE is "1" (a measuring switch, not a feature).
 	probeBloom bool
-
-	// Bucket index over keys: bucket b = (k-base)>>shift holds keys[index[b]:index[b+1]].
-	base  uint64
-	shift uint
-	index []uint32
 
 	sources []SourceInfo
 	cover   coverage // what the set screens: the union of its sources' coverage
@@ -77,11 +74,10 @@ func maskWidth(n int) int {
 }
 
 // newSet assembles a Set from sorted distinct keys and their masks (width
-// bytes each), building the index and, when withBloom, the bloom filter.
+// bytes each). The keys are packed and not kept: the caller may drop them.
+// Without withBloom the set never builds a bloom filter.
 func newSet(keys []uint64, masks []byte, width int, sources []SourceInfo, withBloom bool) *Set {
-	s := &Set{keys: keys, masks: masks, width: width, sources: sources, cover: coverageOf(sources), noBloom: !withBloom}
-	s.buildIndex()
-	return s
+	return &Set{p: encodePacked(keys), masks: masks, width: width, sources: sources, cover: coverageOf(sources), noBloom: !withBloom}
 }
 
 // filter returns the set's bloom filter, building it on first use (nil for
@@ -89,31 +85,37 @@ func newSet(keys []uint64, masks []byte, width int, sources []SourceInfo, withBl
 func (s *Set) filter() *bloom.BloomFilter {
 	s.bloomOnce.Do(func() {
 		if s.bloom == nil && !s.noBloom {
-			s.bloom = buildBloom(s.keys)
+			s.bloom = buildBloom(&s.p)
 		}
 	})
 	return s.bloom
 }
 
-// buildBloom returns a bloom filter holding every key, sized for BloomFPRate.
-// The two halves of keys are added in parallel into two filters of the same
-// geometry, then merged.
-func buildBloom(keys []uint64) *bloom.BloomFilter {
-	n := uint(len(keys))
+// buildBloom returns a bloom filter holding every key of p, sized for
+// BloomFPRate. The two halves of the keys are added in parallel into two
+// filters of the same geometry, then merged.
+func buildBloom(p *packed) *bloom.BloomFilter {
+	n := uint(p.n)
 	if n == 0 {
 		n = 1
 	}
 	f := bloom.NewWithEstimates(n, BloomFPRate)
-	if len(keys) < 1<<16 {
-		addKeys(f, keys)
+	add := func(f *bloom.BloomFilter, from, to int) {
+		p.decodeRange(from, to, func(_ int, keys []uint64) bool {
+			addKeys(f, keys)
+			return true
+		})
+	}
+	if p.n < 1<<16 {
+		add(f, 0, p.n)
 		return f
 	}
 	g := bloom.New(f.Cap(), f.K())
-	half := len(keys) / 2
+	half := p.n / 2
 	var wg sync.WaitGroup
 	wg.Add(1)
-	go func() { defer wg.Done(); addKeys(g, keys[half:]) }()
-	addKeys(f, keys[:half])
+	go func() { defer wg.Done(); add(g, half, p.n) }()
+	add(f, 0, half)
 	wg.Wait()
 	if err := f.Merge(g); err != nil {
 		panic("registry: bloom merge of identical geometry failed: " + err.Error())
@@ -137,58 +139,8 @@ func bloomTest(f *bloom.BloomFilter, k uint64) bool {
 	return f.Test(b[:])
 }
 
-// buildIndex builds the bucket index: about one bucket per 8 keys.
-func (s *Set) buildIndex() {
-	n := len(s.keys)
-	s.index = nil
-	if n == 0 {
-		return
-	}
-	s.base = s.keys[0]
-	span := s.keys[n-1] - s.base
-	want := uint64(n/8 + 1)
-	shift := uint(0)
-	for span>>shift >= want {
-		shift++
-	}
-	s.shift = shift
-	nb := int(span>>shift) + 1
-	index := make([]uint32, nb+1)
-	b := 0
-	for i, k := range s.keys {
-		kb := int((k - s.base) >> shift)
-		for b <= kb {
-			index[b] = uint32(i)
-			b++
-		}
-	}
-	for ; b <= nb; b++ {
-		index[b] = uint32(n)
-	}
-	s.index = index
-}
-
-// find returns the position of k in keys, or -1.
-func (s *Set) find(k uint64) int {
-	n := len(s.keys)
-	if n == 0 || k < s.base || k > s.keys[n-1] {
-		return -1
-	}
-	b := (k - s.base) >> s.shift
-	lo, hi := int(s.index[b]), int(s.index[b+1])
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if s.keys[m] < k {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < n && s.keys[lo] == k {
-		return lo
-	}
-	return -1
-}
+// find returns the position of k, or -1.
+func (s *Set) find(k uint64) int { return s.p.find(k) }
 
 // appendMask appends mask m, width bytes little-endian (nothing for width 0).
 func appendMask(masks []byte, width int, m uint64) []byte {
@@ -228,7 +180,7 @@ func (s *Set) Lookup(k normalize.Key) uint64 {
 	if s.probeBloom && s.bloom != nil && !bloomTest(s.bloom, uint64(k)) {
 		return 0
 	}
-	i := s.find(uint64(k))
+	i := s.p.find(uint64(k))
 	if i < 0 {
 		return 0
 	}
@@ -243,60 +195,61 @@ const batchChunk = 256
 // LookupBatch sets masks[i] to Lookup(keys[i]) for every key (a zero key gets
 // 0). On a set larger than the caches it is much faster than one Lookup after
 // another: it works in phases over a chunk of keys — every key's bucket
-// bounds, then a touch of every bucket's first key, then the searches — so
-// that the memory loads of different keys are independent and overlap instead
-// of each waiting for the one before. It does not allocate; masks must be at
-// least as long as keys.
+// bounds (segment search, index read), then a touch of every bucket's first
+// low, then the searches — so that the memory loads of different keys are
+// independent and overlap instead of each waiting for the one before. It
+// does not allocate; masks must be at least as long as keys.
 func (s *Set) LookupBatch(keys []normalize.Key, masks []uint64) {
 	masks = masks[:len(keys)]
-	n := len(s.keys)
-	if n == 0 {
+	p := &s.p
+	if p.n == 0 {
 		clear(masks)
 		return
 	}
-	if s.probeBloom {
-		for i, k := range keys {
-			masks[i] = s.Lookup(k)
-		}
-		return
+	bf := s.bloom
+	if !s.probeBloom {
+		bf = nil
 	}
-	last := s.keys[n-1]
+	lowMask := uint64(1)<<p.shift - 1
 	for start := 0; start < len(keys); start += batchChunk {
 		ks := keys[start:min(start+batchChunk, len(keys))]
 		ms := masks[start : start+len(ks)]
-		// Phase 1: bucket bounds (ms[i] holds lo<<32 | hi meanwhile).
+		// Phase 1: bucket bounds (ms[i] holds lo<<32 | hi meanwhile; an
+		// empty range for a key no segment holds).
 		for i, k := range ks {
-			if uint64(k) < s.base || uint64(k) > last {
-				ms[i] = 0
+			ms[i] = 0
+			if bf != nil && !bloomTest(bf, uint64(k)) {
 				continue
 			}
-			b := (uint64(k) - s.base) >> s.shift
-			ms[i] = uint64(s.index[b])<<32 | uint64(s.index[b+1])
+			if b := p.bucket(uint64(k)); b >= 0 {
+				ms[i] = uint64(p.index[b])<<32 | uint64(p.index[b+1])
+			}
 		}
-		// Phase 2: touch each bucket's first key, so the searches below
+		// Phase 2: touch each bucket's first low, so the searches below
 		// find it in the cache.
 		var touch uint64
-		for _, m := range ms {
-			if lo := int(m >> 32); lo < n {
-				touch += s.keys[lo]
+		if p.lw == 1 {
+			for _, m := range ms {
+				if lo, hi := uint32(m>>32), uint32(m); lo < hi {
+					touch += uint64(p.lows8[lo])
+				}
+			}
+		} else {
+			for _, m := range ms {
+				if lo, hi := uint32(m>>32), uint32(m); lo < hi {
+					touch += uint64(p.lows16[lo])
+				}
 			}
 		}
 		s.sink.Store(touch)
 		// Phase 3: search each bucket.
 		for i, k := range ks {
 			lo, hi := int(ms[i]>>32), int(uint32(ms[i]))
-			for lo < hi {
-				m := int(uint(lo+hi) >> 1)
-				if s.keys[m] < uint64(k) {
-					lo = m + 1
-				} else {
-					hi = m
+			ms[i] = 0
+			if lo < hi {
+				if j := p.searchLow(lo, hi, uint64(k)&lowMask); j >= 0 {
+					ms[i] = s.maskAt(j)
 				}
-			}
-			if lo < n && s.keys[lo] == uint64(k) {
-				ms[i] = s.maskAt(lo)
-			} else {
-				ms[i] = 0
 			}
 		}
 	}
@@ -316,7 +269,7 @@ func (s *Set) Covers(k normalize.Key) bool { return s.cover.covers(k) }
 func (s *Set) Coverage() []string { return s.cover.list() }
 
 // Len returns the number of distinct numbers.
-func (s *Set) Len() int { return len(s.keys) }
+func (s *Set) Len() int { return s.p.n }
 
 // All calls yield for every number in ascending order with its membership
 // mask, until yield returns false. It is meant for diff and export tools:
@@ -324,11 +277,14 @@ func (s *Set) Len() int { return len(s.keys) }
 //	for k, mask := range set.All() { ... }
 func (s *Set) All() func(yield func(normalize.Key, uint64) bool) {
 	return func(yield func(normalize.Key, uint64) bool) {
-		for i, k := range s.keys {
-			if !yield(normalize.Key(k), s.maskAt(i)) {
-				return
+		s.p.decodeRange(0, s.p.n, func(first int, keys []uint64) bool {
+			for i, k := range keys {
+				if !yield(normalize.Key(k), s.maskAt(first+i)) {
+					return false
+				}
 			}
-		}
+			return true
+		})
 	}
 }
 
@@ -404,7 +360,46 @@ func (s *Set) Checksum() string {
 	return s.checksum
 }
 
-func (s *Set) computeChecksum() string {
+func (s *Set) computeChecksum() string { return s.computeSum(false) }
+
+// checksums returns Checksum() and the checksum the set has when used as a
+// single source (every mask 1), computed in parallel when they differ.
+func (s *Set) checksums() (full, single string) {
+	if s.width == 0 && len(s.sources) == 1 {
+		full = s.Checksum()
+		return full, full
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); single = s.computeSum(true) }()
+	full = s.Checksum()
+	<-done
+	return full, single
+}
+
+// validateContent checks every key and membership mask: what loading a
+// snapshot for a scrub leaves to the file's checksum.
+func (s *Set) validateContent() error {
+	if err := s.p.validateKeys(); err != nil {
+		return err
+	}
+	if s.width == 0 {
+		return nil
+	}
+	limit := uint64(1)<<len(s.sources) - 1
+	if len(s.sources) == MaxSources {
+		limit = ^uint64(0)
+	}
+	for i := range s.p.n {
+		if m := s.maskAt(i); m == 0 || m > limit {
+			return fmt.Errorf("bad membership mask")
+		}
+	}
+	return nil
+}
+
+// computeSum computes the canonical checksum; with single, as if the set
+// had one source holding every key.
+func (s *Set) computeSum(single bool) string {
 	// perm[i] is the canonical bit of source i.
 	order := make([]int, len(s.sources))
 	for i := range order {
@@ -419,29 +414,41 @@ func (s *Set) computeChecksum() string {
 			identity = false
 		}
 	}
+	mask := s.maskAt
+	if single {
+		identity = true
+		mask = func(int) uint64 { return 1 }
+	}
 	h := sha256.New()
 	h.Write([]byte("listscrub-set-v1\n"))
 	buf := make([]byte, 0, 16*4096)
-	for i, k := range s.keys {
-		m := s.maskAt(i)
-		if !identity {
-			var pm uint64
-			for m != 0 {
-				j := bits.TrailingZeros64(m)
-				m &^= 1 << j
-				pm |= 1 << perm[j]
+	s.p.decodeRange(0, s.p.n, func(first int, keys []uint64) bool {
+		for i, k := range keys {
+			buf = appendCanonical(buf, k, mask(first+i), identity, &perm)
+			if len(buf) == cap(buf) {
+				h.Write(buf)
+				buf = buf[:0]
 			}
-			m = pm
 		}
-		buf = binary.LittleEndian.AppendUint64(buf, k)
-		buf = binary.LittleEndian.AppendUint64(buf, m)
-		if len(buf) == cap(buf) {
-			h.Write(buf)
-			buf = buf[:0]
-		}
-	}
+		return true
+	})
 	h.Write(buf)
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// appendCanonical appends key k and its mask m renumbered by perm.
+func appendCanonical(buf []byte, k, m uint64, identity bool, perm *[MaxSources]uint) []byte {
+	if !identity {
+		var pm uint64
+		for m != 0 {
+			j := bits.TrailingZeros64(m)
+			m &^= 1 << j
+			pm |= 1 << perm[j]
+		}
+		m = pm
+	}
+	buf = binary.LittleEndian.AppendUint64(buf, k)
+	return binary.LittleEndian.AppendUint64(buf, m)
 }
 
 // Bloom describes the set's bloom filter.
@@ -454,7 +461,7 @@ func (s *Set) Bloom() BloomInfo {
 	// The analytic rate (1 - e^(-kn/m))^k: the library's
 	// EstimateFalsePositiveRate fills a filter of n elements and probes it,
 	// which takes minutes at national scale.
-	n := float64(max(len(s.keys), 1))
+	n := float64(max(s.p.n, 1))
 	fp := math.Pow(1-math.Exp(-float64(k)*n/float64(m)), float64(k))
 	return BloomInfo{Bits: m, Hashes: k, FPRate: fp}
 }

@@ -9,9 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
-	"math/bits"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,6 +17,7 @@ import (
 	"unsafe"
 
 	"github.com/bits-and-blooms/bloom/v3"
+	"github.com/cespare/xxhash/v2"
 )
 
 // Snapshot format constants; see FORMAT.md.
@@ -27,7 +26,7 @@ const (
 	snapVersion    = 1
 	snapPrefixLen  = 16 // magic, version, 5 reserved zero bytes
 	maxHeaderBytes = 64 << 20
-	bloomPrefixLen = 24 // m, k, bitset length: big-endian uint64s
+	trailerLen     = 8 // xxhash64 of every preceding byte, little-endian
 	bloomSpotCheck = 4096
 )
 
@@ -46,7 +45,12 @@ type snapHeader struct {
 	Country     string       `json:"country"`
 	Count       uint64       `json:"count"`
 	MaskWidth   int          `json:"mask_width"`
+	Shift       uint         `json:"shift"`
+	LowWidth    int          `json:"low_width"`
+	Segments    uint64       `json:"segments"`
+	IndexLen    uint64       `json:"index_len"`
 	Checksum    string       `json:"checksum"`
+	KeysSum     string       `json:"keys_checksum"`
 	BloomBits   uint64       `json:"bloom_bits"`
 	BloomHashes uint64       `json:"bloom_hashes"`
 	Sources     []snapSource `json:"sources"`
@@ -116,28 +120,40 @@ func littleEndianHost() bool {
 // pad8 returns the zero bytes needed to align off to 8.
 func pad8(off uint64) uint64 { return (8 - off%8) % 8 }
 
-// snapLayout computes section sizes from a header.
+// snapLayout holds the sections' offsets (from the start of the file) and
+// the file's total length, computed from the header alone.
 type snapLayout struct {
-	headerLen, pad1, keys, masks, pad2, bloom, total uint64
+	segFst, segOff, index, lows, masks, bloom, trailer, total uint64
 }
 
-func layoutFor(headerLen, n uint64, width int, bloomBits uint64) (snapLayout, bool) {
+// layoutFor computes the layout for a header of hlen bytes; false when the
+// header's sizes are out of bounds.
+func layoutFor(hlen uint64, h *snapHeader) (snapLayout, bool) {
 	var l snapLayout
-	l.headerLen = headerLen
-	off := uint64(snapPrefixLen+8) + headerLen
-	l.pad1 = pad8(off)
-	off += l.pad1
-	hi, lo := bits.Mul64(n, 8)
-	if hi != 0 || n > 1<<40 || bloomBits > 1<<46 {
+	n, g, m := h.Count, h.Segments, h.IndexLen
+	if hlen > maxHeaderBytes || n > 1<<32-1 || g > n+1 || m > 1<<40 || h.BloomBits > 1<<46 ||
+		(h.LowWidth != 1 && h.LowWidth != 2) || h.MaskWidth < 0 || h.MaskWidth > 8 {
 		return l, false
 	}
-	l.keys = lo
-	l.masks = n * uint64(width)
-	off += l.keys + l.masks
-	l.pad2 = pad8(off)
-	off += l.pad2
-	l.bloom = bloomPrefixLen + 8*((bloomBits+63)/64)
-	l.total = off + 8 + l.bloom + sha256.Size
+	off := uint64(snapPrefixLen+8) + hlen
+	off += pad8(off)
+	l.segFst = off
+	off += 8 * g
+	l.segOff = off
+	off += 8 * (g + 1)
+	l.index = off
+	off += 4 * m
+	off += pad8(off)
+	l.lows = off
+	off += uint64(h.LowWidth) * n
+	off += pad8(off)
+	l.masks = off
+	off += uint64(h.MaskWidth) * n
+	off += pad8(off)
+	l.bloom = off
+	off += 8 * ((h.BloomBits + 63) / 64)
+	l.trailer = off
+	l.total = off + trailerLen
 	return l, true
 }
 
@@ -155,14 +171,21 @@ func WriteSnapshotFile(path string, s *Set, meta SnapshotMeta) (err error) {
 	if meta.Created.IsZero() {
 		meta.Created = time.Now()
 	}
+	full, keysSum := s.checksums()
+	p := &s.p
 	hdr := snapHeader{
 		Format:      snapVersion,
 		AsOf:        meta.AsOf.UTC(),
 		Created:     meta.Created.UTC(),
 		Country:     meta.Country,
-		Count:       uint64(len(s.keys)),
+		Count:       uint64(p.n),
 		MaskWidth:   s.width,
-		Checksum:    s.Checksum(),
+		Shift:       p.shift,
+		LowWidth:    p.lw,
+		Segments:    uint64(len(p.segFst)),
+		IndexLen:    uint64(len(p.index)),
+		Checksum:    full,
+		KeysSum:     keysSum,
 		BloomBits:   uint64(bf.Cap()),
 		BloomHashes: uint64(bf.K()),
 		Sources:     toSnapSources(s.sources),
@@ -184,7 +207,11 @@ func WriteSnapshotFile(path string, s *Set, meta SnapshotMeta) (err error) {
 	if err != nil {
 		return fmt.Errorf("snapshot %s: %w", path, err)
 	}
-	lay, _ := layoutFor(uint64(len(hj)), hdr.Count, s.width, hdr.BloomBits)
+	lay, ok := layoutFor(uint64(len(hj)), &hdr)
+	words := bf.BitSet().Words()
+	if !ok || uint64(len(words)) != (hdr.BloomBits+63)/64 {
+		return fmt.Errorf("snapshot %s: set too large for the format", path)
+	}
 
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -200,41 +227,44 @@ func WriteSnapshotFile(path string, s *Set, meta SnapshotMeta) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	h := sha256.New()
+	h := xxhash.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(tmp, h), 1<<20)
+	var off uint64
+	put := func(b []byte) {
+		bw.Write(b)
+		off += uint64(len(b))
+	}
+	var zeros [8]byte
+	align := func() { put(zeros[:pad8(off)]) }
 	var prefix [snapPrefixLen + 8]byte
 	copy(prefix[:], snapMagic)
 	prefix[len(snapMagic)] = snapVersion
 	binary.LittleEndian.PutUint64(prefix[snapPrefixLen:], uint64(len(hj)))
-	bw.Write(prefix[:])
-	bw.Write(hj)
-	var zeros [8]byte
-	bw.Write(zeros[:lay.pad1])
-	if littleEndianHost() && len(s.keys) > 0 {
-		bw.Write(unsafe.Slice((*byte)(unsafe.Pointer(&s.keys[0])), 8*len(s.keys)))
+	put(prefix[:])
+	put(hj)
+	align()
+	put(leBytes(p.segFst))
+	put(leBytes(p.segOff))
+	put(leBytes(p.index))
+	align()
+	if p.lw == 1 {
+		put(p.lows8)
 	} else {
-		var b [8]byte
-		for _, k := range s.keys {
-			binary.LittleEndian.PutUint64(b[:], k)
-			bw.Write(b[:])
-		}
+		put(leBytes(p.lows16))
 	}
-	bw.Write(s.masks)
-	bw.Write(zeros[:lay.pad2])
-	var bl [8]byte
-	binary.LittleEndian.PutUint64(bl[:], lay.bloom)
-	bw.Write(bl[:])
-	nb, err := bf.WriteTo(bw)
-	if err != nil {
-		return fmt.Errorf("snapshot %s: %w", path, err)
-	}
-	if uint64(nb) != lay.bloom {
-		return fmt.Errorf("snapshot %s: bloom filter wrote %d bytes, want %d", path, nb, lay.bloom)
+	align()
+	put(s.masks)
+	align()
+	put(leBytes(words))
+	if off != lay.trailer {
+		return fmt.Errorf("snapshot %s: wrote %d bytes, layout says %d", path, off, lay.trailer)
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("snapshot %s: %w", path, err)
 	}
-	if _, err := tmp.Write(h.Sum(nil)); err != nil {
+	var sum [trailerLen]byte
+	binary.LittleEndian.PutUint64(sum[:], h.Sum64())
+	if _, err := tmp.Write(sum[:]); err != nil {
 		return fmt.Errorf("snapshot %s: %w", path, err)
 	}
 	if err := tmp.Chmod(0o644); err != nil {
@@ -257,278 +287,187 @@ func WriteSnapshotFile(path string, s *Set, meta SnapshotMeta) (err error) {
 }
 
 // ReadSnapshotInfo reads a snapshot's metadata and sources, verifying its
-// checksum. The returned Set is the snapshot as built: its Sources are the
-// snapshot's own sources and Lookup masks refer to them.
+// checksum and, unlike a load for a scrub, every key and membership. The
+// returned Set is the snapshot as built: its Sources are the snapshot's own
+// sources and Lookup masks refer to them.
 func ReadSnapshotInfo(path string) (SnapshotMeta, *Set, error) {
-	hf, err := openHashing(path)
+	data, err := readSnapshotBytes(path)
 	if err != nil {
 		return SnapshotMeta{}, nil, err
 	}
-	defer hf.f.Close()
-	r := hf.br
-	size := hf.size
-	if magic, _ := r.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := newGzip(r)
+	meta, s, err := parseSnapshot(data, path, true)
+	if err != nil {
+		return SnapshotMeta{}, nil, err
+	}
+	if err := s.validateContent(); err != nil {
+		return SnapshotMeta{}, nil, fmt.Errorf("snapshot %s: %w: %v", path, ErrCorrupt, err)
+	}
+	return meta, s, nil
+}
+
+// alignedBytes returns n zero bytes starting on an 8-byte boundary.
+func alignedBytes(n int) []byte {
+	if n == 0 {
+		return []byte{}
+	}
+	w := make([]uint64, (n+7)/8)
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(w))), n)
+}
+
+// readSnapshotBytes reads a whole snapshot file (gunzipped if gzipped) into
+// 8-byte aligned memory.
+func readSnapshotBytes(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", path, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("snapshot %s: not a regular file", path)
+	}
+	br := bufio.NewReaderSize(f, 64<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := newGzip(br)
 		if err != nil {
-			return SnapshotMeta{}, nil, fmt.Errorf("snapshot %s: bad gzip: %w", path, err)
+			return nil, fmt.Errorf("snapshot %s: bad gzip: %w", path, err)
 		}
 		defer gz.Close()
-		r = bufio.NewReaderSize(gz, 1<<20)
-		size = -1
+		return readAllAligned(gz, path)
 	}
-	return readSnapshot(r, size, path, true, nil)
+	data := alignedBytes(int(st.Size()))
+	if _, err := io.ReadFull(br, data); err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", path, err)
+	}
+	return data, nil
 }
 
-// hashReader hashes what it reads.
-type hashReader struct {
-	r io.Reader
-	h hash.Hash
-	n uint64
+// readAllAligned reads r to its end into 8-byte aligned memory.
+func readAllAligned(r io.Reader, path string) ([]byte, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", path, err)
+	}
+	if len(data) > 0 && uintptr(unsafe.Pointer(&data[0]))%8 != 0 {
+		a := alignedBytes(len(data))
+		copy(a, data)
+		data = a
+	}
+	return data, nil
 }
 
-func (hr *hashReader) Read(p []byte) (int, error) {
-	n, err := hr.r.Read(p)
-	hr.h.Write(p[:n])
-	hr.n += uint64(n)
-	return n, err
+// trailerOK reports whether data ends with the xxhash64 of what precedes.
+func trailerOK(data []byte) bool {
+	if len(data) < trailerLen {
+		return false
+	}
+	n := len(data) - trailerLen
+	return xxhash.Sum64(data[:n]) == binary.LittleEndian.Uint64(data[n:])
 }
 
-// snapReader reads one snapshot stream.
-type snapReader struct {
-	path string
-	hr   *hashReader
-}
-
-func (sr *snapReader) truncated() error {
-	return fmt.Errorf("snapshot %s: %w", sr.path, ErrTruncated)
-}
-
-// fail reports a structural problem found before the checksum could be
-// verified: it reads the rest of the stream and, when the trailing checksum
-// does not match, reports a bad checksum instead (the usual cause).
-func (sr *snapReader) fail(detail string) error {
-	var tail []byte
-	buf := make([]byte, 64<<10)
-	for {
-		n, err := sr.hr.r.Read(buf)
-		data := append(tail, buf[:n]...)
-		if len(data) > sha256.Size {
-			sr.hr.h.Write(data[:len(data)-sha256.Size])
-			data = data[len(data)-sha256.Size:]
+// parseSnapshot makes a Set of a whole snapshot in memory (8-byte aligned),
+// using its sections in place: the xxhash64 trailer is verified and the
+// structure the look-ups rely on is checked (segments and index, not every
+// key). Without keepMasks the memberships are not used, and the Set
+// returned has the snapshot's sources but no masks (for use as one source).
+func parseSnapshot(data []byte, path string, keepMasks bool) (SnapshotMeta, *Set, error) {
+	truncated := func() error { return fmt.Errorf("snapshot %s: %w", path, ErrTruncated) }
+	// fail reports a structural problem found before the checksum was
+	// verified: when the trailer does not match, the file was damaged (a
+	// bad checksum); otherwise it was written wrong.
+	fail := func(detail string) error {
+		if !trailerOK(data) {
+			return fmt.Errorf("snapshot %s: %w (%s)", path, ErrBadChecksum, detail)
 		}
-		tail = append(tail[:0], data...)
-		if err != nil {
-			break
+		return fmt.Errorf("snapshot %s: %w: %s", path, ErrCorrupt, detail)
+	}
+	corrupt := func(d string) error { return fmt.Errorf("snapshot %s: %w: %s", path, ErrCorrupt, d) }
+	if len(data) < snapPrefixLen+8 {
+		if !bytes.HasPrefix([]byte(snapMagic), data[:min(len(data), len(snapMagic))]) {
+			return SnapshotMeta{}, nil, fmt.Errorf("snapshot %s: not a snapshot", path)
 		}
+		return SnapshotMeta{}, nil, truncated()
 	}
-	if len(tail) < sha256.Size || !bytes.Equal(tail, sr.hr.h.Sum(nil)) {
-		return fmt.Errorf("snapshot %s: %w (%s)", sr.path, ErrBadChecksum, detail)
-	}
-	return fmt.Errorf("snapshot %s: %w: %s", sr.path, ErrCorrupt, detail)
-}
-
-func (sr *snapReader) readFull(p []byte) error {
-	if _, err := io.ReadFull(sr.hr, p); err != nil {
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return sr.truncated()
-		}
-		return fmt.Errorf("snapshot %s: %w", sr.path, err)
-	}
-	return nil
-}
-
-// readSnapshot reads a snapshot from r (positioned at its magic). size is the
-// stream's length when known, or -1. Without keepMasks the memberships are
-// verified but not kept, and the Set returned has the snapshot's sources but
-// no masks (for use as one source). When fileSum is not nil, it receives the
-// hex SHA-256 of the whole stream (trailer included), computed in the same
-// pass as the verification: a large snapshot is read and hashed once.
-func readSnapshot(r io.Reader, size int64, path string, keepMasks bool, fileSum *string) (SnapshotMeta, *Set, error) {
-	sr := &snapReader{path: path, hr: &hashReader{r: r, h: sha256.New()}}
-	var prefix [snapPrefixLen + 8]byte
-	if err := sr.readFull(prefix[:]); err != nil {
-		return SnapshotMeta{}, nil, err
-	}
-	if string(prefix[:len(snapMagic)]) != snapMagic {
+	if string(data[:len(snapMagic)]) != snapMagic {
 		return SnapshotMeta{}, nil, fmt.Errorf("snapshot %s: not a snapshot", path)
 	}
-	if v := prefix[len(snapMagic)]; v != snapVersion {
-		return SnapshotMeta{}, nil, sr.fail(fmt.Sprintf("unsupported format version %d", v))
+	if v := data[len(snapMagic)]; v != snapVersion {
+		return SnapshotMeta{}, nil, fail(fmt.Sprintf("unsupported format version %d", v))
 	}
-	for _, b := range prefix[len(snapMagic)+1 : snapPrefixLen] {
+	for _, b := range data[len(snapMagic)+1 : snapPrefixLen] {
 		if b != 0 {
-			return SnapshotMeta{}, nil, sr.fail("reserved bytes not zero")
+			return SnapshotMeta{}, nil, fail("reserved bytes not zero")
 		}
 	}
-	hlen := binary.LittleEndian.Uint64(prefix[snapPrefixLen:])
-	if hlen > maxHeaderBytes || (size >= 0 && hlen > uint64(size)) {
-		return SnapshotMeta{}, nil, sr.fail("bad header length")
+	hlen := binary.LittleEndian.Uint64(data[snapPrefixLen:])
+	if hlen > maxHeaderBytes {
+		return SnapshotMeta{}, nil, fail("bad header length")
 	}
-	hj := make([]byte, hlen)
-	if err := sr.readFull(hj); err != nil {
-		return SnapshotMeta{}, nil, err
+	if uint64(snapPrefixLen+8)+hlen > uint64(len(data)) {
+		return SnapshotMeta{}, nil, truncated()
 	}
+	hj := data[snapPrefixLen+8 : snapPrefixLen+8+hlen]
 	var hdr snapHeader
 	dec := json.NewDecoder(bytes.NewReader(hj))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&hdr); err != nil || dec.More() {
-		return SnapshotMeta{}, nil, sr.fail("bad header")
+		return SnapshotMeta{}, nil, fail("bad header")
 	}
 	if hdr.Format != snapVersion {
-		return SnapshotMeta{}, nil, sr.fail("header format mismatch")
+		return SnapshotMeta{}, nil, fail("header format mismatch")
 	}
 	nsrc := len(hdr.Sources)
 	if nsrc > MaxSources || (nsrc == 0 && hdr.Count > 0) || hdr.MaskWidth != maskWidth(nsrc) {
-		return SnapshotMeta{}, nil, sr.fail("bad sources or mask width")
+		return SnapshotMeta{}, nil, fail("bad sources or mask width")
 	}
 	if hdr.BloomBits == 0 || hdr.BloomHashes == 0 || hdr.BloomHashes > 64 || hdr.BloomBits > 64*(hdr.Count+64) {
-		return SnapshotMeta{}, nil, sr.fail("bad bloom geometry")
+		return SnapshotMeta{}, nil, fail("bad bloom geometry")
 	}
-	lay, ok := layoutFor(hlen, hdr.Count, hdr.MaskWidth, hdr.BloomBits)
+	lay, ok := layoutFor(hlen, &hdr)
 	if !ok {
-		return SnapshotMeta{}, nil, sr.fail("bad entry count")
+		return SnapshotMeta{}, nil, fail("bad sizes in header")
 	}
-	if size >= 0 && uint64(size) != lay.total {
-		if uint64(size) < lay.total {
+	if size := uint64(len(data)); size != lay.total {
+		if size < lay.total {
 			return SnapshotMeta{}, nil, fmt.Errorf("snapshot %s: %w (%d bytes, header promises %d)", path, ErrTruncated, size, lay.total)
 		}
-		return SnapshotMeta{}, nil, sr.fail("file longer than its header promises")
+		return SnapshotMeta{}, nil, fail("file longer than its header promises")
 	}
-	var zeros [8]byte
-	var pad [8]byte
-	if err := sr.readFull(pad[:lay.pad1]); err != nil {
-		return SnapshotMeta{}, nil, err
-	}
-	if !bytes.Equal(pad[:lay.pad1], zeros[:lay.pad1]) {
-		return SnapshotMeta{}, nil, sr.fail("padding not zero")
-	}
-
-	// Keys: read straight into the key array. Without a known size, grow it
-	// as data arrives so that a lying count cannot allocate unbounded memory.
-	n := hdr.Count
-	var keys []uint64
-	if size >= 0 {
-		keys = make([]uint64, n)
-		if err := sr.readKeys(keys); err != nil {
-			return SnapshotMeta{}, nil, err
-		}
-	} else {
-		const chunk = 1 << 20
-		for uint64(len(keys)) < n {
-			c := min(n-uint64(len(keys)), chunk)
-			keys = append(keys, make([]uint64, c)...)
-			if err := sr.readKeys(keys[uint64(len(keys))-c:]); err != nil {
-				return SnapshotMeta{}, nil, err
-			}
-		}
-	}
-
-	// Masks: kept or only hashed and checked.
-	var masks []byte
-	maskErr := ""
-	limit := uint64(1)<<nsrc - 1
-	if nsrc == 64 {
-		limit = ^uint64(0)
-	}
-	{
-		w := uint64(hdr.MaskWidth)
-		buf := make([]byte, min(lay.masks, 1<<16))
-		left := lay.masks
-		if keepMasks && size >= 0 {
-			masks = make([]byte, 0, lay.masks)
-		}
-		for left > 0 {
-			c := min(left, uint64(len(buf)))
-			c -= c % w
-			if err := sr.readFull(buf[:c]); err != nil {
-				return SnapshotMeta{}, nil, err
-			}
-			for i := uint64(0); i < c && maskErr == ""; i += w {
-				var m uint64
-				switch w {
-				case 1:
-					m = uint64(buf[i])
-				case 2:
-					m = uint64(binary.LittleEndian.Uint16(buf[i:]))
-				case 4:
-					m = uint64(binary.LittleEndian.Uint32(buf[i:]))
-				default:
-					m = binary.LittleEndian.Uint64(buf[i:])
-				}
-				if m == 0 || m > limit {
-					maskErr = "bad membership mask"
-				}
-			}
-			if keepMasks {
-				masks = append(masks, buf[:c]...)
-			}
-			left -= c
-		}
-	}
-	if err := sr.readFull(pad[:lay.pad2]); err != nil {
-		return SnapshotMeta{}, nil, err
-	}
-	if !bytes.Equal(pad[:lay.pad2], zeros[:lay.pad2]) {
-		return SnapshotMeta{}, nil, sr.fail("padding not zero")
-	}
-
-	// Bloom filter: length, then the library's WriteTo form, whose own
-	// length fields are checked before the library allocates anything.
-	var bp [8 + bloomPrefixLen]byte
-	if err := sr.readFull(bp[:]); err != nil {
-		return SnapshotMeta{}, nil, err
-	}
-	if binary.LittleEndian.Uint64(bp[:8]) != lay.bloom ||
-		binary.BigEndian.Uint64(bp[8:]) != hdr.BloomBits ||
-		binary.BigEndian.Uint64(bp[16:]) != hdr.BloomHashes ||
-		binary.BigEndian.Uint64(bp[24:]) != hdr.BloomBits {
-		return SnapshotMeta{}, nil, sr.fail("bloom filter does not match header")
-	}
-	bf := &bloom.BloomFilter{}
-	body := io.LimitReader(sr.hr, int64(lay.bloom-bloomPrefixLen))
-	nb, err := bf.ReadFrom(io.MultiReader(bytes.NewReader(bp[8:]), body))
-	if err != nil {
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return SnapshotMeta{}, nil, sr.truncated()
-		}
-		return SnapshotMeta{}, nil, fmt.Errorf("snapshot %s: bloom filter: %w", path, err)
-	}
-	if uint64(nb) != lay.bloom {
-		return SnapshotMeta{}, nil, sr.fail("bloom filter length")
-	}
-
-	// Trailing checksum, then end of stream.
-	want := sr.hr.h.Sum(nil)
-	var got [sha256.Size]byte
-	if _, err := io.ReadFull(sr.hr.r, got[:]); err != nil {
-		return SnapshotMeta{}, nil, sr.truncated()
-	}
-	if !bytes.Equal(got[:], want) {
+	if !trailerOK(data) {
 		return SnapshotMeta{}, nil, fmt.Errorf("snapshot %s: %w", path, ErrBadChecksum)
 	}
-	var one [1]byte
-	if k, _ := io.ReadFull(sr.hr.r, one[:]); k != 0 {
-		return SnapshotMeta{}, nil, fmt.Errorf("snapshot %s: %w: data after the checksum", path, ErrCorrupt)
-	}
-	if fileSum != nil {
-		sr.hr.h.Write(got[:])
-		*fileSum = hex.EncodeToString(sr.hr.h.Sum(nil))
-	}
 
-	// The content is as written; check it is a valid set all the same.
-	corrupt := func(d string) error { return fmt.Errorf("snapshot %s: %w: %s", path, ErrCorrupt, d) }
-	if maskErr != "" {
-		return SnapshotMeta{}, nil, corrupt(maskErr)
-	}
-	prev := uint64(0)
-	for _, k := range keys {
-		if k <= prev || k > maxKey {
-			return SnapshotMeta{}, nil, corrupt("keys not sorted or out of range")
+	// The bytes are as written; check the structure all the same, so that
+	// no file can make a look-up go out of bounds.
+	for _, pad := range [][2]uint64{{snapPrefixLen + 8 + hlen, lay.segFst}, {lay.index + 4*hdr.IndexLen, lay.lows},
+		{lay.lows + uint64(hdr.LowWidth)*hdr.Count, lay.masks}, {lay.masks + uint64(hdr.MaskWidth)*hdr.Count, lay.bloom}} {
+		for _, b := range data[pad[0]:pad[1]] {
+			if b != 0 {
+				return SnapshotMeta{}, nil, corrupt("padding not zero")
+			}
 		}
-		prev = k
 	}
-	if hdr.Checksum != "" {
-		if b, err := hex.DecodeString(hdr.Checksum); err != nil || len(b) != sha256.Size {
+	p := packed{
+		n:      int(hdr.Count),
+		shift:  hdr.Shift,
+		lw:     hdr.LowWidth,
+		segFst: u64view(data[lay.segFst:lay.segOff]),
+		segOff: u64view(data[lay.segOff:lay.index]),
+		index:  u32view(data[lay.index : lay.index+4*hdr.IndexLen]),
+	}
+	if p.lw == 1 {
+		p.lows8 = data[lay.lows : lay.lows+hdr.Count]
+	} else {
+		p.lows16 = u16view(data[lay.lows : lay.lows+2*hdr.Count])
+	}
+	if err := p.validate(); err != nil {
+		return SnapshotMeta{}, nil, corrupt(err.Error())
+	}
+	for _, sum := range []string{hdr.Checksum, hdr.KeysSum} {
+		if b, err := hex.DecodeString(sum); err != nil || len(b) != sha256.Size {
 			return SnapshotMeta{}, nil, corrupt("bad set checksum")
 		}
 	}
@@ -538,25 +477,25 @@ func readSnapshot(r io.Reader, size int64, path string, keepMasks bool, fileSum 
 			return SnapshotMeta{}, nil, corrupt("bad coverage list")
 		}
 	}
-	sources := fromSnapSources(hdr.Sources)
-	width := hdr.MaskWidth
-	if !keepMasks {
-		width, masks = 0, nil
-	}
-	s := &Set{keys: keys, masks: masks, width: width, sources: sources, bloom: bf, cover: newCoverage(hdr.Covers)}
+	words := u64view(data[lay.bloom:lay.trailer])
+	bf := bloom.FromWithM(words, uint(hdr.BloomBits), uint(hdr.BloomHashes))
+	s := &Set{p: p, sources: fromSnapSources(hdr.Sources), bloom: bf, cover: newCoverage(hdr.Covers)}
 	if keepMasks {
+		s.masks = data[lay.masks : lay.masks+uint64(hdr.MaskWidth)*hdr.Count]
+		s.width = hdr.MaskWidth
 		s.checksum = hdr.Checksum
+	} else {
+		s.checksum = hdr.KeysSum
 	}
-	s.buildIndex()
 	// Spot-check that the filter holds the keys (a hashing change in the
 	// bloom library would otherwise turn every lookup into a miss).
-	step := max(len(keys)/bloomSpotCheck, 1)
-	for i := 0; i < len(keys); i += step {
-		if !bloomTest(bf, keys[i]) {
+	step := max(p.n/bloomSpotCheck, 1)
+	for i := 0; i < p.n; i += step {
+		if !bloomTest(bf, p.keyAt(i)) {
 			return SnapshotMeta{}, nil, corrupt("bloom filter does not hold the keys")
 		}
 	}
-	if len(keys) > 0 && !bloomTest(bf, keys[len(keys)-1]) {
+	if p.n > 0 && !bloomTest(bf, p.keyAt(p.n-1)) {
 		return SnapshotMeta{}, nil, corrupt("bloom filter does not hold the keys")
 	}
 	meta := SnapshotMeta{AsOf: hdr.AsOf, Created: hdr.Created, Country: hdr.Country, Covers: hdr.Covers}
@@ -567,26 +506,4 @@ func readSnapshot(r io.Reader, size int64, path string, keepMasks bool, fileSum 
 		meta.Changes = append(meta.Changes, ChangeInfo(c))
 	}
 	return meta, s, nil
-}
-
-// readKeys reads little-endian keys into dst.
-func (sr *snapReader) readKeys(dst []uint64) error {
-	if len(dst) == 0 {
-		return nil
-	}
-	if littleEndianHost() {
-		return sr.readFull(unsafe.Slice((*byte)(unsafe.Pointer(&dst[0])), 8*len(dst)))
-	}
-	buf := make([]byte, 8*4096)
-	for len(dst) > 0 {
-		c := min(len(dst), 4096)
-		if err := sr.readFull(buf[:8*c]); err != nil {
-			return err
-		}
-		for i := range c {
-			dst[i] = binary.LittleEndian.Uint64(buf[8*i:])
-		}
-		dst = dst[c:]
-	}
-	return nil
 }

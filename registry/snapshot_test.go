@@ -30,7 +30,7 @@ func smallSet(t testing.TB) *Set {
 
 func sameSet(t testing.TB, got, want *Set) {
 	t.Helper()
-	if !slices.Equal(got.keys, want.keys) {
+	if !slices.Equal(keysOf(got), keysOf(want)) {
 		t.Fatalf("keys differ")
 	}
 	for k, m := range want.All() {
@@ -90,7 +90,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if !l.AsOf().Equal(asOf) {
 		t.Fatalf("AsOf %v", l.AsOf())
 	}
-	if !slices.Equal(l.keys, s.keys) {
+	if !slices.Equal(keysOf(l), keysOf(s)) {
 		t.Fatal("keys differ")
 	}
 	for k := range s.All() {

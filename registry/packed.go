@@ -1,0 +1,422 @@
+package registry
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"unsafe"
+)
+
+// The exact set is stored packed (see FORMAT.md, "Packed set"): the key space
+// is cut into buckets of 2^shift consecutive keys; a bucket's keys are stored
+// as their low shift bits only (lows, one byte each when shift <= 8, two
+// otherwise), in ascending order, and a cumulative count per bucket (index)
+// gives where each bucket's lows start. Buckets are grouped into segments of
+// consecutive buckets so that the empty stretches between countries or area
+// codes cost nothing. A key k is found with one segment search over a small
+// array, one index read and a short search over a bucket's lows: no decoding.
+//
+// This is a partitioned Elias–Fano code whose high parts are stored as
+// per-bucket counts (an O(1) select) instead of unary bits: a little more
+// space than pure Elias–Fano, but two memory accesses per look-up.
+
+const (
+	// maxShift bounds a bucket's span: lows are at most 16 bits.
+	maxShift = 16
+	// segGapBuckets is the run of empty buckets that starts a new segment:
+	// 64 empty index entries (256 bytes) cost more than a segment (16 bytes).
+	segGapBuckets = 64
+	// segGapCap caps the gaps counted when estimating the density.
+	segGapCap = 1 << 20
+)
+
+// packed is the exact set's key structure. Its slices may be views into a
+// snapshot file's bytes.
+type packed struct {
+	n      int    // number of keys
+	shift  uint   // bucket span is 1<<shift keys
+	lw     int    // bytes per low: 1 (shift <= 8) or 2
+	segFst []uint64 // first global bucket (key>>shift) of each segment, ascending
+	segOff []uint64 // len(segFst)+1: segment j's index entries are index[segOff[j]:segOff[j+1]]
+	index  []uint32 // per segment: one start position per bucket, then the segment's end
+	lows8  []uint8  // lw == 1
+	lows16 []uint16 // lw == 2
+}
+
+// chooseShift picks the bucket span that minimises the estimated size (lows
+// plus a 4-byte index entry per bucket) for sorted distinct keys.
+func chooseShift(keys []uint64) (shift uint, lw int) {
+	n := len(keys)
+	if n < 2 {
+		return 8, 1
+	}
+	var span float64
+	for i := 1; i < n; i++ {
+		span += float64(min(keys[i]-keys[i-1], segGapCap))
+	}
+	best := math.Inf(1)
+	shift, lw = 8, 1
+	for s := uint(8); s <= maxShift; s++ {
+		w := 2
+		if s <= 8 {
+			w = 1
+		}
+		cost := float64(n*w) + 4*(span/float64(uint64(1)<<s)+1)
+		if cost < best {
+			best, shift, lw = cost, s, w
+		}
+	}
+	return shift, lw
+}
+
+// encodePacked builds the packed form of sorted distinct keys (each below
+// 2^60). It allocates exactly; keys is not kept.
+func encodePacked(keys []uint64) packed {
+	if uint64(len(keys)) > math.MaxUint32 {
+		panic(fmt.Sprintf("registry: %d keys, at most %d", len(keys), uint64(math.MaxUint32)))
+	}
+	shift, lw := chooseShift(keys)
+	p := packed{n: len(keys), shift: shift, lw: lw, segOff: []uint64{0}}
+	if len(keys) == 0 {
+		p.segOff = []uint64{0}
+		return p
+	}
+	// First pass: segments and index length.
+	nseg, nidx := 0, 0
+	var prevB uint64
+	for i, k := range keys {
+		b := k >> shift
+		if i == 0 || b-prevB > segGapBuckets {
+			if i > 0 {
+				nidx++ // the previous segment's end entry
+			}
+			nseg++
+			nidx++
+		} else {
+			nidx += int(b - prevB)
+		}
+		prevB = b
+	}
+	nidx++
+	p.segFst = make([]uint64, 0, nseg)
+	p.segOff = make([]uint64, 0, nseg+1)
+	p.index = make([]uint32, 0, nidx)
+	if lw == 1 {
+		p.lows8 = make([]uint8, len(keys))
+	} else {
+		p.lows16 = make([]uint16, len(keys))
+	}
+	lowMask := uint64(1)<<shift - 1
+	for i, k := range keys {
+		b := k >> shift
+		switch {
+		case i == 0 || b-prevB > segGapBuckets:
+			if i > 0 {
+				p.index = append(p.index, uint32(i))
+			}
+			p.segFst = append(p.segFst, b)
+			p.segOff = append(p.segOff, uint64(len(p.index)))
+			p.index = append(p.index, uint32(i))
+		default:
+			for j := prevB; j < b; j++ {
+				p.index = append(p.index, uint32(i))
+			}
+		}
+		prevB = b
+		if lw == 1 {
+			p.lows8[i] = uint8(k & lowMask)
+		} else {
+			p.lows16[i] = uint16(k & lowMask)
+		}
+	}
+	p.index = append(p.index, uint32(len(keys)))
+	p.segOff = append(p.segOff, uint64(len(p.index)))
+	return p
+}
+
+// segment returns the segment whose bucket range holds global bucket b, or -1.
+func (p *packed) segment(b uint64) int {
+	f := p.segFst
+	if len(f) == 0 || b < f[0] {
+		return -1
+	}
+	lo, n := 0, len(f)
+	for n > 1 {
+		half := n >> 1
+		if f[lo+half] <= b {
+			lo += half
+		}
+		n -= half
+	}
+	return lo
+}
+
+// bucket returns the index position of k's bucket, or -1 when no segment
+// holds it: index[pos] and index[pos+1] bound its lows.
+func (p *packed) bucket(k uint64) int {
+	b := k >> p.shift
+	j := p.segment(b)
+	if j < 0 {
+		return -1
+	}
+	off := b - p.segFst[j]
+	if off >= p.segOff[j+1]-p.segOff[j]-1 {
+		return -1
+	}
+	return int(p.segOff[j] + off)
+}
+
+// searchLow returns the position of low in lows[lo:hi], or -1.
+func (p *packed) searchLow(lo, hi int, low uint64) int {
+	end := hi
+	if p.lw == 1 {
+		l := p.lows8
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if uint64(l[m]) < low {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		if lo < end && uint64(l[lo]) == low {
+			return lo
+		}
+		return -1
+	}
+	l := p.lows16
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if uint64(l[m]) < low {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < end && uint64(l[lo]) == low {
+		return lo
+	}
+	return -1
+}
+
+// find returns the position of k, or -1.
+func (p *packed) find(k uint64) int {
+	pos := p.bucket(k)
+	if pos < 0 {
+		return -1
+	}
+	lo, hi := int(p.index[pos]), int(p.index[pos+1])
+	return p.searchLow(lo, hi, k&(uint64(1)<<p.shift-1))
+}
+
+// decodeRange calls fn with the keys at positions [from, to) in ascending
+// order, in chunks of up to 4096 (the slice is reused between calls); fn
+// returns false to stop.
+func (p *packed) decodeRange(from, to int, fn func(first int, keys []uint64) bool) {
+	if from >= to {
+		return
+	}
+	// The bucket holding position from: the last index entry <= from whose
+	// next entry is > from (never a segment's end entry, which equals the
+	// next segment's first).
+	q := sort.Search(len(p.index), func(i int) bool { return int(p.index[i]) > from }) - 1
+	j := sort.Search(len(p.segFst), func(i int) bool { return p.segOff[i+1] > uint64(q) })
+	var buf [4096]uint64
+	nb := 0
+	first := from
+	pos := from
+	for ; j < len(p.segFst) && pos < to; j++ {
+		end := int(p.segOff[j+1]) - 1
+		if q < int(p.segOff[j]) {
+			q = int(p.segOff[j])
+		}
+		for ; q < end && pos < to; q++ {
+			high := (p.segFst[j] + uint64(q) - p.segOff[j]) << p.shift
+			hi := min(int(p.index[q+1]), to)
+			for ; pos < hi; pos++ {
+				var low uint64
+				if p.lw == 1 {
+					low = uint64(p.lows8[pos])
+				} else {
+					low = uint64(p.lows16[pos])
+				}
+				buf[nb] = high | low
+				nb++
+				if nb == len(buf) {
+					if !fn(first, buf[:nb]) {
+						return
+					}
+					first += nb
+					nb = 0
+				}
+			}
+		}
+	}
+	if nb > 0 {
+		fn(first, buf[:nb])
+	}
+}
+
+// keyAt returns the key at position pos (0 <= pos < n).
+func (p *packed) keyAt(pos int) uint64 {
+	q := sort.Search(len(p.index), func(i int) bool { return int(p.index[i]) > pos }) - 1
+	j := sort.Search(len(p.segFst), func(i int) bool { return p.segOff[i+1] > uint64(q) })
+	high := (p.segFst[j] + uint64(q) - p.segOff[j]) << p.shift
+	if p.lw == 1 {
+		return high | uint64(p.lows8[pos])
+	}
+	return high | uint64(p.lows16[pos])
+}
+
+// decodeAll returns every key, ascending.
+func (p *packed) decodeAll() []uint64 {
+	keys := make([]uint64, 0, p.n)
+	p.decodeRange(0, p.n, func(_ int, ks []uint64) bool {
+		keys = append(keys, ks...)
+		return true
+	})
+	return keys
+}
+
+// bytes returns the memory the packed keys take.
+func (p *packed) bytes() int {
+	return 8*len(p.segFst) + 8*len(p.segOff) + 4*len(p.index) + len(p.lows8) + 2*len(p.lows16)
+}
+
+// validate checks the structure a look-up relies on (segments ascending and
+// disjoint, index ascending and ending at n), so that no content of a
+// snapshot can send a look-up out of bounds. It costs one pass over the
+// index, none over the keys.
+func (p *packed) validate() error {
+	if p.shift > maxShift || (p.lw == 1) != (p.shift <= 8) {
+		return fmt.Errorf("bad bucket shift %d", p.shift)
+	}
+	if p.lw == 1 && len(p.lows8) != p.n || p.lw == 2 && len(p.lows16) != p.n {
+		return fmt.Errorf("bad lows length")
+	}
+	g := len(p.segFst)
+	if len(p.segOff) != g+1 || p.segOff[0] != 0 || p.segOff[g] != uint64(len(p.index)) {
+		return fmt.Errorf("bad segment table")
+	}
+	if g == 0 {
+		if p.n != 0 {
+			return fmt.Errorf("keys without segments")
+		}
+		return nil
+	}
+	maxBucket := uint64(maxKey) >> p.shift
+	for j := range g {
+		nb := p.segOff[j+1] - p.segOff[j]
+		if p.segOff[j+1] < p.segOff[j] || nb < 2 {
+			return fmt.Errorf("bad segment %d", j)
+		}
+		last := p.segFst[j] + nb - 2
+		if last < p.segFst[j] || last > maxBucket || (j+1 < g && last >= p.segFst[j+1]) {
+			return fmt.Errorf("segments overlap or out of range")
+		}
+	}
+	if p.index[0] != 0 || p.index[len(p.index)-1] != uint32(p.n) {
+		return fmt.Errorf("bad index bounds")
+	}
+	prev := uint32(0)
+	for _, v := range p.index {
+		if v < prev {
+			return fmt.Errorf("index not ascending")
+		}
+		prev = v
+	}
+	return nil
+}
+
+// validateKeys checks every key: ascending within each bucket (hence
+// overall) and non-zero. It reads every low; loading does not call it.
+func (p *packed) validateKeys() error {
+	var prev uint64
+	ok := true
+	p.decodeRange(0, p.n, func(first int, ks []uint64) bool {
+		for _, k := range ks {
+			if k <= prev || k > maxKey {
+				ok = false
+				return false
+			}
+			prev = k
+		}
+		return true
+	})
+	if !ok {
+		return fmt.Errorf("keys not sorted or out of range")
+	}
+	return nil
+}
+
+// Views of little-endian file bytes as typed slices: in place on a
+// little-endian host, decoded copies otherwise. b must be 8-byte aligned.
+
+func u64view(b []byte) []uint64 {
+	n := len(b) / 8
+	if n == 0 {
+		return nil
+	}
+	if littleEndianHost() {
+		return unsafe.Slice((*uint64)(unsafe.Pointer(&b[0])), n)
+	}
+	out := make([]uint64, n)
+	for i := range out {
+		out[i] = leUint64(b[8*i:])
+	}
+	return out
+}
+
+func u32view(b []byte) []uint32 {
+	n := len(b) / 4
+	if n == 0 {
+		return nil
+	}
+	if littleEndianHost() {
+		return unsafe.Slice((*uint32)(unsafe.Pointer(&b[0])), n)
+	}
+	out := make([]uint32, n)
+	for i := range out {
+		out[i] = uint32(b[4*i]) | uint32(b[4*i+1])<<8 | uint32(b[4*i+2])<<16 | uint32(b[4*i+3])<<24
+	}
+	return out
+}
+
+func u16view(b []byte) []uint16 {
+	n := len(b) / 2
+	if n == 0 {
+		return nil
+	}
+	if littleEndianHost() {
+		return unsafe.Slice((*uint16)(unsafe.Pointer(&b[0])), n)
+	}
+	out := make([]uint16, n)
+	for i := range out {
+		out[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
+	}
+	return out
+}
+
+func leUint64(b []byte) uint64 {
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// leBytes returns the little-endian bytes of a typed slice: its memory on a
+// little-endian host, an encoded copy otherwise.
+func leBytes[T uint16 | uint32 | uint64](s []T) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	size := int(unsafe.Sizeof(s[0]))
+	if littleEndianHost() {
+		return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), size*len(s))
+	}
+	out := make([]byte, 0, size*len(s))
+	for _, v := range s {
+		for i := range size {
+			out = append(out, byte(uint64(v)>>(8*i)))
+		}
+	}
+	return out
+}
