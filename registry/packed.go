@@ -23,6 +23,8 @@ import (
 const (
 	// maxShift bounds a bucket's span: lows are at most 16 bits.
 	maxShift = 16
+	// minShift is the smallest bucket span, for the densest sets.
+	minShift = 4
 	// segGapBuckets is the run of empty buckets that starts a new segment:
 	// 64 empty index entries (256 bytes) cost more than a segment (16 bytes).
 	segGapBuckets = 64
@@ -33,9 +35,9 @@ const (
 // packed is the exact set's key structure. Its slices may be views into a
 // snapshot file's bytes.
 type packed struct {
-	n      int    // number of keys
-	shift  uint   // bucket span is 1<<shift keys
-	lw     int    // bytes per low: 1 (shift <= 8) or 2
+	n      int      // number of keys
+	shift  uint     // bucket span is 1<<shift keys
+	lw     int      // bytes per low: 1 (shift <= 8) or 2
 	segFst []uint64 // first global bucket (key>>shift) of each segment, ascending
 	segOff []uint64 // len(segFst)+1: segment j's index entries are index[segOff[j]:segOff[j+1]]
 	index  []uint32 // per segment: one start position per bucket, then the segment's end
@@ -43,8 +45,13 @@ type packed struct {
 	lows16 []uint16 // lw == 2
 }
 
-// chooseShift picks the bucket span that minimises the estimated size (lows
-// plus a 4-byte index entry per bucket) for sorted distinct keys.
+// maxPerBucket is the average bucket size chooseShift aims below: a
+// bucket's lows are searched, so they should fit a cache line or two.
+const maxPerBucket = 16
+
+// chooseShift picks the bucket span: the smallest estimated size (lows plus
+// a 4-byte index entry per bucket) among the spans whose buckets hold at most
+// maxPerBucket keys on average, for sorted distinct keys.
 func chooseShift(keys []uint64) (shift uint, lw int) {
 	n := len(keys)
 	if n < 2 {
@@ -54,15 +61,18 @@ func chooseShift(keys []uint64) (shift uint, lw int) {
 	for i := 1; i < n; i++ {
 		span += float64(min(keys[i]-keys[i-1], segGapCap))
 	}
+	gap := span / float64(n-1)
 	best := math.Inf(1)
-	shift, lw = 8, 1
-	for s := uint(8); s <= maxShift; s++ {
+	shift, lw = minShift, 1
+	for s := uint(minShift); s <= maxShift; s++ {
 		w := 2
 		if s <= 8 {
 			w = 1
 		}
-		cost := float64(n*w) + 4*(span/float64(uint64(1)<<s)+1)
-		if cost < best {
+		if float64(uint64(1)<<s)/gap > maxPerBucket {
+			break
+		}
+		if cost := float64(n*w) + 4*(span/float64(uint64(1)<<s)+1); cost < best {
 			best, shift, lw = cost, s, w
 		}
 	}

@@ -1,0 +1,140 @@
+package registry
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/listscrub/listscrub/normalize"
+)
+
+// TestPacked checks the packed encoding on key sets of every shape: each key
+// is found at its position, its neighbours are found only when present,
+// decoding any range gives the keys back, and LookupBatch agrees with Lookup.
+func TestPacked(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	random := func(n int, lo, span uint64) []uint64 {
+		keys := make([]uint64, n)
+		for i := range keys {
+			keys[i] = lo + r.Uint64N(span)
+		}
+		return sortDedup(keys)
+	}
+	consecutive := func(lo uint64, n int) []uint64 {
+		keys := make([]uint64, n)
+		for i := range keys {
+			keys[i] = lo + uint64(i)
+		}
+		return keys
+	}
+	for _, c := range []struct {
+		name      string
+		keys      []uint64
+		wantShift int // -1: any
+		wantSegs  int // -1: any
+	}{
+		{"empty", nil, 8, 0},
+		{"one", []uint64{33612345678}, 8, 1},
+		{"extremes", []uint64{1, 2, maxKey - 1, maxKey}, -1, 2},
+		{"dense", consecutive(33100000000, 100_000), minShift, 1},
+		{"french-5%", random(100_000, 33600000000, 2_000_000), 8, 1},
+		{"sparse", random(2_000, 12010000000, 100_000_000), maxShift, 1},
+		{"countries", slices.Concat(random(5_000, 12010000000, 10_000_000), random(5_000, 33600000000, 10_000_000), random(5_000, 447700000000, 10_000_000)), -1, 3},
+		{"bucket-edges", []uint64{255, 256, 511, 512, 65535, 65536, 65537, 1 << 20, 1<<20 + 255}, -1, -1},
+		{"outliers", append(random(50_000, 33600000000, 1_000_000), 999_999_999_999_999), -1, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := encodePacked(c.keys)
+			if err := p.validate(); err != nil {
+				t.Fatalf("validate: %v", err)
+			}
+			if err := p.validateKeys(); err != nil {
+				t.Fatalf("validateKeys: %v", err)
+			}
+			if c.wantShift >= 0 && p.shift != uint(c.wantShift) {
+				t.Errorf("shift %d, want %d", p.shift, c.wantShift)
+			}
+			if c.wantSegs >= 0 && len(p.segFst) != c.wantSegs {
+				t.Errorf("%d segments, want %d", len(p.segFst), c.wantSegs)
+			}
+			present := make(map[uint64]bool, len(c.keys))
+			for _, k := range c.keys {
+				present[k] = true
+			}
+			for i, k := range c.keys {
+				if got := p.find(k); got != i {
+					t.Fatalf("find(%d) = %d, want %d", k, got, i)
+				}
+				if got := p.keyAt(i); got != k {
+					t.Fatalf("keyAt(%d) = %d, want %d", i, got, k)
+				}
+				for _, d := range []uint64{k - 1, k + 1, k + 256, k ^ 1<<20} {
+					if (p.find(d) >= 0) != present[d] {
+						t.Fatalf("find(%d): presence wrong", d)
+					}
+				}
+			}
+			if p.find(0) >= 0 || p.find(1<<62) >= 0 {
+				t.Fatal("out of range found")
+			}
+			if got := p.decodeAll(); !slices.Equal(got, c.keys) && len(c.keys) > 0 {
+				t.Fatal("decodeAll differs")
+			}
+			for range 20 {
+				from := r.IntN(len(c.keys) + 1)
+				to := from + r.IntN(len(c.keys)-from+1)
+				var got []uint64
+				p.decodeRange(from, to, func(first int, ks []uint64) bool {
+					if first != from+len(got) {
+						t.Fatalf("chunk at %d, want %d", first, from+len(got))
+					}
+					got = append(got, ks...)
+					return true
+				})
+				if !slices.Equal(got, c.keys[from:to]) && to > from {
+					t.Fatalf("decodeRange(%d, %d) differs", from, to)
+				}
+			}
+			s := &Set{p: p, sources: []SourceInfo{{Label: "x"}}}
+			probe := make([]normalize.Key, 0, 3*len(c.keys)+2)
+			for _, k := range c.keys {
+				probe = append(probe, normalize.Key(k), normalize.Key(k+1), normalize.Key(k-1))
+			}
+			probe = append(probe, 0, normalize.Key(maxKey))
+			masks := make([]uint64, len(probe))
+			s.LookupBatch(probe, masks)
+			for i, k := range probe {
+				if masks[i] != s.Lookup(k) {
+					t.Fatalf("LookupBatch(%d) = %d, Lookup %d", k, masks[i], s.Lookup(k))
+				}
+			}
+		})
+	}
+}
+
+// TestPackedValidate checks that validate refuses broken structures.
+func TestPackedValidate(t *testing.T) {
+	good := func() packed { return encodePacked([]uint64{33612345678, 33612345679, 33699999999, 447700900123}) }
+	for _, c := range []struct {
+		name  string
+		spoil func(p *packed)
+	}{
+		{"shift", func(p *packed) { p.shift = 17 }},
+		{"low width", func(p *packed) { p.lw = 3 - p.lw }},
+		{"index end", func(p *packed) { p.index[len(p.index)-1]++ }},
+		{"index order", func(p *packed) { p.index[1] = 7 }},
+		{"segment order", func(p *packed) { p.segFst[1] = p.segFst[0] }},
+		{"segment offsets", func(p *packed) { p.segOff[1] = 1 }},
+		{"segment table", func(p *packed) { p.segOff = p.segOff[:1] }},
+	} {
+		p := good()
+		if err := p.validate(); err != nil {
+			t.Fatalf("good: %v", err)
+		}
+		p.segFst, p.segOff, p.index = slices.Clone(p.segFst), slices.Clone(p.segOff), slices.Clone(p.index)
+		c.spoil(&p)
+		if p.validate() == nil {
+			t.Errorf("%s: accepted", c.name)
+		}
+	}
+}
