@@ -4,11 +4,15 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/listscrub/listscrub/normalize"
 )
@@ -210,36 +214,139 @@ func TestLookupGenerated(t *testing.T) {
 }
 
 // BenchmarkLookupBatch compares one Lookup after another with LookupBatch on
-// a batch of 8,192 random keys (30% registered), as a scrub batch probes them.
+// a batch of 8,192 random keys (30% registered), as a scrub batch probes them,
+// then LookupBatch on hits only and misses only, and the same with the bloom
+// filter probed before the exact set.
 func BenchmarkLookupBatch(b *testing.B) {
 	for _, n := range []int{1_000_000, 10_000_000} {
-		s := benchSet(n, false)
-		sk := keysOf(s)
-		r := rand.New(rand.NewPCG(9, 9))
-		keys := make([]normalize.Key, 8192)
-		for i := range keys {
-			if r.IntN(10) < 3 {
-				keys[i] = normalize.Key(sk[r.IntN(len(sk))])
-			} else {
-				keys[i] = normalize.Key(33600000000 + r.Uint64N(200_000_000))
-			}
+		s := benchSet(n, true)
+		s.probeBloom = false
+		benchBatches(b, fmt.Sprintf("n=%dM", n/1_000_000), s, func(r *rand.Rand) uint64 { return 33600000000 + r.Uint64N(200_000_000) })
+	}
+}
+
+// benchBatches runs the LookupBatch sub-benchmarks on s; miss draws a random
+// key of the set's range.
+func benchBatches(b *testing.B, name string, s *Set, miss func(*rand.Rand) uint64) {
+	sk := keysOf(s)
+	r := rand.New(rand.NewPCG(9, 9))
+	const q = 8192
+	mix := make([]normalize.Key, q)
+	hits := make([]normalize.Key, q)
+	misses := make([]normalize.Key, 0, q)
+	for i := range mix {
+		if r.IntN(10) < 3 {
+			mix[i] = normalize.Key(sk[r.IntN(len(sk))])
+		} else {
+			mix[i] = normalize.Key(miss(r))
 		}
-		masks := make([]uint64, len(keys))
-		b.Run(fmt.Sprintf("n=%dM/single", n/1_000_000), func(b *testing.B) {
+		hits[i] = normalize.Key(sk[r.IntN(len(sk))])
+	}
+	for len(misses) < q {
+		if k := miss(r); s.find(k) < 0 {
+			misses = append(misses, normalize.Key(k))
+		}
+	}
+	sk = nil
+	masks := make([]uint64, q)
+	run := func(sub string, keys []normalize.Key, batch bool) {
+		b.Run(name+"/"+sub, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				for i, k := range keys {
-					masks[i] = s.Lookup(k)
+				if batch {
+					s.LookupBatch(keys, masks)
+				} else {
+					for i, k := range keys {
+						masks[i] = s.Lookup(k)
+					}
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(keys)), "ns/key")
-		})
-		b.Run(fmt.Sprintf("n=%dM/batch", n/1_000_000), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				s.LookupBatch(keys, masks)
+			for i, k := range keys {
+				if masks[i] != s.Lookup(k) {
+					b.Fatalf("key %d: batch %d, Lookup %d", k, masks[i], s.Lookup(k))
+				}
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(keys)), "ns/key")
 		})
 	}
+	run("single", mix, false)
+	run("batch", mix, true)
+	run("batch-hit", hits, true)
+	run("batch-miss", misses, true)
+	if s.filter() != nil {
+		s.probeBloom = true
+		run("bloom-batch", mix, true)
+		run("bloom-batch-hit", hits, true)
+		run("bloom-batch-miss", misses, true)
+		s.probeBloom = false
+	}
+}
+
+// usLike returns n distinct sorted US-like keys (1NPANXXXXXX, NXX from 200):
+// a random subset of 300 area codes, each holding about n/300 numbers.
+func usLike(n int, seed uint64) []uint64 {
+	r := rand.New(rand.NewPCG(seed, 2))
+	npas := r.Perm(800)[:300]
+	slices.Sort(npas)
+	keys := make([]uint64, 0, n+n/100)
+	const per = 8_000_000 // 200 0000 ... 999 9999
+	p := float64(n) / float64(len(npas)*per)
+	lq := math.Log1p(-p)
+	for _, a := range npas {
+		base := uint64(1_000_0000000) + uint64(200+a)*10_000_000 + 2_000_000
+		for x := int64(math.Log(1-r.Float64()) / lq); x < per; x += 1 + int64(math.Log(1-r.Float64())/lq) {
+			keys = append(keys, base+uint64(x))
+		}
+	}
+	return keys
+}
+
+// BenchmarkNational measures the exact set at national scale on US-like keys:
+// encoding, bytes per number, snapshot write and load, look-ups with and
+// without the bloom filter. It needs LISTSCRUB_BENCH_N (e.g. 250000000: about
+// 3 GiB of memory and 1 GiB of temporary disk) and is skipped otherwise.
+func BenchmarkNational(b *testing.B) {
+	n, _ := strconv.Atoi(os.Getenv("LISTSCRUB_BENCH_N"))
+	if n == 0 {
+		b.Skip("set LISTSCRUB_BENCH_N")
+	}
+	t0 := time.Now()
+	keys := usLike(n, 1)
+	gen := time.Since(t0)
+	t0 = time.Now()
+	s := newSet(keys, nil, 0, []SourceInfo{{Label: "dnc"}}, true)
+	enc := time.Since(t0)
+	n = len(keys)
+	keys = nil
+	runtime.GC()
+	b.Logf("%d keys: generated in %v, packed in %v: shift %d, %d segments, %.3f bytes/number (exact set)",
+		n, gen, enc, s.p.shift, len(s.p.segFst), float64(s.p.bytes())/float64(n))
+	t0 = time.Now()
+	bf := s.filter()
+	b.Logf("bloom built in %v: %d bits (%.2f bytes/number), %d hashes", time.Since(t0), bf.Cap(), float64(bf.Cap())/8/float64(n), bf.K())
+	t0 = time.Now()
+	sum := s.Checksum()
+	b.Logf("checksum in %v", time.Since(t0))
+	p := filepath.Join(b.TempDir(), "national.snap")
+	t0 = time.Now()
+	if err := WriteSnapshotFile(p, s, SnapshotMeta{Country: "US"}); err != nil {
+		b.Fatal(err)
+	}
+	st, _ := os.Stat(p)
+	b.Logf("snapshot written in %v: %d bytes (%.3f bytes/number)", time.Since(t0), st.Size(), float64(st.Size())/float64(n))
+	s = nil
+	runtime.GC()
+	us := normalizer(b, "US")
+	t0 = time.Now()
+	l, err := Load(context.Background(), []Spec{{"dnc", p}}, LoadOptions{Normalizer: us})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("snapshot loaded and verified in %v", time.Since(t0))
+	if l.Len() != n || l.Checksum() == "" || sum == "" {
+		b.Fatal("loaded set differs")
+	}
+	benchBatches(b, fmt.Sprintf("n=%dM", n/1_000_000), l, func(r *rand.Rand) uint64 {
+		return uint64(1_000_0000000) + uint64(200+r.IntN(800))*10_000_000 + 2_000_000 + r.Uint64N(8_000_000)
+	})
 }

@@ -43,6 +43,10 @@ type packed struct {
 	index  []uint32 // per segment: one start position per bucket, then the segment's end
 	lows8  []uint8  // lw == 1
 	lows16 []uint16 // lw == 2
+
+	// In memory only, built from the segments (buildSegTab).
+	cellShift uint
+	segTab    []uint32
 }
 
 // maxPerBucket is the average bucket size chooseShift aims below: a
@@ -141,21 +145,55 @@ func encodePacked(keys []uint64) packed {
 	}
 	p.index = append(p.index, uint32(len(keys)))
 	p.segOff = append(p.segOff, uint64(len(p.index)))
+	p.buildSegTab()
 	return p
 }
 
-// segment returns the segment whose bucket range holds global bucket b, or -1.
+// buildSegTab builds the segment directory: the bucket range of the
+// segments cut into at most 4 cells a segment, segTab[c] the last segment
+// starting at or before cell c. It is built on every load, from the segment
+// table only.
+func (p *packed) buildSegTab() {
+	g := len(p.segFst)
+	p.segTab = nil
+	if g == 0 {
+		return
+	}
+	span := p.segFst[g-1] - p.segFst[0]
+	cs := uint(0)
+	for span>>cs >= uint64(4*g) {
+		cs++
+	}
+	cells := int(span>>cs) + 1
+	tab := make([]uint32, cells+1)
+	j := 0
+	for c := range cells {
+		start := p.segFst[0] + uint64(c)<<cs
+		for j+1 < g && p.segFst[j+1] <= start {
+			j++
+		}
+		tab[c] = uint32(j)
+	}
+	tab[cells] = uint32(g - 1)
+	p.cellShift, p.segTab = cs, tab
+}
+
+// segment returns the segment whose bucket range may hold global bucket b
+// (the last starting at or before b), or -1.
 func (p *packed) segment(b uint64) int {
 	f := p.segFst
 	if len(f) == 0 || b < f[0] {
 		return -1
 	}
-	lo, n := 0, len(f)
+	c := min((b-f[0])>>p.cellShift, uint64(len(p.segTab)-2))
+	lo, n := int(p.segTab[c]), int(p.segTab[c+1]-p.segTab[c])+1
+	// Branch-free binary search over the cell's few segments. Buckets are
+	// below 2^60, so b-v as a signed number is negative exactly when v > b:
+	// its sign masks the step.
 	for n > 1 {
 		half := n >> 1
-		if f[lo+half] <= b {
-			lo += half
-		}
+		gt := int(int64(b-f[lo+half]) >> 63) // -1 when f[lo+half] > b, else 0
+		lo += half &^ gt
 		n -= half
 	}
 	return lo
@@ -178,33 +216,28 @@ func (p *packed) bucket(k uint64) int {
 
 // searchLow returns the position of low in lows[lo:hi], or -1.
 func (p *packed) searchLow(lo, hi int, low uint64) int {
-	end := hi
 	if p.lw == 1 {
-		l := p.lows8
-		for lo < hi {
-			m := int(uint(lo+hi) >> 1)
-			if uint64(l[m]) < low {
-				lo = m + 1
-			} else {
-				hi = m
-			}
-		}
-		if lo < end && uint64(l[lo]) == low {
-			return lo
-		}
-		return -1
+		return searchLows(p.lows8, lo, hi, low)
 	}
-	l := p.lows16
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if uint64(l[m]) < low {
-			lo = m + 1
-		} else {
-			hi = m
-		}
+	return searchLows(p.lows16, lo, hi, low)
+}
+
+// searchLows returns the position of low in l[lo:hi] (ascending), or -1. The
+// search is branch-free (the comparisons feed masks, not branches), so a
+// batch of searches does not stall on mispredictions.
+func searchLows[T uint8 | uint16](l []T, lo, hi int, low uint64) int {
+	base, n := lo, hi-lo
+	for n > 1 {
+		half := n >> 1
+		lt := int(int64(uint64(l[base+half-1])-low) >> 63) // -1 when less than low
+		base += half & lt
+		n -= half
 	}
-	if lo < end && uint64(l[lo]) == low {
-		return lo
+	if n == 1 {
+		base += 1 & int(int64(uint64(l[base])-low)>>63)
+	}
+	if base < hi && uint64(l[base]) == low {
+		return base
 	}
 	return -1
 }

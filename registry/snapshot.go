@@ -466,6 +466,7 @@ func parseSnapshot(data []byte, path string, keepMasks bool) (SnapshotMeta, *Set
 	if err := p.validate(); err != nil {
 		return SnapshotMeta{}, nil, corrupt(err.Error())
 	}
+	p.buildSegTab()
 	for _, sum := range []string{hdr.Checksum, hdr.KeysSum} {
 		if b, err := hex.DecodeString(sum); err != nil || len(b) != sha256.Size {
 			return SnapshotMeta{}, nil, corrupt("bad set checksum")
