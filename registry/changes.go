@@ -60,6 +60,11 @@ func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts L
 	if err != nil {
 		return nil, SnapshotMeta{}, err
 	}
+	// The base's keys and masks are merged: check them first (a load for a
+	// scrub leaves them to the file's checksum).
+	if err := base.validateContent(); err != nil {
+		return nil, SnapshotMeta{}, fmt.Errorf("snapshot %s: %w: %v", basePath, ErrCorrupt, err)
+	}
 	baseSum, err := fileSHA256(basePath)
 	if err != nil {
 		return nil, SnapshotMeta{}, err

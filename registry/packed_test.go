@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/bits-and-blooms/bloom/v3"
 	"github.com/listscrub/listscrub/normalize"
 )
 
@@ -136,5 +137,25 @@ func TestPackedValidate(t *testing.T) {
 		if p.validate() == nil {
 			t.Errorf("%s: accepted", c.name)
 		}
+	}
+}
+
+// TestBloomAdder checks that the region-by-region build sets exactly the
+// bits the library's Add sets.
+func TestBloomAdder(t *testing.T) {
+	keys := genKeys(300_000, 3)
+	want := bloom.NewWithEstimates(uint(len(keys)), BloomFPRate)
+	addKeys(want, keys)
+	got := bloom.New(want.Cap(), want.K())
+	a := newBloomAdder(got)
+	a.add(keys[:1000])
+	a.flush()
+	a.add(keys[1000:])
+	a.flush()
+	if !got.Equal(want) {
+		t.Fatal("filters differ")
+	}
+	if got.BitSet().Count() == 0 {
+		t.Fatal("empty filter")
 	}
 }

@@ -101,10 +101,19 @@ func buildBloom(p *packed) *bloom.BloomFilter {
 	}
 	f := bloom.NewWithEstimates(n, BloomFPRate)
 	add := func(f *bloom.BloomFilter, from, to int) {
+		if to-from < 1<<20 {
+			p.decodeRange(from, to, func(_ int, keys []uint64) bool {
+				addKeys(f, keys)
+				return true
+			})
+			return
+		}
+		a := newBloomAdder(f)
 		p.decodeRange(from, to, func(_ int, keys []uint64) bool {
-			addKeys(f, keys)
+			a.add(keys)
 			return true
 		})
+		a.flush()
 	}
 	if p.n < 1<<16 {
 		add(f, 0, p.n)
