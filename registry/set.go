@@ -21,8 +21,12 @@ import (
 // is a 64-bit mask.
 const MaxSources = 64
 
-// BloomFPRate is the false-positive rate the bloom filter is sized for.
-const BloomFPRate = 0.001
+// BloomFPRate is the false-positive rate the bloom filter is sized for. 1%
+// rather than 0.1%: lookups do not probe the filter (the packed set is
+// faster), and at 250M numbers 0.01 makes the filter 1.20 bytes a number
+// instead of 1.80, its build 17 s instead of 29 s, the snapshot 2.50 bytes a
+// number instead of 3.10 (see FORMAT.md, Bloom filter).
+const BloomFPRate = 0.01
 
 // maxKey bounds valid keys: E.164 numbers have at most 15 digits.
 const maxKey = 999_999_999_999_999
