@@ -13,10 +13,14 @@ import (
 // the buffer of the filter region (1 MiB) they fall in, and when the buffers
 // are full every region's bits are set while the region is in the cache.
 
-const (
-	bloomRegionShift = 23       // bits per region: 2^23 (1 MiB)
-	bloomPending     = 16 << 20 // bit positions buffered before a flush (64 MiB)
-)
+// bloomRegionShift sets the region size: 2^23 bits, 1 MiB.
+const bloomRegionShift = 23
+
+// bloomPending returns how many bit positions an adder buffers before a
+// flush for a filter of m bits: every flush reads and writes the whole
+// filter once, so the buffer grows with the filter (one position per 64
+// bits, 4 bytes each: the buffer is 1/16 of the filter), from 4M positions.
+func bloomPending(m uint64) int { return int(max(m/64, 4<<20)) }
 
 // bloomAdder adds keys to a bloom filter in cache-friendly order. Not safe
 // for concurrent use; the filter holds every added key after flush.
@@ -26,12 +30,20 @@ type bloomAdder struct {
 	k       uint
 	bufs    [][]uint32 // per region: bit offsets within the region
 	pending int
+	limit   int // flush when pending reaches it
 }
 
 func newBloomAdder(f *bloom.BloomFilter) *bloomAdder {
 	m := uint64(f.Cap())
 	regions := int(m>>bloomRegionShift) + 1
-	return &bloomAdder{words: f.BitSet().Words(), m: m, k: f.K(), bufs: make([][]uint32, regions)}
+	a := &bloomAdder{words: f.BitSet().Words(), m: m, k: f.K(), bufs: make([][]uint32, regions), limit: bloomPending(m)}
+	// Positions spread evenly over the regions: size each buffer for its
+	// share, with room to spare, so that appends rarely regrow them.
+	per := a.limit/regions + a.limit/regions/8 + 64
+	for r := range a.bufs {
+		a.bufs[r] = make([]uint32, 0, per)
+	}
+	return a
 }
 
 // add adds keys, each as its 8 little-endian bytes.
@@ -45,7 +57,7 @@ func (a *bloomAdder) add(keys []uint64) {
 			r := bit >> bloomRegionShift
 			a.bufs[r] = append(a.bufs[r], uint32(bit&regionMask))
 		}
-		if a.pending += int(a.k); a.pending >= bloomPending {
+		if a.pending += int(a.k); a.pending >= a.limit {
 			a.flush()
 		}
 	}
