@@ -305,7 +305,8 @@ func usLike(n int, seed uint64) []uint64 {
 // BenchmarkNational measures the exact set at national scale on US-like keys:
 // encoding, bytes per number, snapshot write and load, look-ups with and
 // without the bloom filter. It needs LISTSCRUB_BENCH_N (e.g. 250000000: about
-// 3 GiB of memory and 1 GiB of temporary disk) and is skipped otherwise.
+// 3 GiB of memory and 1 GiB of temporary disk) and is skipped otherwise;
+// LISTSCRUB_BENCH_KEEP names a folder to keep the snapshot in.
 func BenchmarkNational(b *testing.B) {
 	n, _ := strconv.Atoi(os.Getenv("LISTSCRUB_BENCH_N"))
 	if n == 0 {
@@ -328,7 +329,11 @@ func BenchmarkNational(b *testing.B) {
 	t0 = time.Now()
 	sum := s.Checksum()
 	b.Logf("checksum in %v", time.Since(t0))
-	p := filepath.Join(b.TempDir(), "national.snap")
+	dir := os.Getenv("LISTSCRUB_BENCH_KEEP") // keep the snapshot there
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	p := filepath.Join(dir, "national.snap")
 	t0 = time.Now()
 	if err := WriteSnapshotFile(p, s, SnapshotMeta{Country: "US"}); err != nil {
 		b.Fatal(err)

@@ -66,7 +66,7 @@ func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (
 	// One snapshot alone: its packed keys and bloom filter are used in place.
 	if len(data) == 1 && data[0].snap != nil {
 		snap := data[0].snap
-		s := &Set{p: snap.p, sources: sources, bloom: snap.bloom, cover: coverageOf(sources), noBloom: !withBloom, checksum: snap.checksum}
+		s := &Set{p: snap.p, mem: snap.mem, sources: sources, bloom: snap.bloom, cover: coverageOf(sources), noBloom: !withBloom, checksum: snap.checksum}
 		if !withBloom {
 			s.bloom = nil
 		}

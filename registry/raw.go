@@ -113,7 +113,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 		if err != nil {
 			return nil, err
 		}
-		meta, set, err := parseSnapshot(data, path, false)
+		meta, set, err := parseSnapshot(data, nil, path, false)
 		if err != nil {
 			return nil, err
 		}
@@ -134,7 +134,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 }
 
 // readPlainSnapshot reads path if it is an uncompressed snapshot: the whole
-// file into memory, its xxhash64 verified while another core computes the
+// file memory-mapped (or read), its xxhash64 verified while another core computes the
 // file's SHA-256 for the source's description (a 1 GB snapshot is read once).
 // It returns nil, nil for any other file.
 func readPlainSnapshot(path string) (*sourceData, error) {
@@ -153,13 +153,13 @@ func readPlainSnapshot(path string) (*sourceData, error) {
 	if k != len(m) || string(m[:]) != snapMagic {
 		return nil, nil
 	}
-	data, err := readSnapshotBytes(path)
+	data, mem, err := readSnapshotBytes(path)
 	if err != nil {
 		return nil, err
 	}
 	sumc := make(chan [sha256.Size]byte, 1)
 	go func() { sumc <- sha256.Sum256(data) }()
-	meta, set, err := parseSnapshot(data, path, false)
+	meta, set, err := parseSnapshot(data, mem, path, false)
 	sum := <-sumc
 	if err != nil {
 		return nil, err

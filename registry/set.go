@@ -34,9 +34,10 @@ const maxKey = 999_999_999_999_999
 // Set is an immutable set of registered numbers, each remembering which of the
 // set's sources hold it. It is safe for concurrent use.
 type Set struct {
-	p     packed // the keys, packed (see packed.go); possibly views into a snapshot file
-	masks []byte // Len()*width bytes, little-endian masks
-	width int    // bytes per mask: 0 (single source, mask 1), 1, 2, 4 or 8
+	p     packed   // the keys, packed (see packed.go); possibly views into a snapshot file
+	mem   *mapping // the memory map p, masks and bloom are views into, if any: held while the Set is
+	masks []byte   // Len()*width bytes, little-endian masks
+	width int      // bytes per mask: 0 (single source, mask 1), 1, 2, 4 or 8
 
 	// bloom is built on first use (filter): a scrub, whose look-ups go to
 	// the exact set, never pays for it; a snapshot stores it.

@@ -291,11 +291,11 @@ func WriteSnapshotFile(path string, s *Set, meta SnapshotMeta) (err error) {
 // built: its Sources are the snapshot's own sources and Lookup masks refer
 // to them.
 func ReadSnapshotInfo(path string) (SnapshotMeta, *Set, error) {
-	data, err := readSnapshotBytes(path)
+	data, mem, err := readSnapshotBytes(path)
 	if err != nil {
 		return SnapshotMeta{}, nil, err
 	}
-	return parseSnapshot(data, path, true)
+	return parseSnapshot(data, mem, path, true)
 }
 
 // alignedBytes returns n zero bytes starting on an 8-byte boundary.
@@ -307,35 +307,41 @@ func alignedBytes(n int) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(w))), n)
 }
 
-// readSnapshotBytes reads a whole snapshot file (gunzipped if gzipped) into
-// 8-byte aligned memory.
-func readSnapshotBytes(path string) ([]byte, error) {
+// readSnapshotBytes returns a whole snapshot file's bytes, 8-byte aligned: a
+// read-only memory map of the file (mem, which the Set using the bytes must
+// hold), or, for a gzipped snapshot or where maps are not available, the
+// (decompressed) file read into memory (mem nil).
+func readSnapshotBytes(path string) (data []byte, mem *mapping, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("snapshot %s: %w", path, err)
+		return nil, nil, fmt.Errorf("snapshot %s: %w", path, err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("snapshot %s: %w", path, err)
+		return nil, nil, fmt.Errorf("snapshot %s: %w", path, err)
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("snapshot %s: not a regular file", path)
+		return nil, nil, fmt.Errorf("snapshot %s: not a regular file", path)
 	}
 	br := bufio.NewReaderSize(f, 64<<10)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := newGzip(br)
 		if err != nil {
-			return nil, fmt.Errorf("snapshot %s: bad gzip: %w", path, err)
+			return nil, nil, fmt.Errorf("snapshot %s: bad gzip: %w", path, err)
 		}
 		defer gz.Close()
-		return readAllAligned(gz, path)
+		data, err := readAllAligned(gz, path)
+		return data, nil, err
 	}
-	data := alignedBytes(int(st.Size()))
+	if mem, err := mapFile(f, st.Size()); err == nil {
+		return mem.data, mem, nil
+	}
+	data = alignedBytes(int(st.Size()))
 	if _, err := io.ReadFull(br, data); err != nil {
-		return nil, fmt.Errorf("snapshot %s: %w", path, err)
+		return nil, nil, fmt.Errorf("snapshot %s: %w", path, err)
 	}
-	return data, nil
+	return data, nil, nil
 }
 
 // readAllAligned reads r to its end into 8-byte aligned memory.
@@ -361,12 +367,13 @@ func trailerOK(data []byte) bool {
 	return xxhash.Sum64(data[:n]) == binary.LittleEndian.Uint64(data[n:])
 }
 
-// parseSnapshot makes a Set of a whole snapshot in memory (8-byte aligned),
+// parseSnapshot makes a Set of a whole snapshot in memory (8-byte aligned;
+// mem, if not nil, is the memory map holding data),
 // using its sections in place: the xxhash64 trailer is verified and the
 // structure the look-ups rely on is checked (segments and index, not every
 // key). Without keepMasks the memberships are not used, and the Set
 // returned has the snapshot's sources but no masks (for use as one source).
-func parseSnapshot(data []byte, path string, keepMasks bool) (SnapshotMeta, *Set, error) {
+func parseSnapshot(data []byte, mem *mapping, path string, keepMasks bool) (SnapshotMeta, *Set, error) {
 	truncated := func() error { return fmt.Errorf("snapshot %s: %w", path, ErrTruncated) }
 	// fail reports a structural problem found before the checksum was
 	// verified: when the trailer does not match, the file was damaged (a
@@ -473,7 +480,7 @@ func parseSnapshot(data []byte, path string, keepMasks bool) (SnapshotMeta, *Set
 	}
 	words := u64view(data[lay.bloom:lay.trailer])
 	bf := bloom.FromWithM(words, uint(hdr.BloomBits), uint(hdr.BloomHashes))
-	s := &Set{p: p, sources: fromSnapSources(hdr.Sources), bloom: bf, cover: newCoverage(hdr.Covers)}
+	s := &Set{p: p, mem: mem, sources: fromSnapSources(hdr.Sources), bloom: bf, cover: newCoverage(hdr.Covers)}
 	if keepMasks {
 		s.masks = data[lay.masks : lay.masks+uint64(hdr.MaskWidth)*hdr.Count]
 		s.width = hdr.MaskWidth

@@ -1,0 +1,5 @@
+package registry
+
+import "syscall"
+
+const mapPopulate = syscall.MAP_POPULATE
