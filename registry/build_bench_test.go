@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // writeUS writes n random US numbers as "AAA,NNNNNNN" lines (half of them)
@@ -46,7 +48,11 @@ func BenchmarkBuildUS(b *testing.B) {
 	}
 	dir := b.TempDir()
 	p := filepath.Join(dir, "dnc.txt")
-	writeUS(b, p, n)
+	if f := os.Getenv("LISTSCRUB_BENCH_FILE"); f != "" {
+		p = f // an existing file, as benchreg -keep leaves it
+	} else {
+		writeUS(b, p, n)
+	}
 	us := normalizer(b, "US")
 	for b.Loop() {
 		s, err := Load(context.Background(), []Spec{{"dnc", p}}, LoadOptions{Normalizer: us})
@@ -58,4 +64,50 @@ func BenchmarkBuildUS(b *testing.B) {
 		}
 		_ = s.Checksum()
 	}
+}
+
+// BenchmarkReadUS measures the stages of a raw source's read that this
+// package's build owns, on generated US lines (LISTSCRUB_BENCH_N, default
+// 10M) or an existing file (LISTSCRUB_BENCH_FILE, as benchreg -keep leaves
+// one): parse (reading, hashing, normalizing into key blocks) and sort
+// (radix sort and dedup into one array), with the process's peak RSS.
+func BenchmarkReadUS(b *testing.B) {
+	n := 10_000_000
+	if s := os.Getenv("LISTSCRUB_BENCH_N"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	p := os.Getenv("LISTSCRUB_BENCH_FILE")
+	if p == "" {
+		p = filepath.Join(b.TempDir(), "dnc.txt")
+		writeUS(b, p, n)
+	}
+	us := normalizer(b, "US")
+	var parse, total time.Duration
+	timed := func(tp *textParser, ctx context.Context, lr *lineReader, kind string, hdr header) error {
+		t := time.Now()
+		err := tp.parseRest(ctx, lr, kind, hdr)
+		parse += time.Since(t)
+		return err
+	}
+	keys := 0
+	for b.Loop() {
+		f, err := os.Open(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t := time.Now()
+		sd, err := readTextWith(context.Background(), bufio.NewReaderSize(f, 1<<20), p, LoadOptions{Normalizer: us}, timed)
+		total += time.Since(t)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		keys = len(sd.keys)
+	}
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	b.ReportMetric(parse.Seconds()/float64(b.N), "parse-s/op")
+	b.ReportMetric((total-parse).Seconds()/float64(b.N), "sort-s/op")
+	b.ReportMetric(float64(ru.Maxrss)/(1<<10), "peak-RSS-MiB")
+	b.ReportMetric(float64(keys), "keys")
 }
