@@ -96,7 +96,8 @@ func BenchmarkReadUS(b *testing.B) {
 			b.Fatal(err)
 		}
 		t := time.Now()
-		sd, err := readTextWith(context.Background(), bufio.NewReaderSize(f, 1<<20), p, LoadOptions{Normalizer: us}, timed)
+		st, _ := f.Stat()
+		sd, err := readTextWith(context.Background(), bufio.NewReaderSize(f, 1<<20), p, st.Size(), LoadOptions{Normalizer: us}, timed)
 		total += time.Since(t)
 		f.Close()
 		if err != nil {

@@ -90,9 +90,9 @@ func usLine(r *rand.Rand) string {
 func TestParseRestDifferential(t *testing.T) {
 	us := normalizer(t, "US")
 	r := rand.New(rand.NewPCG(41, 42))
-	n := 2_000
+	n := 1_500
 	if testing.Short() {
-		n = 1_000
+		n = 600
 	}
 	for iter := range 12 {
 		var b strings.Builder
@@ -121,12 +121,16 @@ func TestParseRestDifferential(t *testing.T) {
 		data := []byte(b.String())
 		for _, strict := range []bool{false, true} {
 			opts := LoadOptions{Normalizer: us, Strict: strict}
-			want := parsed(readTextWith(context.Background(), bufio.NewReader(bytes.NewReader(data)), "f.txt", opts, parseLineByLine))
+			want := parsed(readTextWith(context.Background(), bufio.NewReader(bytes.NewReader(data)), "f.txt", -1, opts, parseLineByLine))
 			for _, size := range []int{0, 1, 13, 4096} {
-				opts.chunkBytes = size
-				got := parsed(readText(context.Background(), bufio.NewReaderSize(bytes.NewReader(data), 16), "f.txt", opts))
-				if got != want {
-					t.Fatalf("file %d, strict %v, chunks of %d:\n got %.300s\nwant %.300s", iter, strict, size, got, want)
+				// The file's size (keys sorted in the arena), unknown (in
+				// blocks), and too small (the arena, then blocks).
+				for _, hint := range []int64{int64(len(data)), -1, int64(len(data) / 40)} {
+					opts.chunkBytes = size
+					got := parsed(readText(context.Background(), bufio.NewReaderSize(bytes.NewReader(data), 16), "f.txt", hint, opts))
+					if got != want {
+						t.Fatalf("file %d, strict %v, chunks of %d, size hint %d:\n got %.300s\nwant %.300s", iter, strict, size, hint, got, want)
+					}
 				}
 			}
 			if junk && strict && !strings.HasPrefix(want, "error: f.txt:") {
@@ -149,7 +153,7 @@ func TestParseLongLine(t *testing.T) {
 	} {
 		data := []byte("202,5550123\n202,5550124\n" + strings.Repeat(" ", tc.long) + "2025550125\n202,5550126\n")
 		for _, size := range []int{0, 1, 4096} {
-			sd, err := readText(context.Background(), bufio.NewReader(bytes.NewReader(data)), "f.txt",
+			sd, err := readText(context.Background(), bufio.NewReader(bytes.NewReader(data)), "f.txt", int64(len(data)),
 				LoadOptions{Normalizer: us, chunkBytes: size})
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
@@ -231,7 +235,7 @@ func TestSortDistinct(t *testing.T) {
 			var blocks []keyBlock
 			for rest := keys; len(rest) > 0; {
 				m := min(len(rest), 1+r.IntN(70_000))
-				blocks = append(blocks, newKeyBlock(slices.Clone(rest[:m])))
+				blocks = append(blocks, newKeyBlock(slices.Clone(rest[:m]), -1))
 				rest = rest[m:]
 			}
 			if got := sortDistinctBlocks(blocks); !slices.Equal(got, want) {
@@ -239,6 +243,22 @@ func TestSortDistinct(t *testing.T) {
 			}
 			if got := sortDistinct(slices.Clone(keys)); !slices.Equal(got, want) {
 				t.Fatalf("n=%d gen %d: sortDistinct differs", n, gi)
+			}
+			// Two parsers filling windows of one arena in turns, in runs
+			// of random lengths: gaps between windows to close.
+			arena := &keyArena{keys: make([]uint64, n+2*maxBlockKeys)}
+			ps := [2]*textParser{{arena: arena}, {arena: arena}}
+			for i := 0; i < n; {
+				run := min(n-i, 1+r.IntN(100_000))
+				w := ps[r.IntN(2)]
+				for _, k := range keys[i : i+run] {
+					w.addKey(k)
+				}
+				i += run
+			}
+			got := sortDistinctKeys(arena, append(ps[0].takeBlocks(), ps[1].takeBlocks()...))
+			if !slices.Equal(got, want) || cap(got) != len(got) && cap(got) > len(got)+len(got)/16+1024 {
+				t.Fatalf("n=%d gen %d: sortDistinctKeys differs (or keeps %d of capacity for %d keys)", n, gi, cap(got), len(got))
 			}
 			small := slices.Clone(keys) // partitioned in place down to 300 keys
 			(&sorter{lsdMax: 300}).sort(small)

@@ -42,12 +42,14 @@ const (
 // keyBlock is a block of keys as a parser collected them, with their range.
 type keyBlock struct {
 	keys   []uint64
+	off    int    // offset of keys in the parsers' arena, or -1
 	lo, hi uint64 // smallest and largest key (0, 0 for an empty block)
 }
 
-// newKeyBlock returns keys as a block, computing its range.
-func newKeyBlock(keys []uint64) keyBlock {
-	b := keyBlock{keys: keys}
+// newKeyBlock returns keys, at offset off in the arena (-1: not in the
+// arena), as a block, computing its range.
+func newKeyBlock(keys []uint64, off int) keyBlock {
+	b := keyBlock{keys: keys, off: off}
 	if len(keys) > 0 {
 		b.lo, b.hi = minMax(keys)
 	}
@@ -68,6 +70,87 @@ func minMax(keys []uint64) (lo, hi uint64) {
 // digit below digitBuckets.
 func digitShift(span uint64) uint {
 	return uint(max(bits.Len64(span)-digitBits, 0))
+}
+
+// keyArena is one array the parsers of a source take their key blocks from,
+// a window at a time; it is sized from the file's size, so that the keys
+// are sorted where they were parsed, without a second array. Its memory is
+// only touched (made resident) where keys are written.
+type keyArena struct {
+	keys []uint64
+	next atomic.Int64 // offset of the next window
+}
+
+// arenaBytesPerKey estimates the fewest bytes of text a key takes: ten
+// digits and a line end.
+const arenaBytesPerKey = 10
+
+// newKeyArena returns an arena for a text of size bytes, or nil when the
+// size is not known (-1).
+func newKeyArena(size int64) *keyArena {
+	if size < arenaBytesPerKey {
+		return nil
+	}
+	return &keyArena{keys: make([]uint64, size/arenaBytesPerKey)}
+}
+
+// window returns the next free window of the arena, empty with room for up
+// to maxBlockKeys keys, and its offset; nil once the arena is full (or for a
+// nil arena).
+func (a *keyArena) window() ([]uint64, int) {
+	if a == nil {
+		return nil, -1
+	}
+	end := a.next.Add(maxBlockKeys)
+	start := end - maxBlockKeys
+	if start >= int64(len(a.keys)) {
+		return nil, -1
+	}
+	end = min(end, int64(len(a.keys)))
+	return a.keys[start:start:end], int(start)
+}
+
+// sortDistinctKeys returns the distinct keys of blocks, sorted. When every
+// block is a window of arena, the keys are moved down to close the gaps
+// between windows and sorted in place; otherwise they are spread into a new
+// array (sortDistinctBlocks).
+func sortDistinctKeys(arena *keyArena, blocks []keyBlock) []uint64 {
+	inArena := arena != nil
+	for _, b := range blocks {
+		inArena = inArena && b.off >= 0
+	}
+	if !inArena {
+		return trimCap(sortDistinctBlocks(blocks))
+	}
+	slices.SortFunc(blocks, func(a, b keyBlock) int { return a.off - b.off })
+	n := 0
+	var lo, hi uint64
+	for i, b := range blocks {
+		if i == 0 {
+			lo, hi = b.lo, b.hi
+		}
+		lo, hi = min(lo, b.lo), max(hi, b.hi)
+		if b.off != n {
+			copy(arena.keys[n:], b.keys)
+		}
+		n += len(b.keys)
+	}
+	keys := arena.keys[:n]
+	clear(blocks)
+	if n < radixMin {
+		slices.Sort(keys)
+		keys = slices.Compact(keys)
+	} else {
+		var bounds [digitBuckets + 1]int
+		partition(keys, lo, digitShift(hi-lo), &bounds)
+		keys = sortBuckets(keys, bounds[:])
+	}
+	// The arena's untouched end costs no memory; the room duplicates left
+	// does.
+	if n-len(keys) > len(keys)/16+1024 {
+		return slices.Clone(keys)
+	}
+	return keys[:len(keys):len(keys)]
 }
 
 // trimCap returns keys, moved to an exactly sized array when much of its

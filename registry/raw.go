@@ -118,7 +118,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 		}
 		sd = snapshotSource(meta, set)
 	} else {
-		sd, err = readText(ctx, content, path, opts)
+		sd, err = readText(ctx, content, path, sizeHint, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -553,13 +553,17 @@ type textParser struct {
 	path    string
 	opts    LoadOptions
 	keys    []uint64   // the block being filled
+	keysOff int        // its offset in the arena, or -1
 	blocks  []keyBlock // the full ones
+	arena   *keyArena  // where blocks come from first (nil: allocated)
 	lines   int
 	invalid [normalize.NumReasons]int
 }
 
-// Key blocks start small (a few lines' file needs no more) and double up
-// to maxBlockKeys: a file's keys are never copied to grow a slice.
+// Key blocks are windows of the parsers' arena, sized from the file's size,
+// and once that is full (or without one: a compressed file), allocated
+// blocks that start small (a few lines' file needs no more) and double up to
+// maxBlockKeys: a file's keys are never copied to grow a slice.
 const (
 	minBlockKeys = 256
 	maxBlockKeys = 1 << 16
@@ -577,17 +581,21 @@ func (p *textParser) addKey(k uint64) {
 func (p *textParser) newBlock() {
 	size := minBlockKeys
 	if len(p.keys) > 0 {
-		p.blocks = append(p.blocks, newKeyBlock(p.keys))
+		p.blocks = append(p.blocks, newKeyBlock(p.keys, p.keysOff))
 		size = min(2*cap(p.keys), maxBlockKeys)
 	}
-	p.keys = make([]uint64, 0, size)
+	if w, off := p.arena.window(); w != nil {
+		p.keys, p.keysOff = w, off
+		return
+	}
+	p.keys, p.keysOff = make([]uint64, 0, size), -1
 }
 
 // takeBlocks returns every key block, the one being filled included, and
 // forgets them.
 func (p *textParser) takeBlocks() []keyBlock {
 	if len(p.keys) > 0 {
-		p.blocks = append(p.blocks, newKeyBlock(p.keys))
+		p.blocks = append(p.blocks, newKeyBlock(p.keys, p.keysOff))
 	}
 	b := p.blocks
 	p.keys, p.blocks = nil, nil
@@ -676,7 +684,7 @@ func (p *textParser) parseRest(ctx context.Context, lr *lineReader, kind string,
 	var failed atomic.Bool                // a worker found an error
 	var wg sync.WaitGroup
 	for w := range workers {
-		wp := &textParser{path: p.path, opts: p.opts}
+		wp := &textParser{path: p.path, opts: p.opts, arena: p.arena}
 		parsers[w] = wp
 		wg.Add(1)
 		go func() {
@@ -817,9 +825,10 @@ func (p *textParser) parseChunk(c *chunk, kind string, hdr header) *lineError {
 	return nil
 }
 
-// readText reads a text source: list, CSV or NANP file.
-func readText(ctx context.Context, r *bufio.Reader, path string, opts LoadOptions) (*sourceData, error) {
-	return readTextWith(ctx, r, path, opts, (*textParser).parseRest)
+// readText reads a text source: list, CSV or NANP file, of size bytes (-1
+// when unknown).
+func readText(ctx context.Context, r *bufio.Reader, path string, size int64, opts LoadOptions) (*sourceData, error) {
+	return readTextWith(ctx, r, path, size, opts, (*textParser).parseRest)
 }
 
 // restParser parses the lines after the first data or header line.
@@ -827,13 +836,13 @@ type restParser func(p *textParser, ctx context.Context, lr *lineReader, kind st
 
 // readTextWith is readText with the parser of the rest of the lines given
 // (tests compare parseRest with a line-by-line reference).
-func readTextWith(ctx context.Context, r *bufio.Reader, path string, opts LoadOptions, parseRest restParser) (*sourceData, error) {
+func readTextWith(ctx context.Context, r *bufio.Reader, path string, size int64, opts LoadOptions, parseRest restParser) (*sourceData, error) {
 	if bom, _ := r.Peek(3); bytes.HasPrefix(bom, []byte{0xEF, 0xBB, 0xBF}) {
 		r.Discard(3)
 	} else if bytes.HasPrefix(bom, []byte{0xFF, 0xFE}) || bytes.HasPrefix(bom, []byte{0xFE, 0xFF}) {
 		return nil, fmt.Errorf("registry %s: UTF-16 text; save it as UTF-8", path)
 	}
-	p := &textParser{path: path, opts: opts}
+	p := &textParser{path: path, opts: opts, arena: newKeyArena(size)}
 	lr := &lineReader{r: r}
 	kind := ""
 	var hdr header
@@ -894,8 +903,7 @@ func readTextWith(ctx context.Context, r *bufio.Reader, path string, opts LoadOp
 	if kind == "" {
 		kind = KindList
 	}
-	p.blocks = p.takeBlocks()
-	keys := trimCap(sortDistinctBlocks(p.blocks))
+	keys := sortDistinctKeys(p.arena, p.takeBlocks())
 	info := SourceInfo{Kind: kind, Entries: len(keys), Lines: p.lines, Invalid: map[string]int{}}
 	for r, n := range p.invalid {
 		if n > 0 {
