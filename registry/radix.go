@@ -91,7 +91,9 @@ func newKeyArena(size int64) *keyArena {
 	if size < arenaBytesPerKey {
 		return nil
 	}
-	return &keyArena{keys: make([]uint64, size/arenaBytesPerKey)}
+	a := &keyArena{keys: make([]uint64, size/arenaBytesPerKey)}
+	adviseHugePages(a.keys)
+	return a
 }
 
 // window returns the next free window of the arena, empty with room for up
