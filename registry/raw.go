@@ -676,7 +676,7 @@ func (p *textParser) parseRest(ctx context.Context, lr *lineReader, kind string,
 	}
 	free := make(chan *chunk, 2*workers)
 	for range 2 * workers {
-		free <- &chunk{data: make([]byte, 0, size+4096)}
+		free <- &chunk{} // grown by fillChunk, to what the file needs
 	}
 	work := make(chan *chunk, 2*workers)
 	parsers := make([]*textParser, workers)
