@@ -141,7 +141,11 @@ func (b *bench) run(ctx context.Context, bin, parent string, keep bool) error {
 	if r, err = scrub(filepath.Join(b.dir, "tiny.csv")); err != nil {
 		return err
 	}
-	row("scrub 1 row (start-up: load + verify)", r, b.loadGoal(r)+"; "+rssGoal(r, snapSize))
+	goal := rssGoal(r, snapSize)
+	if g := b.loadGoal(r); g != "" {
+		goal = g + "; " + goal
+	}
+	row("scrub 1 row (start-up: load + verify)", r, goal)
 	return nil
 }
 
