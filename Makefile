@@ -99,12 +99,16 @@ clean:
 	rm -rf bin $(DEMO_OUT) bench.txt bench/bin
 
 .PHONY: bench-registry
-## bench-registry: registry build, snapshot load + verify and scrub start-up on generated
-## US numbers (REG_N, default 10M; REG_N=250000000 for the national scale, needs ~3 GiB of
-## temporary disk), wall time and peak RSS from wait4; data in a temporary folder, removed after.
-REG_N ?= 10000000
+## bench-registry: registry build (wall, CPU, peak RSS), snapshot size, load + verify and scrub
+## (peak RSS) on generated US numbers, one table with the goals of issue #3. REG_N, default 10M;
+## REG_N=250000000 for the national scale (~3 GiB of text and ~2.5 GiB of snapshot in a
+## temporary folder under REG_DIR, removed after; about 5 minutes). BENCH_LOCK=FILE holds an
+## flock on FILE during each timed run. Wall time and peak RSS from wait4.
+REG_N      ?= 10000000
+REG_DIR    ?=
+BENCH_LOCK ?=
 bench-registry: build
-	$(GO) run ./registry/benchreg -bin $(BIN) -n $(REG_N)
+	$(GO) run ./registry/benchreg -bin $(BIN) -n $(REG_N) $(if $(REG_DIR),-dir $(REG_DIR)) $(if $(BENCH_LOCK),-lock $(BENCH_LOCK))
 	$(GO) test -run='^$$' -bench='BenchmarkLookup/n=10M' -benchtime=2000000x ./registry
 
 ## test-browser: install headless Chromium (Debian's chromium package) and render

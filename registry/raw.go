@@ -11,8 +11,10 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -119,7 +121,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 		}
 		sd = snapshotSource(meta, set)
 	} else {
-		sd, err = readText(ctx, content, path, opts)
+		sd, err = readText(ctx, content, path, sizeHint, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -493,6 +495,36 @@ func nanpKey(line []byte) (uint64, bool) {
 	return k, true
 }
 
+// nanpFast reads the plain shapes of nanpKey: exactly "AAA,NNNNNNN", ten
+// digits, or 1 and ten digits, as +1AAANNNNNNN. ok false means nothing:
+// nanpKey decides.
+func nanpFast(line []byte) (uint64, bool) {
+	var k uint64
+	switch {
+	case len(line) == 10:
+		k = 1
+	case len(line) == 11 && line[3] == ',':
+		k = 1
+		for _, c := range line[:3] {
+			if c-'0' > 9 {
+				return 0, false
+			}
+			k = k*10 + uint64(c-'0')
+		}
+		line = line[4:]
+	case len(line) == 11 && line[0] == '1':
+	default:
+		return 0, false
+	}
+	for _, c := range line {
+		if c-'0' > 9 {
+			return 0, false
+		}
+		k = k*10 + uint64(c-'0')
+	}
+	return k, true
+}
+
 // lineReader yields lines without their terminator (LF or CRLF).
 type lineReader struct {
 	r    *bufio.Reader
@@ -533,9 +565,54 @@ var errLineTooLong = errors.New("line too long")
 type textParser struct {
 	path    string
 	opts    LoadOptions
-	keys    []uint64
+	keys    []uint64   // the block being filled
+	keysOff int        // its offset in the arena, or -1
+	blocks  []keyBlock // the full ones
+	arena   *keyArena  // where blocks come from first (nil: allocated)
 	lines   int
 	invalid [normalize.NumReasons]int
+}
+
+// Key blocks are windows of the parsers' arena, sized from the file's size,
+// and once that is full (or without one: a compressed file), allocated
+// blocks that start small (a few lines' file needs no more) and double up to
+// maxBlockKeys: a file's keys are never copied to grow a slice.
+const (
+	minBlockKeys = 256
+	maxBlockKeys = 1 << 16
+)
+
+// addKey appends one key.
+func (p *textParser) addKey(k uint64) {
+	if len(p.keys) == cap(p.keys) {
+		p.newBlock()
+	}
+	p.keys = append(p.keys, k)
+}
+
+// newBlock closes the block being filled and starts the next.
+func (p *textParser) newBlock() {
+	size := minBlockKeys
+	if len(p.keys) > 0 {
+		p.blocks = append(p.blocks, newKeyBlock(p.keys, p.keysOff))
+		size = min(2*cap(p.keys), maxBlockKeys)
+	}
+	if w, off := p.arena.window(); w != nil {
+		p.keys, p.keysOff = w, off
+		return
+	}
+	p.keys, p.keysOff = make([]uint64, 0, size), -1
+}
+
+// takeBlocks returns every key block, the one being filled included, and
+// forgets them.
+func (p *textParser) takeBlocks() []keyBlock {
+	if len(p.keys) > 0 {
+		p.blocks = append(p.blocks, newKeyBlock(p.keys, p.keysOff))
+	}
+	b := p.blocks
+	p.keys, p.blocks = nil, nil
+	return b
 }
 
 // add normalizes one number field of line lineNo.
@@ -545,7 +622,7 @@ func (p *textParser) add(field []byte, lineNo int) error {
 		if res.Key == 0 || uint64(res.Key) > maxKey {
 			return fmt.Errorf("%s:%d: normalizer returned an out-of-range key", p.path, lineNo)
 		}
-		p.keys = append(p.keys, uint64(res.Key))
+		p.addKey(uint64(res.Key))
 		return nil
 	}
 	r := refineReason(field, res.Reason)
@@ -599,9 +676,11 @@ type lineError struct {
 }
 
 // parseRest parses the rest of lr's lines, once the file's kind is known,
-// on every core: the reader copies lines into chunks, workers normalize
-// them, each into its own parser, and the parsers are summed at the end. The
-// error reported is the one at the lowest line, as a sequential read would.
+// on every core: the reader reads the input in chunks of whole lines (large
+// reads, cut at the last line end; no copy per line), workers parse them,
+// each into its own parser and key blocks, and the parsers are summed at the
+// end. The error reported is the one at the lowest line, as a sequential
+// read would.
 func (p *textParser) parseRest(ctx context.Context, lr *lineReader, kind string, hdr header) error {
 	workers := runtime.GOMAXPROCS(0)
 	size := chunkBytes
@@ -610,14 +689,15 @@ func (p *textParser) parseRest(ctx context.Context, lr *lineReader, kind string,
 	}
 	free := make(chan *chunk, 2*workers)
 	for range 2 * workers {
-		free <- &chunk{data: make([]byte, 0, size+4096)}
+		free <- &chunk{} // grown by fillChunk, to what the file needs
 	}
 	work := make(chan *chunk, 2*workers)
 	parsers := make([]*textParser, workers)
 	errs := make([]*lineError, workers+1) // one per worker, and the reader's
+	var failed atomic.Bool                // a worker found an error
 	var wg sync.WaitGroup
 	for w := range workers {
-		wp := &textParser{path: p.path, opts: p.opts}
+		wp := &textParser{path: p.path, opts: p.opts, arena: p.arena}
 		parsers[w] = wp
 		wg.Add(1)
 		go func() {
@@ -626,37 +706,48 @@ func (p *textParser) parseRest(ctx context.Context, lr *lineReader, kind string,
 				if errs[w] == nil {
 					if e := wp.parseChunk(c, kind, hdr); e != nil {
 						errs[w] = e
+						failed.Store(true)
 					}
 				}
 				free <- c
 			}
 		}()
 	}
-	// Reader: stops at the end, at a read error, or when a worker failed.
-	c := <-free
-	c.data, c.first = c.data[:0], lr.line+1
+	// Reader: cuts the rest of the input into chunks of whole lines. It
+	// stops at the end, at a read error, when ctx is done or when a worker
+	// failed (the lines it would read next cannot hold an earlier error).
+	next := lr.line + 1 // number of the first line not handed out yet
+	var carry []byte    // the start of a line the last chunk did not end
 	for {
-		line, err := lr.next()
-		if err == io.EOF {
-			break
+		c := <-free
+		c.first = next
+		data, eof, err := fillChunk(lr.r, append(c.data[:0], carry...), size)
+		cut := bytes.LastIndexByte(data, '\n') + 1
+		if eof && cut < len(data) {
+			data = append(data, '\n') // the last line, without its line end
+			cut = len(data)
 		}
+		carry = append(carry[:0], data[cut:]...)
+		c.data = data[:cut]
+		next += bytes.Count(c.data, []byte{'\n'})
 		if err != nil {
-			errs[workers] = &lineError{lr.line, fmt.Errorf("%s:%d: %w", p.path, lr.line, err)}
+			errs[workers] = &lineError{next, fmt.Errorf("%s:%d: %w", p.path, next, err)}
+		}
+		if len(c.data) > 0 {
+			work <- c
+		} else {
+			free <- c
+		}
+		if err != nil || eof {
 			break
 		}
-		c.data = append(append(c.data, line...), '\n')
-		if len(c.data) >= size {
-			work <- c
-			if err := ctx.Err(); err != nil {
-				errs[workers] = &lineError{lr.line, err}
-				break
-			}
-			c = <-free
-			c.data, c.first = c.data[:0], lr.line+1
+		if err := ctx.Err(); err != nil {
+			errs[workers] = &lineError{next, err}
+			break
 		}
-	}
-	if len(c.data) > 0 {
-		work <- c
+		if failed.Load() {
+			break
+		}
 	}
 	close(work)
 	wg.Wait()
@@ -670,7 +761,7 @@ func (p *textParser) parseRest(ctx context.Context, lr *lineReader, kind string,
 		return first.err
 	}
 	for _, wp := range parsers {
-		p.keys = append(p.keys, wp.keys...)
+		p.blocks = append(p.blocks, wp.takeBlocks()...)
 		p.lines += wp.lines
 		for r, n := range wp.invalid {
 			p.invalid[r] += n
@@ -679,13 +770,59 @@ func (p *textParser) parseRest(ctx context.Context, lr *lineReader, kind string,
 	return nil
 }
 
+// fillChunk reads from r into data until data holds at least size bytes
+// and a line end, or the input ends (eof). It stops with an error when data
+// holds more than maxLineBytes and no line end: parseChunk reports the other
+// lines that are too long.
+func fillChunk(r io.Reader, data []byte, size int) (_ []byte, eof bool, err error) {
+	searched := 0 // data[:searched] holds no line end
+	for {
+		if len(data) >= size {
+			if bytes.IndexByte(data[searched:], '\n') >= 0 {
+				return data, false, nil
+			}
+			searched = len(data)
+			if len(data) > maxLineBytes {
+				return data, false, errLineTooLong
+			}
+		}
+		if len(data) == cap(data) {
+			data = slices.Grow(data, max(len(data), 4096))
+		}
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, true, nil
+		}
+		if err != nil {
+			return data, false, err
+		}
+	}
+}
+
 // parseChunk parses one chunk's lines, returning the first error.
 func (p *textParser) parseChunk(c *chunk, kind string, hdr header) *lineError {
+	// The shapes of national registries, AAA,NNNNNNN and 10 digits, take a
+	// fast path in an area-code file; it yields what nanpKey would.
+	fast := kind == KindNANP && hdr.delim == 0 && hdr.areaCol < 0
 	lineNo := c.first
 	for data := c.data; len(data) > 0; lineNo++ {
 		i := bytes.IndexByte(data, '\n')
 		line := data[:i]
 		data = data[i+1:]
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+		}
+		if fast {
+			if k, ok := nanpFast(line); ok {
+				p.lines++
+				p.addKey(k)
+				continue
+			}
+		}
+		if len(line) > maxLineBytes {
+			return &lineError{lineNo, fmt.Errorf("%s:%d: %w", p.path, lineNo, errLineTooLong)}
+		}
 		skip, err := p.plainLine(line, lineNo)
 		if err != nil {
 			return &lineError{lineNo, err}
@@ -701,14 +838,24 @@ func (p *textParser) parseChunk(c *chunk, kind string, hdr header) *lineError {
 	return nil
 }
 
-// readText reads a text source: list, CSV or NANP file.
-func readText(ctx context.Context, r *bufio.Reader, path string, opts LoadOptions) (*sourceData, error) {
+// readText reads a text source: list, CSV or NANP file, of size bytes (-1
+// when unknown).
+func readText(ctx context.Context, r *bufio.Reader, path string, size int64, opts LoadOptions) (*sourceData, error) {
+	return readTextWith(ctx, r, path, size, opts, (*textParser).parseRest)
+}
+
+// restParser parses the lines after the first data or header line.
+type restParser func(p *textParser, ctx context.Context, lr *lineReader, kind string, hdr header) error
+
+// readTextWith is readText with the parser of the rest of the lines given
+// (tests compare parseRest with a line-by-line reference).
+func readTextWith(ctx context.Context, r *bufio.Reader, path string, size int64, opts LoadOptions, parseRest restParser) (*sourceData, error) {
 	if bom, _ := r.Peek(3); bytes.HasPrefix(bom, []byte{0xEF, 0xBB, 0xBF}) {
 		r.Discard(3)
 	} else if bytes.HasPrefix(bom, []byte{0xFF, 0xFE}) || bytes.HasPrefix(bom, []byte{0xFE, 0xFF}) {
 		return nil, fmt.Errorf("registry %s: UTF-16 text; save it as UTF-8", path)
 	}
-	p := &textParser{path: path, opts: opts}
+	p := &textParser{path: path, opts: opts, arena: newKeyArena(size)}
 	lr := &lineReader{r: r}
 	kind := ""
 	var hdr header
@@ -762,14 +909,14 @@ func readText(ctx context.Context, r *bufio.Reader, path string, opts LoadOption
 		}
 	}
 	if kind != "" {
-		if err := p.parseRest(ctx, lr, kind, hdr); err != nil {
+		if err := parseRest(p, ctx, lr, kind, hdr); err != nil {
 			return nil, err
 		}
 	}
 	if kind == "" {
 		kind = KindList
 	}
-	keys := sortDedup(p.keys)
+	keys := sortDistinctKeys(p.arena, p.takeBlocks())
 	info := SourceInfo{Kind: kind, Entries: len(keys), Lines: p.lines, Invalid: map[string]int{}}
 	for r, n := range p.invalid {
 		if n > 0 {
@@ -784,7 +931,7 @@ func (p *textParser) line(line []byte, lineNo int, kind string, hdr header) erro
 	if hdr.delim == 0 && hdr.areaCol < 0 {
 		if kind == KindNANP {
 			if k, ok := nanpKey(line); ok {
-				p.keys = append(p.keys, k)
+				p.addKey(k)
 				return nil
 			}
 		}
@@ -832,7 +979,7 @@ func (p *textParser) line(line []byte, lineNo int, kind string, hdr header) erro
 			joined := make([]byte, 0, len(a)+1+len(f))
 			joined = append(append(append(joined, a...), ','), f...)
 			if k, ok := nanpKey(joined); ok {
-				p.keys = append(p.keys, k)
+				p.addKey(k)
 				return nil
 			}
 			return p.add(append(joined[:len(a)], f...), lineNo)

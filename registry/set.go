@@ -525,14 +525,10 @@ func mergeWalk(lists [][]uint64, emit func(k, mask uint64)) {
 	}
 }
 
-// sortDedup sorts keys and removes duplicates in place. When that leaves
-// much unused capacity (append growth, duplicates), the keys are moved to an
-// exactly sized array so that a Set keeps 8 bytes per key.
+// sortDedup sorts keys and removes duplicates in place, on every core (see
+// sortDistinct). When that leaves much unused capacity (append growth,
+// duplicates), the keys are moved to an exactly sized array so that a Set
+// keeps 8 bytes per key.
 func sortDedup(keys []uint64) []uint64 {
-	radixSort(keys)
-	keys = slices.Compact(keys)
-	if cap(keys)-len(keys) > len(keys)/16+1024 {
-		keys = slices.Clone(keys)
-	}
-	return keys
+	return trimCap(sortDistinct(keys))
 }

@@ -1,26 +1,45 @@
 // Command benchreg measures registry build and load at scale on generated
-// data: it writes N random US numbers as an area-code file ("AAA,NNNNNNN",
-// area codes in random order, as the US registry ships them) to a temporary
-// folder, runs `listscrub registry build`, `registry info` (load + verify the
-// snapshot) and a scrub of a small prospect file (start-up + scrub), with and
-// without the bloom filter, and prints wall time and peak RSS of each run
-// (from wait4's rusage, no external tool needed). The folder is removed
-// afterwards.
+// data. It writes N distinct random US numbers as an area-code file, area
+// code by area code in random order as the US registry ships them, about
+// half the lines "AAA,NNNNNNN" and half ten digits, over the few hundred area
+// codes the US normalizer accepts, to a temporary folder. Then it runs
+//
+//   - `listscrub registry build` (wall time, CPU time, peak RSS),
+//   - the snapshot's size and bytes per number,
+//   - `listscrub registry info` twice (load + verify; the second, from the
+//     page cache, is reported),
+//   - a scrub of a prospect file of -rows rows and of a 1-row file (start-up:
+//     load + verify) against the snapshot, with their peak RSS,
+//
+// and prints one table, with the goals of issue #3 where there is one. Wall
+// time and peak RSS come from wait4's rusage; no external tool is needed.
+// The folder is removed afterwards, also on Ctrl-C.
 //
 //	go run ./registry/benchreg -bin bin/listscrub -n 10000000
+//	go run ./registry/benchreg -bin bin/listscrub -n 250000000 -lock /tmp/listscrub-bench.lock
+//
+// With -lock, every measured run holds an exclusive flock on that file, so
+// that timed runs of several people on one machine do not overlap; data
+// generation does not hold it.
 package main
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
+
+	"github.com/listscrub/listscrub/normalize"
 )
 
 func main() {
@@ -28,73 +47,138 @@ func main() {
 	n := flag.Int("n", 10_000_000, "numbers in the generated registry")
 	rows := flag.Int("rows", 1_000_000, "rows in the generated prospect file")
 	keep := flag.Bool("keep", false, "keep the temporary folder")
+	lock := flag.String("lock", "", "hold an exclusive flock on this file during each measured run")
+	dir := flag.String("dir", "", "parent of the temporary folder (default: the system's)")
 	flag.Parse()
-	if err := run(*bin, *n, *rows, *keep); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	b := &bench{n: *n, rows: *rows, lock: *lock}
+	if err := b.run(ctx, *bin, *dir, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "benchreg:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, n, rows int, keep bool) error {
+// bench is one benchmark run.
+type bench struct {
+	n, rows int
+	lock    string
+	dir     string
+	bin     string
+}
+
+// result is one measured run.
+type result struct {
+	wall, cpu time.Duration
+	rss       int64
+}
+
+func (b *bench) run(ctx context.Context, bin, parent string, keep bool) error {
 	bin, err := filepath.Abs(bin)
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "benchreg-")
+	b.bin = bin
+	b.dir, err = os.MkdirTemp(parent, "benchreg-")
 	if err != nil {
 		return err
 	}
 	if !keep {
-		defer os.RemoveAll(dir)
+		defer os.RemoveAll(b.dir)
 	}
-	src := filepath.Join(dir, "dnc.txt")
-	pros := filepath.Join(dir, "prospects.csv")
+	src := filepath.Join(b.dir, "dnc.txt")
+	pros := filepath.Join(b.dir, "prospects.csv")
 	t0 := time.Now()
-	sample, err := generate(src, n)
+	areas, err := usAreas()
 	if err != nil {
 		return err
 	}
-	if err := prospects(pros, rows, sample); err != nil {
+	sample, err := generate(ctx, src, b.n, areas)
+	if err != nil {
 		return err
 	}
-	st, _ := os.Stat(src)
-	fmt.Printf("generated %d numbers (%.0f MiB of text) and %d prospect rows in %s\n\n",
-		n, float64(st.Size())/(1<<20), rows, time.Since(t0).Round(time.Millisecond))
+	if err := prospects(pros, b.rows, sample); err != nil {
+		return err
+	}
+	st, err := os.Stat(src)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("generated %d numbers over %d area codes (%.0f MiB of text) and %d prospect rows in %s\n\n",
+		b.n, len(areas), float64(st.Size())/(1<<20), b.rows, time.Since(t0).Round(time.Millisecond))
 
-	snap := filepath.Join(dir, "dnc.snap")
-	fmt.Printf("| N | step | wall | peak RSS |\n|---|---|---|---|\n")
-	report := func(step string, wall time.Duration, rss int64) {
-		fmt.Printf("| %s | %s | %.2f s | %d MiB |\n", human(n), step, wall.Seconds(), rss>>20)
+	fmt.Printf("| N | step | wall | CPU | peak RSS | goal |\n|---|---|---|---|---|---|\n")
+	row := func(step string, r result, goal string) {
+		fmt.Printf("| %s | %s | %.2f s | %.2f s | %d MiB | %s |\n", human(b.n), step, r.wall.Seconds(), r.cpu.Seconds(), r.rss>>20, goal)
 	}
-	wall, rss, err := measure(dir, bin, "registry", "build", "--country", "US", "-o", snap, "dnc="+src)
+	snap := filepath.Join(b.dir, "dnc.snap")
+	r, err := b.measure(ctx, "registry", "build", "--country", "US", "-o", snap, "dnc="+src)
 	if err != nil {
 		return err
 	}
-	report("registry build", wall, rss)
-	if st, err := os.Stat(snap); err == nil {
-		fmt.Printf("| %s | snapshot size | %.0f MiB (%.2f bytes/number) | |\n", human(n), float64(st.Size())/(1<<20), float64(st.Size())/float64(n))
+	row("registry build", r, b.buildGoal(r))
+	st, err = os.Stat(snap)
+	if err != nil {
+		return err
 	}
+	snapSize := st.Size()
+	fmt.Printf("| %s | snapshot size | %.0f MiB (%.2f bytes/number) | | | |\n", human(b.n), float64(snapSize)/(1<<20), float64(snapSize)/float64(b.n))
 	// Load + verify, twice: the first read may come from disk, the second from the page cache.
-	for i := range 2 {
-		wall, rss, err = measure(dir, bin, "registry", "info", snap)
-		if err != nil {
+	for range 2 {
+		if r, err = b.measure(ctx, "registry", "info", snap); err != nil {
 			return err
 		}
-		if i == 1 {
-			report("registry info (load + verify, warm cache)", wall, rss)
-		}
 	}
-	wall, rss, err = measure(dir, bin, "scrub", "--country", "US", "-r", snap, "-j", "2", "-o", os.DevNull, "--stats", filepath.Join(dir, "s.json"), "--", pros)
-	if err != nil {
+	row("registry info (load + verify, warm cache)", r, b.loadGoal(r))
+	stats := filepath.Join(b.dir, "s.json")
+	scrub := func(file string) (result, error) {
+		return b.measure(ctx, "scrub", "--country", "US", "-r", snap, "-j", "2", "-o", os.DevNull, "--stats", stats, "--", file)
+	}
+	if r, err = scrub(pros); err != nil {
 		return err
 	}
-	report(fmt.Sprintf("scrub %s rows (load + verify + scrub)", human(rows)), wall, rss)
-	wall, rss, err = measure(dir, bin, "scrub", "--country", "US", "-r", snap, "-j", "2", "-o", os.DevNull, "--stats", filepath.Join(dir, "s.json"), "--", filepath.Join(dir, "tiny.csv"))
-	if err != nil {
+	row(fmt.Sprintf("scrub %s rows (load + verify + scrub)", human(b.rows)), r, rssGoal(r, snapSize))
+	if r, err = scrub(filepath.Join(b.dir, "tiny.csv")); err != nil {
 		return err
 	}
-	report("scrub 1 row (start-up: load + verify)", wall, rss)
+	goal := rssGoal(r, snapSize)
+	if g := b.loadGoal(r); g != "" {
+		goal = g + "; " + goal
+	}
+	row("scrub 1 row (start-up: load + verify)", r, goal)
 	return nil
+}
+
+// buildGoal checks a build against issue #3: 10M in 5 s, 250M in 120 s
+// within 6 GiB.
+func (b *bench) buildGoal(r result) string {
+	switch {
+	case b.n <= 10_000_000:
+		return verdict("≤ 5 s", r.wall <= 5*time.Second)
+	case b.n >= 250_000_000:
+		return verdict("≤ 120 s, ≤ 6 GiB", r.wall <= 120*time.Second && r.rss <= 6<<30)
+	}
+	return ""
+}
+
+// loadGoal checks load + verify of a national snapshot: 1 s.
+func (b *bench) loadGoal(r result) string {
+	if b.n < 250_000_000 {
+		return ""
+	}
+	return verdict("≤ 1 s", r.wall <= time.Second)
+}
+
+// rssGoal checks a scrub's peak RSS: the snapshot's size and 100 MiB.
+func rssGoal(r result, snapSize int64) string {
+	return verdict(fmt.Sprintf("RSS ≤ %d MiB", (snapSize+100<<20)>>20), r.rss <= snapSize+100<<20)
+}
+
+func verdict(goal string, ok bool) string {
+	if ok {
+		return goal + ": met"
+	}
+	return goal + ": MISSED"
 }
 
 func human(n int) string {
@@ -107,69 +191,115 @@ func human(n int) string {
 	return strconv.Itoa(n)
 }
 
-// measure runs bin with args in dir and returns its wall time and peak RSS.
-func measure(dir, bin string, args ...string) (time.Duration, int64, error) {
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = dir
-	cmd.Stdout = nil
-	errOut, _ := os.Create(filepath.Join(dir, "stderr.txt"))
-	defer errOut.Close()
-	cmd.Stderr = errOut
+// measure runs the binary with args in the folder, holding the lock, and
+// returns its wall time, CPU time (user + system) and peak RSS.
+func (b *bench) measure(ctx context.Context, args ...string) (result, error) {
+	if b.lock != "" {
+		f, err := os.OpenFile(b.lock, os.O_CREATE|os.O_RDWR, 0o666)
+		if err != nil {
+			return result{}, fmt.Errorf("lock: %w", err)
+		}
+		defer f.Close()
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+			return result{}, fmt.Errorf("lock %s: %w", b.lock, err)
+		}
+		defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	}
+	cmd := exec.CommandContext(ctx, b.bin, args...)
+	cmd.Dir = b.dir
+	var errOut strings.Builder
+	cmd.Stderr = &errOut
 	t := time.Now()
 	err := cmd.Run()
 	wall := time.Since(t)
 	if err != nil {
-		msg, _ := os.ReadFile(filepath.Join(dir, "stderr.txt"))
-		return 0, 0, fmt.Errorf("%s %v: %v\n%s", bin, args, err, msg)
+		return result{}, fmt.Errorf("%s %v: %w\n%s", b.bin, args, err, errOut.String())
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return wall, ru.Maxrss << 10, nil
+	return result{wall: wall, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), rss: ru.Maxrss << 10}, nil
+}
+
+// usAreas returns the area codes 200-999 whose numbers the US normalizer
+// accepts (an exchange 234 and line 5678 stand for all), so that prospects
+// of these areas are valid numbers, as real ones are.
+func usAreas() ([]int, error) {
+	us, err := normalize.New("US")
+	if err != nil {
+		return nil, err
+	}
+	var areas []int
+	for a := 200; a <= 999; a++ {
+		if us.Normalize([]byte(strconv.Itoa(a) + "2345678")).Valid() {
+			areas = append(areas, a)
+		}
+	}
+	if len(areas) == 0 {
+		return nil, errors.New("the US normalizer accepts no area code")
+	}
+	return areas, nil
 }
 
 // generate writes n distinct US numbers, area code by area code in random
-// order, each area's numbers ascending, and returns a few of them.
-func generate(path string, n int) ([]string, error) {
+// order, each area's numbers ascending (exchanges 200-999), about half the
+// lines "AAA,NNNNNNN" and half ten digits (the first line has the comma, so
+// that the file is read as an area-code file), and returns a few of them.
+func generate(ctx context.Context, path string, n int, areas []int) ([]string, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	w := bufio.NewWriterSize(f, 1<<20)
 	r := rand.New(rand.NewPCG(1, 2))
-	areas := r.Perm(800) // NPA 200..999
+	r.Shuffle(len(areas), func(i, j int) { areas[i], areas[j] = areas[j], areas[i] })
 	perArea := n / len(areas)
-	space := 800 * 10_000 // NXX 200..999, line 0000..9999
+	const space = 800 * 10_000 // NXX 200..999, line 0000..9999
+	if perArea+n%len(areas) > space {
+		f.Close()
+		return nil, fmt.Errorf("%d numbers do not fit in %d area codes", n, len(areas))
+	}
 	var sample []string
 	written := 0
 	buf := make([]byte, 0, 16)
 	for i, a := range areas {
+		if err := ctx.Err(); err != nil {
+			f.Close()
+			return nil, err
+		}
 		want := perArea
 		if i == len(areas)-1 {
 			want = n - written
 		}
 		gap := space / (want + 1)
-		pos := 0
+		pos := -1
 		for j := range want {
 			pos += 1 + r.IntN(2*gap-1)
-			if pos >= space-(want-j) {
+			if pos > space-(want-j) {
 				pos = space - (want - j)
 			}
 			nxx, line := 200+pos/10_000, pos%10_000
-			buf = strconv.AppendInt(buf[:0], int64(200+a), 10)
-			buf = append(buf, ',')
+			buf = strconv.AppendInt(buf[:0], int64(a), 10)
+			if written+j == 0 || r.IntN(2) == 0 {
+				buf = append(buf, ',')
+			}
 			buf = strconv.AppendInt(buf, int64(nxx), 10)
 			buf = append(buf, byte('0'+line/1000), byte('0'+line/100%10), byte('0'+line/10%10), byte('0'+line%10), '\n')
 			w.Write(buf)
 			if r.IntN(1000) == 0 && len(sample) < 100_000 {
-				sample = append(sample, string(buf[:3])+string(buf[4:len(buf)-1]))
+				digits := strings.Replace(string(buf[:len(buf)-1]), ",", "", 1)
+				sample = append(sample, digits)
 			}
 		}
 		written += want
 	}
-	return sample, w.Flush()
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return sample, f.Close()
 }
 
-// prospects writes rows prospect rows, one in ten a registered number.
+// prospects writes rows prospect rows, one in ten a registered number, and
+// tiny.csv, one row.
 func prospects(path string, rows int, registered []string) error {
 	f, err := os.Create(path)
 	if err != nil {
