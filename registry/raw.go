@@ -99,6 +99,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 	defer hf.f.Close()
 
 	var content *bufio.Reader = hf.br
+	sizeHint := hf.size
 	if magic, _ := hf.br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := newGzip(hf.br)
 		if err != nil {
@@ -106,6 +107,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 		}
 		defer gz.Close()
 		content = bufio.NewReaderSize(gz, min(hf.br.Size()*4, 1<<20))
+		sizeHint = -1
 	}
 
 	var sd *sourceData
