@@ -212,6 +212,26 @@ func (b *Batch) Raw(i int) []byte {
 	return b.data[s:e:e]
 }
 
+// Adjacent reports whether record i starts right where record i-1 ends (no
+// blank line between them); false for i == 0.
+func (b *Batch) Adjacent(i int) bool {
+	if i <= 0 {
+		return false
+	}
+	p := &b.recs[i-1]
+	return p.start+p.n == b.recs[i].start
+}
+
+// RawRun returns records i to j-1 (i < j) exactly as read, as one slice: the
+// concatenation of Raw(i) ... Raw(j-1) when each of records i+1 to j-1 is
+// Adjacent, which the caller must have checked.
+func (b *Batch) RawRun(i, j int) []byte {
+	s := int(b.recs[i].start)
+	l := &b.recs[j-1]
+	e := int(l.start) + int(l.n)
+	return b.data[s:e:e]
+}
+
 // Content returns record i as read, without its final line terminator.
 func (b *Batch) Content(i int) []byte {
 	rc := &b.recs[i]
