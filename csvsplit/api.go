@@ -199,6 +199,11 @@ func (b *Batch) reset() {
 	b.side = b.side[:0]
 	b.recs = b.recs[:0]
 	b.fields = b.fields[:0]
+	// Take the cache lines of the record and field arrays for writing in
+	// one sweep: written one by one as records are parsed, lines that
+	// another core has read since (the workers, the writer) stall the reader.
+	clear(b.recs[:cap(b.recs)])
+	clear(b.fields[:cap(b.fields)])
 }
 
 // Len returns the number of records.
