@@ -49,7 +49,8 @@ test-short:
 	$(GO) test -short ./...
 
 ## bench: the comparison bench: generates data (cached in $(BENCH_DATA)), runs the scan
-## floor, listscrub -j 1 / -j N, mawk, gawk, DuckDB and Python on it, prints one table.
+## floor, listscrub -j 1 / -j N (against the raw list, then against a snapshot built from it,
+## the build timed in its own row), mawk, gawk, DuckDB and Python on it, prints one table.
 ## SIZE=small (2M rows, 1M-number list; default) or SIZE=large (23M rows, 10M list).
 .PHONY: bench-deps bench-go
 SIZE       ?= small

@@ -133,7 +133,7 @@ func (r *Reader) Reset(src io.Reader) {
 }
 
 // ReadBatch resets b and fills it with up to maxRows records, stopping after the
-// record that takes b past maxBytes bytes. It returns io.EOF (with b.Len()==0)
+// record that takes b past maxBytes bytes (or past 1 GiB, whatever maxBytes). It returns io.EOF (with b.Len()==0)
 // when the input is exhausted, or a *ParseError.
 //
 // A maxRows or maxBytes of 0 or less means no limit of that kind. Every call
@@ -165,18 +165,26 @@ type Batch struct {
 	side   []byte // unquoted values that are not sub-slices of data
 	recs   []record
 	fields []span
+	line0  int // line number where the batch starts
 }
 
-// record locates one record in a Batch.
+// record locates one record in a Batch. It is 28 bytes: the reader writes
+// one per row, and fewer cache lines to write is measurably faster. The
+// int32 offsets fit because a batch stops once it holds maxBatchBytes.
 type record struct {
-	start   int   // offset of the record in Batch.data
-	side    int   // offset of the record's values in Batch.side
-	line    int   // line number where the record starts
-	field0  int   // index of its first field in Batch.fields
+	start   int32 // offset of the record in Batch.data
+	side    int32 // offset of the record's values in Batch.side
+	line    int32 // line number where the record starts, minus Batch.line0
+	field0  int32 // index of its first field in Batch.fields
 	n       int32 // raw length, terminator included
 	clen    int32 // content length, terminator excluded
 	nfields int32
 }
+
+// maxBatchBytes bounds a batch: ReadBatch stops after the record that takes
+// it past this size, whatever maxBytes says, so that the offsets of its
+// records (at most this much) and the field counts fit in an int32.
+const maxBatchBytes = 1 << 30
 
 // span locates a field value: start and end are relative to the record's
 // start in Batch.data, or, when start is negative, ^start and end are
@@ -191,6 +199,11 @@ func (b *Batch) reset() {
 	b.side = b.side[:0]
 	b.recs = b.recs[:0]
 	b.fields = b.fields[:0]
+	// Take the cache lines of the record and field arrays for writing in
+	// one sweep: written one by one as records are parsed, lines that
+	// another core has read since (the workers, the writer) stall the reader.
+	clear(b.recs[:cap(b.recs)])
+	clear(b.fields[:cap(b.fields)])
 }
 
 // Len returns the number of records.
@@ -199,22 +212,44 @@ func (b *Batch) Len() int { return len(b.recs) }
 // Raw returns record i exactly as read, including its line terminator (if any).
 func (b *Batch) Raw(i int) []byte {
 	rc := &b.recs[i]
-	e := rc.start + int(rc.n)
-	return b.data[rc.start:e:e]
+	s := int(rc.start)
+	e := s + int(rc.n)
+	return b.data[s:e:e]
+}
+
+// Adjacent reports whether record i starts right where record i-1 ends (no
+// blank line between them); false for i == 0.
+func (b *Batch) Adjacent(i int) bool {
+	if i <= 0 {
+		return false
+	}
+	p := &b.recs[i-1]
+	return p.start+p.n == b.recs[i].start
+}
+
+// RawRun returns records i to j-1 (i < j) exactly as read, as one slice: the
+// concatenation of Raw(i) ... Raw(j-1) when each of records i+1 to j-1 is
+// Adjacent, which the caller must have checked.
+func (b *Batch) RawRun(i, j int) []byte {
+	s := int(b.recs[i].start)
+	l := &b.recs[j-1]
+	e := int(l.start) + int(l.n)
+	return b.data[s:e:e]
 }
 
 // Content returns record i as read, without its final line terminator.
 func (b *Batch) Content(i int) []byte {
 	rc := &b.recs[i]
-	e := rc.start + int(rc.clen)
-	return b.data[rc.start:e:e]
+	s := int(rc.start)
+	e := s + int(rc.clen)
+	return b.data[s:e:e]
 }
 
 // Line returns the 1-based line number where record i starts.
 //
 // Lines are counted by LF, including blank lines and the lines inside
 // multi-line quoted fields.
-func (b *Batch) Line(i int) int { return b.recs[i].line }
+func (b *Batch) Line(i int) int { return b.line0 + int(b.recs[i].line) }
 
 // NumFields returns the number of fields of record i.
 func (b *Batch) NumFields(i int) int { return int(b.recs[i].nfields) }
@@ -227,12 +262,12 @@ func (b *Batch) Field(i, j int) []byte {
 	if uint(j) >= uint(rc.nfields) {
 		panic(fmt.Sprintf("csvsplit: field %d out of range [0:%d]", j, rc.nfields))
 	}
-	f := b.fields[rc.field0+j]
+	f := b.fields[int(rc.field0)+j]
 	if f.start < 0 {
-		s, e := rc.side+int(^f.start), rc.side+int(f.end)
+		s, e := int(rc.side)+int(^f.start), int(rc.side)+int(f.end)
 		return b.side[s:e:e]
 	}
-	s, e := rc.start+int(f.start), rc.start+int(f.end)
+	s, e := int(rc.start)+int(f.start), int(rc.start)+int(f.end)
 	return b.data[s:e:e]
 }
 

@@ -629,3 +629,44 @@ func TestZeroAllocs(t *testing.T) {
 		t.Fatalf("%v allocations per pass", allocs)
 	}
 }
+
+// TestRawRun checks Adjacent and RawRun against Raw: a run of adjacent
+// records is their concatenation, and blank lines break adjacency.
+func TestRawRun(t *testing.T) {
+	tests := []struct {
+		in       string
+		adjacent []bool // Adjacent(i) for each record
+	}{
+		{"a;1\nb;2\nc;3\n", []bool{false, true, true}},
+		{"a;1\n\nb;2\r\n\r\nc;3\nd;4", []bool{false, false, false, true}},
+		{"\"x\ny\";1\r\nz;2\n\n\n", []bool{false, true}},
+		{"a\n\r\n\n", []bool{false}},
+	}
+	for _, tt := range tests {
+		r := NewReader(strings.NewReader(tt.in), Options{Comma: ';'})
+		var b Batch
+		if err := r.ReadBatch(&b, 0, 0); err != nil {
+			t.Fatalf("%q: %v", tt.in, err)
+		}
+		if b.Len() != len(tt.adjacent) {
+			t.Fatalf("%q: %d records, want %d", tt.in, b.Len(), len(tt.adjacent))
+		}
+		for i, want := range tt.adjacent {
+			if got := b.Adjacent(i); got != want {
+				t.Errorf("%q: Adjacent(%d) = %v, want %v", tt.in, i, got, want)
+			}
+		}
+		for i := range b.Len() {
+			var cat []byte
+			for j := i; j < b.Len(); j++ {
+				if j > i && !b.Adjacent(j) {
+					break
+				}
+				cat = append(cat, b.Raw(j)...)
+				if got := b.RawRun(i, j+1); string(got) != string(cat) || cap(got) != len(got) {
+					t.Errorf("%q: RawRun(%d, %d) = %q (cap %d), want %q", tt.in, i, j+1, got, cap(got), cat)
+				}
+			}
+		}
+	}
+}

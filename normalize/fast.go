@@ -3,6 +3,7 @@ package normalize
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -58,6 +59,10 @@ type regionTable struct {
 	// minLen is the smallest length, possible or local-only, of the
 	// general description: a national number with fewer digits is too short.
 	minLen int
+	// ndd0 is true when the region's national prefix (its NDD, digits
+	// only) is "0" and its general description has a pattern: what
+	// classifyInvalid needs to judge a kept national prefix ("06 12 34 56 7").
+	ndd0 bool
 }
 
 // ccTable is one calling code's regions, in phonenumbers' order.
@@ -192,6 +197,8 @@ func buildRegionTable(m *phonenumbers.PhoneMetadata, metas map[string]*phonenumb
 		npfp: m.GetNationalPrefixForParsing(),
 	}
 	r.parse = allDigits(r.npfp) && m.GetNationalPrefixTransformRule() == ""
+	r.ndd0 = strings.ReplaceAll(m.GetNationalPrefix(), "~", "") == "0" &&
+		m.GetGeneralDesc() != nil && m.GetGeneralDesc().GetNationalNumberPattern() != ""
 	r.minLen = 0
 	if gd := m.GetGeneralDesc(); gd != nil {
 		for _, l := range append(append([]int32(nil), gd.PossibleLength...), gd.PossibleLengthLocalOnly...) {
@@ -346,7 +353,10 @@ func (r *regionTable) stripNationalPrefix(c *masks, num []byte) []byte {
 	if len(num) == 0 || p == "" || len(num) < len(p) || string(num[:len(p)]) != p {
 		return num
 	}
-	if c.general(r, num) && !c.general(r, num[len(p):]) {
+	// phonenumbers keeps the prefix when the number is valid with it and
+	// not without; testing without it first skips a DFA run in the common
+	// case (a valid national number after the 0).
+	if !c.general(r, num[len(p):]) && c.general(r, num) {
 		return num
 	}
 	return num[len(p):]
@@ -536,8 +546,11 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 			national = pot
 		}
 	}
-	if len(national) < 2 || len(national) > 17 || national[0] == '0' {
+	if len(national) < 2 || len(national) > 17 {
 		return Result{}, false
+	}
+	if national[0] == '0' {
+		return keptPrefix(ft, &mc, cc, pm, national)
 	}
 	var nsn uint64
 	for _, c := range national {
@@ -597,4 +610,40 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 		k *= 10
 	}
 	return Result{Key: Key(k + nsn), Type: Type(typ)}, true
+}
+
+// keptPrefix answers for a national number that still starts with a 0 after
+// parsing: phonenumbers kept the national prefix because the rest had an
+// impossible length ("06 12 34 56 7"), and records it as an Italian leading
+// zero, so the overseas rule does not apply. When no region of the calling
+// code accepts the number, it is invalid, and classifyInvalid's reason
+// depends only on the lengths of the main region: this reproduces it. pm is
+// the region whose national prefix was tried. Anything else is left to the
+// reference path (ok=false).
+func keptPrefix(ft *fastTables, mc *masks, cc int32, pm *regionTable, national []byte) (Result, bool) {
+	t := ft.byCC[cc]
+	if t == nil || len(national) < 2 || national[1] == '0' {
+		return Result{}, false
+	}
+	main := t.regions[0]
+	if pm != main || !main.ndd0 {
+		return Result{}, false
+	}
+	// IsValidNumber: the general description of whichever region
+	// GetRegionCodeForNumber picks must not match.
+	for _, r := range t.regions {
+		if mc.of(r, national)&r.lenOK[len(national)]&(1<<bGeneral) != 0 {
+			return Result{}, false
+		}
+	}
+	// classifyInvalid: the length without the kept prefix, then with it.
+	for _, l := range [2]int{len(national) - 1, len(national)} {
+		switch main.lengthResult(l) {
+		case phonenumbers.TOO_SHORT, phonenumbers.IS_POSSIBLE_LOCAL_ONLY:
+			return Result{Reason: ReasonTooShort}, true
+		case phonenumbers.TOO_LONG:
+			return Result{Reason: ReasonTooLong}, true
+		}
+	}
+	return Result{Reason: ReasonInvalidForRegion}, true
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // TestFastInvalid checks the fast path's answers for invalid inputs (no
-// digit at all; fewer digits than any number of the region) against the
+// digit at all; fewer digits than any number of the region; a national
+// prefix kept before too few digits, "06 12 34 56 7") against the
 // reference path, exhaustively for short separator/digit strings and on
 // random words, in every region with a fast path that the tests use.
 func TestFastInvalid(t *testing.T) {
@@ -24,13 +25,13 @@ func TestFastInvalid(t *testing.T) {
 	}
 	for range count {
 		var b strings.Builder
-		nd := rng.IntN(10)
+		nd := rng.IntN(14)
 		for k := range nd {
 			if rng.IntN(3) == 0 {
 				b.WriteString(seps[rng.IntN(len(seps))])
 			}
 			if k == 0 && rng.IntN(4) == 0 {
-				b.WriteString([]string{"0", "00", "33", "1", "011"}[rng.IntN(5)])
+				b.WriteString([]string{"0", "00", "33", "1", "011", "0033", "+330", "+44 0", "+1 0"}[rng.IntN(9)])
 			}
 			b.WriteByte(byte('0' + rng.IntN(10)))
 		}
@@ -63,7 +64,7 @@ func TestFastInvalid(t *testing.T) {
 
 func TestFastInvalidAllocs(t *testing.T) {
 	n := mustNew(t, "FR")
-	for _, s := range []string{"N/A", "inconnu", "-", "06 12 34", "0", "néant"} {
+	for _, s := range []string{"N/A", "inconnu", "-", "06 12 34", "0", "néant", "06 12 34 56 7", "+33 (0)6 12 34 56 7", "0033 06 12 34 56 7"} {
 		raw := []byte(s)
 		if _, ok := fastPath(n, raw); !ok {
 			t.Errorf("%q: not handled by the fast path", s)

@@ -36,8 +36,11 @@ func (c *hashCounter) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// readBufferSize is the size of the reads from the input file.
-const readBufferSize = 1 << 20
+// readBufferSize is the size of the input's buffers. They need only hold the
+// sample the delimiter and encoding are guessed from: the CSV reader asks for
+// about 1 MiB at a time, which bufio then reads straight into its buffer
+// instead of copying it through its own.
+const readBufferSize = sampleSize
 
 // openInput opens path ("-" for stdin), detecting gzip by its magic bytes.
 func openInput(path string, stdin io.Reader) (*input, error) {

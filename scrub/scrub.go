@@ -97,7 +97,7 @@ func (r *Row) Field(col int) []byte {
 
 // Batch sizes: a batch ends after batchRows rows or batchBytes bytes.
 const (
-	batchRows  = 4096
+	batchRows  = 1024
 	batchBytes = 1 << 20
 	sampleSize = 64 << 10
 )
@@ -512,6 +512,17 @@ func (p *pipeline) write(j *job) error {
 	b := &j.batch
 	nc := len(p.cols)
 	st := p.st
+	// Clean rows go out in runs: consecutive clean rows are adjacent in the
+	// batch's buffer, and one write of the run saves a copy call per row.
+	run := -1 // first row of the pending run of clean rows
+	flush := func(end int) error {
+		if run < 0 {
+			return nil
+		}
+		err := p.w.clean(b.RawRun(run, end))
+		run = -1
+		return err
+	}
 	for i, res := range j.rows {
 		nums := j.nums[i*nc : (i+1)*nc]
 		if p.seen != nil && res.cat != Invalid {
@@ -535,12 +546,19 @@ func (p *pipeline) write(j *job) error {
 				}
 			}
 		}
+		if res.cat != Clean || !b.Adjacent(i) {
+			if err := flush(i); err != nil {
+				return err
+			}
+		}
 		var err error
-		switch res.cat {
-		case Clean:
+		switch {
+		case res.cat == Clean:
 			st.RowsClean++
-			err = p.w.clean(b.Raw(i))
-		case Blocked:
+			if run < 0 {
+				run = i
+			}
+		case res.cat == Blocked:
 			st.RowsBlocked++
 			if res.mask == 0 {
 				p.noConsent++
@@ -553,11 +571,11 @@ func (p *pipeline) write(j *job) error {
 				}
 				err = p.w.blocked(b.Raw(i), b.Content(i), res.reason, p.w.labels(res.mask))
 			}
-		case Invalid:
+		case res.cat == Invalid:
 			st.RowsInvalid++
 			p.byReason[res.reason]++
 			err = p.w.invalid(b.Raw(i), b.Content(i), res.reason)
-		case Duplicate:
+		case res.cat == Duplicate:
 			st.RowsDuplicate++
 			err = p.w.duplicate(b.Raw(i), b.Content(i), res.reason)
 		}
@@ -569,6 +587,9 @@ func (p *pipeline) write(j *job) error {
 				Numbers: nums, batch: b, index: i}
 			p.o.Observer.Row(&p.row)
 		}
+	}
+	if err := flush(len(j.rows)); err != nil {
+		return err
 	}
 	st.RowsIn += int64(len(j.rows))
 	c := &j.count

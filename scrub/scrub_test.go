@@ -292,3 +292,56 @@ func TestObserverAndProgress(t *testing.T) {
 		t.Errorf("progress: %d calls, last %+v", calls, last)
 	}
 }
+
+// TestCleanRuns checks the clean output byte for byte where clean rows are
+// written in runs: runs broken by blank lines, by other categories and by
+// batch ends, with LF and CRLF line ends and a last line without one.
+func TestCleanRuns(t *testing.T) {
+	norm, _ := normalize.New("FR")
+	dir := t.TempDir()
+	regFile := filepath.Join(dir, "reg.txt")
+	os.WriteFile(regFile, []byte("0612345678\n"), 0o644)
+	reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}},
+		registry.LoadOptions{Normalizer: norm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := "id;tel\n"
+	wantLong := long
+	for i := range 3000 { // more than one batch
+		line := fmt.Sprintf("%d;06%08d\n", i, 12345679+i)
+		switch i % 11 {
+		case 3:
+			line = fmt.Sprintf("%d;0612345678\n", i) // blocked
+		case 7:
+			line = fmt.Sprintf("%d;N/A\n", i) // invalid
+		}
+		if i%11 != 3 && i%11 != 7 {
+			wantLong += line
+		}
+		long += line
+		if i%13 == 0 {
+			long += "\n"
+		}
+	}
+	tests := []struct{ in, want string }{
+		{"id;tel\n1;0612345679\n2;0612345680\n3;0612345681\n", "id;tel\n1;0612345679\n2;0612345680\n3;0612345681\n"},
+		{"id;tel\r\n1;0612345679\r\n\r\n2;0612345680\r\n3;0612345678\r\n4;0612345681", "id;tel\r\n1;0612345679\r\n2;0612345680\r\n4;0612345681"},
+		{"id;tel\n\n1;0612345679\n\n\n2;0612345680\n\n", "id;tel\n1;0612345679\n2;0612345680\n"},
+		{"id;tel\n1;0612345678\n2;N/A\n3;0612345679\n", "id;tel\n3;0612345679\n"},
+		{long, wantLong},
+	}
+	for i, tt := range tests {
+		input := filepath.Join(dir, fmt.Sprintf("in%d.csv", i))
+		os.WriteFile(input, []byte(tt.in), 0o644)
+		for _, workers := range []int{1, 2} {
+			out := filepath.Join(dir, fmt.Sprintf("out%d-%d.csv", i, workers))
+			if _, err := Run(context.Background(), Options{Input: input, Out: out, Registry: reg, Normalizer: norm, Workers: workers}); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := os.ReadFile(out); string(got) != tt.want {
+				t.Errorf("case %d, -j %d: clean output\n%q\nwant\n%q", i, workers, got, tt.want)
+			}
+		}
+	}
+}

@@ -1,7 +1,9 @@
 // Command driver runs the comparison bench: it generates the data (once,
 // cached), runs every tool on it once, and prints one table with wall time,
 // CPU time, rows/s, MB/s, peak RSS and the ratios to the scan floor and to
-// listscrub, then checks that every tool kept the same rows.
+// listscrub, then checks that every tool kept the same rows. listscrub runs
+// against the raw list and against a snapshot of it (the snapshot's build has
+// a row of its own).
 //
 //	go run ./cmd/driver -size small    # 2M rows, 1M-number list
 //	go run ./cmd/driver -size large    # 23M rows, 10M-number list
@@ -31,11 +33,14 @@ var sizes = map[string][2]int{
 }
 
 type tool struct {
+	key     string // for -skip
 	name    string
 	argv    []string
 	out     string // clean output, counted after the run; "" when the tool does not write one
 	missing string // why the tool cannot run here
 	scrubs  bool   // a scrubber (as opposed to a floor), whose kept rows are checked
+	needs   string // key of a tool whose output this one reads (run before it)
+	noRate  bool   // does not read the prospect file: no rows/s, MB/s or ratios
 }
 
 type result struct {
@@ -53,7 +58,7 @@ func main() {
 	ls := flag.String("listscrub", "../bin/listscrub", "the listscrub binary")
 	scripts := flag.String("scripts", "scripts", "directory holding antijoin.awk, scrub.py, duckdb.cjs")
 	nodeModules := flag.String("node-modules", ".cache/npm/node_modules", "node_modules holding @duckdb/node-api")
-	skip := flag.String("skip", "", "comma-separated tools not to run (mawk,gawk,python,duckdb,...)")
+	skip := flag.String("skip", "", "comma-separated tools not to run: scanfloor, normfloor, listscrub1, listscrubN, snapshot, listscrub1snap, listscrubNsnap, mawk, gawk, duckdb, python")
 	flag.Parse()
 	sz, ok := sizes[*size]
 	if !ok {
@@ -83,20 +88,28 @@ func main() {
 	}
 	ncpu := runtime.NumCPU()
 
-	tools := []tool{
-		{name: "scan floor (read + count lines)", argv: []string{filepath.Join(*bin, "scanfloor"), input}},
-		{name: "split + normalize floor (1 core)", argv: []string{filepath.Join(*bin, "normfloor"), input}},
-		{name: "listscrub scrub -j 1", argv: []string{*ls, "scrub", "-j", "1", "-r", "bloctel=" + reg, "--stats", out("ls1.json"), "-o", out("ls1.csv"), input}, out: out("ls1.csv"), scrubs: true},
-		{name: fmt.Sprintf("listscrub scrub -j %d", ncpu), argv: []string{*ls, "scrub", "-j", strconv.Itoa(ncpu), "-r", "bloctel=" + reg, "--stats", out("lsN.json"), "-o", out("lsN.csv"), input}, out: out("lsN.csv"), scrubs: true},
-		{name: "mawk anti-join", argv: []string{"mawk", "-v", "out=" + out("mawk.csv"), "-f", filepath.Join(*scripts, "antijoin.awk"), reg, input}, out: out("mawk.csv"), scrubs: true},
-		{name: "gawk anti-join", argv: []string{"gawk", "-v", "out=" + out("gawk.csv"), "-f", filepath.Join(*scripts, "antijoin.awk"), reg, input}, out: out("gawk.csv"), scrubs: true},
-		{name: fmt.Sprintf("DuckDB %s anti-join + regexp (%d threads)", duckdbVersion(*nodeModules), ncpu), argv: []string{"node", filepath.Join(*scripts, "duckdb.cjs"), reg, input, out("duckdb.csv")}, out: out("duckdb.csv"), scrubs: true},
-		{name: "Python csv + phonenumbers " + pyVersion(), argv: []string{"/usr/bin/python3", filepath.Join(*scripts, "scrub.py"), reg, input, out("python.csv")}, out: out("python.csv"), scrubs: true},
+	snap := out("registry.snap")
+	lsArgs := func(j int, reg, stats, csv string) []string {
+		return []string{*ls, "scrub", "-j", strconv.Itoa(j), "-r", reg, "--stats", out(stats), "-o", out(csv), input}
 	}
-	keys := []string{"scanfloor", "normfloor", "listscrub1", "listscrubN", "mawk", "gawk", "duckdb", "python"}
+	tools := []tool{
+		{key: "scanfloor", name: "scan floor (read + count lines)", argv: []string{filepath.Join(*bin, "scanfloor"), input}},
+		{key: "normfloor", name: "split + normalize floor (1 core)", argv: []string{filepath.Join(*bin, "normfloor"), input}},
+		{key: "listscrub1", name: "listscrub scrub -j 1, raw list", argv: lsArgs(1, "bloctel="+reg, "ls1.json", "ls1.csv"), out: out("ls1.csv"), scrubs: true},
+		{key: "listscrubN", name: fmt.Sprintf("listscrub scrub -j %d, raw list", ncpu), argv: lsArgs(ncpu, "bloctel="+reg, "lsN.json", "lsN.csv"), out: out("lsN.csv"), scrubs: true},
+		{key: "snapshot", name: "listscrub registry build (snapshot of the list)", argv: []string{*ls, "registry", "build", "-o", snap, "bloctel=" + reg}, noRate: true},
+		{key: "listscrub1snap", name: "listscrub scrub -j 1, snapshot", argv: lsArgs(1, snap, "ls1s.json", "ls1s.csv"), out: out("ls1s.csv"), scrubs: true, needs: "snapshot"},
+		{key: "listscrubNsnap", name: fmt.Sprintf("listscrub scrub -j %d, snapshot", ncpu), argv: lsArgs(ncpu, snap, "lsNs.json", "lsNs.csv"), out: out("lsNs.csv"), scrubs: true, needs: "snapshot"},
+		{key: "mawk", name: "mawk anti-join", argv: []string{"mawk", "-v", "out=" + out("mawk.csv"), "-f", filepath.Join(*scripts, "antijoin.awk"), reg, input}, out: out("mawk.csv"), scrubs: true},
+		{key: "gawk", name: "gawk anti-join", argv: []string{"gawk", "-v", "out=" + out("gawk.csv"), "-f", filepath.Join(*scripts, "antijoin.awk"), reg, input}, out: out("gawk.csv"), scrubs: true},
+		{key: "duckdb", name: fmt.Sprintf("DuckDB %s anti-join + regexp (%d threads)", duckdbVersion(*nodeModules), ncpu), argv: []string{"node", filepath.Join(*scripts, "duckdb.cjs"), reg, input, out("duckdb.csv")}, out: out("duckdb.csv"), scrubs: true},
+		{key: "python", name: "Python csv + phonenumbers " + pyVersion(), argv: []string{"/usr/bin/python3", filepath.Join(*scripts, "scrub.py"), reg, input, out("python.csv")}, out: out("python.csv"), scrubs: true},
+	}
+	byKey := map[string]*tool{}
 	for i := range tools {
 		t := &tools[i]
-		if skipped[keys[i]] {
+		byKey[t.key] = t
+		if skipped[t.key] {
 			t.missing = "skipped (-skip)"
 			continue
 		}
@@ -107,11 +120,15 @@ func main() {
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
 		fatalf("/usr/bin/time is needed (apt-get install time)")
 	}
-	if _, err := os.Stat(filepath.Join(*nodeModules, "@duckdb", "node-api")); err != nil && tools[6].missing == "" {
-		tools[6].missing = "not installed (@duckdb/node-api: make bench installs it with npm)"
+	if d := byKey["duckdb"]; d.missing == "" {
+		if _, err := os.Stat(filepath.Join(*nodeModules, "@duckdb", "node-api")); err != nil {
+			d.missing = "not installed (@duckdb/node-api: make bench installs it with npm)"
+		}
 	}
-	if out, err := exec.Command("/usr/bin/python3", "-c", "import phonenumbers").CombinedOutput(); err != nil && tools[7].missing == "" {
-		tools[7].missing = "not installed (python3-phonenumbers): " + strings.TrimSpace(lastLine(string(out)))
+	if py := byKey["python"]; py.missing == "" {
+		if out, err := exec.Command("/usr/bin/python3", "-c", "import phonenumbers").CombinedOutput(); err != nil {
+			py.missing = "not installed (python3-phonenumbers): " + strings.TrimSpace(lastLine(string(out)))
+		}
 	}
 	nodePath, _ := filepath.Abs(*nodeModules)
 
@@ -125,9 +142,13 @@ func main() {
 	fmt.Fprintf(os.Stderr, "load average before: %s", load)
 
 	var results []result
+	failed := map[string]bool{}
 	for _, t := range tools {
 		r := result{tool: t}
-		if t.missing == "" {
+		if t.missing == "" && t.needs != "" && (byKey[t.needs].missing != "" || failed[t.needs]) {
+			r.missing = "no " + t.needs + " (its row did not run)"
+		}
+		if r.missing == "" {
 			fmt.Fprintf(os.Stderr, "running %s ...\n", t.name)
 			r.wall, r.cpu, r.rssKiB, r.err = run(t.argv, "NODE_PATH="+nodePath)
 			if r.err == nil && t.out != "" {
@@ -135,6 +156,7 @@ func main() {
 				r.kept, r.err = n-1, err
 			}
 			if r.err != nil {
+				failed[t.key] = true
 				fmt.Fprintf(os.Stderr, "  %s: %v\n", t.name, r.err)
 			} else {
 				fmt.Fprintf(os.Stderr, "  %.2fs\n", r.wall)
@@ -145,8 +167,16 @@ func main() {
 	load, _ = os.ReadFile("/proc/loadavg")
 	fmt.Fprintf(os.Stderr, "load average after: %s", load)
 
-	floor := results[0].wall
-	lsN := results[3].wall
+	wallOf := func(key string) float64 {
+		for _, r := range results {
+			if r.key == key && r.missing == "" && r.err == nil {
+				return r.wall
+			}
+		}
+		return 0
+	}
+	floor := wallOf("scanfloor")
+	lsN := wallOf("listscrubN")
 	mb := float64(meta.InputBytes) / 1e6
 	fmt.Printf("%s rows (%.0f MB, ';' CSV, French spellings, %.1f%% registered, %.1f%% invalid) against a %s-number list (%.0f MB); %d cores, %s\n\n",
 		human(rows), mb, 100*float64(meta.Registered)/float64(rows), 100*float64(meta.Invalid)/float64(rows),
@@ -174,11 +204,15 @@ func main() {
 				kept += " ✓"
 			}
 		}
+		if r.noRate {
+			fmt.Printf("| %s | %.2f | %.2f | | | %.0f | | | |\n", r.name, r.wall, r.cpu, float64(r.rssKiB)/1024)
+			continue
+		}
 		fmt.Printf("| %s | %.2f | %.2f | %s | %.0f | %.0f | %s | %s | %s |\n", r.name, r.wall, r.cpu,
 			human(int(float64(rows)/r.wall)), mb/r.wall, float64(r.rssKiB)/1024,
 			ratio(r.wall, floor), ratio(r.wall, lsN), kept)
 	}
-	fmt.Printf("\nkept rows expected (generator's model): %d; wall = elapsed time of the whole process, registry load included; CPU = user + system; × = wall time divided by the scan floor's / by listscrub -j %d's.\n", meta.Kept, ncpu)
+	fmt.Printf("\nkept rows expected (generator's model): %d; wall = elapsed time of the whole process, registry load included; CPU = user + system; × = wall time divided by the scan floor's / by listscrub -j %d's (raw list); the snapshot rows scrub against the snapshot built in the row above them, whose time is not included.\n", meta.Kept, ncpu)
 	if bad {
 		fmt.Println("\nFAIL: a tool failed or kept a different number of rows")
 		os.Exit(1)

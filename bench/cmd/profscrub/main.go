@@ -1,8 +1,10 @@
 // Command profscrub runs what `listscrub scrub -r LIST -o OUT INPUT` runs
 // (registry load, then scrub.Run) under the CPU profiler, for
-// `go tool pprof -top`.
+// `go tool pprof -top`; optionally also a block and a mutex profile (where
+// the pipeline's goroutines wait).
 //
 //	profscrub -cpuprofile cpu.prof -j 1 LIST INPUT OUT
+//	profscrub -blockprofile block.prof -mutexprofile mutex.prof -j 2 LIST INPUT OUT
 package main
 
 import (
@@ -10,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"time"
 
@@ -21,7 +24,15 @@ import (
 func main() {
 	prof := flag.String("cpuprofile", "cpu.prof", "CPU profile to write")
 	workers := flag.Int("j", 0, "workers (0: all cores)")
+	blockProf := flag.String("blockprofile", "", "block profile to write (every blocking event is recorded)")
+	mutexProf := flag.String("mutexprofile", "", "mutex contention profile to write")
 	flag.Parse()
+	if *blockProf != "" {
+		runtime.SetBlockProfileRate(1)
+	}
+	if *mutexProf != "" {
+		runtime.SetMutexProfileFraction(1)
+	}
 	if flag.NArg() != 3 {
 		fmt.Fprintln(os.Stderr, "usage: profscrub [-cpuprofile F] [-j N] LIST INPUT OUT")
 		os.Exit(2)
@@ -40,6 +51,15 @@ func main() {
 	check(err)
 	pprof.StopCPUProfile()
 	check(f.Close())
+	for _, p := range []struct{ name, path string }{{"block", *blockProf}, {"mutex", *mutexProf}} {
+		if p.path == "" {
+			continue
+		}
+		pf, err := os.Create(p.path)
+		check(err)
+		check(pprof.Lookup(p.name).WriteTo(pf, 0))
+		check(pf.Close())
+	}
 	fmt.Printf("load %.2fs, scrub %.2fs, %d rows, %d clean\n", tl.Seconds(), time.Since(t).Seconds()-tl.Seconds(), st.RowsIn, st.RowsClean)
 }
 
