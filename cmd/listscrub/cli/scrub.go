@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -51,7 +52,7 @@ func (o *readFlags) bind(f *pflag.FlagSet, verb string) {
 	f.StringArrayVar(&o.allow, "allow", nil, "exempt numbers (customers with a contract in progress): never blocked (repeatable)")
 	f.StringArrayVar(&o.consent, "consent", nil, "opt-in mode: a row is clean only if one of its numbers is in this list (repeatable)")
 	f.StringVar(&o.maxAge, "max-age", "0", "refuse a registry whose as-of date is older, e.g. 31d; 0 = no limit (warns past 30 days)")
-	f.IntVarP(&o.workers, "workers", "j", 0, "parallel workers (default: number of CPUs)")
+	f.IntVarP(&o.workers, "workers", "j", 0, "parallelism: workers and CPU cores used, registry loading included (default: number of CPUs)")
 	f.StringVar(&o.maxRow, "max-row-size", "64MiB", "largest row accepted (a longer one stops the "+verb+" with exit 1), e.g. 1MiB")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar (it is drawn only when standard error is a terminal)")
 }
@@ -73,6 +74,12 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 	}
 	if o.workers < 0 {
 		return scrub.Options{}, usagef("--workers %d: want a positive number", o.workers)
+	}
+	if o.workers > 0 && o.workers < runtime.GOMAXPROCS(0) {
+		// -j N is the run's CPU budget, not only its worker count: with the
+		// reader and writer goroutines free to run on other cores, -j 1
+		// would use about 1.4 cores. The registry load obeys it too.
+		runtime.GOMAXPROCS(o.workers)
 	}
 	if len(o.registries) == 0 && len(o.consent) == 0 {
 		return scrub.Options{}, usagef("no registry given: use -r/--registry PATH (or --consent PATH for opt-in mode)")
