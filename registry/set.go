@@ -285,6 +285,10 @@ func (s *Set) Coverage() []string { return s.cover.list() }
 // Len returns the number of distinct numbers.
 func (s *Set) Len() int { return s.p.n }
 
+// ExactBytes returns the size of the exact set: the packed numbers, their
+// index and their source memberships (the bloom filter not included).
+func (s *Set) ExactBytes() int { return s.p.bytes() + len(s.masks) }
+
 // All calls yield for every number in ascending order with its membership
 // mask, until yield returns false. It is meant for diff and export tools:
 //

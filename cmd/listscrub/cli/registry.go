@@ -234,15 +234,18 @@ func newRegistryInfoCmd(stdio IO) *cobra.Command {
 
 // snapshotInfo is what registry info prints.
 type snapshotInfo struct {
-	Path     string       `json:"path"`
-	Entries  int          `json:"entries"`
-	AsOf     string       `json:"as_of"`
-	AgeDays  int          `json:"age_days"`
-	Created  string       `json:"created"`
-	Country  string       `json:"country"`
-	Checksum string       `json:"checksum"`
-	Bloom    bloomInfo    `json:"bloom"`
-	Sources  []sourceInfo `json:"sources"`
+	Path     string    `json:"path"`
+	Entries  int       `json:"entries"`
+	AsOf     string    `json:"as_of"`
+	AgeDays  int       `json:"age_days"`
+	Created  string    `json:"created"`
+	Country  string    `json:"country"`
+	Checksum string    `json:"checksum"`
+	Bloom    bloomInfo `json:"bloom"`
+	// ExactSetBytes is the size of the exact set (numbers, index and
+	// memberships), the bloom filter not included.
+	ExactSetBytes int          `json:"exact_set_bytes"`
+	Sources       []sourceInfo `json:"sources"`
 	// Covers is null when the snapshot screens every number.
 	Covers  []string              `json:"covers"`
 	Base    *registry.BaseInfo    `json:"base,omitempty"`
@@ -276,10 +279,11 @@ func runInfo(path string, asJSON bool, out io.Writer) error {
 		AsOf:    meta.AsOf.Format(time.DateOnly),
 		AgeDays: scrub.AgeDays(meta.AsOf, time.Now()),
 		Created: meta.Created.UTC().Format(time.RFC3339), Country: meta.Country,
-		Checksum: set.Checksum(),
-		Bloom:    bloomInfo{Bits: bl.Bits, Hashes: bl.Hashes, FPRate: bl.FPRate},
-		Sources:  []sourceInfo{},
-		Covers:   meta.Covers, Base: meta.Base, Changes: meta.Changes,
+		Checksum:      set.Checksum(),
+		Bloom:         bloomInfo{Bits: bl.Bits, Hashes: bl.Hashes, FPRate: bl.FPRate},
+		ExactSetBytes: set.ExactBytes(),
+		Sources:       []sourceInfo{},
+		Covers:        meta.Covers, Base: meta.Base, Changes: meta.Changes,
 	}
 	for _, s := range set.Sources() {
 		inv := s.Invalid
@@ -307,6 +311,7 @@ func runInfo(path string, asJSON bool, out io.Writer) error {
 	} else {
 		fmt.Fprintf(out, "covers:    %s\n", strings.Join(info.Covers, ", "))
 	}
+	fmt.Fprintf(out, "exact set: %.1f MiB (%.2f bytes/number)\n", float64(info.ExactSetBytes)/(1<<20), float64(info.ExactSetBytes)/float64(max(info.Entries, 1)))
 	fmt.Fprintf(out, "bloom:     %d bits, %d hashes, false-positive rate %.4f%%\n", bl.Bits, bl.Hashes, 100*bl.FPRate)
 	fmt.Fprintf(out, "sources:\n")
 	for _, s := range info.Sources {
