@@ -110,7 +110,8 @@ REG_DIR    ?=
 BENCH_LOCK ?=
 bench-registry: build
 	$(GO) run ./registry/benchreg -bin $(BIN) -n $(REG_N) $(if $(REG_DIR),-dir $(REG_DIR)) $(if $(BENCH_LOCK),-lock $(BENCH_LOCK))
-	$(GO) test -run='^$$' -bench='BenchmarkLookup/n=10M' -benchtime=2000000x ./registry
+	$(GO) test -run='^$$' -bench='BenchmarkLookup$$/n=10M' -benchtime=2000000x ./registry
+	$(GO) test -run='^$$' -bench='BenchmarkLookupBatch$$/n=10M' ./registry
 
 ## test-browser: install headless Chromium (Debian's chromium package) and render
 ## the coverage report's HTML in it; saves the screenshot as testdata/report.png.
