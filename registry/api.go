@@ -59,6 +59,11 @@ type LoadOptions struct {
 	// excel-scientific) an error naming file and line: a registry that cannot be
 	// read in full must not let a scrub pass. Other invalid lines are counted.
 	Strict bool
+	// ProbeBloom makes look-ups test the bloom filter before the exact set.
+	// It is for measuring only: with the set in memory the filter makes a
+	// scrub slower (README, Registries). The CLI sets it from
+	// LISTSCRUB_BLOOM_PROBE=1.
+	ProbeBloom bool
 
 	// chunkBytes overrides the size of the chunks raw lines are parsed in
 	// (tests make it tiny, to cross many chunk boundaries); 0 is the default.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 
 	"golang.org/x/sync/errgroup"
@@ -62,7 +61,7 @@ func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (
 	for i, sd := range data {
 		sources[i] = sd.info
 	}
-	probe := os.Getenv("LISTSCRUB_BLOOM_PROBE") == "1"
+	probe := opts.ProbeBloom
 	// One snapshot alone: its packed keys and bloom filter are used in place.
 	if len(data) == 1 && data[0].snap != nil {
 		snap := data[0].snap

@@ -48,8 +48,8 @@ type Set struct {
 	// the exact set. It is off by default: with the packed set in memory, a
 	// miss costs the exact set two memory loads where the filter costs its
 	// hashing and as many loads; see FORMAT.md, "Bloom filter", for the
-	// figures. Load turns it on when the environment variable
-	// LISTSCRUB_BLOOM_PROBE is "1" (a measuring switch, not a feature).
+	// figures. Load turns it on with LoadOptions.ProbeBloom (a measuring
+	// switch, not a feature).
 	probeBloom bool
 
 	sources []SourceInfo
