@@ -398,52 +398,6 @@ func hasDigit(b []byte) bool {
 	return false
 }
 
-// looksScientific reports whether b is a number in scientific notation, as
-// spreadsheets write long numbers (6.12345678E+8, 6,12E+08).
-func looksScientific(b []byte) bool {
-	b = bytes.TrimSpace(b)
-	i := 0
-	if i < len(b) && (b[i] == '+' || b[i] == '-') {
-		i++
-	}
-	d := 0
-	for i < len(b) && (b[i] >= '0' && b[i] <= '9' || b[i] == '.' || b[i] == ',') {
-		if b[i] >= '0' && b[i] <= '9' {
-			d++
-		}
-		i++
-	}
-	if d == 0 || i >= len(b) || (b[i] != 'e' && b[i] != 'E') {
-		return false
-	}
-	i++
-	if i < len(b) && (b[i] == '+' || b[i] == '-') {
-		i++
-	}
-	e := 0
-	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-		i++
-		e++
-	}
-	return e > 0 && i == len(b)
-}
-
-// refineReason makes sure inputs that are no number at all are classified as
-// such whatever the normalizer says: no digit at all is not-a-number, a
-// spreadsheet's scientific notation is excel-scientific.
-func refineReason(field []byte, r normalize.Reason) normalize.Reason {
-	if r == normalize.ReasonNone || r == normalize.ReasonEmpty || r == normalize.ReasonNotANumber || r == normalize.ReasonExcelScientific {
-		return r
-	}
-	if looksScientific(field) {
-		return normalize.ReasonExcelScientific
-	}
-	if !hasDigit(field) {
-		return normalize.ReasonNotANumber
-	}
-	return r
-}
-
 // nanpKey reads "AAA,NNNNNNN" (spaces and quotes allowed around each part),
 // a bare 10-digit number, or 1 followed by 10 digits, as +1AAANNNNNNN.
 func nanpKey(line []byte) (uint64, bool) {
@@ -627,7 +581,7 @@ func (p *textParser) add(field []byte, lineNo int) error {
 		p.addKey(uint64(res.Key))
 		return nil
 	}
-	r := refineReason(field, res.Reason)
+	r := res.Reason
 	p.invalid[r]++
 	if p.opts.Strict && (r == normalize.ReasonNotANumber || r == normalize.ReasonExcelScientific) {
 		return fmt.Errorf("%s:%d: not a phone number (%s): a registry must be read in full", p.path, lineNo, r)
