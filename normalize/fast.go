@@ -395,14 +395,9 @@ func noDigitWord[T ~string | ~[]byte](s T) bool {
 	return !blank
 }
 
-// fastPath normalizes raw if it is a common spelling of a valid number, or
-// of a frequent invalid input.
-func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
-	ft := n.fast
-	if ft == nil || len(raw) > 250 { // phonenumbers' MAX_INPUT_STRING_LENGTH
-		return Result{}, false
-	}
-	i, j := 0, len(raw)
+// skipBlank returns the index of the first byte of raw[i:j] that is not a
+// space, a tab or a UTF-8 no-break space (C2 A0), or j.
+func skipBlank[T ~string | ~[]byte](raw T, i, j int) int {
 	for i < j {
 		if c := raw[i]; c == ' ' || c == '\t' {
 			i++
@@ -412,6 +407,17 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 			break
 		}
 	}
+	return i
+}
+
+// fastPath normalizes raw if it is a common spelling of a valid number, or
+// of a frequent invalid input.
+func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
+	ft := n.fast
+	if ft == nil || len(raw) > 250 { // phonenumbers' MAX_INPUT_STRING_LENGTH
+		return Result{}, false
+	}
+	i, j := skipBlank(raw, 0, len(raw)), len(raw)
 	for j > i {
 		if c := raw[j-1]; c == ' ' || c == '\t' {
 			j--
@@ -426,17 +432,8 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	}
 	tel := false
 	if j-i > 4 && raw[i+3] == ':' && raw[i]|0x20 == 't' && raw[i+1]|0x20 == 'e' && raw[i+2]|0x20 == 'l' {
-		i += 4
+		i = skipBlank(raw, i+4, j)
 		tel = true
-		for i < j {
-			if c := raw[i]; c == ' ' || c == '\t' {
-				i++
-			} else if c == 0xC2 && i+1 < j && raw[i+1] == 0xA0 {
-				i += 2
-			} else {
-				break
-			}
-		}
 	}
 	var buf [maxFastDigits]byte
 	nd := 0
