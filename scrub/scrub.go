@@ -552,13 +552,13 @@ func (p *pipeline) write(j *job) error {
 			}
 		}
 		var err error
-		switch {
-		case res.cat == Clean:
+		switch res.cat {
+		case Clean:
 			st.RowsClean++
 			if run < 0 {
 				run = i
 			}
-		case res.cat == Blocked:
+		case Blocked:
 			st.RowsBlocked++
 			if res.mask == 0 {
 				p.noConsent++
@@ -571,11 +571,11 @@ func (p *pipeline) write(j *job) error {
 				}
 				err = p.w.blocked(b.Raw(i), b.Content(i), res.reason, p.w.labels(res.mask))
 			}
-		case res.cat == Invalid:
+		case Invalid:
 			st.RowsInvalid++
 			p.byReason[res.reason]++
 			err = p.w.invalid(b.Raw(i), b.Content(i), res.reason)
-		case res.cat == Duplicate:
+		case Duplicate:
 			st.RowsDuplicate++
 			err = p.w.duplicate(b.Raw(i), b.Content(i), res.reason)
 		}
