@@ -1,8 +1,10 @@
 package registry
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"sort"
 	"unsafe"
 )
@@ -217,27 +219,62 @@ func (p *packed) bucket(k uint64) int {
 // searchLow returns the position of low in lows[lo:hi], or -1.
 func (p *packed) searchLow(lo, hi int, low uint64) int {
 	if p.lw == 1 {
-		return searchLows(p.lows8, lo, hi, low)
+		return searchLows8(p.lows8, lo, hi, low)
 	}
-	return searchLows(p.lows16, lo, hi, low)
+	return searchLows16(p.lows16, lo, hi, low)
 }
 
-// searchLows returns the position of low in l[lo:hi] (ascending), or -1. The
-// search is branch-free (the comparisons feed masks, not branches), so a
-// batch of searches does not stall on mispredictions.
-func searchLows[T uint8 | uint16](l []T, lo, hi int, low uint64) int {
-	base, n := lo, hi-lo
-	for n > 1 {
-		half := n >> 1
-		lt := int(int64(uint64(l[base+half-1])-low) >> 63) // -1 when less than low
-		base += half & lt
-		n -= half
+// SWAR constants: the lowest and highest bit of every byte, of every 16-bit lane.
+const (
+	lo8  = 0x0101010101010101
+	hi8  = 0x8080808080808080
+	lo16 = 0x0001000100010001
+	hi16 = 0x8000800080008000
+)
+
+// searchLows8 returns the position of low in l[lo:hi], or -1. A bucket
+// holds a few distinct lows, so it is scanned eight at a time: each word's
+// bytes are compared with low at once (the classic has-zero-byte test on
+// the XOR, exact for the lowest zero byte), with no data-dependent branch
+// until the answer.
+func searchLows8(l []uint8, lo, hi int, low uint64) int {
+	pat := low * lo8
+	q := lo
+	for ; q < hi && q+8 <= len(l); q += 8 {
+		v := binary.LittleEndian.Uint64(l[q:]) ^ pat
+		if z := (v - lo8) &^ v & hi8; z != 0 {
+			if at := q + bits.TrailingZeros64(z)>>3; at < hi {
+				return at
+			}
+			return -1
+		}
 	}
-	if n == 1 {
-		base += 1 & int(int64(uint64(l[base])-low)>>63)
+	for ; q < hi; q++ { // the last few lows of the array
+		if uint64(l[q]) == low {
+			return q
+		}
 	}
-	if base < hi && uint64(l[base]) == low {
-		return base
+	return -1
+}
+
+// searchLows16 is searchLows8 for two-byte lows, four at a time.
+func searchLows16(l []uint16, lo, hi int, low uint64) int {
+	pat := low * lo16
+	q := lo
+	for ; q < hi && q+4 <= len(l); q += 4 {
+		v := uint64(l[q]) | uint64(l[q+1])<<16 | uint64(l[q+2])<<32 | uint64(l[q+3])<<48
+		v ^= pat
+		if z := (v - lo16) &^ v & hi16; z != 0 {
+			if at := q + bits.TrailingZeros64(z)>>4; at < hi {
+				return at
+			}
+			return -1
+		}
+	}
+	for ; q < hi; q++ {
+		if uint64(l[q]) == low {
+			return q
+		}
 	}
 	return -1
 }

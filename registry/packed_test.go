@@ -159,3 +159,61 @@ func TestBloomAdder(t *testing.T) {
 		t.Fatal("empty filter")
 	}
 }
+
+// TestSearchLows checks the word-at-a-time bucket searches against a plain
+// scan: every position of sorted distinct lows, absent values between and
+// beside them, buckets at the very end of the array (where fewer than a word
+// is left) and values differing from a low only in a high bit of a lane.
+func TestSearchLows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := range 2000 {
+		n := rng.IntN(40)
+		// Sorted distinct lows: a random subset of 0..255 (or 0..65535).
+		var l8 []uint8
+		var l16 []uint16
+		for v := range 256 {
+			if rng.IntN(256) < n*4 {
+				l8 = append(l8, uint8(v))
+			}
+		}
+		for v := 0; v < 65536; v += 1 + rng.IntN(4096) {
+			l16 = append(l16, uint16(v))
+		}
+		// Any bucket [lo, hi): sorted within, and the neighbours are of
+		// another bucket (arbitrary values).
+		check := func(name string, get func(int) uint64, size int, search func(lo, hi int, low uint64) int, probes []uint64) {
+			lo := rng.IntN(size + 1)
+			hi := lo + rng.IntN(size-lo+1)
+			if trial%7 == 0 {
+				hi = size // a bucket at the end of the array
+			}
+			for _, low := range probes {
+				want := -1
+				for q := lo; q < hi; q++ {
+					if get(q) == low {
+						want = q
+						break
+					}
+				}
+				if got := search(lo, hi, low); got != want {
+					t.Fatalf("%s: lows[%d:%d] of %d, low %d: got %d, want %d", name, lo, hi, size, low, got, want)
+				}
+			}
+		}
+		var probes8 []uint64
+		for v := range 256 {
+			probes8 = append(probes8, uint64(v))
+		}
+		check("8", func(q int) uint64 { return uint64(l8[q]) }, len(l8),
+			func(lo, hi int, low uint64) int { return searchLows8(l8, lo, hi, low) }, probes8)
+		probes16 := []uint64{0, 1, 0x8000, 0xffff, 0x7fff, 0x0080}
+		for _, v := range l16 {
+			probes16 = append(probes16, uint64(v), uint64(v)+1, uint64(v)^0x8000, uint64(v)^0x0080)
+		}
+		for i := range probes16 {
+			probes16[i] &= 0xffff
+		}
+		check("16", func(q int) uint64 { return uint64(l16[q]) }, len(l16),
+			func(lo, hi int, low uint64) int { return searchLows16(l16, lo, hi, low) }, probes16)
+	}
+}

@@ -228,15 +228,22 @@ func (s *Set) LookupBatch(keys []normalize.Key, masks []uint64) {
 	for start := 0; start < len(keys); start += batchChunk {
 		ks := keys[start:min(start+batchChunk, len(keys))]
 		ms := masks[start : start+len(ks)]
-		// Phase 1: bucket bounds (ms[i] holds lo<<32 | hi meanwhile; an
-		// empty range for a key no segment holds).
+		// Phase 1: bucket positions (ms[i] holds pos+1 meanwhile, 0 for a
+		// key no segment holds). Only computation and small tables here:
+		// the index reads are left to a loop of their own, so that they
+		// overlap instead of each waiting behind a segment search.
 		for i, k := range ks {
 			ms[i] = 0
 			if bf != nil && !bloomTest(bf, uint64(k)) {
 				continue
 			}
-			if b := p.bucket(uint64(k)); b >= 0 {
-				ms[i] = uint64(p.index[b])<<32 | uint64(p.index[b+1])
+			ms[i] = uint64(p.bucket(uint64(k)) + 1)
+		}
+		// Phase 1b: bucket bounds (ms[i] becomes lo<<32 | hi; an empty range
+		// for a key no segment holds).
+		for i, b := range ms {
+			if b != 0 {
+				ms[i] = uint64(p.index[b-1])<<32 | uint64(p.index[b])
 			}
 		}
 		// Phase 2: touch each bucket's first low, so the searches below

@@ -4,6 +4,7 @@
 // the pipeline's goroutines wait).
 //
 //	profscrub -cpuprofile cpu.prof -j 1 LIST INPUT OUT
+//	profscrub -trace trace.out -j 2 LIST INPUT OUT
 //	profscrub -blockprofile block.prof -mutexprofile mutex.prof -j 2 LIST INPUT OUT
 package main
 
@@ -14,6 +15,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"time"
 
 	"github.com/listscrub/listscrub/normalize"
@@ -26,6 +28,7 @@ func main() {
 	workers := flag.Int("j", 0, "workers (0: all cores)")
 	blockProf := flag.String("blockprofile", "", "block profile to write (every blocking event is recorded)")
 	mutexProf := flag.String("mutexprofile", "", "mutex contention profile to write")
+	traceOut := flag.String("trace", "", "execution trace to write (go tool trace), instead of the CPU profile")
 	flag.Parse()
 	if *blockProf != "" {
 		runtime.SetBlockProfileRate(1)
@@ -39,7 +42,14 @@ func main() {
 	}
 	f, err := os.Create(*prof)
 	check(err)
-	check(pprof.StartCPUProfile(f))
+	if *traceOut != "" {
+		tf, err := os.Create(*traceOut)
+		check(err)
+		check(trace.Start(tf))
+		defer tf.Close()
+	} else {
+		check(pprof.StartCPUProfile(f))
+	}
 	t := time.Now()
 	norm, err := normalize.New("FR")
 	check(err)
@@ -49,7 +59,11 @@ func main() {
 	tl := time.Since(t)
 	st, err := scrub.Run(context.Background(), scrub.Options{Input: flag.Arg(1), Out: flag.Arg(2), Registry: reg, Normalizer: norm, Workers: *workers})
 	check(err)
-	pprof.StopCPUProfile()
+	if *traceOut != "" {
+		trace.Stop()
+	} else {
+		pprof.StopCPUProfile()
+	}
 	check(f.Close())
 	for _, p := range []struct{ name, path string }{{"block", *blockProf}, {"mutex", *mutexProf}} {
 		if p.path == "" {
