@@ -17,6 +17,30 @@ type File struct {
 	path   string
 	done   bool
 	direct bool // path is a device or pipe, written in place
+
+	written, queued int64 // bytes written through Write; of those, handed to writeback
+}
+
+// writebackChunk is how much data Write lets accumulate before it asks the
+// kernel to start writing it to disk (without waiting for it). Commit must
+// sync the file before the rename; without this the whole file is written
+// out then, while the program waits: 0.44 s for a 580 MB scrub output,
+// measured with strace on the reference VM.
+const writebackChunk = 8 << 20
+
+// Write writes p to the temporary file. Every writebackChunk bytes it starts
+// the kernel's writeback of what was written (where the system allows it), so
+// that Commit's sync has little left to do. Data written by other methods of
+// the embedded *os.File (WriteString, ReadFrom) is synced by Commit all the
+// same.
+func (f *File) Write(p []byte) (int, error) {
+	n, err := f.File.Write(p)
+	f.written += int64(n)
+	if !f.direct && f.written-f.queued >= writebackChunk {
+		startWriteback(f.File, f.queued, f.written-f.queued)
+		f.queued = f.written
+	}
+	return n, err
 }
 
 // Create starts writing path. The temporary file lives in the same directory

@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -105,5 +106,47 @@ func TestPipeWrittenInPlace(t *testing.T) {
 	}
 	if fi, err := os.Stat(p); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
 		t.Fatalf("fifo replaced by a regular file")
+	}
+}
+
+// TestWritebackLargeFile writes a file of several writeback chunks in pieces
+// that do not divide the chunk: writeback is queued chunk by chunk as the
+// data is written, and the committed file holds exactly what was written.
+func TestWritebackLargeFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "big.csv")
+	f, err := Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Abort()
+	piece := make([]byte, 1<<20+3)
+	var want []byte
+	for i := 0; len(want) < 3*writebackChunk+5; i++ {
+		for j := range piece {
+			piece[j] = byte(i + j)
+		}
+		if _, err := f.Write(piece); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, piece...)
+		if f.written != int64(len(want)) {
+			t.Fatalf("written %d, want %d", f.written, len(want))
+		}
+		if f.queued > f.written || f.written-f.queued >= writebackChunk {
+			t.Fatalf("after %d bytes: %d queued for writeback", f.written, f.queued)
+		}
+	}
+	if f.queued < 3*writebackChunk {
+		t.Fatalf("%d of %d bytes queued for writeback", f.queued, f.written)
+	}
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("committed %d bytes, not the %d written", len(got), len(want))
 	}
 }
