@@ -2,12 +2,11 @@
 // look-ups and splits its rows into clean, blocked, invalid and duplicate
 // outputs, each row written as the exact bytes it was read as.
 //
-// The pipeline is a reader goroutine that splits the input into batches of
-// rows, workers that normalize and look up every phone field of a batch, and
-// a writer that takes the batches back in input order (each batch carries a
-// one-slot channel that its worker signals, as gofmt's sequencer does),
-// applies de-duplication, which depends on order, and writes the rows. A
-// fixed pool of batches bounds the memory whatever the size of the input.
+// The pipeline is a set of workers, each of which reads the next batch of
+// rows (the CSV reader is shared under a lock), normalizes and looks up every
+// phone field of it, and hands it to a sequencer that writes the batches back
+// in input order, applying de-duplication, which depends on order. A fixed
+// pool of batches bounds the memory whatever the size of the input.
 package scrub
 
 import (
@@ -17,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -55,8 +55,8 @@ type Options struct {
 	// Observer, if set, sees the header and then every row's decision, in
 	// input order (coverage reports are built this way).
 	Observer Observer
-	// Progress, if set, is called after each batch is written, from the
-	// writer goroutine: it must return quickly.
+	// Progress, if set, is called after each batch is written, by the
+	// worker writing it (one call at a time): it must return quickly.
 	Progress func(Progress)
 }
 
@@ -143,8 +143,8 @@ type job struct {
 	// per phone field, like nums.
 	keys     []normalize.Key
 	regMasks []uint64
-	ready    chan struct{} // signalled by the worker when rows and keys are filled
 	count    counts
+	seq      int64 // the batch's number in input order, from 0
 }
 
 // counts are the per-number statistics a worker gathers for one batch.
@@ -330,14 +330,19 @@ type pipeline struct {
 	row       Row
 }
 
+// run scrubs the input with workers goroutines. There is no reader or
+// writer goroutine: each worker reads the next batch itself (the reader is
+// shared under a lock), decides it, and hands it to the sequencer, which
+// has whichever worker finds the next batch in input order ready write it,
+// and any ready batches after it. A batch never waits for a goroutine to be
+// woken up to read, decide or write it, so two workers keep two cores busy,
+// and one worker runs the whole pipeline without a single hand-off.
 func (p *pipeline) run(ctx context.Context, workers int) error {
 	nJobs := 2*workers + 2
 	free := make(chan *job, nJobs)
 	for range nJobs {
-		free <- &job{ready: make(chan struct{}, 1)}
+		free <- &job{}
 	}
-	work := make(chan *job, nJobs)
-	ordered := make(chan *job, nJobs)
 	if p.o.Registry != nil {
 		p.bySource = make([]int64, len(p.o.Registry.Sources()))
 	}
@@ -345,56 +350,114 @@ func (p *pipeline) run(ctx context.Context, workers int) error {
 		p.seen = make(map[normalize.Key]struct{})
 	}
 	p.byReason = map[string]int64{}
+	in := &batchSource{p: p, free: free}
+	out := &sequencer{pending: make([]*job, nJobs), write: p.write, free: free}
 
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { // reader
-		defer close(work)
-		defer close(ordered)
-		for {
-			var j *job
-			select {
-			case j = <-free:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			if err := p.r.ReadBatch(&j.batch, batchRows, batchBytes); err != nil {
-				if err == io.EOF {
-					return nil
-				}
-				return readError(p.name, err)
-			}
-			ordered <- j
-			work <- j
-		}
-	})
 	for range workers {
 		g.Go(func() error {
-			for j := range work {
+			for {
+				j, err := in.next(ctx)
+				if j == nil || err != nil {
+					return err
+				}
 				p.decide(j)
-				j.ready <- struct{}{}
+				if err := out.done(j); err != nil {
+					return err
+				}
 			}
-			return nil
 		})
 	}
-	g.Go(func() error { // writer
-		for j := range ordered {
-			select {
-			case <-j.ready:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			if err := p.write(j); err != nil {
-				return err
-			}
-			free <- j
-		}
-		return nil
-	})
 	if err := g.Wait(); err != nil {
 		return err
 	}
 	p.finishStats()
 	return nil
+}
+
+// batchSource hands out the input's batches, in order, to the workers.
+type batchSource struct {
+	p    *pipeline
+	free chan *job // batches written and free for reuse
+	mu   sync.Mutex
+	seq  int64 // the next batch's number
+	done bool  // the input is exhausted, or failed
+}
+
+// next reads the next batch into a free job. It returns nil, nil at the end
+// of the input.
+func (s *batchSource) next(ctx context.Context) (*job, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var j *job
+	select {
+	case j = <-s.free:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done {
+		s.free <- j
+		return nil, nil
+	}
+	if err := s.p.r.ReadBatch(&j.batch, batchRows, batchBytes); err != nil {
+		s.done = true
+		s.free <- j
+		if err == io.EOF {
+			return nil, nil
+		}
+		return nil, readError(s.p.name, err)
+	}
+	j.seq = s.seq
+	s.seq++
+	return j, nil
+}
+
+// sequencer writes decided batches in input order. Batches are written by
+// the worker that completes the run of ready batches: the one whose batch
+// is next in order, or the one already writing, which goes on with every
+// batch that became ready meanwhile.
+type sequencer struct {
+	write   func(*job) error
+	free    chan *job
+	mu      sync.Mutex
+	pending []*job // decided batches not yet written, by seq modulo its length
+	next    int64  // the seq of the next batch to write
+	writing bool   // a worker is writing
+}
+
+// done takes a decided batch, and writes it and the ready batches after it
+// unless another worker is writing them. At most len(pending) batches exist
+// (the free list holds the others), so their seqs are distinct modulo
+// len(pending).
+func (q *sequencer) done(j *job) error {
+	n := int64(len(q.pending))
+	q.mu.Lock()
+	q.pending[j.seq%n] = j
+	if q.writing {
+		q.mu.Unlock()
+		return nil
+	}
+	q.writing = true
+	for {
+		k := q.pending[q.next%n]
+		if k == nil || k.seq != q.next {
+			q.writing = false
+			q.mu.Unlock()
+			return nil
+		}
+		q.pending[q.next%n] = nil
+		q.next++
+		q.mu.Unlock()
+		err := q.write(k)
+		q.free <- k
+		if err != nil {
+			return err // the run fails: nobody writes after this
+		}
+		q.mu.Lock()
+	}
 }
 
 // decide normalizes and looks up every phone field of the job's rows. It runs
@@ -507,7 +570,7 @@ func (p *pipeline) decide(j *job) {
 }
 
 // write de-duplicates (in input order) and writes the job's rows. It runs on
-// the writer goroutine only.
+// the sequencer, one batch at a time, in input order.
 func (p *pipeline) write(j *job) error {
 	b := &j.batch
 	nc := len(p.cols)
