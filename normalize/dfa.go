@@ -12,10 +12,28 @@ import (
 // at once. State 0 is the dead state; state 1 is the start state. mask[s] has
 // bit i set when the string read so far is in the language of pattern i
 // (full match), or, for a "prefix" pattern, when some prefix of it is.
+//
+// uni[s*uniStride+r] tells whether reading r more digits from state s can
+// still change the answer: when every string of r digits leads to states
+// with the same mask, it is that mask (uniFull and uniGeneral clear); when
+// they only agree on bit bGeneral, it is uniFull | that bit; otherwise
+// uniFull | uniGeneral. A walk stops as soon as its answer is decided: a
+// French number is usually decided by its first two or three digits.
 type digitDFA struct {
 	next [][10]uint16
 	mask []uint32
+	uni  []uint32
 }
+
+// Flags of digitDFA.uni; masks use the bits below stickyShift only.
+const (
+	uniFull    = 1 << 31 // the mask is not decided yet
+	uniGeneral = 1 << 30 // bit bGeneral of the mask is not decided yet
+)
+
+// uniStride is the row length of digitDFA.uni: remaining lengths 0 to
+// maxFastDigits.
+const uniStride = maxFastDigits + 1
 
 // maxDFAStates bounds the subset construction; a pattern set that needs more
 // states is not given a fast path.
@@ -34,6 +52,61 @@ func (d *digitDFA) run(digits []byte) uint32 {
 		}
 	}
 	return d.mask[s]
+}
+
+// full returns run(digits), stopping as soon as the rest of digits cannot
+// change it. len(digits) must be at most maxFastDigits.
+func (d *digitDFA) full(digits []byte) uint32 {
+	s, rem := 1, len(digits)
+	for k := 0; ; k++ {
+		if u := d.uni[s*uniStride+rem-k]; u&uniFull == 0 {
+			return u
+		}
+		s = int(d.next[s][digits[k]-'0'])
+	}
+}
+
+// general reports whether run(digits) has bit bGeneral, stopping as soon as
+// the rest of digits cannot change it. len(digits) must be at most
+// maxFastDigits.
+func (d *digitDFA) general(digits []byte) bool {
+	s, rem := 1, len(digits)
+	for k := 0; ; k++ {
+		if u := d.uni[s*uniStride+rem-k]; u&uniGeneral == 0 {
+			return u&(1<<bGeneral) != 0
+		}
+		s = int(d.next[s][digits[k]-'0'])
+	}
+}
+
+// computeUniform fills d.uni (see digitDFA), by remaining length: after 0
+// digits the mask is the state's; after r digits it is decided when the ten
+// successors' answers after r-1 digits are decided and equal.
+func (d *digitDFA) computeUniform() {
+	n := len(d.next)
+	d.uni = make([]uint32, n*uniStride)
+	for s := 0; s < n; s++ {
+		d.uni[s*uniStride] = d.mask[s]
+	}
+	for r := 1; r < uniStride; r++ {
+		for s := 0; s < n; s++ {
+			v := d.uni[int(d.next[s][0])*uniStride+r-1]
+			full, gen := v&uniFull == 0, v&uniGeneral == 0
+			for digit := 1; digit < 10; digit++ {
+				w := d.uni[int(d.next[s][digit])*uniStride+r-1]
+				full = full && w == v
+				gen = gen && w&uniGeneral == 0 && (w^v)&(1<<bGeneral) == 0
+			}
+			switch {
+			case full:
+				d.uni[s*uniStride+r] = v
+			case gen:
+				d.uni[s*uniStride+r] = uniFull | v&(1<<bGeneral)
+			default:
+				d.uni[s*uniStride+r] = uniFull | uniGeneral
+			}
+		}
+	}
 }
 
 // dfaPattern is one input of compileDFA.
@@ -169,5 +242,6 @@ func compileDFA(pats []dfaPattern) (*digitDFA, error) {
 			d.next[cur][digit] = id
 		}
 	}
+	d.computeUniform()
 	return d, nil
 }

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -81,6 +82,15 @@ type fastTables struct {
 	byCC     [1000]*ccTable
 	prefixCC [1000]int32 // overseas rule, clause 1, by 3-digit prefix
 	ovCC     [len(overseasRegions)]int32
+	// ccOf3 is maybeExtractCountryCode's answer by the first three digits
+	// after "+" or the IDD: the calling code | its length << 16, or 0.
+	ccOf3 [1000]uint32
+	// The IDD and the default calling code as prefixes of the digit
+	// buffer: its first 8 bytes (little-endian) & mask == word.
+	iddLen, ccLen    int
+	iddWord, iddMask uint64
+	ccWord, ccMask   uint64
+	class            [256]uint8 // clSep, clDigit or clOther
 }
 
 func allDigits(s string) bool {
@@ -105,12 +115,32 @@ func buildFastTables(region string, metas map[string]*phonenumbers.PhoneMetadata
 		defMain:  phonenumbers.GetRegionCodeForCountryCode(int(dm.GetCountryCode())) == region,
 		idd:      dm.GetInternationalPrefix(),
 	}
-	if ft.idd == "" || !allDigits(ft.idd) {
+	if ft.idd == "" || !allDigits(ft.idd) || len(ft.idd) > 8 || len(ft.defCCStr) > 8 {
 		return nil, nil
 	}
 	for cc := range phonenumbers.GetSupportedCallingCodes() {
 		if cc > 0 && cc < 1000 {
 			ft.validCC[cc] = true
+		}
+	}
+	for p := 100; p < 1000; p++ {
+		for l, v := range [3]int{p / 100, p / 10, p} {
+			if ft.validCC[v] {
+				ft.ccOf3[p] = uint32(v) | uint32(l+1)<<16
+				break
+			}
+		}
+	}
+	ft.iddLen, ft.iddWord, ft.iddMask = prefixWord(ft.idd)
+	ft.ccLen, ft.ccWord, ft.ccMask = prefixWord(ft.defCCStr)
+	for c := range ft.class {
+		switch {
+		case c >= '0' && c <= '9':
+			ft.class[c] = clDigit
+		case strings.IndexByte(" .-()/", byte(c)) >= 0:
+			ft.class[c] = clSep
+		default:
+			ft.class[c] = clOther
 		}
 	}
 	ccs := append([]int{int(ft.defCC)}, fastCCs[:]...)
@@ -149,6 +179,16 @@ func buildFastTables(region string, metas map[string]*phonenumbers.PhoneMetadata
 		}
 	}
 	return ft, nil
+}
+
+// prefixWord returns the length of p (at most 8 bytes) and the word and
+// mask that test whether 8 little-endian bytes start with p.
+func prefixWord(p string) (l int, word, mask uint64) {
+	for k := 0; k < len(p); k++ {
+		word |= uint64(p[k]) << (8 * k)
+		mask |= 0xff << (8 * k)
+	}
+	return len(p), word, mask
 }
 
 // buildCCTable compiles the regions of a calling code; nil when one of them
@@ -289,35 +329,6 @@ func testLength(m *phonenumbers.PhoneMetadata, l int) phonenumbers.ValidationRes
 	return phonenumbers.INVALID_LENGTH
 }
 
-// masks remembers, during one fastPath call, the DFA masks of the suffixes
-// of the digit buffer already run through one region's DFA: every digit
-// string fastPath looks at is such a suffix, so a suffix is known by its
-// length. The national prefix check, the country code check and the typing
-// look at the same suffixes.
-type masks struct {
-	r    *regionTable
-	have uint32 // bit l: m[l] holds the mask of the suffix of length l
-	m    [maxFastDigits + 1]uint32
-}
-
-// of returns r's mask of suffix (a suffix of the digit buffer).
-func (c *masks) of(r *regionTable, suffix []byte) uint32 {
-	l := len(suffix)
-	if c.r != r {
-		c.r, c.have = r, 0
-	} else if c.have&(1<<l) != 0 {
-		return c.m[l]
-	}
-	m := r.dfa.run(suffix)
-	c.have |= 1 << l
-	c.m[l] = m
-	return m
-}
-
-func (c *masks) general(r *regionTable, suffix []byte) bool {
-	return c.of(r, suffix)&(1<<bGeneral) != 0
-}
-
 // typeOf is getNumberTypeHelper on the mask of a national significant
 // number of length l. The result is a Type, or -1 for UNKNOWN.
 func (r *regionTable) typeOf(mask uint32, l int) int {
@@ -347,16 +358,21 @@ func (r *regionTable) typeOf(mask uint32, l int) int {
 }
 
 // stripNationalPrefix is maybeStripNationalPrefixAndCarrierCode for a
-// literal national prefix for parsing. num is a suffix of the digit buffer.
-func (r *regionTable) stripNationalPrefix(c *masks, num []byte) []byte {
+// literal national prefix for parsing.
+func (r *regionTable) stripNationalPrefix(num []byte) []byte {
 	p := r.npfp
-	if len(num) == 0 || p == "" || len(num) < len(p) || string(num[:len(p)]) != p {
+	if len(p) == 0 || len(num) < len(p) {
 		return num
 	}
+	for k := 0; k < len(p); k++ {
+		if num[k] != p[k] {
+			return num
+		}
+	}
 	// phonenumbers keeps the prefix when the number is valid with it and
-	// not without; testing without it first skips a DFA run in the common
+	// not without; testing without it first skips a DFA walk in the common
 	// case (a valid national number after the 0).
-	if !c.general(r, num[len(p):]) && c.general(r, num) {
+	if !r.dfa.general(num[len(p):]) && r.dfa.general(num) {
 		return num
 	}
 	return num[len(p):]
@@ -410,6 +426,35 @@ func skipBlank[T ~string | ~[]byte](raw T, i, j int) int {
 	return i
 }
 
+// pow10 holds the powers of ten a national significant number can need.
+var pow10 = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17}
+
+// digitsValue reads ASCII digits as a number, two at a time.
+func digitsValue(b []byte) uint64 {
+	var v uint64
+	k := 0
+	if len(b)&1 != 0 {
+		v = uint64(b[0] - '0')
+		k = 1
+	}
+	for ; k+1 < len(b); k += 2 {
+		v = v*100 + uint64(b[k]-'0')*10 + uint64(b[k+1]-'0')
+	}
+	return v
+}
+
+// Classes of fastTables.class: a byte of the digit loop is a separator the
+// fast path skips, a digit, or anything else (left to the careful loop).
+const (
+	clSep   = 0
+	clDigit = 1
+	clOther = 2
+)
+
+// digitBufLen is the size of fastPath's digit buffer: a power of two above
+// maxFastDigits, so that the digit loop needs no bounds check.
+const digitBufLen = 32
+
 // fastPath normalizes raw if it is a common spelling of a valid number, or
 // of a frequent invalid input.
 func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
@@ -435,19 +480,38 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 		i = skipBlank(raw, i+4, j)
 		tel = true
 	}
-	var buf [maxFastDigits]byte
+	var buf [digitBufLen]byte
 	nd := 0
 	plus := false
-	for k := i; k < j; k++ {
+	k := i
+	if k < j && raw[k] == '+' {
+		plus = true
+		k++
+	}
+	// Digits and plain separators, without a branch on which it is.
+	for ; k < j; k++ {
+		c := raw[k]
+		cl := ft.class[c]
+		if cl == clOther {
+			break
+		}
+		buf[nd&(digitBufLen-1)] = c
+		nd += int(cl)
+	}
+	if nd > maxFastDigits {
+		return Result{}, false
+	}
+	// The rest, from the first byte that is neither.
+	for ; k < j; k++ {
 		c := raw[k]
 		switch {
 		case c >= '0' && c <= '9':
-			if nd == len(buf) {
+			if nd == maxFastDigits {
 				return Result{}, false
 			}
 			buf[nd] = c
 			nd++
-		case c == ' ' || c == '.' || c == '-' || c == '(' || c == ')' || c == '/':
+		case ft.class[c] == clSep:
 		case c == '+':
 			if nd > 0 || plus {
 				return Result{}, false
@@ -466,8 +530,9 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 		// Only separators and "+": phonenumbers finds no number.
 		return Result{Reason: ReasonNotANumber}, true
 	}
-	if !plus && !tel && nd < ft.def.minLen && ft.defMain &&
-		(nd < len(ft.idd) || string(buf[:len(ft.idd)]) != ft.idd) {
+	head := binary.LittleEndian.Uint64(buf[:8])
+	idd := nd >= ft.iddLen && head&ft.iddMask == ft.iddWord
+	if !plus && !tel && nd < ft.def.minLen && ft.defMain && !idd {
 		// Fewer digits than any number of the region, in national format:
 		// whatever phonenumbers strips, it is too short.
 		return Result{Reason: ReasonTooShort}, true
@@ -476,18 +541,17 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 		return Result{}, false
 	}
 	d := buf[:nd]
-	var mc masks
 
 	// maybeExtractCountryCode.
 	cc := int32(0)
 	var national []byte
 	intl := plus
-	if !plus && len(d) >= len(ft.idd) && string(d[:len(ft.idd)]) == ft.idd {
-		if len(d) == len(ft.idd) {
+	if !plus && idd {
+		if nd == ft.iddLen {
 			return Result{}, false // phonenumbers: too short after IDD
 		}
-		if d[len(ft.idd)] != '0' {
-			d = d[len(ft.idd):]
+		if d[ft.iddLen] != '0' {
+			d = d[ft.iddLen:]
 			intl = true
 		}
 	}
@@ -495,24 +559,16 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 		if len(d) <= 2 || d[0] == '0' {
 			return Result{}, false
 		}
-		for l := 1; l <= 3 && l <= len(d); l++ {
-			v := 0
-			for _, c := range d[:l] {
-				v = v*10 + int(c-'0')
-			}
-			if ft.validCC[v] {
-				cc = int32(v)
-				national = d[l:]
-				break
-			}
-		}
-		if cc == 0 {
+		e := ft.ccOf3[int(d[0]-'0')*100+int(d[1]-'0')*10+int(d[2]-'0')]
+		if e == 0 {
 			return Result{}, false
 		}
-	} else if len(d) >= len(ft.defCCStr) && string(d[:len(ft.defCCStr)]) == ft.defCCStr {
-		pot := ft.def.stripNationalPrefix(&mc, d[len(ft.defCCStr):])
-		fullValid := mc.general(ft.def, d)
-		if (!fullValid && mc.general(ft.def, pot)) || ft.def.lengthResult(len(d)) == phonenumbers.TOO_LONG {
+		cc = int32(e & 0xffff)
+		national = d[e>>16:]
+	} else if nd >= ft.ccLen && head&ft.ccMask == ft.ccWord {
+		def := ft.def
+		pot := def.stripNationalPrefix(d[ft.ccLen:])
+		if def.lengthResult(len(d)) == phonenumbers.TOO_LONG || (!def.dfa.general(d) && def.dfa.general(pot)) {
 			cc = ft.defCC
 			national = pot
 		}
@@ -536,7 +592,7 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	if len(national) < 2 {
 		return Result{}, false
 	}
-	if pot := pm.stripNationalPrefix(&mc, national); len(pot) != len(national) {
+	if pot := pm.stripNationalPrefix(national); len(pot) != len(national) {
 		switch pm.lengthResult(len(pot)) {
 		case phonenumbers.TOO_SHORT, phonenumbers.IS_POSSIBLE_LOCAL_ONLY, phonenumbers.INVALID_LENGTH:
 		default:
@@ -547,11 +603,7 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 		return Result{}, false
 	}
 	if national[0] == '0' {
-		return keptPrefix(ft, &mc, cc, pm, national)
-	}
-	var nsn uint64
-	for _, c := range national {
-		nsn = nsn*10 + uint64(c-'0')
+		return keptPrefix(ft, cc, pm, national)
 	}
 
 	// The overseas rule.
@@ -562,12 +614,10 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	var mask uint32
 	masked := false
 	if cc == 33 && len(national) == 9 {
-		fr := t.regions[0]
-		mask = mc.of(fr, national)
-		masked = true
-		p := int(national[0]-'0')*100 + int(national[1]-'0')*10 + int(national[2]-'0')
-		ov := ft.prefixCC[p]
+		ov := ft.prefixCC[int(national[0]-'0')*100+int(national[1]-'0')*10+int(national[2]-'0')]
 		if ov == 0 && national[0] != '8' {
+			mask = t.regions[0].dfa.full(national)
+			masked = true
 			for b := range overseasRegions {
 				if mask&(1<<(bOverseas+b)) != 0 {
 					ov = ft.ovCC[b]
@@ -586,7 +636,7 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	typ := -1
 	for ri, r := range t.regions {
 		if ri > 0 || !masked {
-			mask = mc.of(r, national)
+			mask = r.dfa.full(national)
 		}
 		if len(t.regions) > 1 && r.lead {
 			if mask&(1<<bLeading) == 0 {
@@ -602,11 +652,7 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	if typ < 0 {
 		return Result{}, false
 	}
-	k := uint64(cc)
-	for range national {
-		k *= 10
-	}
-	return Result{Key: Key(k + nsn), Type: Type(typ)}, true
+	return Result{Key: Key(uint64(cc)*pow10[len(national)] + digitsValue(national)), Type: Type(typ)}, true
 }
 
 // keptPrefix answers for a national number that still starts with a 0 after
@@ -617,7 +663,7 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 // depends only on the lengths of the main region: this reproduces it. pm is
 // the region whose national prefix was tried. Anything else is left to the
 // reference path (ok=false).
-func keptPrefix(ft *fastTables, mc *masks, cc int32, pm *regionTable, national []byte) (Result, bool) {
+func keptPrefix(ft *fastTables, cc int32, pm *regionTable, national []byte) (Result, bool) {
 	t := ft.byCC[cc]
 	if t == nil || len(national) < 2 || national[1] == '0' {
 		return Result{}, false
@@ -629,7 +675,7 @@ func keptPrefix(ft *fastTables, mc *masks, cc int32, pm *regionTable, national [
 	// IsValidNumber: the general description of whichever region
 	// GetRegionCodeForNumber picks must not match.
 	for _, r := range t.regions {
-		if mc.of(r, national)&r.lenOK[len(national)]&(1<<bGeneral) != 0 {
+		if r.lenOK[len(national)]&(1<<bGeneral) != 0 && r.dfa.general(national) {
 			return Result{}, false
 		}
 	}
