@@ -13,27 +13,30 @@ import (
 // bit i set when the string read so far is in the language of pattern i
 // (full match), or, for a "prefix" pattern, when some prefix of it is.
 //
-// uni[s*uniStride+r] tells whether reading r more digits from state s can
-// still change the answer: when every string of r digits leads to states
-// with the same mask, it is that mask (uniFull and uniGeneral clear); when
-// they only agree on bit bGeneral, it is uniFull | that bit; otherwise
-// uniFull | uniGeneral. A walk stops as soon as its answer is decided: a
-// French number is usually decided by its first two or three digits.
+// The walks of the fast path use tab, one row of rowLen entries per state
+// (state s at offset s*rowLen): entry c < 10 is the offset of the row of
+// next[s][c]; entry 10+r tells whether reading r more digits from s can still
+// change the answer. When every string of r digits leads to states with the
+// same mask, it is that mask (uniFull and uniGeneral clear); when they only
+// agree on bit bGeneral, it is uniFull | that bit; otherwise uniFull |
+// uniGeneral. A walk stops as soon as its answer is decided: a French number
+// is usually decided by its first two or three digits.
 type digitDFA struct {
 	next [][10]uint16
 	mask []uint32
-	uni  []uint32
+	tab  []uint32
 }
 
-// Flags of digitDFA.uni; masks use the bits below stickyShift only.
+// Flags of the "decided" entries of digitDFA.tab; masks use the bits below
+// stickyShift only.
 const (
 	uniFull    = 1 << 31 // the mask is not decided yet
 	uniGeneral = 1 << 30 // bit bGeneral of the mask is not decided yet
 )
 
-// uniStride is the row length of digitDFA.uni: remaining lengths 0 to
-// maxFastDigits.
-const uniStride = maxFastDigits + 1
+// rowLen is the length of a row of digitDFA.tab: ten transitions, then the
+// "decided" entries for remaining lengths 0 to maxFastDigits.
+const rowLen = 10 + maxFastDigits + 1
 
 // maxDFAStates bounds the subset construction; a pattern set that needs more
 // states is not given a fast path.
@@ -43,7 +46,9 @@ const maxDFAStates = 1 << 14
 // matched": it survives every transition.
 const stickyShift = 24
 
-// run returns the mask of the state reached after reading digits.
+// run returns the mask of the state reached after reading digits, one
+// transition per digit. The fast path uses full and general; run defines
+// what they must return.
 func (d *digitDFA) run(digits []byte) uint32 {
 	s := uint16(1)
 	for _, c := range digits {
@@ -57,12 +62,13 @@ func (d *digitDFA) run(digits []byte) uint32 {
 // full returns run(digits), stopping as soon as the rest of digits cannot
 // change it. len(digits) must be at most maxFastDigits.
 func (d *digitDFA) full(digits []byte) uint32 {
-	s, rem := 1, len(digits)
+	tab := d.tab
+	row, rem := rowLen, len(digits)
 	for k := 0; ; k++ {
-		if u := d.uni[s*uniStride+rem-k]; u&uniFull == 0 {
+		if u := tab[row+10+rem-k]; u&uniFull == 0 {
 			return u
 		}
-		s = int(d.next[s][digits[k]-'0'])
+		row = int(tab[row+int(digits[k]-'0')])
 	}
 }
 
@@ -70,40 +76,46 @@ func (d *digitDFA) full(digits []byte) uint32 {
 // the rest of digits cannot change it. len(digits) must be at most
 // maxFastDigits.
 func (d *digitDFA) general(digits []byte) bool {
-	s, rem := 1, len(digits)
+	tab := d.tab
+	row, rem := rowLen, len(digits)
 	for k := 0; ; k++ {
-		if u := d.uni[s*uniStride+rem-k]; u&uniGeneral == 0 {
+		if u := tab[row+10+rem-k]; u&uniGeneral == 0 {
 			return u&(1<<bGeneral) != 0
 		}
-		s = int(d.next[s][digits[k]-'0'])
+		row = int(tab[row+int(digits[k]-'0')])
 	}
 }
 
-// computeUniform fills d.uni (see digitDFA), by remaining length: after 0
-// digits the mask is the state's; after r digits it is decided when the ten
-// successors' answers after r-1 digits are decided and equal.
-func (d *digitDFA) computeUniform() {
+// buildTab fills d.tab (see digitDFA). The "decided" entries are computed by
+// remaining length: after 0 digits the answer is the state's mask; after r
+// digits it is decided when the answers of the ten successors after r-1
+// digits are decided and equal.
+func (d *digitDFA) buildTab() {
 	n := len(d.next)
-	d.uni = make([]uint32, n*uniStride)
+	d.tab = make([]uint32, n*rowLen)
+	uni := func(s, r int) *uint32 { return &d.tab[s*rowLen+10+r] }
 	for s := 0; s < n; s++ {
-		d.uni[s*uniStride] = d.mask[s]
+		for c, t := range d.next[s] {
+			d.tab[s*rowLen+c] = uint32(t) * rowLen
+		}
+		*uni(s, 0) = d.mask[s]
 	}
-	for r := 1; r < uniStride; r++ {
+	for r := 1; r <= maxFastDigits; r++ {
 		for s := 0; s < n; s++ {
-			v := d.uni[int(d.next[s][0])*uniStride+r-1]
+			v := *uni(int(d.next[s][0]), r-1)
 			full, gen := v&uniFull == 0, v&uniGeneral == 0
-			for digit := 1; digit < 10; digit++ {
-				w := d.uni[int(d.next[s][digit])*uniStride+r-1]
+			for c := 1; c < 10; c++ {
+				w := *uni(int(d.next[s][c]), r-1)
 				full = full && w == v
 				gen = gen && w&uniGeneral == 0 && (w^v)&(1<<bGeneral) == 0
 			}
 			switch {
 			case full:
-				d.uni[s*uniStride+r] = v
+				*uni(s, r) = v
 			case gen:
-				d.uni[s*uniStride+r] = uniFull | v&(1<<bGeneral)
+				*uni(s, r) = uniFull | v&(1<<bGeneral)
 			default:
-				d.uni[s*uniStride+r] = uniFull | uniGeneral
+				*uni(s, r) = uniFull | uniGeneral
 			}
 		}
 	}
@@ -242,6 +254,6 @@ func compileDFA(pats []dfaPattern) (*digitDFA, error) {
 			d.next[cur][digit] = id
 		}
 	}
-	d.computeUniform()
+	d.buildTab()
 	return d, nil
 }

@@ -1,8 +1,8 @@
 package normalize
 
 import (
-	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -64,6 +64,8 @@ type regionTable struct {
 	// only) is "0" and its general description has a pattern: what
 	// classifyInvalid needs to judge a kept national prefix ("06 12 34 56 7").
 	ndd0 bool
+	// types is typeOfDescs by description bits.
+	types [descBits + 1]int8
 }
 
 // ccTable is one calling code's regions, in phonenumbers' order.
@@ -115,7 +117,7 @@ func buildFastTables(region string, metas map[string]*phonenumbers.PhoneMetadata
 		defMain:  phonenumbers.GetRegionCodeForCountryCode(int(dm.GetCountryCode())) == region,
 		idd:      dm.GetInternationalPrefix(),
 	}
-	if ft.idd == "" || !allDigits(ft.idd) || len(ft.idd) > 8 || len(ft.defCCStr) > 8 {
+	if ft.idd == "" || !allDigits(ft.idd) {
 		return nil, nil
 	}
 	for cc := range phonenumbers.GetSupportedCallingCodes() {
@@ -131,8 +133,6 @@ func buildFastTables(region string, metas map[string]*phonenumbers.PhoneMetadata
 			}
 		}
 	}
-	ft.iddLen, ft.iddWord, ft.iddMask = prefixWord(ft.idd)
-	ft.ccLen, ft.ccWord, ft.ccMask = prefixWord(ft.defCCStr)
 	for c := range ft.class {
 		switch {
 		case c >= '0' && c <= '9':
@@ -181,14 +181,18 @@ func buildFastTables(region string, metas map[string]*phonenumbers.PhoneMetadata
 	return ft, nil
 }
 
-// prefixWord returns the length of p (at most 8 bytes) and the word and
-// mask that test whether 8 little-endian bytes start with p.
-func prefixWord(p string) (l int, word, mask uint64) {
-	for k := 0; k < len(p); k++ {
-		word |= uint64(p[k]) << (8 * k)
-		mask |= 0xff << (8 * k)
+// hasPrefix is bytes.HasPrefix for the short prefixes of the fast path,
+// without a call to memequal.
+func hasPrefix(b []byte, p string) bool {
+	if len(b) < len(p) {
+		return false
 	}
-	return len(p), word, mask
+	for k := 0; k < len(p); k++ {
+		if b[k] != p[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // buildCCTable compiles the regions of a calling code; nil when one of them
@@ -296,6 +300,9 @@ func buildRegionTable(m *phonenumbers.PhoneMetadata, metas map[string]*phonenumb
 		return nil, err
 	}
 	r.dfa = d
+	for m := range r.types {
+		r.types[m] = int8(r.typeOfDescs(uint32(m)))
+	}
 	return r, nil
 }
 
@@ -332,7 +339,12 @@ func testLength(m *phonenumbers.PhoneMetadata, l int) phonenumbers.ValidationRes
 // typeOf is getNumberTypeHelper on the mask of a national significant
 // number of length l. The result is a Type, or -1 for UNKNOWN.
 func (r *regionTable) typeOf(mask uint32, l int) int {
-	m := mask & r.lenOK[l]
+	return int(r.types[mask&r.lenOK[l]&descBits])
+}
+
+// typeOfDescs is getNumberTypeHelper on the description bits of a mask,
+// already gated by the possible lengths; typeOf looks it up in r.types.
+func (r *regionTable) typeOfDescs(m uint32) int {
 	switch {
 	case m&(1<<bGeneral) == 0:
 		return -1
@@ -357,22 +369,37 @@ func (r *regionTable) typeOf(mask uint32, l int) int {
 	return -1
 }
 
-// stripNationalPrefix is maybeStripNationalPrefixAndCarrierCode for a
-// literal national prefix for parsing.
-func (r *regionTable) stripNationalPrefix(num []byte) []byte {
-	p := r.npfp
-	if len(p) == 0 || len(num) < len(p) {
-		return num
+// lastWalk remembers, during one fastPath call, the last full walk: the
+// national prefix check, the overseas rule and the typing look at the same
+// digits. Every digit string fastPath walks is a suffix of its digit buffer,
+// so a string is known by its length.
+type lastWalk struct {
+	d    *digitDFA
+	l    int
+	mask uint32
+}
+
+// full is d.full(suffix), remembered.
+func (w *lastWalk) full(d *digitDFA, suffix []byte) uint32 {
+	if w.d == d && w.l == len(suffix) {
+		return w.mask
 	}
-	for k := 0; k < len(p); k++ {
-		if num[k] != p[k] {
-			return num
-		}
+	m := d.full(suffix)
+	*w = lastWalk{d, len(suffix), m}
+	return m
+}
+
+// stripNationalPrefix is maybeStripNationalPrefixAndCarrierCode for a
+// literal national prefix for parsing. num is a suffix of the digit buffer.
+func (r *regionTable) stripNationalPrefix(w *lastWalk, num []byte) []byte {
+	p := r.npfp
+	if len(p) == 0 || !hasPrefix(num, p) {
+		return num
 	}
 	// phonenumbers keeps the prefix when the number is valid with it and
 	// not without; testing without it first skips a DFA walk in the common
 	// case (a valid national number after the 0).
-	if !r.dfa.general(num[len(p):]) && r.dfa.general(num) {
+	if w.full(r.dfa, num[len(p):])&(1<<bGeneral) == 0 && r.dfa.general(num) {
 		return num
 	}
 	return num[len(p):]
@@ -530,8 +557,7 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 		// Only separators and "+": phonenumbers finds no number.
 		return Result{Reason: ReasonNotANumber}, true
 	}
-	head := binary.LittleEndian.Uint64(buf[:8])
-	idd := nd >= ft.iddLen && head&ft.iddMask == ft.iddWord
+	idd := hasPrefix(buf[:nd], ft.idd)
 	if !plus && !tel && nd < ft.def.minLen && ft.defMain && !idd {
 		// Fewer digits than any number of the region, in national format:
 		// whatever phonenumbers strips, it is too short.
@@ -542,16 +568,18 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	}
 	d := buf[:nd]
 
+	var w lastWalk
+
 	// maybeExtractCountryCode.
 	cc := int32(0)
 	var national []byte
 	intl := plus
 	if !plus && idd {
-		if nd == ft.iddLen {
+		if nd == len(ft.idd) {
 			return Result{}, false // phonenumbers: too short after IDD
 		}
-		if d[ft.iddLen] != '0' {
-			d = d[ft.iddLen:]
+		if d[len(ft.idd)] != '0' {
+			d = d[len(ft.idd):]
 			intl = true
 		}
 	}
@@ -565,9 +593,9 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 		}
 		cc = int32(e & 0xffff)
 		national = d[e>>16:]
-	} else if nd >= ft.ccLen && head&ft.ccMask == ft.ccWord {
+	} else if hasPrefix(d, ft.defCCStr) {
 		def := ft.def
-		pot := def.stripNationalPrefix(d[ft.ccLen:])
+		pot := def.stripNationalPrefix(&w, d[len(ft.defCCStr):])
 		if def.lengthResult(len(d)) == phonenumbers.TOO_LONG || (!def.dfa.general(d) && def.dfa.general(pot)) {
 			cc = ft.defCC
 			national = pot
@@ -592,7 +620,7 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	if len(national) < 2 {
 		return Result{}, false
 	}
-	if pot := pm.stripNationalPrefix(national); len(pot) != len(national) {
+	if pot := pm.stripNationalPrefix(&w, national); len(pot) != len(national) {
 		switch pm.lengthResult(len(pot)) {
 		case phonenumbers.TOO_SHORT, phonenumbers.IS_POSSIBLE_LOCAL_ONLY, phonenumbers.INVALID_LENGTH:
 		default:
@@ -616,13 +644,10 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	if cc == 33 && len(national) == 9 {
 		ov := ft.prefixCC[int(national[0]-'0')*100+int(national[1]-'0')*10+int(national[2]-'0')]
 		if ov == 0 && national[0] != '8' {
-			mask = t.regions[0].dfa.full(national)
+			mask = w.full(t.regions[0].dfa, national)
 			masked = true
-			for b := range overseasRegions {
-				if mask&(1<<(bOverseas+b)) != 0 {
-					ov = ft.ovCC[b]
-					break
-				}
+			if ob := mask >> bOverseas & (1<<len(overseasRegions) - 1); ob != 0 {
+				ov = ft.ovCC[bits.TrailingZeros32(ob)]
 			}
 		}
 		if ov != 0 {
@@ -636,7 +661,7 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	typ := -1
 	for ri, r := range t.regions {
 		if ri > 0 || !masked {
-			mask = r.dfa.full(national)
+			mask = w.full(r.dfa, national)
 		}
 		if len(t.regions) > 1 && r.lead {
 			if mask&(1<<bLeading) == 0 {
