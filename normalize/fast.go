@@ -93,7 +93,28 @@ type fastTables struct {
 	iddWord, iddMask uint64
 	ccWord, ccMask   uint64
 	class            [256]uint8 // clSep, clDigit or clOther
+	// quick is the shortcut for a national significant number of the
+	// default region written after one of the prefixes phonenumbers strips
+	// to it (see buildQuick); nil when the region does not qualify.
+	quick *quickTable
 }
+
+// quickTable answers, without walking a DFA, for the quickLen digits of a
+// national significant number of the default region when the written
+// prefix before them is one of pre[plus][len] ("", "0", "33", "330",
+// "0033", "00330", "+33", "+330" for FR) and the number does not start with
+// 0: byPrefix3 gives, by its first three digits, the calling code and type
+// that fastPath computes for every number with those first digits, when
+// they are decided by those digits alone.
+type quickTable struct {
+	quickLen int
+	pre      [2][maxQuickPrefix + 1]string // "-" when no prefix of that length
+	// byPrefix3: 0 when not decided, else calling code | (type+1) << 16.
+	byPrefix3 [1000]uint32
+}
+
+// maxQuickPrefix bounds the length of quickTable prefixes.
+const maxQuickPrefix = 7
 
 func allDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -178,7 +199,122 @@ func buildFastTables(region string, metas map[string]*phonenumbers.PhoneMetadata
 			return nil, fmt.Errorf("calling code %d needed by the overseas rule has no fast path", cc)
 		}
 	}
+	ft.quick = buildQuick(ft, dm)
 	return ft, nil
+}
+
+// buildQuick returns the quickTable of the default region, or nil when
+// fastPath's answer for the prefixes of quickTable is not simply "the
+// national number after the prefix, calling code of the region": that holds
+// when the region is the only one of its calling code, its national prefix
+// is "0", its international prefix "00", and its numbers have one possible
+// length (so that the calling code without "+" is followed by too many
+// digits to be a national number). Then, with a number N not starting with
+// 0, fastPath strips "0" (when N is valid: the table only holds valid
+// numbers), "00", "+" and the calling code, and decides N's calling code
+// (overseas rule) and type from N alone.
+func buildQuick(ft *fastTables, m *phonenumbers.PhoneMetadata) *quickTable {
+	def := ft.def
+	gd := m.GetGeneralDesc()
+	if ft.idd != "00" || def.npfp != "0" || !ft.defMain || len(ft.byCC[ft.defCC].regions) != 1 ||
+		len(gd.PossibleLength) != 1 || len(gd.PossibleLengthLocalOnly) != 0 {
+		return nil
+	}
+	q := &quickTable{quickLen: int(gd.PossibleLength[0])}
+	if q.quickLen < 3 || q.quickLen > 17 || def.minLen != q.quickLen {
+		return nil
+	}
+	cc := ft.defCCStr
+	for p := range q.pre {
+		for l := range q.pre[p] {
+			q.pre[p][l] = "-"
+		}
+	}
+	for _, p := range []struct {
+		plus bool
+		s    string
+	}{{false, ""}, {false, "0"}, {false, cc}, {false, cc + "0"}, {false, "00" + cc}, {false, "00" + cc + "0"}, {true, cc}, {true, cc + "0"}} {
+		if len(p.s) > maxQuickPrefix || q.pre[b2i(p.plus)][len(p.s)] != "-" {
+			return nil
+		}
+		q.pre[b2i(p.plus)][len(p.s)] = p.s
+	}
+	// After "+" or "00", the calling code must be read as the region's
+	// whatever digit follows it.
+	for p := 100; p < 1000; p++ {
+		if strings.HasPrefix(strconv.Itoa(p), cc) && ft.ccOf3[p] != uint32(ft.defCC)|uint32(len(cc))<<16 {
+			return nil
+		}
+	}
+	for p := 100; p < 1000; p++ {
+		q.byPrefix3[p] = ft.decide3(p, q.quickLen)
+	}
+	return q
+}
+
+// decidedAfter returns the mask of every number of length l that starts
+// with the three digits of p in r's DFA, when they all have the same.
+func (r *regionTable) decidedAfter(p, l int) (uint32, bool) {
+	row := rowLen
+	for _, c := range [3]int{p / 100, p / 10 % 10, p % 10} {
+		row = int(r.dfa.tab[row+c])
+	}
+	u := r.dfa.tab[row+10+l-3]
+	return u, u&uniFull == 0
+}
+
+// decide3 is what fastPath computes after the national prefix, for every
+// national significant number of the default region of length l whose
+// first three digits are p (the overseas rule and the typing), packed as in
+// quickTable.byPrefix3, or 0 when those digits do not decide it or the
+// number is not valid.
+func (ft *fastTables) decide3(p, l int) uint32 {
+	cc := ft.defCC
+	t := ft.byCC[cc]
+	var mask uint32
+	masked := false
+	if cc == 33 && l == 9 {
+		ov := ft.prefixCC[p]
+		if ov == 0 && p/100 != 8 {
+			m, ok := t.regions[0].decidedAfter(p, l)
+			if !ok {
+				return 0
+			}
+			mask, masked = m, true
+			if ob := mask >> bOverseas & (1<<len(overseasRegions) - 1); ob != 0 {
+				ov = ft.ovCC[bits.TrailingZeros32(ob)]
+			}
+		}
+		if ov != 0 {
+			cc = ov
+			t = ft.byCC[cc]
+			masked = false
+		}
+	}
+	typ := -1
+	for ri, r := range t.regions {
+		if ri > 0 || !masked {
+			m, ok := r.decidedAfter(p, l)
+			if !ok {
+				return 0
+			}
+			mask = m
+		}
+		if len(t.regions) > 1 && r.lead {
+			if mask&(1<<bLeading) == 0 {
+				continue
+			}
+			typ = r.typeOf(mask, l)
+			break
+		}
+		if typ = r.typeOf(mask, l); typ >= 0 || len(t.regions) == 1 {
+			break
+		}
+	}
+	if typ < 0 {
+		return 0
+	}
+	return uint32(cc) | uint32(typ+1)<<16
 }
 
 // hasPrefix is bytes.HasPrefix for the short prefixes of the fast path,
@@ -566,6 +702,15 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 	if nd < 3 {
 		return Result{}, false
 	}
+	if q := ft.quick; q != nil && nd >= q.quickLen && nd-q.quickLen <= maxQuickPrefix {
+		lp := nd - q.quickLen
+		nat := buf[lp:nd]
+		if hasPrefix(buf[:lp], q.pre[b2i(plus)][lp]) && nat[0] != '0' {
+			if e := q.byPrefix3[int(nat[0]-'0')*100+int(nat[1]-'0')*10+int(nat[2]-'0')]; e != 0 {
+				return Result{Key: Key(uint64(e&0xffff)*pow10[len(nat)] + digitsValue(nat)), Type: Type(e>>16 - 1)}, true
+			}
+		}
+	}
 	d := buf[:nd]
 
 	var w lastWalk
@@ -678,6 +823,13 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 		return Result{}, false
 	}
 	return Result{Key: Key(uint64(cc)*pow10[len(national)] + digitsValue(national)), Type: Type(typ)}, true
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // keptPrefix answers for a national number that still starts with a 0 after
