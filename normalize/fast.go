@@ -699,6 +699,13 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 		// whatever phonenumbers strips, it is too short.
 		return Result{Reason: ReasonTooShort}, true
 	}
+	return ft.digits(&buf, nd, plus, idd)
+}
+
+// digits is fastPath after the digit loop: buf[:nd] holds the digits of the
+// input, plus says whether they came after "+", idd whether they start with
+// the international prefix.
+func (ft *fastTables) digits(buf *[digitBufLen]byte, nd int, plus, idd bool) (Result, bool) {
 	if nd < 3 {
 		return Result{}, false
 	}
@@ -711,8 +718,13 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 			}
 		}
 	}
-	d := buf[:nd]
+	return ft.parse(buf[:nd], plus, idd)
+}
 
+// parse is fastPath for the digits d the quick table did not answer; idd
+// says whether they start with the international prefix.
+func (ft *fastTables) parse(d []byte, plus, idd bool) (Result, bool) {
+	nd := len(d)
 	var w lastWalk
 
 	// maybeExtractCountryCode.
