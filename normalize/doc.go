@@ -128,8 +128,14 @@
 // international dialling prefix or "tel:") of country codes whose metadata
 // is simple enough: it strips the prefixes exactly as phonenumbers does and
 // decides validity and type with digit DFAs compiled at New from the
-// metadata patterns, in the order phonenumbers tries them. Whenever it is not
-// sure, and for every invalid input, the reference path (phonenumbers) runs.
+// metadata patterns, in the order phonenumbers tries them. A DFA walk stops
+// as soon as the remaining digits cannot change its answer (precomputed per
+// state and remaining length), and for the default region's national
+// numbers after the usual prefixes (FR: 0, 33, 0033, +33, +33 (0)) a table
+// by the first three digits gives the calling code and type directly when
+// those digits decide them. Whenever it is not sure, and for every invalid
+// input it does not recognise, the reference path (phonenumbers) runs.
 // Both paths are checked against each other by a differential test and a fuzz
-// target.
+// target; the early-stopping walks and the table are also checked against
+// the plain walks and the general fast path.
 package normalize

@@ -87,12 +87,7 @@ type fastTables struct {
 	// ccOf3 is maybeExtractCountryCode's answer by the first three digits
 	// after "+" or the IDD: the calling code | its length << 16, or 0.
 	ccOf3 [1000]uint32
-	// The IDD and the default calling code as prefixes of the digit
-	// buffer: its first 8 bytes (little-endian) & mask == word.
-	iddLen, ccLen    int
-	iddWord, iddMask uint64
-	ccWord, ccMask   uint64
-	class            [256]uint8 // clSep, clDigit or clOther
+	class [256]uint8 // clSep, clDigit or clOther
 	// quick is the shortcut for a national significant number of the
 	// default region written after one of the prefixes phonenumbers strips
 	// to it (see buildQuick); nil when the region does not qualify.
