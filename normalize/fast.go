@@ -646,10 +646,23 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 		plus = true
 		k++
 	}
-	// Digits and plain separators, without a branch on which it is.
+	// Digits and plain separators, without a branch on which it is, two
+	// bytes a step.
+	class := &ft.class
+	for ; k+1 < j; k += 2 {
+		c0, c1 := raw[k], raw[k+1]
+		cl0, cl1 := class[c0], class[c1]
+		if cl0|cl1 >= clOther {
+			break
+		}
+		buf[nd&(digitBufLen-1)] = c0
+		nd += int(cl0)
+		buf[nd&(digitBufLen-1)] = c1
+		nd += int(cl1)
+	}
 	for ; k < j; k++ {
 		c := raw[k]
-		cl := ft.class[c]
+		cl := class[c]
 		if cl == clOther {
 			break
 		}
