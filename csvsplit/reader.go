@@ -2,8 +2,10 @@ package csvsplit
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
+	"math/bits"
 )
 
 // bom is the UTF-8 byte order mark.
@@ -69,9 +71,20 @@ func (r *Reader) readBatch(b *Batch, maxRows, maxBytes int) error {
 			}
 		}
 		nf, ns := len(b.fields), len(b.side)
-		recSide := len(b.side)
-		n, clen, nl, st, at := r.parse(b, d, r.eof, skip, recSide)
+		start := len(b.data) + (r.pos - r.spanStart)
+		n, clen, nl, st, at := r.parse(b, d, r.eof, skip, start)
 		if st == parsedOK && n <= r.max {
+			if start+n > maxBatchOffset {
+				b.fields, b.side = b.fields[:nf], b.side[:ns]
+				if len(b.recs) > 0 {
+					break // left for the next batch, where it starts at 0
+				}
+				// Only blank lines before it, which no Batch method
+				// returns: dropped, and the record parsed again at 0.
+				b.data = b.data[:0]
+				r.spanStart = r.pos
+				continue
+			}
 			// Fields stored one by one: a composite literal is built on the
 			// stack and copied with 16-byte loads that cannot be forwarded
 			// from its 4-byte stores (a stall per record, measured).
@@ -80,8 +93,7 @@ func (r *Reader) readBatch(b *Batch, maxRows, maxBytes int) error {
 			}
 			b.recs = b.recs[:len(b.recs)+1]
 			rc := &b.recs[len(b.recs)-1]
-			rc.start = int32(len(b.data) + (r.pos - r.spanStart))
-			rc.side = int32(recSide)
+			rc.start = int32(start)
 			rc.line = int32(r.line - b.line0)
 			rc.field0 = int32(nf)
 			rc.n = int32(n)
@@ -194,50 +206,118 @@ func (r *Reader) fill(b *Batch) {
 	}
 }
 
-// parse splits the record at the start of d, appending its fields to b.fields
-// (and, for values that are not sub-slices of d, to b.side from offset
-// sideBase). Field parsing starts at offset i (past a BOM).
+// Bytes broadcast to the eight bytes of a word, for scanning eight bytes at a
+// time (SWAR).
+const (
+	ones  = 0x0101010101010101
+	low7  = 0x7f7f7f7f7f7f7f7f
+	highs = 0x8080808080808080
+	lfs   = '\n' * ones
+	quots = '"' * ones
+)
+
+// match returns the high bit of each byte of w that equals the byte
+// broadcast in c, and no other bit: the mask is exact, so its set bits can be
+// taken one by one, lowest (first in memory) first.
+func match(w, c uint64) uint64 {
+	x := w ^ c
+	// The high bit of a byte of (x&low7 + low7) | x is set iff the byte of x
+	// is not zero (the sum never carries into the next byte).
+	return ^((x&low7 + low7) | x) & highs
+}
+
+// match2 returns the high bit of each byte of w that equals the byte
+// broadcast in c1 or the one in c2, and no other bit: the mask is exact, so
+// its set bits can be taken one by one, lowest (first in memory) first.
+func match2(w, c1, c2 uint64) uint64 {
+	x, y := w^c1, w^c2
+	// The high bit of a byte of (v&low7 + low7) | v is set iff the byte of v is
+	// not zero (the sum never carries into the next byte).
+	tx := (x&low7 + low7) | x
+	ty := (y&low7 + low7) | y
+	return ^(tx & ty) & highs
+}
+
+// word returns the eight bytes of d at i (i+8 <= len(d)) as a little-endian
+// word, so that lower bits are earlier bytes.
+func word(d []byte, i int) uint64 { return binary.LittleEndian.Uint64(d[i : i+8]) }
+
+// indexSep returns the offset of the first delimiter or LF in d at or after
+// i, or -1.
+func indexSep(d []byte, i int, comma byte) int {
+	cw := uint64(comma) * ones
+	for ; i+8 <= len(d); i += 8 {
+		if m := match2(word(d, i), cw, lfs); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(d); i++ {
+		if c := d[i]; c == comma || c == '\n' {
+			return i
+		}
+	}
+	return -1
+}
+
+// parse splits the record at the start of d, which will be at offset base in
+// b.data, appending its fields to b.fields (and the values that are not
+// sub-slices of d to b.side). Field parsing starts at offset i (past a BOM).
 //
 // It returns the record's raw length n, its content length clen, the number of
 // LFs in it, and a status: parsedOK, needMore (more data is needed to find the
 // end of the record: never when atEOF), or badQuote with at the offset of the
 // unterminated field's opening quote.
-func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, sideBase int) (n, clen, nl, st, at int) {
+//
+// Unquoted fields, the common case, are split in one pass that looks at eight
+// bytes at a time for the delimiter and LF and takes every match in a word in
+// turn; a field starting with a quote goes to the slower, general path.
+func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, base int) (n, clen, nl, st, at int) {
 	comma := r.comma
-	lineEnd := -1 // offset of an LF at or after i with none in between, or len(d) when there is none (at EOF); -1 when unknown
+	cw := uint64(comma) * ones
+fields:
 	for {
-		start := i
-		var open, cl int
-		quoted := i < len(d) && d[i] == '"'
-		if quoted {
-			open = i
+		if i < len(d) && d[i] == '"' {
+			// Quoted field: find the closing quote, counting LFs on the way.
+			open := i
 			j := i + 1
 			esc := false
-			for {
-				q := bytes.IndexByte(d[j:], '"')
+			cl := -1
+			for cl < 0 {
+				q := -1
+				for ; j+8 <= len(d); j += 8 {
+					if m := match2(word(d, j), quots, lfs); m != 0 {
+						q = j + bits.TrailingZeros64(m)>>3
+						break
+					}
+				}
 				if q < 0 {
+					for ; j < len(d); j++ {
+						if c := d[j]; c == '"' || c == '\n' {
+							q = j
+							break
+						}
+					}
+				}
+				switch {
+				case q < 0:
 					if atEOF {
 						return 0, 0, 0, badQuote, open
 					}
 					return 0, 0, 0, needMore, 0
-				}
-				q += j
-				if q+1 < len(d) {
+				case d[q] == '\n':
+					nl++
+					j = q + 1
+				case q+1 < len(d):
 					if d[q+1] == '"' {
 						esc = true
 						j = q + 2
-						continue
+					} else {
+						cl = q
 					}
-				} else if !atEOF {
+				case !atEOF:
 					return 0, 0, 0, needMore, 0
-				}
-				cl = q
-				break
-			}
-			if lineEnd < cl {
-				if c := bytes.Count(d[open+1:cl], []byte{'\n'}); c > 0 {
-					nl += c
-					lineEnd = -1
+				default:
+					cl = q
 				}
 			}
 			i = cl + 1
@@ -262,11 +342,11 @@ func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, sideBase int) (n, clen
 			}
 			if term != -1 { // no text after the closing quote
 				if esc {
-					s := len(b.side) - sideBase
+					s := len(b.side)
 					b.side = appendUnescaped(b.side, d[open+1:cl])
-					b.fields = append(b.fields, span{^int32(s), int32(len(b.side) - sideBase)})
+					b.fields = append(b.fields, span{^int32(s), int32(len(b.side))})
 				} else {
-					b.fields = append(b.fields, span{int32(open + 1), int32(cl)})
+					b.fields = append(b.fields, span{int32(base + open + 1), int32(base + cl)})
 				}
 				if term == -2 {
 					i++
@@ -275,44 +355,92 @@ func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, sideBase int) (n, clen
 				nl += min(term, 1)
 				return i + term, i, nl, parsedOK, 0
 			}
-			// Text after the closing quote: read on as unquoted text.
-		}
-		// Unquoted text from i up to the next delimiter or line end.
-		if lineEnd < i {
-			k := bytes.IndexByte(d[i:], '\n')
-			if k < 0 {
+			// Text after the closing quote: read on as unquoted text, up
+			// to the next delimiter or line end.
+			e := indexSep(d, i, comma)
+			term = 0
+			switch {
+			case e < 0:
 				if !atEOF {
 					return 0, 0, 0, needMore, 0
 				}
-				lineEnd = len(d)
-			} else {
-				lineEnd = i + k
+				e = len(d)
+			case d[e] == comma:
+				term = -1
+			default:
+				term = 1
+				if e > i && d[e-1] == '\r' {
+					e--
+					term = 2
+				}
 			}
+			s := len(b.side)
+			b.side = appendUnescaped(b.side, d[open+1:cl])
+			b.side = append(b.side, d[i:e]...)
+			b.fields = append(b.fields, span{^int32(s), int32(len(b.side))})
+			if term < 0 {
+				i = e + 1
+				continue
+			}
+			nl += min(term, 1)
+			return e + term, e, nl, parsedOK, 0
 		}
-		e, term := lineEnd, 0
-		if k := bytes.IndexByte(d[i:lineEnd], comma); k >= 0 {
-			e, term = i+k, -1
-		} else if lineEnd < len(d) {
-			term = 1
-			if e > i && d[e-1] == '\r' {
+
+		// Unquoted fields, up to the line end or a field starting with a
+		// quote. mc and ml mark the delimiters and LFs not yet taken in the
+		// word that ends at p; once fewer than eight bytes are left, they are
+		// scanned one by one from p.
+		start := i
+		p := i
+		var mc, ml uint64
+		for {
+			for mc|ml == 0 && p+8 <= len(d) {
+				w := word(d, p)
+				mc, ml = match(w, cw), match(w, lfs)
+				p += 8
+			}
+			var s int
+			lf := false
+			if m := mc | ml; m != 0 {
+				s = p - 8 + bits.TrailingZeros64(m)>>3
+				bit := m & -m
+				lf = ml&bit != 0
+				mc &^= bit
+				ml &^= bit
+			} else {
+				for s = p; s < len(d); s++ {
+					if c := d[s]; c == comma || c == '\n' {
+						lf = c == '\n'
+						break
+					}
+				}
+				if s >= len(d) {
+					if !atEOF {
+						return 0, 0, 0, needMore, 0
+					}
+					b.fields = append(b.fields, span{int32(base + start), int32(base + len(d))})
+					return len(d), len(d), nl, parsedOK, 0
+				}
+				p = s + 1
+			}
+			if !lf {
+				b.fields = append(b.fields, span{int32(base + start), int32(base + s)})
+				start = s + 1
+				if start < len(d) && d[start] == '"' {
+					i = start
+					continue fields
+				}
+				continue
+			}
+			e := s
+			term := 1
+			if e > start && d[e-1] == '\r' {
 				e--
 				term = 2
 			}
+			b.fields = append(b.fields, span{int32(base + start), int32(base + e)})
+			return e + term, e, nl + 1, parsedOK, 0
 		}
-		if quoted {
-			s := len(b.side) - sideBase
-			b.side = appendUnescaped(b.side, d[open+1:cl])
-			b.side = append(b.side, d[i:e]...)
-			b.fields = append(b.fields, span{^int32(s), int32(len(b.side) - sideBase)})
-		} else {
-			b.fields = append(b.fields, span{int32(start), int32(e)})
-		}
-		if term < 0 {
-			i = e + 1
-			continue
-		}
-		nl += min(term, 1)
-		return e + term, e, nl, parsedOK, 0
 	}
 }
 
