@@ -273,8 +273,6 @@ func indexSep(d []byte, i int, comma byte) int {
 // turn; a field starting with a quote goes to the slower, general path.
 func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, base int) (n, clen, nl, st, at int) {
 	comma := r.comma
-	cw := uint64(comma) * ones
-fields:
 	for {
 		if i < len(d) && d[i] == '"' {
 			// Quoted field: find the closing quote, counting LFs on the way.
@@ -387,61 +385,80 @@ fields:
 		}
 
 		// Unquoted fields, up to the line end or a field starting with a
-		// quote. mc and ml mark the delimiters and LFs not yet taken in the
-		// word that ends at p; once fewer than eight bytes are left, they are
-		// scanned one by one from p.
-		start := i
-		p := i
-		var mc, ml uint64
-		for {
-			for mc|ml == 0 && p+8 <= len(d) {
-				w := word(d, p)
-				mc, ml = match(w, cw), match(w, lfs)
-				p += 8
-			}
-			var s int
-			lf := false
-			if m := mc | ml; m != 0 {
-				s = p - 8 + bits.TrailingZeros64(m)>>3
-				bit := m & -m
-				lf = ml&bit != 0
-				mc &^= bit
-				ml &^= bit
-			} else {
-				for s = p; s < len(d); s++ {
-					if c := d[s]; c == comma || c == '\n' {
-						lf = c == '\n'
-						break
-					}
+		// quote.
+		var s, e, stop int
+		b.fields, s, e, stop = splitPlain(b.fields, d, i, comma, base)
+		switch stop {
+		case plainQuote:
+			i = s
+			continue
+		case plainLF:
+			return s + 1, e, nl + 1, parsedOK, 0
+		}
+		if !atEOF {
+			return 0, 0, 0, needMore, 0
+		}
+		b.fields = append(b.fields, span{int32(base + s), int32(base + len(d))})
+		return len(d), len(d), nl, parsedOK, 0
+	}
+}
+
+// How splitPlain stops.
+const (
+	plainLF    = iota // at the LF ending the record
+	plainQuote        // at a field starting with a quote
+	plainEnd          // at the end of the data, in an unquoted field
+)
+
+// splitPlain appends to f the unquoted fields of d from offset i, the start
+// of an unquoted field, on to the end of the record, to a field starting with
+// a quote, or to the end of d. It returns f, and how it stopped: plainLF with
+// the offset s of the LF and the end e of the content (before a CR ending
+// the last field); plainQuote with the offset s of the quote; plainEnd with
+// the offset s where the field still open at the end of d starts.
+//
+// The common case of the whole parse: it looks at eight bytes at a time for
+// the delimiter and LF, taking every match in a word in turn, and is a
+// function of its own so that its variables stay in registers.
+func splitPlain(f []span, d []byte, i int, comma byte, base int) (_ []span, s, e, stop int) {
+	cw := uint64(comma) * ones
+	start, p := i, i
+	for ; p+8 <= len(d); p += 8 {
+		w := word(d, p)
+		mc, ml := match(w, cw), match(w, lfs)
+		for m := mc | ml; m != 0; m &= m - 1 {
+			s := p + bits.TrailingZeros64(m)>>3
+			if ml&m&-m != 0 {
+				e := s
+				if e > start && d[e-1] == '\r' {
+					e--
 				}
-				if s >= len(d) {
-					if !atEOF {
-						return 0, 0, 0, needMore, 0
-					}
-					b.fields = append(b.fields, span{int32(base + start), int32(base + len(d))})
-					return len(d), len(d), nl, parsedOK, 0
-				}
-				p = s + 1
+				return append(f, span{int32(base + start), int32(base + e)}), s, e, plainLF
 			}
-			if !lf {
-				b.fields = append(b.fields, span{int32(base + start), int32(base + s)})
-				start = s + 1
-				if start < len(d) && d[start] == '"' {
-					i = start
-					continue fields
-				}
-				continue
+			f = append(f, span{int32(base + start), int32(base + s)})
+			start = s + 1
+			if start < len(d) && d[start] == '"' {
+				return f, start, 0, plainQuote
 			}
-			e := s
-			term := 1
-			if e > start && d[e-1] == '\r' {
-				e--
-				term = 2
-			}
-			b.fields = append(b.fields, span{int32(base + start), int32(base + e)})
-			return e + term, e, nl + 1, parsedOK, 0
 		}
 	}
+	for s := p; s < len(d); s++ {
+		switch d[s] {
+		case '\n':
+			e := s
+			if e > start && d[e-1] == '\r' {
+				e--
+			}
+			return append(f, span{int32(base + start), int32(base + e)}), s, e, plainLF
+		case comma:
+			f = append(f, span{int32(base + start), int32(base + s)})
+			start = s + 1
+			if start < len(d) && d[start] == '"' {
+				return f, start, 0, plainQuote
+			}
+		}
+	}
+	return f, start, 0, plainEnd
 }
 
 // appendUnescaped appends s, the inside of a quoted field, to dst with each
