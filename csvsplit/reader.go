@@ -421,8 +421,29 @@ const (
 // the delimiter and LF, taking every match in a word in turn, and is a
 // function of its own so that its variables stay in registers.
 func splitPlain(f []span, d []byte, i int, comma byte, base int) (_ []span, s, e, stop int) {
-	cw := uint64(comma) * ones
 	start, p := i, i
+	// 64 bytes at a time, while there are that many.
+	for ; p+64 <= len(d); p += 64 {
+		c, l, q := blockMasks(&d[p], comma)
+		for m := c | l; m != 0; m &= m - 1 {
+			k := bits.TrailingZeros64(m)
+			s := p + k
+			if l>>k&1 != 0 {
+				e := s
+				if e > start && d[e-1] == '\r' {
+					e--
+				}
+				return append(f, span{int32(base + start), int32(base + e)}), s, e, plainLF
+			}
+			f = append(f, span{int32(base + start), int32(base + s)})
+			start = s + 1
+			if q>>(k+1)&1 != 0 || k == 63 && start < len(d) && d[start] == '"' {
+				return f, start, 0, plainQuote
+			}
+		}
+	}
+	// Then eight at a time.
+	cw := uint64(comma) * ones
 	for ; p+8 <= len(d); p += 8 {
 		w := word(d, p)
 		mc, ml := match(w, cw), match(w, lfs)
@@ -472,4 +493,23 @@ func appendUnescaped(dst, s []byte) []byte {
 		dst = append(dst, s[:q+1]...)
 		s = s[q+2:]
 	}
+}
+
+// blockMasksGo is blockMasks in Go, eight bytes at a time (SWAR), for the
+// architectures without an assembly version (and to test that one).
+func blockMasksGo(b *[64]byte, comma byte) (c, l, q uint64) {
+	cw := uint64(comma) * ones
+	for k := 0; k < 64; k += 8 {
+		w := binary.LittleEndian.Uint64(b[k : k+8])
+		c |= gather(match(w, cw)) << k
+		l |= gather(match(w, lfs)) << k
+		q |= gather(match(w, quots)) << k
+	}
+	return c, l, q
+}
+
+// gather packs the high bits of the eight bytes of m, the only bits it may
+// have set, into its low eight bits, byte k's into bit k.
+func gather(m uint64) uint64 {
+	return (m >> 7) * 0x0102040810204080 >> 56
 }

@@ -1,0 +1,12 @@
+//go:build !amd64
+
+package csvsplit
+
+import "unsafe"
+
+// blockMasks returns, for the 64 bytes at p, a mask with bit k set when byte
+// k is comma (c), LF (l) or a double quote (q). p must point at 64 readable
+// bytes.
+func blockMasks(p *byte, comma byte) (c, l, q uint64) {
+	return blockMasksGo((*[64]byte)(unsafe.Pointer(p)), comma)
+}
