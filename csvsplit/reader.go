@@ -438,7 +438,25 @@ func splitPlain(f []span, d []byte, i int, comma byte, base int) (_ []span, s, e
 			f = append(f, span{int32(base + start), int32(base + s)})
 			start = s + 1
 			if q>>(k+1)&1 != 0 || k == 63 && start < len(d) && d[start] == '"' {
-				return f, start, 0, plainQuote
+				// A quoted field. When it closes in this block, with a
+				// delimiter right after the closing quote and no LF
+				// inside, its value is what the quotes enclose (a quote
+				// followed by a delimiter cannot be half of a ""): split
+				// here. Anything else goes to the general path.
+				o := k + 1 // the opening quote
+				if o >= 62 || q>>(o+1) == 0 {
+					return f, start, 0, plainQuote
+				}
+				cq := o + 1 + bits.TrailingZeros64(q>>(o+1)) // the closing quote
+				if cq >= 63 || c>>(cq+1)&1 == 0 || l>>(o+1)&(1<<(cq-o-1)-1) != 0 {
+					return f, start, 0, plainQuote
+				}
+				f = append(f, span{int32(base + p + o + 1), int32(base + p + cq)})
+				start = p + cq + 2
+				m &= ^uint64(0) << (cq + 1) // the delimiter after it is the lowest bit left
+				if q>>(cq+2)&1 != 0 || cq == 62 && start < len(d) && d[start] == '"' {
+					return f, start, 0, plainQuote
+				}
 			}
 		}
 	}
