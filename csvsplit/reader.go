@@ -424,11 +424,30 @@ func splitPlain(f []span, d []byte, i int, comma byte, base int) (_ []span, s, e
 	start, p := i, i
 	// 64 bytes at a time, while there are that many.
 	for ; p+64 <= len(d); p += 64 {
+		if start == p && d[p] == '"' { // after a delimiter ending the last block
+			return f, start, 0, plainQuote
+		}
 		c, l, q := blockMasks(&d[p], comma)
+		if q&(c<<1) == 0 {
+			// No field starts with a quote in the block: the common case.
+			for m := c | l; m != 0; m &= m - 1 {
+				s := p + bits.TrailingZeros64(m)
+				if l&m&-m != 0 {
+					e := s
+					if e > start && d[e-1] == '\r' {
+						e--
+					}
+					return append(f, span{int32(base + start), int32(base + e)}), s, e, plainLF
+				}
+				f = append(f, span{int32(base + start), int32(base + s)})
+				start = s + 1
+			}
+			continue
+		}
 		for m := c | l; m != 0; m &= m - 1 {
 			k := bits.TrailingZeros64(m)
 			s := p + k
-			if l>>k&1 != 0 {
+			if l&m&-m != 0 {
 				e := s
 				if e > start && d[e-1] == '\r' {
 					e--
@@ -437,7 +456,7 @@ func splitPlain(f []span, d []byte, i int, comma byte, base int) (_ []span, s, e
 			}
 			f = append(f, span{int32(base + start), int32(base + s)})
 			start = s + 1
-			if q>>(k+1)&1 != 0 || k == 63 && start < len(d) && d[start] == '"' {
+			if q>>(k+1)&1 != 0 {
 				// A quoted field. When it closes in this block, with a
 				// delimiter right after the closing quote and no LF
 				// inside, its value is what the quotes enclose (a quote
@@ -454,13 +473,16 @@ func splitPlain(f []span, d []byte, i int, comma byte, base int) (_ []span, s, e
 				f = append(f, span{int32(base + p + o + 1), int32(base + p + cq)})
 				start = p + cq + 2
 				m &= ^uint64(0) << (cq + 1) // the delimiter after it is the lowest bit left
-				if q>>(cq+2)&1 != 0 || cq == 62 && start < len(d) && d[start] == '"' {
+				if q>>(cq+2)&1 != 0 {
 					return f, start, 0, plainQuote
 				}
 			}
 		}
 	}
 	// Then eight at a time.
+	if start == p && p < len(d) && d[p] == '"' { // after a delimiter ending the last block
+		return f, start, 0, plainQuote
+	}
 	cw := uint64(comma) * ones
 	for ; p+8 <= len(d); p += 8 {
 		w := word(d, p)
