@@ -134,7 +134,8 @@ func (r *Reader) Reset(src io.Reader) {
 
 // ReadBatch resets b and fills it with up to maxRows records, stopping after the
 // record that takes b past maxBytes bytes (or past 1 GiB, whatever maxBytes). It returns io.EOF (with b.Len()==0)
-// when the input is exhausted, or a *ParseError.
+// when the input is exhausted, or a *ParseError. (With a MaxRecordBytes over
+// 1 GiB, a record that would take b past 2 GiB is left for the next call.)
 //
 // A maxRows or maxBytes of 0 or less means no limit of that kind. Every call
 // that returns nil yields at least one record, and only complete, valid
@@ -266,8 +267,8 @@ func (b *Batch) NumFields(i int) int { return int(b.recs[i].nfields) }
 //
 // See the package documentation for how malformed quoting is read.
 func (b *Batch) Field(i, j int) []byte {
-	// Small enough to be inlined (a test checks): consumers call it once
-	// per field.
+	// Small enough to be inlined (go build -gcflags=-m says so): consumers
+	// call it once per field.
 	rc := &b.recs[i]
 	if uint(j) >= uint(rc.nfields) {
 		panic(fieldIndexError{j, int(rc.nfields)})

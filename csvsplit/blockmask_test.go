@@ -1,7 +1,9 @@
 package csvsplit
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -41,5 +43,27 @@ func TestBlockMasks(t *testing.T) {
 		if c, l, q := blockMasksGo(b, comma); c != wc || l != wl || q != wq {
 			t.Fatalf("blockMasksGo(%q, %q) = %x %x %x, want %x %x %x", b[:], comma, c, l, q, wc, wl, wq)
 		}
+	}
+}
+
+// TestFieldOutOfRangeMessage checks that Field panics, naming the index and
+// the range, on an index out of the record's range (rather than returning
+// another record's field).
+func TestFieldOutOfRangeMessage(t *testing.T) {
+	r := NewReader(strings.NewReader("a,b\nc,d,e\n"), Options{})
+	var b Batch
+	if err := r.ReadBatch(&b, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ i, j int }{{0, 2}, {0, -1}, {1, 3}} {
+		func() {
+			defer func() {
+				want := fmt.Sprintf("csvsplit: field %d out of range [0:%d]", tt.j, b.NumFields(tt.i))
+				if e, ok := recover().(error); !ok || e.Error() != want {
+					t.Errorf("Field(%d, %d): panic %v, want %q", tt.i, tt.j, e, want)
+				}
+			}()
+			t.Errorf("Field(%d, %d) = %q, want a panic", tt.i, tt.j, b.Field(tt.i, tt.j))
+		}()
 	}
 }
