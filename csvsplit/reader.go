@@ -72,7 +72,21 @@ func (r *Reader) readBatch(b *Batch, maxRows, maxBytes int) error {
 		}
 		nf, ns := len(b.fields), len(b.side)
 		start := len(b.data) + (r.pos - r.spanStart)
-		n, clen, nl, st, at := r.parse(b, d, r.eof, skip, start)
+		var n, clen, nl, st, at int
+		if skip == 0 && d[0] != '"' {
+			// Straight to the unquoted fields, the common case; the
+			// general parse goes on from where they stop, if they do
+			// before the line end.
+			var s, e, stop int
+			b.fields, s, e, stop = splitPlain(b.fields, d, 0, r.comma, start)
+			if stop == plainLF {
+				n, clen, nl, st = s+1, e, 1, parsedOK
+			} else {
+				n, clen, nl, st, at = r.parse(b, d, r.eof, s, start)
+			}
+		} else {
+			n, clen, nl, st, at = r.parse(b, d, r.eof, skip, start)
+		}
 		if st == parsedOK && n <= r.max {
 			if start+n > maxBatchOffset {
 				b.fields, b.side = b.fields[:nf], b.side[:ns]
@@ -261,7 +275,8 @@ func indexSep(d []byte, i int, comma byte) int {
 
 // parse splits the record at the start of d, which will be at offset base in
 // b.data, appending its fields to b.fields (and the values that are not
-// sub-slices of d to b.side). Field parsing starts at offset i (past a BOM).
+// sub-slices of d to b.side). Field parsing starts at offset i (past a BOM,
+// or at a field after those splitPlain appended).
 //
 // It returns the record's raw length n, its content length clen, the number of
 // LFs in it, and a status: parsedOK, needMore (more data is needed to find the
