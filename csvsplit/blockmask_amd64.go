@@ -1,3 +1,5 @@
+//go:build amd64 && !purego
+
 package csvsplit
 
 // blockMasks returns, for the 64 bytes at p, a mask with bit k set when byte

@@ -1,3 +1,5 @@
+//go:build amd64 && !purego
+
 #include "textflag.h"
 
 // func blockMasks(p *byte, comma byte) (c, l, q uint64)
