@@ -2,6 +2,25 @@
 
 #include "textflag.h"
 
+// CHUNK(off) compares the 16 bytes at off(SI) with X0, X1 and X2 and ORs the
+// three 16-bit masks, shifted left by off, into R11, R12 and R13.
+#define CHUNK(off) \
+	MOVOU    off(SI), X3 \
+	MOVO     X3, X4 \
+	MOVO     X3, X5 \
+	PCMPEQB  X0, X3 \
+	PCMPEQB  X1, X4 \
+	PCMPEQB  X2, X5 \
+	PMOVMSKB X3, R8 \
+	PMOVMSKB X4, R9 \
+	PMOVMSKB X5, R10 \
+	SHLQ     $off, R8 \
+	SHLQ     $off, R9 \
+	SHLQ     $off, R10 \
+	ORQ      R8, R11 \
+	ORQ      R9, R12 \
+	ORQ      R10, R13
+
 // func blockMasks(p *byte, comma byte) (c, l, q uint64)
 //
 // Compares the 64 bytes at p with comma, LF and '"' 16 at a time (SSE2, in
@@ -31,56 +50,9 @@ TEXT ·blockMasks(SB), NOSPLIT, $0-40
 	PMOVMSKB X4, R12
 	PMOVMSKB X5, R13
 
-	// Bytes 16-31.
-	MOVOU    16(SI), X3
-	MOVO     X3, X4
-	MOVO     X3, X5
-	PCMPEQB  X0, X3
-	PCMPEQB  X1, X4
-	PCMPEQB  X2, X5
-	PMOVMSKB X3, R8
-	PMOVMSKB X4, R9
-	PMOVMSKB X5, R10
-	SHLQ     $16, R8
-	SHLQ     $16, R9
-	SHLQ     $16, R10
-	ORQ      R8, R11
-	ORQ      R9, R12
-	ORQ      R10, R13
-
-	// Bytes 32-47.
-	MOVOU    32(SI), X3
-	MOVO     X3, X4
-	MOVO     X3, X5
-	PCMPEQB  X0, X3
-	PCMPEQB  X1, X4
-	PCMPEQB  X2, X5
-	PMOVMSKB X3, R8
-	PMOVMSKB X4, R9
-	PMOVMSKB X5, R10
-	SHLQ     $32, R8
-	SHLQ     $32, R9
-	SHLQ     $32, R10
-	ORQ      R8, R11
-	ORQ      R9, R12
-	ORQ      R10, R13
-
-	// Bytes 48-63.
-	MOVOU    48(SI), X3
-	MOVO     X3, X4
-	MOVO     X3, X5
-	PCMPEQB  X0, X3
-	PCMPEQB  X1, X4
-	PCMPEQB  X2, X5
-	PMOVMSKB X3, R8
-	PMOVMSKB X4, R9
-	PMOVMSKB X5, R10
-	SHLQ     $48, R8
-	SHLQ     $48, R9
-	SHLQ     $48, R10
-	ORQ      R8, R11
-	ORQ      R9, R12
-	ORQ      R10, R13
+	CHUNK(16)
+	CHUNK(32)
+	CHUNK(48)
 
 	MOVQ R11, c+16(FP)
 	MOVQ R12, l+24(FP)

@@ -448,11 +448,7 @@ func splitPlain(f []span, d []byte, i int, comma byte, base int) (_ []span, s, e
 			for m := c | l; m != 0; m &= m - 1 {
 				s := p + bits.TrailingZeros64(m)
 				if l&m&-m != 0 {
-					e := s
-					if e > start && d[e-1] == '\r' {
-						e--
-					}
-					return append(f, span{int32(base + start), int32(base + e)}), s, e, plainLF
+					return endLine(f, d, start, s, base)
 				}
 				f = append(f, span{int32(base + start), int32(base + s)})
 				start = s + 1
@@ -463,11 +459,7 @@ func splitPlain(f []span, d []byte, i int, comma byte, base int) (_ []span, s, e
 			k := bits.TrailingZeros64(m)
 			s := p + k
 			if l&m&-m != 0 {
-				e := s
-				if e > start && d[e-1] == '\r' {
-					e--
-				}
-				return append(f, span{int32(base + start), int32(base + e)}), s, e, plainLF
+				return endLine(f, d, start, s, base)
 			}
 			f = append(f, span{int32(base + start), int32(base + s)})
 			start = s + 1
@@ -505,11 +497,7 @@ func splitPlain(f []span, d []byte, i int, comma byte, base int) (_ []span, s, e
 		for m := mc | ml; m != 0; m &= m - 1 {
 			s := p + bits.TrailingZeros64(m)>>3
 			if ml&m&-m != 0 {
-				e := s
-				if e > start && d[e-1] == '\r' {
-					e--
-				}
-				return append(f, span{int32(base + start), int32(base + e)}), s, e, plainLF
+				return endLine(f, d, start, s, base)
 			}
 			f = append(f, span{int32(base + start), int32(base + s)})
 			start = s + 1
@@ -521,11 +509,7 @@ func splitPlain(f []span, d []byte, i int, comma byte, base int) (_ []span, s, e
 	for s := p; s < len(d); s++ {
 		switch d[s] {
 		case '\n':
-			e := s
-			if e > start && d[e-1] == '\r' {
-				e--
-			}
-			return append(f, span{int32(base + start), int32(base + e)}), s, e, plainLF
+			return endLine(f, d, start, s, base)
 		case comma:
 			f = append(f, span{int32(base + start), int32(base + s)})
 			start = s + 1
@@ -548,6 +532,16 @@ func appendUnescaped(dst, s []byte) []byte {
 		dst = append(dst, s[:q+1]...)
 		s = s[q+2:]
 	}
+}
+
+// endLine appends to f the last field of a record, from start to the LF at s
+// (or to a CR before it), and returns what splitPlain does at an LF.
+func endLine(f []span, d []byte, start, s, base int) (_ []span, _, e, stop int) {
+	e = s
+	if e > start && d[e-1] == '\r' {
+		e--
+	}
+	return append(f, span{int32(base + start), int32(base + e)}), s, e, plainLF
 }
 
 // blockMasksGo is blockMasks in Go, eight bytes at a time (SWAR), for the
