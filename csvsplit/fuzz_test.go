@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"slices"
@@ -37,6 +38,8 @@ func FuzzReadBatch(f *testing.F) {
 	f.Add(genFrench(2000), uint8(1), uint8(5), uint8(64))
 	f.Add(genMultiline(1000), uint8(1), uint8(1), uint8(7))
 	f.Add(genComma(1000), uint8(0), uint8(9), uint8(100))
+	f.Add(genShifted(false), uint8(1), uint8(4), uint8(200))
+	f.Add(genShifted(true), uint8(1), uint8(3), uint8(100))
 	f.Fuzz(func(t *testing.T, data []byte, commaSel, maxRows, bufSize uint8) {
 		comma := fuzzCommas[commaSel%uint8(len(fuzzCommas))]
 		// A 64 KiB buffer holds every input the fuzzer makes: this is the
@@ -204,4 +207,22 @@ func FuzzSniff(f *testing.F) {
 			t.Fatalf("DecodeString(Windows1252, %q) = %q", sample, s)
 		}
 	})
+}
+
+// genShifted returns lines with quoted fields (simple, empty, with "" or a
+// line break inside) starting at every offset from 0 to 70, so that each case
+// falls at every place of the 64-byte blocks the reader compares at once, and
+// across their ends. With lenient, the lines also hold text after a closing
+// quote and quotes inside unquoted fields, which encoding/csv rejects.
+func genShifted(lenient bool) []byte {
+	var b bytes.Buffer
+	for off := range 71 {
+		pad := strings.Repeat("x", off)
+		fmt.Fprintf(&b, "%s;\"a;b\";\"\";\"c\"\"d\";\"e\nf\";i\r\n", pad)
+		fmt.Fprintf(&b, "%s;\"q\";\"r\"\n%s;\"s\"\r\n;%s;\"t\"\n", pad, pad, pad)
+		if lenient {
+			fmt.Fprintf(&b, "%s\"u\";\"v\"w;\"y\" ;\"z\"\rz\n", pad)
+		}
+	}
+	return b.Bytes()
 }

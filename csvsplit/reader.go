@@ -2,8 +2,10 @@ package csvsplit
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
+	"math/bits"
 )
 
 // bom is the UTF-8 byte order mark.
@@ -69,9 +71,34 @@ func (r *Reader) readBatch(b *Batch, maxRows, maxBytes int) error {
 			}
 		}
 		nf, ns := len(b.fields), len(b.side)
-		recSide := len(b.side)
-		n, clen, nl, st, at := r.parse(b, d, r.eof, skip, recSide)
+		start := len(b.data) + (r.pos - r.spanStart)
+		var n, clen, nl, st, at int
+		if skip == 0 && d[0] != '"' {
+			// Straight to the unquoted fields, the common case; the
+			// general parse goes on from where they stop, if they do
+			// before the line end.
+			var s, e, stop int
+			b.fields, s, e, stop = splitPlain(b.fields, d, 0, r.comma, start)
+			if stop == plainLF {
+				n, clen, nl, st = s+1, e, 1, parsedOK
+			} else {
+				n, clen, nl, st, at = r.parse(b, d, r.eof, s, start)
+			}
+		} else {
+			n, clen, nl, st, at = r.parse(b, d, r.eof, skip, start)
+		}
 		if st == parsedOK && n <= r.max {
+			if start+n > maxBatchOffset {
+				b.fields, b.side = b.fields[:nf], b.side[:ns]
+				if len(b.recs) > 0 {
+					break // left for the next batch, where it starts at 0
+				}
+				// Only blank lines before it, which no Batch method
+				// returns: dropped, and the record parsed again at 0.
+				b.data = b.data[:0]
+				r.spanStart = r.pos
+				continue
+			}
 			// Fields stored one by one: a composite literal is built on the
 			// stack and copied with 16-byte loads that cannot be forwarded
 			// from its 4-byte stores (a stall per record, measured).
@@ -80,8 +107,7 @@ func (r *Reader) readBatch(b *Batch, maxRows, maxBytes int) error {
 			}
 			b.recs = b.recs[:len(b.recs)+1]
 			rc := &b.recs[len(b.recs)-1]
-			rc.start = int32(len(b.data) + (r.pos - r.spanStart))
-			rc.side = int32(recSide)
+			rc.start = int32(start)
 			rc.line = int32(r.line - b.line0)
 			rc.field0 = int32(nf)
 			rc.n = int32(n)
@@ -194,50 +220,117 @@ func (r *Reader) fill(b *Batch) {
 	}
 }
 
-// parse splits the record at the start of d, appending its fields to b.fields
-// (and, for values that are not sub-slices of d, to b.side from offset
-// sideBase). Field parsing starts at offset i (past a BOM).
+// Bytes broadcast to the eight bytes of a word, for scanning eight bytes at a
+// time (SWAR).
+const (
+	ones  = 0x0101010101010101
+	low7  = 0x7f7f7f7f7f7f7f7f
+	highs = 0x8080808080808080
+	lfs   = '\n' * ones
+	quots = '"' * ones
+)
+
+// match returns the high bit of each byte of w that equals the byte
+// broadcast in c, and no other bit: the mask is exact, so its set bits can be
+// taken one by one, lowest (first in memory) first.
+func match(w, c uint64) uint64 {
+	x := w ^ c
+	// The high bit of a byte of (x&low7 + low7) | x is set iff the byte of x
+	// is not zero (the sum never carries into the next byte).
+	return ^((x&low7 + low7) | x) & highs
+}
+
+// match2 returns the high bit of each byte of w that equals the byte
+// broadcast in c1 or the one in c2, and no other bit: the mask is exact, so
+// its set bits can be taken one by one, lowest (first in memory) first.
+func match2(w, c1, c2 uint64) uint64 {
+	x, y := w^c1, w^c2
+	// The high bit of a byte of (v&low7 + low7) | v is set iff the byte of v is
+	// not zero (the sum never carries into the next byte).
+	tx := (x&low7 + low7) | x
+	ty := (y&low7 + low7) | y
+	return ^(tx & ty) & highs
+}
+
+// word returns the eight bytes of d at i (i+8 <= len(d)) as a little-endian
+// word, so that lower bits are earlier bytes.
+func word(d []byte, i int) uint64 { return binary.LittleEndian.Uint64(d[i : i+8]) }
+
+// indexSep returns the offset of the first delimiter or LF in d at or after
+// i, or -1.
+func indexSep(d []byte, i int, comma byte) int {
+	cw := uint64(comma) * ones
+	for ; i+8 <= len(d); i += 8 {
+		if m := match2(word(d, i), cw, lfs); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(d); i++ {
+		if c := d[i]; c == comma || c == '\n' {
+			return i
+		}
+	}
+	return -1
+}
+
+// parse splits the record at the start of d, which will be at offset base in
+// b.data, appending its fields to b.fields (and the values that are not
+// sub-slices of d to b.side). Field parsing starts at offset i (past a BOM,
+// or at a field after those splitPlain appended).
 //
 // It returns the record's raw length n, its content length clen, the number of
 // LFs in it, and a status: parsedOK, needMore (more data is needed to find the
 // end of the record: never when atEOF), or badQuote with at the offset of the
 // unterminated field's opening quote.
-func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, sideBase int) (n, clen, nl, st, at int) {
+//
+// Unquoted fields, the common case, are split in one pass that looks at eight
+// bytes at a time for the delimiter and LF and takes every match in a word in
+// turn; a field starting with a quote goes to the slower, general path.
+func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, base int) (n, clen, nl, st, at int) {
 	comma := r.comma
-	lineEnd := -1 // offset of an LF at or after i with none in between, or len(d) when there is none (at EOF); -1 when unknown
 	for {
-		start := i
-		var open, cl int
-		quoted := i < len(d) && d[i] == '"'
-		if quoted {
-			open = i
+		if i < len(d) && d[i] == '"' {
+			// Quoted field: find the closing quote, counting LFs on the way.
+			open := i
 			j := i + 1
 			esc := false
-			for {
-				q := bytes.IndexByte(d[j:], '"')
+			cl := -1
+			for cl < 0 {
+				q := -1
+				for ; j+8 <= len(d); j += 8 {
+					if m := match2(word(d, j), quots, lfs); m != 0 {
+						q = j + bits.TrailingZeros64(m)>>3
+						break
+					}
+				}
 				if q < 0 {
+					for ; j < len(d); j++ {
+						if c := d[j]; c == '"' || c == '\n' {
+							q = j
+							break
+						}
+					}
+				}
+				switch {
+				case q < 0:
 					if atEOF {
 						return 0, 0, 0, badQuote, open
 					}
 					return 0, 0, 0, needMore, 0
-				}
-				q += j
-				if q+1 < len(d) {
+				case d[q] == '\n':
+					nl++
+					j = q + 1
+				case q+1 < len(d):
 					if d[q+1] == '"' {
 						esc = true
 						j = q + 2
-						continue
+					} else {
+						cl = q
 					}
-				} else if !atEOF {
+				case !atEOF:
 					return 0, 0, 0, needMore, 0
-				}
-				cl = q
-				break
-			}
-			if lineEnd < cl {
-				if c := bytes.Count(d[open+1:cl], []byte{'\n'}); c > 0 {
-					nl += c
-					lineEnd = -1
+				default:
+					cl = q
 				}
 			}
 			i = cl + 1
@@ -262,11 +355,11 @@ func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, sideBase int) (n, clen
 			}
 			if term != -1 { // no text after the closing quote
 				if esc {
-					s := len(b.side) - sideBase
+					s := len(b.side)
 					b.side = appendUnescaped(b.side, d[open+1:cl])
-					b.fields = append(b.fields, span{^int32(s), int32(len(b.side) - sideBase)})
+					b.fields = append(b.fields, span{^int32(s), int32(len(b.side))})
 				} else {
-					b.fields = append(b.fields, span{int32(open + 1), int32(cl)})
+					b.fields = append(b.fields, span{int32(base + open + 1), int32(base + cl)})
 				}
 				if term == -2 {
 					i++
@@ -275,45 +368,157 @@ func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, sideBase int) (n, clen
 				nl += min(term, 1)
 				return i + term, i, nl, parsedOK, 0
 			}
-			// Text after the closing quote: read on as unquoted text.
-		}
-		// Unquoted text from i up to the next delimiter or line end.
-		if lineEnd < i {
-			k := bytes.IndexByte(d[i:], '\n')
-			if k < 0 {
+			// Text after the closing quote: read on as unquoted text, up
+			// to the next delimiter or line end.
+			e := indexSep(d, i, comma)
+			term = 0
+			switch {
+			case e < 0:
 				if !atEOF {
 					return 0, 0, 0, needMore, 0
 				}
-				lineEnd = len(d)
-			} else {
-				lineEnd = i + k
+				e = len(d)
+			case d[e] == comma:
+				term = -1
+			default:
+				term = 1
+				if e > i && d[e-1] == '\r' {
+					e--
+					term = 2
+				}
 			}
-		}
-		e, term := lineEnd, 0
-		if k := bytes.IndexByte(d[i:lineEnd], comma); k >= 0 {
-			e, term = i+k, -1
-		} else if lineEnd < len(d) {
-			term = 1
-			if e > i && d[e-1] == '\r' {
-				e--
-				term = 2
-			}
-		}
-		if quoted {
-			s := len(b.side) - sideBase
+			s := len(b.side)
 			b.side = appendUnescaped(b.side, d[open+1:cl])
 			b.side = append(b.side, d[i:e]...)
-			b.fields = append(b.fields, span{^int32(s), int32(len(b.side) - sideBase)})
-		} else {
-			b.fields = append(b.fields, span{int32(start), int32(e)})
+			b.fields = append(b.fields, span{^int32(s), int32(len(b.side))})
+			if term < 0 {
+				i = e + 1
+				continue
+			}
+			nl += min(term, 1)
+			return e + term, e, nl, parsedOK, 0
 		}
-		if term < 0 {
-			i = e + 1
+
+		// Unquoted fields, up to the line end or a field starting with a
+		// quote.
+		var s, e, stop int
+		b.fields, s, e, stop = splitPlain(b.fields, d, i, comma, base)
+		switch stop {
+		case plainQuote:
+			i = s
+			continue
+		case plainLF:
+			return s + 1, e, nl + 1, parsedOK, 0
+		}
+		if !atEOF {
+			return 0, 0, 0, needMore, 0
+		}
+		b.fields = append(b.fields, span{int32(base + s), int32(base + len(d))})
+		return len(d), len(d), nl, parsedOK, 0
+	}
+}
+
+// How splitPlain stops.
+const (
+	plainLF    = iota // at the LF ending the record
+	plainQuote        // at a field starting with a quote
+	plainEnd          // at the end of the data, in an unquoted field
+)
+
+// splitPlain appends to f the unquoted fields of d from offset i, the start
+// of an unquoted field, on to the end of the record, to a field starting with
+// a quote, or to the end of d. It returns f, and how it stopped: plainLF with
+// the offset s of the LF and the end e of the content (before a CR ending
+// the last field); plainQuote with the offset s of the quote; plainEnd with
+// the offset s where the field still open at the end of d starts.
+//
+// The common case of the whole parse: it looks at eight bytes at a time for
+// the delimiter and LF, taking every match in a word in turn, and is a
+// function of its own so that its variables stay in registers.
+func splitPlain(f []span, d []byte, i int, comma byte, base int) (_ []span, s, e, stop int) {
+	start, p := i, i
+	// 64 bytes at a time, while there are that many.
+	for ; p+64 <= len(d); p += 64 {
+		if start == p && d[p] == '"' { // after a delimiter ending the last block
+			return f, start, 0, plainQuote
+		}
+		c, l, q := blockMasks(&d[p], comma)
+		if q&(c<<1) == 0 {
+			// No field starts with a quote in the block: the common case.
+			for m := c | l; m != 0; m &= m - 1 {
+				s := p + bits.TrailingZeros64(m)
+				if l&m&-m != 0 {
+					return endLine(f, d, start, s, base)
+				}
+				f = append(f, span{int32(base + start), int32(base + s)})
+				start = s + 1
+			}
 			continue
 		}
-		nl += min(term, 1)
-		return e + term, e, nl, parsedOK, 0
+		for m := c | l; m != 0; m &= m - 1 {
+			k := bits.TrailingZeros64(m)
+			s := p + k
+			if l&m&-m != 0 {
+				return endLine(f, d, start, s, base)
+			}
+			f = append(f, span{int32(base + start), int32(base + s)})
+			start = s + 1
+			if q>>(k+1)&1 != 0 {
+				// A quoted field. When it closes in this block, with a
+				// delimiter right after the closing quote and no LF
+				// inside, its value is what the quotes enclose (a quote
+				// followed by a delimiter cannot be half of a ""): split
+				// here. Anything else goes to the general path.
+				o := k + 1 // the opening quote
+				if o >= 62 || q>>(o+1) == 0 {
+					return f, start, 0, plainQuote
+				}
+				cq := o + 1 + bits.TrailingZeros64(q>>(o+1)) // the closing quote
+				if cq >= 63 || c>>(cq+1)&1 == 0 || l>>(o+1)&(1<<(cq-o-1)-1) != 0 {
+					return f, start, 0, plainQuote
+				}
+				f = append(f, span{int32(base + p + o + 1), int32(base + p + cq)})
+				start = p + cq + 2
+				m &= ^uint64(0) << (cq + 1) // the delimiter after it is the lowest bit left
+				if q>>(cq+2)&1 != 0 {
+					return f, start, 0, plainQuote
+				}
+			}
+		}
 	}
+	// Then eight at a time.
+	if start == p && p < len(d) && d[p] == '"' { // after a delimiter ending the last block
+		return f, start, 0, plainQuote
+	}
+	cw := uint64(comma) * ones
+	for ; p+8 <= len(d); p += 8 {
+		w := word(d, p)
+		mc, ml := match(w, cw), match(w, lfs)
+		for m := mc | ml; m != 0; m &= m - 1 {
+			s := p + bits.TrailingZeros64(m)>>3
+			if ml&m&-m != 0 {
+				return endLine(f, d, start, s, base)
+			}
+			f = append(f, span{int32(base + start), int32(base + s)})
+			start = s + 1
+			if start < len(d) && d[start] == '"' {
+				return f, start, 0, plainQuote
+			}
+		}
+	}
+	for s := p; s < len(d); s++ {
+		switch d[s] {
+		case '\n':
+			return endLine(f, d, start, s, base)
+		case comma:
+			f = append(f, span{int32(base + start), int32(base + s)})
+			start = s + 1
+			if start < len(d) && d[start] == '"' {
+				return f, start, 0, plainQuote
+			}
+		}
+	}
+	return f, start, 0, plainEnd
 }
 
 // appendUnescaped appends s, the inside of a quoted field, to dst with each
@@ -327,4 +532,33 @@ func appendUnescaped(dst, s []byte) []byte {
 		dst = append(dst, s[:q+1]...)
 		s = s[q+2:]
 	}
+}
+
+// endLine appends to f the last field of a record, from start to the LF at s
+// (or to a CR before it), and returns what splitPlain does at an LF.
+func endLine(f []span, d []byte, start, s, base int) (_ []span, _, e, stop int) {
+	e = s
+	if e > start && d[e-1] == '\r' {
+		e--
+	}
+	return append(f, span{int32(base + start), int32(base + e)}), s, e, plainLF
+}
+
+// blockMasksGo is blockMasks in Go, eight bytes at a time (SWAR), for the
+// architectures without an assembly version (and to test that one).
+func blockMasksGo(b *[64]byte, comma byte) (c, l, q uint64) {
+	cw := uint64(comma) * ones
+	for k := 0; k < 64; k += 8 {
+		w := binary.LittleEndian.Uint64(b[k : k+8])
+		c |= gather(match(w, cw)) << k
+		l |= gather(match(w, lfs)) << k
+		q |= gather(match(w, quots)) << k
+	}
+	return c, l, q
+}
+
+// gather packs the high bits of the eight bytes of m, the only bits it may
+// have set, into its low eight bits, byte k's into bit k.
+func gather(m uint64) uint64 {
+	return (m >> 7) * 0x0102040810204080 >> 56
 }

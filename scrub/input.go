@@ -5,10 +5,12 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
 	"os"
+	"sync"
 	"sync/atomic"
 )
 
@@ -17,29 +19,124 @@ import (
 type input struct {
 	name  string // for messages: the path, or "stdin"
 	file  *os.File
-	count *hashCounter
+	count *readAhead
 	text  *bufio.Reader
 	gz    *gzip.Reader
 }
 
-// hashCounter hashes and counts the bytes read through it.
-type hashCounter struct {
-	r io.Reader
+// Read-ahead chunks: readAheadChunks buffers of readAheadChunkSize bytes
+// circulate between the goroutine that reads and hashes and the consumer.
+const (
+	readAheadChunkSize = 1 << 20
+	readAheadChunks    = 4
+)
+
+// readAhead reads its source on a goroutine of its own, up to
+// readAheadChunks chunks ahead of the consumer, and counts and hashes the
+// bytes there, off the consumer's path (the CSV reader's, the pipeline's
+// critical one). Each byte is copied once, from a chunk into the consumer's
+// buffer: the chunk cannot be the consumer's buffer, which the consumer
+// rewrites while the goroutine would hash it. Chunks are delivered in order,
+// and a read error after the data read before it.
+type readAhead struct {
+	n atomic.Int64 // bytes read from the source so far (for progress)
+	// h is written by the goroutine only, and read once the consumer has
+	// seen the end of the input (the goroutine then writes no more).
 	h hash.Hash
-	n atomic.Int64 // read by the writer goroutine for progress
+
+	full   chan chunk    // chunks read and hashed, in order
+	free   chan []byte   // buffers for the goroutine to read into
+	done   chan struct{} // closed by Close
+	exited chan struct{} // closed when the goroutine returns
+	stop   sync.Once
+
+	buf []byte // the chunk being consumed (returned to free once consumed)
+	cur []byte // its unread bytes
+	err error  // the error that came with the last chunk: returned once cur is empty
 }
 
-func (c *hashCounter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
-	c.h.Write(p[:n])
-	return n, err
+// chunk is what the goroutine read in one call: buf[:n], and the error the
+// source returned with it (io.EOF at the end).
+type chunk struct {
+	buf []byte
+	n   int
+	err error
+}
+
+// newReadAhead starts reading src ahead. Close stops the goroutine.
+func newReadAhead(src io.Reader) *readAhead {
+	c := &readAhead{
+		h:      sha256.New(),
+		full:   make(chan chunk, readAheadChunks),
+		free:   make(chan []byte, readAheadChunks),
+		done:   make(chan struct{}),
+		exited: make(chan struct{}),
+	}
+	for range readAheadChunks {
+		c.free <- make([]byte, readAheadChunkSize)
+	}
+	go c.run(src)
+	return c
+}
+
+// run reads src into free buffers, hashing and counting what it reads, until
+// the source ends or fails, or Close is called.
+func (c *readAhead) run(src io.Reader) {
+	defer close(c.exited)
+	for {
+		var buf []byte
+		select {
+		case <-c.done:
+			return
+		case buf = <-c.free:
+		}
+		n, err := src.Read(buf)
+		if n < 0 || n > len(buf) {
+			n, err = 0, errors.New("invalid read count")
+		}
+		c.h.Write(buf[:n])
+		c.n.Add(int64(n))
+		select {
+		case <-c.done:
+			return
+		case c.full <- chunk{buf, n, err}:
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// Read copies the next bytes read ahead into p.
+func (c *readAhead) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for len(c.cur) == 0 {
+		if c.err != nil {
+			return 0, c.err
+		}
+		if c.buf != nil {
+			c.free <- c.buf // never blocks: free has room for all the buffers
+			c.buf = nil
+		}
+		ch := <-c.full
+		c.buf, c.cur, c.err = ch.buf, ch.buf[:ch.n], ch.err
+	}
+	n := copy(p, c.cur)
+	c.cur = c.cur[n:]
+	return n, nil
+}
+
+// Close stops the goroutine (once its current read of the source returns).
+func (c *readAhead) Close() {
+	c.stop.Do(func() { close(c.done) })
 }
 
 // readBufferSize is the size of the input's buffers. They need only hold the
 // sample the delimiter and encoding are guessed from: the CSV reader asks for
 // about 1 MiB at a time, which bufio then reads straight into its buffer
-// instead of copying it through its own.
+// (from the read-ahead chunks) instead of copying it through its own.
 const readBufferSize = sampleSize
 
 // openInput opens path ("-" for stdin), detecting gzip by its magic bytes.
@@ -57,7 +154,7 @@ func openInput(path string, stdin io.Reader) (*input, error) {
 		in.file = f
 		r = f
 	}
-	in.count = &hashCounter{r: r, h: sha256.New()}
+	in.count = newReadAhead(r)
 	raw := bufio.NewReaderSize(in.count, readBufferSize)
 	magic, _ := raw.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -83,8 +180,11 @@ func (in *input) finish() (bytes int64, sum string, err error) {
 	return in.count.n.Load(), hex.EncodeToString(in.count.h.Sum(nil)), nil
 }
 
-// Close closes the input file.
+// Close stops reading ahead and closes the input file.
 func (in *input) Close() error {
+	if in.count != nil {
+		in.count.Close()
+	}
 	if in.gz != nil {
 		in.gz.Close()
 	}

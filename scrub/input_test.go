@@ -1,0 +1,156 @@
+package scrub
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"testing/iotest"
+)
+
+// TestInputFinish checks that the text read is the decompressed content and
+// that finish reports the size and SHA-256 of the bytes as stored, for plain
+// and gzip inputs, files and stdin, larger than the read-ahead chunks.
+func TestInputFinish(t *testing.T) {
+	text := bytes.Repeat([]byte("Nom;Tel\nDupont;0612345678\n"), (3*readAheadChunkSize)/26+1)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(text)
+	zw.Close()
+
+	for _, tt := range []struct {
+		name   string
+		stored []byte
+		stdin  bool
+	}{
+		{"plain", text, false},
+		{"plain stdin", text, true},
+		{"gzip", gz.Bytes(), false},
+		{"gzip stdin", gz.Bytes(), true},
+		{"empty", nil, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := "-"
+			var stdin io.Reader = bytes.NewReader(tt.stored)
+			if !tt.stdin {
+				path = filepath.Join(t.TempDir(), "in.csv")
+				if err := os.WriteFile(path, tt.stored, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				stdin = nil
+			}
+			in, err := openInput(path, stdin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer in.Close()
+			got, err := io.ReadAll(in.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tt.stored) > 0 && !bytes.Equal(got, text) {
+				t.Errorf("text: got %d bytes, want %d", len(got), len(text))
+			}
+			n, sum, err := in.finish()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := sha256.Sum256(tt.stored)
+			if n != int64(len(tt.stored)) || sum != hex.EncodeToString(want[:]) {
+				t.Errorf("finish: %d bytes, sha256 %s; want %d, %x", n, sum, len(tt.stored), want)
+			}
+		})
+	}
+}
+
+// TestReadAhead checks that readAhead delivers the source's bytes in order
+// and its error after them, whatever the sizes of the source's reads and of
+// the consumer's.
+func TestReadAhead(t *testing.T) {
+	data := make([]byte, 2*readAheadChunks*readAheadChunkSize+12345)
+	for i := range data {
+		data[i] = byte(i * 7 / 3)
+	}
+	errBoom := errors.New("boom")
+	for _, tt := range []struct {
+		name    string
+		src     func() io.Reader
+		bufSize int
+		wantErr error
+	}{
+		{"whole", func() io.Reader { return bytes.NewReader(data) }, 1 << 20, nil},
+		{"small consumer reads", func() io.Reader { return bytes.NewReader(data) }, 1000, nil},
+		{"half reads", func() io.Reader { return iotest.HalfReader(bytes.NewReader(data)) }, 3 << 20, nil},
+		{"EOF with data", func() io.Reader { return iotest.DataErrReader(bytes.NewReader(data)) }, 1 << 16, nil},
+		{"error after data", func() io.Reader {
+			return io.MultiReader(bytes.NewReader(data), iotest.ErrReader(errBoom))
+		}, 1 << 16, errBoom},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newReadAhead(tt.src())
+			defer c.Close()
+			var got []byte
+			buf := make([]byte, tt.bufSize)
+			var err error
+			for {
+				var n int
+				n, err = c.Read(buf)
+				got = append(got, buf[:n]...)
+				if err != nil {
+					break
+				}
+			}
+			if !bytes.Equal(got, data) {
+				t.Fatalf("got %d bytes, not the %d of the source", len(got), len(data))
+			}
+			if want := tt.wantErr; want == nil && err != io.EOF || want != nil && !errors.Is(err, want) {
+				t.Fatalf("error %v, want %v", err, tt.wantErr)
+			}
+			if _, again := c.Read(buf); again != err {
+				t.Errorf("error not sticky: %v, then %v", err, again)
+			}
+			if n := c.n.Load(); n != int64(len(data)) {
+				t.Errorf("count %d, want %d", n, len(data))
+			}
+			if sum := sha256.Sum256(data); !bytes.Equal(c.h.Sum(nil), sum[:]) {
+				t.Errorf("hash differs")
+			}
+		})
+	}
+}
+
+// TestReadAheadClose checks that Close stops the goroutine even when the
+// consumer stopped reading while it waits to hand over chunks.
+func TestReadAheadClose(t *testing.T) {
+	src := &countingReader{r: bytes.NewReader(make([]byte, 10*readAheadChunkSize))}
+	c := newReadAhead(src)
+	buf := make([]byte, 10)
+	if _, err := c.Read(buf); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	c.Close() // twice is fine
+	// The goroutine, blocked handing over a chunk or waiting for a free
+	// buffer, stops: it never reads the whole source.
+	<-c.exited
+	if src.n >= 10*readAheadChunkSize {
+		t.Errorf("read %d bytes after Close", src.n)
+	}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
