@@ -44,11 +44,13 @@ type readAhead struct {
 	// seen the end of the input (the goroutine then writes no more).
 	h hash.Hash
 
-	full   chan chunk    // chunks read and hashed, in order
-	free   chan []byte   // buffers for the goroutine to read into
-	done   chan struct{} // closed by Close
-	exited chan struct{} // closed when the goroutine returns
-	stop   sync.Once
+	full chan chunk    // chunks read and hashed, in order
+	free chan []byte   // buffers for the goroutine to read into
+	done chan struct{} // closed by Close or cancel
+	// cancelErr is what Read returns once done is closed (written before).
+	cancelErr error
+	exited    chan struct{} // closed when the goroutine returns
+	stop      sync.Once
 
 	buf []byte // the chunk being consumed (returned to free once consumed)
 	cur []byte // its unread bytes
@@ -120,8 +122,12 @@ func (c *readAhead) Read(p []byte) (int, error) {
 			c.free <- c.buf // never blocks: free has room for all the buffers
 			c.buf = nil
 		}
-		ch := <-c.full
-		c.buf, c.cur, c.err = ch.buf, ch.buf[:ch.n], ch.err
+		select {
+		case ch := <-c.full:
+			c.buf, c.cur, c.err = ch.buf, ch.buf[:ch.n], ch.err
+		case <-c.done:
+			return 0, c.cancelErr
+		}
 	}
 	n := copy(p, c.cur)
 	c.cur = c.cur[n:]
@@ -129,8 +135,19 @@ func (c *readAhead) Read(p []byte) (int, error) {
 }
 
 // Close stops the goroutine (once its current read of the source returns).
-func (c *readAhead) Close() {
-	c.stop.Do(func() { close(c.done) })
+func (c *readAhead) Close() { c.cancel(errClosed) }
+
+// errClosed is what Read returns after Close.
+var errClosed = errors.New("input closed")
+
+// cancel makes Read fail with err from now on, a Read waiting for the
+// source (a pipe that stays silent) included, and stops the goroutine. The
+// first call decides the error.
+func (c *readAhead) cancel(err error) {
+	c.stop.Do(func() {
+		c.cancelErr = err
+		close(c.done)
+	})
 }
 
 // readBufferSize is the size of the input's buffers. They need only hold the

@@ -174,6 +174,10 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		return nil, err
 	}
 	defer in.Close()
+	// Reads may wait for input that does not come (a silent pipe): a
+	// cancelled run makes them fail at once.
+	stop := context.AfterFunc(ctx, func() { in.count.cancel(context.Cause(ctx)) })
+	defer stop()
 
 	sample, _ := in.text.Peek(sampleSize)
 	if err := checkText(in.name, sample); err != nil {
@@ -353,16 +357,21 @@ func (p *pipeline) run(ctx context.Context, workers int) error {
 	in := &batchSource{p: p, free: free}
 	out := &sequencer{pending: make([]*job, nJobs), write: p.write, free: free}
 
-	g, ctx := errgroup.WithContext(ctx)
+	g, gctx := errgroup.WithContext(ctx)
 	for range workers {
 		g.Go(func() error {
 			for {
-				j, err := in.next(ctx)
-				if j == nil || err != nil {
-					return err
+				j, err := in.next(gctx)
+				if err == nil && j != nil {
+					p.decide(j)
+					err = out.done(j)
 				}
-				p.decide(j)
-				if err := out.done(j); err != nil {
+				if err != nil {
+					// The other workers may be waiting for input: it
+					// fails for them too, now.
+					p.in.count.cancel(err)
+				}
+				if j == nil || err != nil {
 					return err
 				}
 			}

@@ -3,12 +3,15 @@ package scrub
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/listscrub/listscrub/normalize"
 	"github.com/listscrub/listscrub/registry"
@@ -343,5 +346,60 @@ func TestCleanRuns(t *testing.T) {
 				t.Errorf("case %d, -j %d: clean output\n%q\nwant\n%q", i, workers, got, tt.want)
 			}
 		}
+	}
+}
+
+// TestCancelSilentInput cancels a scrub whose standard input has sent some
+// rows and then stays silent (a pipe nobody writes to or closes): the workers
+// waiting for input must return, with the cancellation as the error and
+// nothing written, for every worker count.
+func TestCancelSilentInput(t *testing.T) {
+	norm, _ := normalize.New("FR")
+	dir := t.TempDir()
+	_, regFile, _ := randomFiles(t, rand.New(rand.NewPCG(1, 1)), dir)
+	reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}},
+		registry.LoadOptions{Normalizer: norm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{1, 2, 4} {
+		t.Run(fmt.Sprint(workers), func(t *testing.T) {
+			pr, pw := io.Pipe()
+			defer pw.Close()
+			go func() {
+				pw.Write([]byte("id;tel\n"))
+				pw.Write(bytes.Repeat([]byte("1;0612345679\n"), 200000)) // a few of the reader's 1 MiB reads
+			}()
+			ctx, cancel := context.WithCancel(context.Background())
+			out := filepath.Join(t.TempDir(), "clean.csv")
+			progressed := make(chan struct{}, 1)
+			done := make(chan error, 1)
+			go func() {
+				_, err := Run(ctx, Options{Input: "-", Stdin: pr, Out: out, Registry: reg, Normalizer: norm, Workers: workers,
+					Progress: func(pr Progress) {
+						if pr.Rows >= 100000 {
+							select {
+							case progressed <- struct{}{}:
+							default:
+							}
+						}
+					}})
+				done <- err
+			}()
+			<-progressed // half the rows sent were written; the input then stays silent
+			time.Sleep(50 * time.Millisecond) // for the workers to reach it (the test passes either way)
+			cancel()
+			select {
+			case err := <-done:
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("error %v, want the cancellation", err)
+				}
+			case <-time.After(time.Minute):
+				t.Fatal("the cancelled scrub is still waiting for its input")
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("output written: %v", err)
+			}
+		})
 	}
 }
