@@ -386,7 +386,7 @@ func TestCancelSilentInput(t *testing.T) {
 					}})
 				done <- err
 			}()
-			<-progressed // half the rows sent were written; the input then stays silent
+			<-progressed                      // half the rows sent were written; the input then stays silent
 			time.Sleep(50 * time.Millisecond) // for the workers to reach it (the test passes either way)
 			cancel()
 			select {
