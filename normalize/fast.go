@@ -264,16 +264,34 @@ func (r *regionTable) decidedAfter(p, l int) (uint32, bool) {
 // quickTable.byPrefix3, or 0 when those digits do not decide it or the
 // number is not valid.
 func (ft *fastTables) decide3(p, l int) uint32 {
-	cc := ft.defCC
+	cc, typ := ft.overseasAndType(ft.defCC, p, l, func(r *regionTable) (uint32, bool) { return r.decidedAfter(p, l) })
+	if typ < 0 {
+		return 0
+	}
+	return uint32(cc) | uint32(typ+1)<<16
+}
+
+// overseasAndType is the end of fastPath, which the quick table's builder
+// shares: the overseas rule (calling code 33, nine digits: the first three
+// digits, or the overseas patterns, may give a department's calling code),
+// then GetRegionCodeForNumber and getNumberTypeHelper. p3 is the national
+// number's first three digits and l its length; maskOf gives a region's DFA
+// mask of the number, or false when it cannot tell. It returns the calling
+// code and the type, or a type < 0 when the number is not valid for any of
+// the calling code's regions or a mask could not be told.
+func (ft *fastTables) overseasAndType(cc int32, p3, l int, maskOf func(*regionTable) (uint32, bool)) (int32, int) {
 	t := ft.byCC[cc]
+	if t == nil {
+		return cc, -1
+	}
 	var mask uint32
 	masked := false
 	if cc == 33 && l == 9 {
-		ov := ft.prefixCC[p]
-		if ov == 0 && p/100 != 8 {
-			m, ok := t.regions[0].decidedAfter(p, l)
+		ov := ft.prefixCC[p3]
+		if ov == 0 && p3/100 != 8 {
+			m, ok := maskOf(t.regions[0])
 			if !ok {
-				return 0
+				return cc, -1
 			}
 			mask, masked = m, true
 			if ob := mask >> bOverseas & (1<<len(overseasRegions) - 1); ob != 0 {
@@ -289,9 +307,9 @@ func (ft *fastTables) decide3(p, l int) uint32 {
 	typ := -1
 	for ri, r := range t.regions {
 		if ri > 0 || !masked {
-			m, ok := r.decidedAfter(p, l)
+			m, ok := maskOf(r)
 			if !ok {
-				return 0
+				return cc, -1
 			}
 			mask = m
 		}
@@ -306,10 +324,7 @@ func (ft *fastTables) decide3(p, l int) uint32 {
 			break
 		}
 	}
-	if typ < 0 {
-		return 0
-	}
-	return uint32(cc) | uint32(typ+1)<<16
+	return cc, typ
 }
 
 // hasPrefix is bytes.HasPrefix for the short prefixes of the fast path,
@@ -799,46 +814,14 @@ func (ft *fastTables) parse(d []byte, plus, idd bool) (Result, bool) {
 		return keptPrefix(ft, cc, pm, national)
 	}
 
-	// The overseas rule.
-	t := ft.byCC[cc]
-	if t == nil {
-		return Result{}, false
+	// The overseas rule, GetRegionCodeForNumber, getNumberTypeHelper.
+	p3 := 0 // the first three digits: only read for nine-digit numbers
+	if len(national) >= 3 {
+		p3 = int(national[0]-'0')*100 + int(national[1]-'0')*10 + int(national[2]-'0')
 	}
-	var mask uint32
-	masked := false
-	if cc == 33 && len(national) == 9 {
-		ov := ft.prefixCC[int(national[0]-'0')*100+int(national[1]-'0')*10+int(national[2]-'0')]
-		if ov == 0 && national[0] != '8' {
-			mask = w.full(t.regions[0].dfa, national)
-			masked = true
-			if ob := mask >> bOverseas & (1<<len(overseasRegions) - 1); ob != 0 {
-				ov = ft.ovCC[bits.TrailingZeros32(ob)]
-			}
-		}
-		if ov != 0 {
-			cc = ov
-			t = ft.byCC[cc]
-			masked = false
-		}
-	}
-
-	// GetRegionCodeForNumber, then getNumberTypeHelper.
-	typ := -1
-	for ri, r := range t.regions {
-		if ri > 0 || !masked {
-			mask = w.full(r.dfa, national)
-		}
-		if len(t.regions) > 1 && r.lead {
-			if mask&(1<<bLeading) == 0 {
-				continue
-			}
-			typ = r.typeOf(mask, len(national))
-			break
-		}
-		if typ = r.typeOf(mask, len(national)); typ >= 0 || len(t.regions) == 1 {
-			break
-		}
-	}
+	cc, typ := ft.overseasAndType(cc, p3, len(national), func(r *regionTable) (uint32, bool) {
+		return w.full(r.dfa, national), true
+	})
 	if typ < 0 {
 		return Result{}, false
 	}
