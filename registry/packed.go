@@ -46,9 +46,12 @@ type packed struct {
 	lows8  []uint8  // lw == 1
 	lows16 []uint16 // lw == 2
 
-	// In memory only, built from the segments (buildSegTab).
+	// In memory only, built at load (derive): the segment directory, and
+	// the lows as little-endian bytes (a view of lows8 or lows16 on a
+	// little-endian host), which the bucket search reads 8 bytes at a time.
 	cellShift uint
 	segTab    []uint32
+	lowBytes  []byte
 }
 
 // maxPerBucket is the average bucket size chooseShift aims below: a
@@ -147,8 +150,19 @@ func encodePacked(keys []uint64) packed {
 	}
 	p.index = append(p.index, uint32(len(keys)))
 	p.segOff = append(p.segOff, uint64(len(p.index)))
-	p.buildSegTab()
+	p.derive()
 	return p
+}
+
+// derive builds what a look-up needs besides the stored arrays: the
+// segment directory and the lows' byte view.
+func (p *packed) derive() {
+	p.buildSegTab()
+	if p.lw == 1 {
+		p.lowBytes = p.lows8
+	} else {
+		p.lowBytes = leBytes(p.lows16)
+	}
 }
 
 // buildSegTab builds the segment directory: the bucket range of the
@@ -219,9 +233,9 @@ func (p *packed) bucket(k uint64) int {
 // searchLow returns the position of low in lows[lo:hi], or -1.
 func (p *packed) searchLow(lo, hi int, low uint64) int {
 	if p.lw == 1 {
-		return searchLows8(p.lows8, lo, hi, low)
+		return searchLows8(p.lowBytes, lo, hi, low)
 	}
-	return searchLows16(p.lows16, lo, hi, low)
+	return searchLows16(p.lowBytes, lo, hi, low)
 }
 
 // SWAR constants: the lowest and highest bit of every byte, of every 16-bit lane.
@@ -232,18 +246,46 @@ const (
 	hi16 = 0x8000800080008000
 )
 
+// Gathering multipliers: (z>>7)*gather8>>56 packs the top bits of z's eight
+// bytes into one byte (byte i's into bit i), (z>>15)*gather16>>48 the top
+// bits of its four 16-bit lanes into four bits. Every partial product
+// lands on a distinct bit, so nothing carries into the result.
+const (
+	gather8  = 0x0102040810204080
+	gather16 = 1<<48 | 1<<33 | 1<<18 | 1<<3
+)
+
+// zeros8 returns a bit per byte of v (bit i for byte i) that is set for
+// v's lowest zero byte and possibly for bytes above it, never below: the
+// has-zero-byte test, exact for the lowest zero byte, packed into a byte.
+func zeros8(v uint64) uint64 { return (((v - lo8) &^ v & hi8) >> 7) * gather8 >> 56 }
+
+// zeros16 is zeros8 for the four 16-bit lanes of v.
+func zeros16(v uint64) uint64 { return (((v - lo16) &^ v & hi16) >> 15) * gather16 >> 48 & 0xF }
+
 // searchLows8 returns the position of low in l[lo:hi], or -1. A bucket
-// holds a few distinct lows, so it is scanned eight at a time: each word's
-// bytes are compared with low at once (the classic has-zero-byte test on
-// the XOR, exact for the lowest zero byte), with no data-dependent branch
-// until the answer.
-func searchLows8(l []uint8, lo, hi int, low uint64) int {
+// holds a few distinct lows: up to 16 are compared at once, with no branch
+// but the answer's (two 8-byte loads, the has-zero-byte test on their XOR
+// with low, the flags of both gathered into one 16-bit mask whose lowest
+// set bit is the first match). Larger buckets and the array's last bytes
+// are scanned eight at a time.
+func searchLows8(l []byte, lo, hi int, low uint64) int {
 	pat := low * lo8
+	if n := hi - lo; n <= 16 && lo >= 0 && lo+16 <= len(l) {
+		w := l[lo : lo+16]
+		m := zeros8(binary.LittleEndian.Uint64(w) ^ pat)
+		if n > 8 { // the second word only when needed: it may be another cache line
+			m |= zeros8(binary.LittleEndian.Uint64(w[8:])^pat) << 8
+		}
+		if at := bits.TrailingZeros64(m); at < n {
+			return lo + at
+		}
+		return -1
+	}
 	q := lo
 	for ; q < hi && q+8 <= len(l); q += 8 {
-		v := binary.LittleEndian.Uint64(l[q:]) ^ pat
-		if z := (v - lo8) &^ v & hi8; z != 0 {
-			if at := q + bits.TrailingZeros64(z)>>3; at < hi {
+		if m := zeros8(binary.LittleEndian.Uint64(l[q:]) ^ pat); m != 0 {
+			if at := q + bits.TrailingZeros64(m); at < hi {
 				return at
 			}
 			return -1
@@ -257,22 +299,33 @@ func searchLows8(l []uint8, lo, hi int, low uint64) int {
 	return -1
 }
 
-// searchLows16 is searchLows8 for two-byte lows, four at a time.
-func searchLows16(l []uint16, lo, hi int, low uint64) int {
+// searchLows16 is searchLows8 for two-byte lows (l holds them as
+// little-endian bytes; lo and hi count lows): up to 16 at once from four
+// 8-byte loads, larger buckets four at a time.
+func searchLows16(l []byte, lo, hi int, low uint64) int {
 	pat := low * lo16
+	if n := hi - lo; n <= 16 && lo >= 0 && 2*lo+32 <= len(l) {
+		w := l[2*lo : 2*lo+32]
+		m := zeros16(binary.LittleEndian.Uint64(w)^pat) |
+			zeros16(binary.LittleEndian.Uint64(w[8:])^pat)<<4 |
+			zeros16(binary.LittleEndian.Uint64(w[16:])^pat)<<8 |
+			zeros16(binary.LittleEndian.Uint64(w[24:])^pat)<<12
+		if at := bits.TrailingZeros64(m); at < n {
+			return lo + at
+		}
+		return -1
+	}
 	q := lo
-	for ; q < hi && q+4 <= len(l); q += 4 {
-		v := uint64(l[q]) | uint64(l[q+1])<<16 | uint64(l[q+2])<<32 | uint64(l[q+3])<<48
-		v ^= pat
-		if z := (v - lo16) &^ v & hi16; z != 0 {
-			if at := q + bits.TrailingZeros64(z)>>4; at < hi {
+	for ; q < hi && 2*q+8 <= len(l); q += 4 {
+		if m := zeros16(binary.LittleEndian.Uint64(l[2*q:]) ^ pat); m != 0 {
+			if at := q + bits.TrailingZeros64(m); at < hi {
 				return at
 			}
 			return -1
 		}
 	}
 	for ; q < hi; q++ {
-		if uint64(l[q]) == low {
+		if uint64(binary.LittleEndian.Uint16(l[2*q:])) == low {
 			return q
 		}
 	}

@@ -162,8 +162,9 @@ func TestBloomAdder(t *testing.T) {
 
 // TestSearchLows checks the word-at-a-time bucket searches against a plain
 // scan: every position of sorted distinct lows, absent values between and
-// beside them, buckets at the very end of the array (where fewer than a word
-// is left) and values differing from a low only in a high bit of a lane.
+// beside them, buckets of up to 16 lows (compared at once) and just over,
+// buckets at the very end of the array (where fewer than the 16 lows' bytes
+// are left) and values differing from a low only in a high bit of a lane.
 func TestSearchLows(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for trial := range 2000 {
@@ -184,8 +185,11 @@ func TestSearchLows(t *testing.T) {
 		check := func(name string, get func(int) uint64, size int, search func(lo, hi int, low uint64) int, probes []uint64) {
 			lo := rng.IntN(size + 1)
 			hi := lo + rng.IntN(size-lo+1)
-			if trial%7 == 0 {
+			switch {
+			case trial%7 == 0:
 				hi = size // a bucket at the end of the array
+			case trial%3 == 0:
+				hi = min(size, lo+rng.IntN(18)) // a bucket of at most 17: one compare, or just past it
 			}
 			for _, low := range probes {
 				want := -1
@@ -214,6 +218,6 @@ func TestSearchLows(t *testing.T) {
 			probes16[i] &= 0xffff
 		}
 		check("16", func(q int) uint64 { return uint64(l16[q]) }, len(l16),
-			func(lo, hi int, low uint64) int { return searchLows16(l16, lo, hi, low) }, probes16)
+			func(lo, hi int, low uint64) int { return searchLows16(leBytes(l16), lo, hi, low) }, probes16)
 	}
 }

@@ -761,6 +761,10 @@ func (p *textParser) parseChunk(c *chunk, kind string, hdr header) *lineError {
 	// The shapes of national registries, AAA,NNNNNNN and 10 digits, take a
 	// fast path in an area-code file; it yields what nanpKey would.
 	fast := kind == KindNANP && hdr.delim == 0 && hdr.areaCol < 0
+	// A list's lines are mostly bare numbers: one that starts and ends with
+	// a digit, in a chunk without NUL bytes, is neither blank nor a comment
+	// nor quoted, and goes straight to the normalizer.
+	bare := kind == KindList && hdr.delim == 0 && hdr.areaCol < 0 && bytes.IndexByte(c.data, 0) < 0
 	lineNo := c.first
 	for data := c.data; len(data) > 0; lineNo++ {
 		i := bytes.IndexByte(data, '\n')
@@ -778,6 +782,13 @@ func (p *textParser) parseChunk(c *chunk, kind string, hdr header) *lineError {
 		}
 		if len(line) > maxLineBytes {
 			return &lineError{lineNo, fmt.Errorf("%s:%d: %w", p.path, lineNo, errLineTooLong)}
+		}
+		if bare && len(line) > 0 && isDigit(line[0]) && isDigit(line[len(line)-1]) {
+			p.lines++
+			if err := p.add(line, lineNo); err != nil {
+				return &lineError{lineNo, err}
+			}
+			continue
 		}
 		skip, err := p.plainLine(line, lineNo)
 		if err != nil {
@@ -945,3 +956,5 @@ func (p *textParser) line(line []byte, lineNo int, kind string, hdr header) erro
 }
 
 func newGzip(r io.Reader) (*gzip.Reader, error) { return gzip.NewReader(r) }
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -249,31 +249,32 @@ func (s *Set) LookupBatch(keys []normalize.Key, masks []uint64) {
 		// Phase 2: touch each bucket's first low, so the searches below
 		// find it in the cache.
 		var touch uint64
-		if p.lw == 1 {
-			for _, m := range ms {
-				if lo, hi := uint32(m>>32), uint32(m); lo < hi {
-					touch += uint64(p.lows8[lo])
-				}
-			}
-		} else {
-			for _, m := range ms {
-				if lo, hi := uint32(m>>32), uint32(m); lo < hi {
-					touch += uint64(p.lows16[lo])
-				}
+		lb, lw := p.lowBytes, p.lw
+		for _, m := range ms {
+			if lo, hi := uint32(m>>32), uint32(m); lo < hi {
+				touch += uint64(lb[int(lo)*lw])
 			}
 		}
 		s.sink.Store(touch)
 		// Phase 3: search each bucket.
-		for i, k := range ks {
-			lo, hi := int(ms[i]>>32), int(uint32(ms[i]))
-			ms[i] = 0
-			if lo < hi {
-				if j := p.searchLow(lo, hi, uint64(k)&lowMask); j >= 0 {
-					ms[i] = s.maskAt(j)
-				}
+		if p.lw == 1 {
+			for i, k := range ks {
+				ms[i] = s.found(searchLows8(lb, int(ms[i]>>32), int(uint32(ms[i])), uint64(k)&lowMask))
+			}
+		} else {
+			for i, k := range ks {
+				ms[i] = s.found(searchLows16(lb, int(ms[i]>>32), int(uint32(ms[i])), uint64(k)&lowMask))
 			}
 		}
 	}
+}
+
+// found returns the mask of the key at position j, 0 for j < 0.
+func (s *Set) found(j int) uint64 {
+	if j < 0 {
+		return 0
+	}
+	return s.maskAt(j)
 }
 
 // Contains reports whether k is registered in any source.

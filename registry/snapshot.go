@@ -466,7 +466,7 @@ func parseSnapshot(data []byte, mem *mapping, path string, keepMasks bool) (Snap
 	if err := p.validate(); err != nil {
 		return SnapshotMeta{}, nil, corrupt(err.Error())
 	}
-	p.buildSegTab()
+	p.derive()
 	for _, sum := range []string{hdr.Checksum, hdr.KeysSum} {
 		if b, err := hex.DecodeString(sum); err != nil || len(b) != sha256.Size {
 			return SnapshotMeta{}, nil, corrupt("bad set checksum")

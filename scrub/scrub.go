@@ -168,6 +168,17 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
+	// The registry's checksum, which the stats report, is one pass over the
+	// whole set (0.15 s for 10M numbers): it is computed beside the scrub
+	// instead of after it. Run does not return before it is done.
+	if o.Registry != nil {
+		summed := make(chan struct{})
+		go func() {
+			defer close(summed)
+			o.Registry.Checksum()
+		}()
+		defer func() { <-summed }()
+	}
 
 	in, err := openInput(o.Input, o.Stdin)
 	if err != nil {
