@@ -19,6 +19,16 @@ type File struct {
 	direct bool // path is a device or pipe, written in place
 
 	written, queued int64 // bytes written through Write; of those, handed to writeback
+
+	// Background data syncs (see syncChunk): the bytes the last one started
+	// covers, a channel closed when the one in flight ends (nil: none), the
+	// first error one met (read only after its channel is closed); tests
+	// replace the sync function and the interval (0: syncChunk).
+	synced    int64
+	syncing   chan struct{}
+	syncErr   error
+	dataSync  func(*os.File) error
+	syncEvery int64
 }
 
 // writebackChunk is how much data Write lets accumulate before it asks the
@@ -28,19 +38,81 @@ type File struct {
 // measured with strace on the reference VM.
 const writebackChunk = 8 << 20
 
+// syncChunk is how much data Write lets accumulate before it syncs the data
+// written so far on a goroutine of its own (fdatasync on Linux), without
+// waiting for it. Starting the writeback is not enough: a virtual disk with a
+// write-back cache makes the final sync wait until the host has stored every
+// byte not flushed yet. On the reference VM, 580 MB written at 170 MB/s:
+// final fsync 0.24–0.33 s with writeback only, 0.01–0.03 s with a
+// background sync every 64 MiB.
+const syncChunk = 64 << 20
+
 // Write writes p to the temporary file. Every writebackChunk bytes it starts
-// the kernel's writeback of what was written (where the system allows it), so
-// that Commit's sync has little left to do. Data written by other methods of
-// the embedded *os.File (WriteString, ReadFrom) is synced by Commit all the
-// same.
+// the kernel's writeback of what was written (where the system allows it),
+// and every syncChunk bytes, when no earlier one is still running, a data
+// sync on another goroutine, so that Commit's sync has little left to do.
+// Data written by other methods of the embedded *os.File (WriteString,
+// ReadFrom) is synced by Commit all the same.
 func (f *File) Write(p []byte) (int, error) {
 	n, err := f.File.Write(p)
 	f.written += int64(n)
-	if !f.direct && f.written-f.queued >= writebackChunk {
-		startWriteback(f.File, f.queued, f.written-f.queued)
-		f.queued = f.written
+	if !f.direct {
+		if f.written-f.queued >= writebackChunk {
+			startWriteback(f.File, f.queued, f.written-f.queued)
+			f.queued = f.written
+		}
+		every := f.syncEvery
+		if every == 0 {
+			every = syncChunk
+		}
+		if f.written-f.synced >= every && f.syncIdle() {
+			f.startSync()
+		}
 	}
 	return n, err
+}
+
+// syncIdle reports whether no background sync is running.
+func (f *File) syncIdle() bool {
+	if f.syncing == nil {
+		return true
+	}
+	select {
+	case <-f.syncing:
+		f.syncing = nil
+		return true
+	default:
+		return false
+	}
+}
+
+// startSync starts a data sync of what was written so far on a goroutine of
+// its own. The kernel reports a write-back error to one sync only, so the
+// error is kept for Commit.
+func (f *File) startSync() {
+	f.synced = f.written
+	done := make(chan struct{})
+	f.syncing = done
+	sync := f.dataSync
+	if sync == nil {
+		sync = dataSync
+	}
+	go func() {
+		defer close(done)
+		if err := sync(f.File); err != nil && f.syncErr == nil {
+			f.syncErr = err
+		}
+	}()
+}
+
+// waitSync waits for the background sync in flight, if any, and returns the
+// first error a background sync met.
+func (f *File) waitSync() error {
+	if f.syncing != nil {
+		<-f.syncing
+		f.syncing = nil
+	}
+	return f.syncErr
 }
 
 // Create starts writing path. The temporary file lives in the same directory
@@ -93,7 +165,10 @@ func (f *File) Commit() error {
 		return nil
 	}
 	tmp := f.Name()
-	err := f.Sync()
+	err := f.waitSync()
+	if err == nil {
+		err = f.Sync()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -114,6 +189,7 @@ func (f *File) Abort() {
 		return
 	}
 	f.done = true
+	f.waitSync()
 	f.Close()
 	if !f.direct {
 		os.Remove(f.Name())

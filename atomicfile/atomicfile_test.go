@@ -2,8 +2,10 @@ package atomicfile
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"testing"
 )
@@ -148,5 +150,66 @@ func TestWritebackLargeFile(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Fatalf("committed %d bytes, not the %d written", len(got), len(want))
+	}
+}
+
+// TestBackgroundSync checks the data syncs Write starts as the file grows:
+// one per interval while none is running, never two at once, and an error
+// of one (which the kernel would not report again) fails Commit, leaving the
+// destination untouched.
+func TestBackgroundSync(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		p := filepath.Join(t.TempDir(), "out.csv")
+		if err := os.WriteFile(p, []byte("old\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var calls, running, overlap atomic.Int32
+		release := make(chan struct{})
+		f.syncEvery = 100
+		f.dataSync = func(file *os.File) error {
+			if running.Add(1) > 1 {
+				overlap.Add(1)
+			}
+			defer running.Add(-1)
+			if calls.Add(1) == 1 {
+				<-release // the first sync is slow: Write must not wait for it
+			}
+			if fail {
+				return errors.New("injected write-back error")
+			}
+			return file.Sync()
+		}
+		piece := bytes.Repeat([]byte("0612345678;x\n"), 10) // 130 bytes
+		for range 5 {
+			if _, err := f.Write(piece); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if f.synced != int64(len(piece)) {
+			t.Fatalf("a sync started at %d bytes while the first (at %d) is running", f.synced, len(piece))
+		}
+		close(release)
+		if err := f.waitSync(); (err != nil) != fail {
+			t.Fatalf("fail=%v: background sync error %v", fail, err)
+		}
+		if _, err := f.Write(piece); err != nil {
+			t.Fatal(err)
+		}
+		err = f.Commit()
+		got, _ := os.ReadFile(p)
+		switch {
+		case overlap.Load() != 0:
+			t.Fatal("two syncs ran at once")
+		case fail && (err == nil || string(got) != "old\n"):
+			t.Fatalf("failed background sync: Commit error %v, destination %q", err, got)
+		case !fail && (err != nil || len(got) != 6*len(piece)):
+			t.Fatalf("Commit error %v, destination of %d bytes", err, len(got))
+		case !fail && calls.Load() != 2:
+			t.Fatalf("%d syncs, want 2 (the first, then one after it ended)", calls.Load())
+		}
 	}
 }

@@ -22,3 +22,26 @@ func startWriteback(f *os.File, off, n int64) {
 		_ = syscall.SyncFileRange(int(fd), off, n, syncFileRangeWrite)
 	})
 }
+
+// dataSync syncs f's data (fdatasync: the metadata only where reading the
+// data needs it, such as the size).
+func dataSync(f *os.File) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) {
+		for {
+			if serr = syscall.Fdatasync(int(fd)); serr != syscall.EINTR {
+				return
+			}
+		}
+	}); err != nil {
+		return err
+	}
+	if serr != nil {
+		return &os.PathError{Op: "fdatasync", Path: f.Name(), Err: serr}
+	}
+	return nil
+}
