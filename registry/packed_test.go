@@ -43,6 +43,9 @@ func TestPacked(t *testing.T) {
 		{"countries", slices.Concat(random(5_000, 12010000000, 10_000_000), random(5_000, 33600000000, 10_000_000), random(5_000, 447700000000, 10_000_000)), -1, 3},
 		{"bucket-edges", []uint64{255, 256, 511, 512, 65535, 65536, 65537, 1 << 20, 1<<20 + 255}, -1, -1},
 		{"outliers", append(random(50_000, 33600000000, 1_000_000), 999_999_999_999_999), -1, 2},
+		// 100 segments in the first cell of the directory (the outlier
+		// stretches the cells): the segment search's widest case.
+		{"clustered", append(clusters(r, 100, 33600000000, 100_000_000), 999_999_999_999_999), -1, 101},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := encodePacked(c.keys)
@@ -111,6 +114,18 @@ func TestPacked(t *testing.T) {
 			}
 		})
 	}
+}
+
+// clusters returns n clusters of 10 keys within 100 consecutive numbers,
+// the clusters every gap numbers from lo: each its own segment.
+func clusters(r *rand.Rand, n int, lo, gap uint64) []uint64 {
+	var keys []uint64
+	for i := range uint64(n) {
+		for range 10 {
+			keys = append(keys, lo+i*gap+r.Uint64N(100))
+		}
+	}
+	return sortDedup(keys)
 }
 
 // TestPackedValidate checks that validate refuses broken structures.
