@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/listscrub/listscrub/normalize"
 )
 
 // parseLineByLine is the reference for parseRest: every line read by a
@@ -302,4 +304,40 @@ func TestParserBlocks(t *testing.T) {
 	if len(p.takeBlocks()) != 0 {
 		t.Fatal("takeBlocks does not forget")
 	}
+}
+
+// FuzzParseRest checks the parallel parser (chunks of a few bytes, so that
+// lines straddle them; the bare-number fast path of lists) against the
+// line-by-line reference on any text: same kind, counts, keys and first
+// error, in strict and lenient mode.
+func FuzzParseRest(f *testing.F) {
+	for _, s := range []string{
+		"0612345678\n0123456789\n",
+		"phone\r\n0612345678\r\n\r\n# note\r\n\"0612345678\"\r\n06 12 34 56 78 \n",
+		"0612345678\n06123\x0045678\n0612345679\n",
+		"0612345678\n  0612345679\n0612345680\t\n+33612345681\n",
+		"tel\n\"06\"\"12\"\n12345678901234567890\n6.12345678E+8\n",
+		"202,5550123\n2125550199\n",
+		"id;telephone;mobile\n1;0612345678;0712345678\n",
+	} {
+		f.Add([]byte(s))
+	}
+	fr, err := normalize.New("FR")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<12 {
+			return
+		}
+		for _, strict := range []bool{false, true} {
+			opts := LoadOptions{Normalizer: fr, Strict: strict}
+			want := parsed(readTextWith(context.Background(), bufio.NewReader(bytes.NewReader(data)), "f.txt", -1, opts, parseLineByLine))
+			opts.chunkBytes = 7
+			got := parsed(readText(context.Background(), bufio.NewReaderSize(bytes.NewReader(data), 16), "f.txt", int64(len(data)), opts))
+			if got != want {
+				t.Fatalf("strict %v:\n got %.300s\nwant %.300s", strict, got, want)
+			}
+		}
+	})
 }
