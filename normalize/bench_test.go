@@ -74,3 +74,14 @@ func BenchmarkNormalizeInvalid(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNew measures building a normalizer: every command pays it once,
+// before its first number.
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New("FR"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,11 +1,10 @@
 package normalize
 
 import (
+	"encoding/binary"
 	"fmt"
 	"regexp/syntax"
-	"sort"
-	"strconv"
-	"strings"
+	"slices"
 )
 
 // A digitDFA runs several regular expressions over a string of ASCII digits
@@ -133,7 +132,83 @@ func compileDFA(pats []dfaPattern) (*digitDFA, error) {
 	if len(pats) > stickyShift {
 		return nil, fmt.Errorf("too many patterns (%d)", len(pats))
 	}
-	progs := make([]*syntax.Prog, len(pats))
+	nfa, err := newDigitNFA(pats)
+	if err != nil {
+		return nil, err
+	}
+	d := &digitDFA{next: make([][10]uint16, 2), mask: make([]uint32, 2)}
+	// A DFA state is the sorted list of the NFA elements of its subset that
+	// consume a digit, match or are sticky (the others carry no
+	// information), stored in elems[start[s]:start[s+1]] and indexed by its
+	// bytes.
+	var elems []uint32
+	start := []int{0, 0, 0} // state 0, the dead state, and state 1 are empty so far
+	index := map[string]uint16{"": 0}
+	var key []byte
+	keyOf := func(subset []uint32) []byte {
+		key = key[:0]
+		for _, e := range subset {
+			key = binary.LittleEndian.AppendUint32(key, e)
+		}
+		return key
+	}
+	nfa.clear()
+	for i, p := range nfa.progs {
+		if err := nfa.closure(i, uint32(p.Start)); err != nil {
+			return nil, err
+		}
+	}
+	subset := nfa.informative()
+	elems = append(elems, subset...)
+	start[2] = len(elems)
+	d.mask[1] = nfa.mask(subset)
+	index[string(keyOf(subset))] = 1
+	for cur := 1; cur < len(start)-1; cur++ {
+		for digit := range 10 {
+			nfa.clear()
+			for _, e := range elems[start[cur]:start[cur+1]] {
+				if err := nfa.step(e, rune('0'+digit)); err != nil {
+					return nil, err
+				}
+			}
+			subset := nfa.informative()
+			id, ok := index[string(keyOf(subset))]
+			if !ok {
+				if len(start)-1 >= maxDFAStates {
+					return nil, fmt.Errorf("more than %d DFA states", maxDFAStates)
+				}
+				id = uint16(len(start) - 1)
+				index[string(key)] = id
+				elems = append(elems, subset...)
+				start = append(start, len(elems))
+				d.next = append(d.next, [10]uint16{})
+				d.mask = append(d.mask, nfa.mask(subset))
+			}
+			d.next[cur][digit] = id
+		}
+	}
+	d.buildTab()
+	return d, nil
+}
+
+// digitNFA is the union of compiled patterns that compileDFA's subset
+// construction walks, with one reusable subset. An NFA element is prog
+// index << 16 | pc, or a sticky marker (1<<stickyShift | prog index) for a
+// matched prefix pattern.
+type digitNFA struct {
+	pats   []dfaPattern
+	progs  []*syntax.Prog
+	base   []int    // base[i]: slot of prog i's instruction 0 in marked
+	marked []uint32 // generation in which each element's slot was marked
+	gen    uint32
+	subset []uint32 // the elements marked in this generation
+	stack  []uint32
+}
+
+// newDigitNFA compiles pats.
+func newDigitNFA(pats []dfaPattern) (*digitNFA, error) {
+	n := &digitNFA{pats: pats, progs: make([]*syntax.Prog, len(pats)), base: make([]int, len(pats))}
+	slots := len(pats) // one sticky slot per pattern, then the instructions
 	for i, p := range pats {
 		re, err := syntax.Parse(p.re, syntax.Perl)
 		if err != nil {
@@ -143,117 +218,112 @@ func compileDFA(pats []dfaPattern) (*digitDFA, error) {
 		if err != nil {
 			return nil, fmt.Errorf("compiling %q: %w", p.re, err)
 		}
-		progs[i] = prog
-	}
-	// An NFA element is prog index << 16 | pc, or a sticky marker
-	// (1<<stickyShift | prog index) for a matched prefix pattern.
-	type set []uint32
-	var closure func(s map[uint32]bool, prog int, pc uint32) error
-	closure = func(s map[uint32]bool, prog int, pc uint32) error {
-		e := uint32(prog)<<16 | pc
-		if s[e] {
-			return nil
+		if len(prog.Inst) > 1<<16 {
+			return nil, fmt.Errorf("pattern %q too large", p.re)
 		}
-		s[e] = true
-		in := &progs[prog].Inst[pc]
+		n.progs[i] = prog
+		n.base[i] = slots
+		slots += len(prog.Inst)
+	}
+	n.marked = make([]uint32, slots)
+	return n, nil
+}
+
+// clear starts a new, empty subset.
+func (n *digitNFA) clear() {
+	n.gen++
+	n.subset = n.subset[:0]
+}
+
+// mark adds e to the subset; it reports false when e was there already.
+func (n *digitNFA) mark(e uint32) bool {
+	s := int(e & 0xffff) // a sticky marker's slot
+	if e>>stickyShift == 0 {
+		s = n.base[e>>16] + int(e&0xffff)
+	}
+	if n.marked[s] == n.gen {
+		return false
+	}
+	n.marked[s] = n.gen
+	n.subset = append(n.subset, e)
+	return true
+}
+
+// closure adds to the subset the element prog, pc and every element reached
+// from it without reading a digit.
+func (n *digitNFA) closure(prog int, pc uint32) error {
+	n.stack = append(n.stack[:0], uint32(prog)<<16|pc)
+	for len(n.stack) > 0 {
+		e := n.stack[len(n.stack)-1]
+		n.stack = n.stack[:len(n.stack)-1]
+		if !n.mark(e) {
+			continue
+		}
+		in := &n.progs[prog].Inst[e&0xffff]
 		switch in.Op {
 		case syntax.InstAlt, syntax.InstAltMatch:
-			if err := closure(s, prog, in.Out); err != nil {
-				return err
-			}
-			return closure(s, prog, in.Arg)
+			n.stack = append(n.stack, uint32(prog)<<16|in.Arg, uint32(prog)<<16|in.Out)
 		case syntax.InstCapture, syntax.InstNop:
-			return closure(s, prog, in.Out)
+			n.stack = append(n.stack, uint32(prog)<<16|in.Out)
 		case syntax.InstMatch:
-			if pats[prog].prefix {
-				s[1<<stickyShift|uint32(prog)] = true
+			if n.pats[prog].prefix {
+				n.mark(1<<stickyShift | uint32(prog))
 			}
 		case syntax.InstFail, syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
 		default: // InstEmptyWidth: anchors and word boundaries
-			return fmt.Errorf("unsupported construct in %q", pats[prog].re)
+			return fmt.Errorf("unsupported construct in %q", n.pats[prog].re)
 		}
+	}
+	return nil
+}
+
+// step adds to the subset what element e leads to on reading digit c.
+func (n *digitNFA) step(e uint32, c rune) error {
+	if e>>stickyShift != 0 {
+		n.mark(e)
 		return nil
 	}
-	keyOf := func(s map[uint32]bool) (set, string) {
-		var elems set
-		for e := range s {
-			if e>>stickyShift == 0 {
-				switch progs[e>>16].Inst[e&0xffff].Op {
-				case syntax.InstAlt, syntax.InstAltMatch, syntax.InstCapture, syntax.InstNop, syntax.InstFail:
-					continue // epsilon or dead: carries no information
-				}
-			}
-			elems = append(elems, e)
-		}
-		sort.Slice(elems, func(i, j int) bool { return elems[i] < elems[j] })
-		var b strings.Builder
-		for _, e := range elems {
-			b.WriteString(strconv.FormatUint(uint64(e), 36))
-			b.WriteByte(',')
-		}
-		return elems, b.String()
-	}
-	d := &digitDFA{next: make([][10]uint16, 2), mask: make([]uint32, 2)}
-	index := map[string]uint16{"": 0}
-	states := []set{nil, nil}
-	start := map[uint32]bool{}
-	for i, p := range progs {
-		if err := closure(start, i, uint32(p.Start)); err != nil {
-			return nil, err
+	prog, pc := int(e>>16), e&0xffff
+	in := &n.progs[prog].Inst[pc]
+	switch in.Op {
+	case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+		if in.MatchRune(c) {
+			return n.closure(prog, in.Out)
 		}
 	}
-	var startKey string
-	states[1], startKey = keyOf(start)
-	index[startKey] = 1
-	maskOf := func(elems set) uint32 {
-		var m uint32
-		for _, e := range elems {
-			if e>>stickyShift != 0 {
-				m |= 1 << (e & 0xffff)
-				continue
-			}
-			prog, pc := int(e>>16), e&0xffff
-			if progs[prog].Inst[pc].Op == syntax.InstMatch {
-				m |= 1 << prog
+	return nil
+}
+
+// informative returns the subset's elements that consume a digit, match or
+// are sticky, sorted: two subsets with the same informative elements behave
+// the same. It reuses the subset's storage.
+func (n *digitNFA) informative() []uint32 {
+	out := n.subset[:0]
+	for _, e := range n.subset {
+		if e>>stickyShift == 0 {
+			switch n.progs[e>>16].Inst[e&0xffff].Op {
+			case syntax.InstAlt, syntax.InstAltMatch, syntax.InstCapture, syntax.InstNop, syntax.InstFail:
+				continue // epsilon or dead: carries no information
 			}
 		}
-		return m
+		out = append(out, e)
 	}
-	d.mask[1] = maskOf(states[1])
-	for cur := 1; cur < len(states); cur++ {
-		for digit := 0; digit < 10; digit++ {
-			nx := map[uint32]bool{}
-			for _, e := range states[cur] {
-				if e>>stickyShift != 0 {
-					nx[e] = true
-					continue
-				}
-				prog, pc := int(e>>16), e&0xffff
-				in := &progs[prog].Inst[pc]
-				switch in.Op {
-				case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
-					if in.MatchRune(rune('0' + digit)) {
-						if err := closure(nx, prog, in.Out); err != nil {
-							return nil, err
-						}
-					}
-				}
-			}
-			elems, key := keyOf(nx)
-			id, ok := index[key]
-			if !ok {
-				if len(states) >= maxDFAStates {
-					return nil, fmt.Errorf("more than %d DFA states", maxDFAStates)
-				}
-				id = uint16(len(states))
-				index[key] = id
-				states = append(states, elems)
-				d.next = append(d.next, [10]uint16{})
-				d.mask = append(d.mask, maskOf(elems))
-			}
-			d.next[cur][digit] = id
+	slices.Sort(out)
+	n.subset = out
+	return out
+}
+
+// mask returns the patterns an informative subset matches (see digitDFA).
+func (n *digitNFA) mask(subset []uint32) uint32 {
+	var m uint32
+	for _, e := range subset {
+		if e>>stickyShift != 0 {
+			m |= 1 << (e & 0xffff)
+			continue
+		}
+		if n.progs[e>>16].Inst[e&0xffff].Op == syntax.InstMatch {
+			m |= 1 << (e >> 16)
 		}
 	}
-	d.buildTab()
-	return d, nil
+	return m
 }

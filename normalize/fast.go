@@ -378,6 +378,37 @@ func descs(m *phonenumbers.PhoneMetadata) [bLeading]*phonenumbers.PhoneNumberDes
 	}
 }
 
+// regionPatterns returns the patterns of a region's DFA: its number
+// descriptions in the order of descs, its leading digits (a prefix
+// pattern), then for FR the overseas regions' numbers. It returns nil when
+// a description is missing.
+func regionPatterns(m *phonenumbers.PhoneMetadata, metas map[string]*phonenumbers.PhoneMetadata) ([]dfaPattern, error) {
+	var pats []dfaPattern
+	for _, d := range descs(m) {
+		if d == nil {
+			return nil, nil
+		}
+		pats = append(pats, dfaPattern{re: d.GetNationalNumberPattern()})
+	}
+	pats = append(pats, dfaPattern{re: m.GetLeadingDigits(), prefix: true})
+	if m.GetId() == "FR" {
+		for _, id := range overseasRegions {
+			if metas[id] == nil {
+				return nil, fmt.Errorf("no metadata for overseas region %s", id)
+			}
+			re := ""
+			for i, d := range overseasDescs(metas[id]) {
+				if i > 0 {
+					re += "|"
+				}
+				re += "(?:" + d.GetNationalNumberPattern() + ")"
+			}
+			pats = append(pats, dfaPattern{re: re})
+		}
+	}
+	return pats, nil
+}
+
 func buildRegionTable(m *phonenumbers.PhoneMetadata, metas map[string]*phonenumbers.PhoneMetadata) (*regionTable, error) {
 	r := &regionTable{
 		id:   m.GetId(),
@@ -397,13 +428,11 @@ func buildRegionTable(m *phonenumbers.PhoneMetadata, metas map[string]*phonenumb
 			}
 		}
 	}
-	var pats []dfaPattern
 	ds := descs(m)
 	for i, d := range ds {
 		if d == nil {
 			return nil, nil // phonenumbers itself would panic
 		}
-		pats = append(pats, dfaPattern{re: d.GetNationalNumberPattern()})
 		var ok uint32
 		for l := range r.lenOK {
 			if len(d.PossibleLength) == 0 {
@@ -421,25 +450,13 @@ func buildRegionTable(m *phonenumbers.PhoneMetadata, metas map[string]*phonenumb
 			}
 		}
 	}
-	pats = append(pats, dfaPattern{re: m.GetLeadingDigits(), prefix: true})
-	if r.id == "FR" {
-		for _, id := range overseasRegions {
-			if metas[id] == nil {
-				return nil, fmt.Errorf("no metadata for overseas region %s", id)
-			}
-			re := ""
-			for i, d := range overseasDescs(metas[id]) {
-				if i > 0 {
-					re += "|"
-				}
-				re += "(?:" + d.GetNationalNumberPattern() + ")"
-			}
-			pats = append(pats, dfaPattern{re: re})
-		}
-	}
 	for l := range r.lenOK {
 		r.lenOK[l] |= ^uint32(descBits)
 		r.lenRes[l] = testLength(m, l)
+	}
+	pats, err := regionPatterns(m, metas)
+	if err != nil || pats == nil {
+		return nil, err
 	}
 	d, err := compileDFA(pats)
 	if err != nil {
