@@ -64,6 +64,11 @@ type LoadOptions struct {
 	// scrub slower (README, Registries). The CLI sets it from
 	// LISTSCRUB_BLOOM_PROBE=1.
 	ProbeBloom bool
+	// Checksum makes Load compute the set's Checksum while it builds the
+	// set from raw sources, on a core the packing leaves idle, for callers
+	// that will report it (a scrub's stats, a snapshot). Without it, the
+	// first call of Checksum computes it.
+	Checksum bool
 
 	// chunkBytes overrides the size of the chunks raw lines are parsed in
 	// (tests make it tiny, to cross many chunk boundaries); 0 is the default.

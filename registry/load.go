@@ -86,7 +86,12 @@ func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s := newSet(keys, masks, width, sources, withBloom)
+	var s *Set
+	if opts.Checksum {
+		s = newSetSummed(keys, masks, width, sources, withBloom)
+	} else {
+		s = newSet(keys, masks, width, sources, withBloom)
+	}
 	if probe && withBloom {
 		s.filter()
 		s.probeBloom = true

@@ -286,10 +286,22 @@ func TestMultiSourceMasks(t *testing.T) {
 func TestChecksumStable(t *testing.T) {
 	dir := t.TempDir()
 	fr := normalizer(t, "FR")
+	// load loads specs twice: the checksum computed while the set is built
+	// (LoadOptions.Checksum) must be the one computed afterwards.
 	load := func(specs ...Spec) *Set {
 		s, err := Load(context.Background(), specs, LoadOptions{Normalizer: fr})
 		if err != nil {
 			t.Fatal(err)
+		}
+		early, err := Load(context.Background(), specs, LoadOptions{Normalizer: fr, Checksum: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if early.checksum == "" {
+			t.Fatal("LoadOptions.Checksum: no checksum computed while loading")
+		}
+		if early.Checksum() != s.Checksum() {
+			t.Fatalf("checksum while loading %s, after %s", early.Checksum(), s.Checksum())
 		}
 		return s
 	}

@@ -85,6 +85,20 @@ func newSet(keys []uint64, masks []byte, width int, sources []SourceInfo, withBl
 	return &Set{p: encodePacked(keys), masks: masks, width: width, sources: sources, cover: coverageOf(sources), noBloom: !withBloom}
 }
 
+// newSetSummed is newSet that also computes the set's checksum: from keys,
+// on another goroutine, while they are packed (the packing runs on one
+// core).
+func newSetSummed(keys []uint64, masks []byte, width int, sources []SourceInfo, withBloom bool) *Set {
+	s := &Set{masks: masks, width: width, sources: sources, cover: coverageOf(sources), noBloom: !withBloom}
+	sum := make(chan string, 1)
+	go func() {
+		sum <- s.canonicalSum(false, func(yield func(first int, keys []uint64) bool) { yield(0, keys) })
+	}()
+	s.p = encodePacked(keys)
+	s.checksum = <-sum
+	return s
+}
+
 // filter returns the set's bloom filter, building it on first use (nil for
 // a set made without one).
 func (s *Set) filter() *bloom.BloomFilter {
@@ -426,6 +440,12 @@ func (s *Set) validateContent() error {
 // computeSum computes the canonical checksum; with single, as if the set
 // had one source holding every key.
 func (s *Set) computeSum(single bool) string {
+	return s.canonicalSum(single, func(yield func(first int, keys []uint64) bool) { s.p.decodeRange(0, s.p.n, yield) })
+}
+
+// canonicalSum computes the canonical checksum of the keys walk yields, in
+// order (first is the position of keys[0] in the set, for its masks).
+func (s *Set) canonicalSum(single bool, walk func(yield func(first int, keys []uint64) bool)) string {
 	// perm[i] is the canonical bit of source i.
 	order := make([]int, len(s.sources))
 	for i := range order {
@@ -448,7 +468,7 @@ func (s *Set) computeSum(single bool) string {
 	h := sha256.New()
 	h.Write([]byte("listscrub-set-v1\n"))
 	buf := make([]byte, 0, 16*4096)
-	s.p.decodeRange(0, s.p.n, func(first int, keys []uint64) bool {
+	walk(func(first int, keys []uint64) bool {
 		for i, k := range keys {
 			buf = appendCanonical(buf, k, mask(first+i), identity, &perm)
 			if len(buf) == cap(buf) {

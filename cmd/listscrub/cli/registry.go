@@ -134,7 +134,7 @@ func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 			return err
 		}
 		stop := loadProgress(stdio, "registry build", o.quiet, specs)
-		set, err = registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm})
+		set, err = registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm, Checksum: true})
 		stop()
 		if err != nil {
 			return err

@@ -97,7 +97,7 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 		if err != nil {
 			return nil, err
 		}
-		return registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm, Strict: true, ProbeBloom: os.Getenv("LISTSCRUB_BLOOM_PROBE") == "1"})
+		return registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm, Strict: true, Checksum: true, ProbeBloom: os.Getenv("LISTSCRUB_BLOOM_PROBE") == "1"})
 	}
 	reg, err := load(o.registries)
 	if err != nil {
