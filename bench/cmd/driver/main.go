@@ -1,5 +1,6 @@
 // Command driver runs the comparison bench: it generates the data (once,
-// cached), runs every tool on it once, and prints one table with wall time,
+// cached), runs every tool on it (the quick ones several times, in rounds
+// that alternate them), and prints one table with wall time,
 // CPU time, rows/s, MB/s, peak RSS and the ratios to the scan floor and to
 // listscrub, then checks that every tool kept the same rows. listscrub runs
 // against the raw list and against a snapshot of it (the snapshot's build has
@@ -152,55 +153,68 @@ func main() {
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Fprintf(os.Stderr, "load average before: %s", load)
 
-	var results []result
+	// The tools run in rounds: every tool once, then again each round those
+	// whose first run took under repeatBelow, in the same order. The runs of
+	// -j 1 and -j N alternate, so that a slow phase of the machine weighs on
+	// both instead of on the one that happened to run during it.
+	results := make([]result, len(tools))
+	done := make([][]result, len(tools))
 	failed := map[string]bool{}
-	for _, t := range tools {
-		r := result{tool: t}
-		if t.missing == "" && t.needs != "" && (byKey[t.needs].missing != "" || failed[t.needs]) {
-			r.missing = "no " + t.needs + " (its row did not run)"
-		}
-		if r.missing == "" {
-			fmt.Fprintf(os.Stderr, "running %s ...\n", t.name)
-			var done []result
-			for i := 0; i < *runs && (i == 0 || done[0].wall < repeatBelow); i++ {
-				x := r
-				// Every run writes a new file and starts with nothing left
-				// to write back: replacing the last run's output would time
-				// the deletion of hundreds of MB (0.17 s for 580 MB on ext4),
-				// and its dirty pages would be written during the next run.
-				if t.out != "" {
-					os.Remove(t.out)
+	for round := range max(*runs, 1) {
+		for i, t := range tools {
+			r := &results[i]
+			if round == 0 {
+				*r = result{tool: t}
+				if t.missing == "" && t.needs != "" && (byKey[t.needs].missing != "" || failed[t.needs]) {
+					r.missing = "no " + t.needs + " (its row did not run)"
 				}
-				syscall.Sync()
-				x.wall, x.cpu, x.rssKiB, x.err = run(t.argv, "NODE_PATH="+nodePath)
-				if x.err == nil && t.out != "" {
-					n, err := countLines(t.out)
-					x.kept, x.err = n-1, err
-				}
-				if x.err != nil {
-					r = x
-					break
-				}
-				fmt.Fprintf(os.Stderr, "  %.2fs\n", x.wall)
-				done = append(done, x)
+			} else if r.missing != "" || failed[t.key] || done[i][0].wall >= repeatBelow ||
+				(t.needs != "" && failed[t.needs]) {
+				continue
 			}
-			if r.err != nil {
+			if r.missing != "" {
+				continue
+			}
+			fmt.Fprintf(os.Stderr, "running %s (round %d) ...\n", t.name, round+1)
+			x := result{tool: t}
+			// Every run writes a new file and starts with nothing left to
+			// write back: replacing the last run's output would time the
+			// deletion of hundreds of MB (0.17 s for 580 MB on ext4), and its
+			// dirty pages would be written during the next run.
+			if t.out != "" {
+				os.Remove(t.out)
+			}
+			syscall.Sync()
+			x.wall, x.cpu, x.rssKiB, x.err = run(t.argv, "NODE_PATH="+nodePath)
+			if x.err == nil && t.out != "" {
+				n, err := countLines(t.out)
+				x.kept, x.err = n-1, err
+			}
+			if x.err != nil {
+				*r = x
 				failed[t.key] = true
-				fmt.Fprintf(os.Stderr, "  %s: %v\n", t.name, r.err)
-			} else {
-				// The run of median wall time (the upper one of an even count).
-				byWall := slices.Clone(done)
-				slices.SortFunc(byWall, func(a, b result) int { return cmp.Compare(a.wall, b.wall) })
-				r = byWall[len(byWall)/2]
-				for _, x := range done {
-					r.walls = append(r.walls, x.wall)
-					if x.kept != r.kept {
-						r.kept = -1 // runs disagree: reported as a mismatch
-					}
-				}
+				fmt.Fprintf(os.Stderr, "  %s: %v\n", t.name, x.err)
+				continue
+			}
+			fmt.Fprintf(os.Stderr, "  %.2fs\n", x.wall)
+			done[i] = append(done[i], x)
+		}
+	}
+	for i := range results {
+		r := &results[i]
+		if r.missing != "" || r.err != nil {
+			continue
+		}
+		// The run of median wall time (the upper one of an even count).
+		byWall := slices.Clone(done[i])
+		slices.SortFunc(byWall, func(a, b result) int { return cmp.Compare(a.wall, b.wall) })
+		*r = byWall[len(byWall)/2]
+		for _, x := range done[i] {
+			r.walls = append(r.walls, x.wall)
+			if x.kept != r.kept {
+				r.kept = -1 // runs disagree: reported as a mismatch
 			}
 		}
-		results = append(results, r)
 	}
 	load, _ = os.ReadFile("/proc/loadavg")
 	fmt.Fprintf(os.Stderr, "load average after: %s", load)
@@ -250,7 +264,26 @@ func main() {
 			human(int(float64(rows)/r.wall)), mb/r.wall, float64(r.rssKiB)/1024,
 			ratio(r.wall, floor), ratio(r.wall, lsN), kept, wallList(r.walls))
 	}
-	fmt.Printf("\nkept rows expected (generator's model): %d; wall = elapsed time of the whole process, registry load included, of the run of median wall time when a tool ran more than once (-runs %d, tools under %.0f s); CPU = user + system; × = wall time divided by the scan floor's / by listscrub -j %d's (raw list); the snapshot rows scrub against the snapshot built in the row above them, whose time is not included.\n", meta.Kept, *runs, repeatBelow, ncpu)
+	fmt.Printf("\nkept rows expected (generator's model): %d; wall = elapsed time of the whole process, registry load included, of the run of median wall time when a tool ran more than once (-runs %d rounds, tools under %.0f s; the rounds alternate the tools); CPU = user + system; × = wall time divided by the scan floor's / by listscrub -j %d's (raw list); the snapshot rows scrub against the snapshot built in the row above them, whose time is not included.\n", meta.Kept, *runs, repeatBelow, ncpu)
+	// Scaling: the ratio of the median runs, and each round's own (its two
+	// runs were taken a few seconds apart, in the same phase of the machine).
+	idx := map[string]int{}
+	for i, t := range tools {
+		idx[t.key] = i
+	}
+	for _, pair := range [][3]string{{"listscrub1", "listscrubN", "raw list"}, {"listscrub1snap", "listscrubNsnap", "snapshot"}} {
+		one, all := wallOf(pair[0]), wallOf(pair[1])
+		if one == 0 || all == 0 {
+			continue
+		}
+		var rounds []string
+		d1, dN := done[idx[pair[0]]], done[idx[pair[1]]]
+		for k := range min(len(d1), len(dN)) {
+			rounds = append(rounds, fmt.Sprintf("%.2f", d1[k].wall/dN[k].wall))
+		}
+		fmt.Printf("\n-j %d over -j 1, %s: %.2f× (median runs); each round: %s", ncpu, pair[2], one/all, strings.Join(rounds, ", "))
+	}
+	fmt.Println()
 	if bad {
 		fmt.Println("\nFAIL: a tool failed or kept a different number of rows")
 		os.Exit(1)
