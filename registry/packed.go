@@ -256,18 +256,47 @@ const gather16 = 1<<48 | 1<<33 | 1<<18 | 1<<3
 // the has-zero test, exact for the lowest zero lane, packed into 4 bits.
 func zeros16(v uint64) uint64 { return (((v - lo16) &^ v & hi16) >> 15) * gather16 >> 48 & 0xF }
 
-// searchLows8 returns the position of low in l[lo:hi], or -1. A bucket
-// holds a few distinct lows, so it is scanned eight at a time: each word's
-// bytes are compared with low at once (the has-zero-byte test on the XOR,
-// exact for the lowest zero byte), with no data-dependent branch until the
-// answer. (Comparing up to 16 at once with no loop, as searchLows16 does,
-// measured no faster here: buckets of 1-byte lows rarely exceed a word.)
+// gather8 packs the top bits of a word's eight bytes into eight bits: bit
+// i of gather8(z) is the top bit of byte i. Every partial product of the
+// multiplication lands on a distinct bit, so nothing carries.
+func gather8(z uint64) uint64 { return (z >> 7) * 0x0102040810204080 >> 56 }
+
+// zeros8 returns the top bit of every byte of v that is zero, and possibly
+// of bytes above the lowest zero byte, never below it: the has-zero-byte
+// test, exact for the lowest zero byte.
+func zeros8(v uint64) uint64 { return (v - lo8) &^ v & hi8 }
+
+// searchLows8 returns the position of the first low equal to low in
+// l[lo:hi], or -1. A bucket of up to 8 lows is compared with one 8-byte
+// load, one of up to 32 (nearly every look-up's) with four, with no branch
+// at all but the choice between the two: the loads, the
+// has-zero-byte test on their XOR with low, the flags gathered into a
+// 32-bit mask cut to the bucket's length, whose lowest set bit is the first
+// match (exact: a false flag only ever sits above a true one). A scrub's
+// look-ups are too random for a branch predictor: a loop whose length and
+// exit depend on the bucket mispredicts at every key. Larger buckets and
+// the array's last lows are scanned eight at a time.
 func searchLows8(l []byte, lo, hi int, low uint64) int {
 	pat := low * lo8
+	n := hi - lo
+	if n <= 8 && lo >= 0 && lo+8 <= len(l) {
+		z := zeros8(binary.LittleEndian.Uint64(l[lo:])^pat) & (1<<(8*uint(max(n, 0))) - 1)
+		return (lo + bits.TrailingZeros64(z)>>3) | -b2i(z == 0)
+	}
+	if n <= 32 && lo >= 0 && lo+32 <= len(l) {
+		w := l[lo : lo+32]
+		m := gather8(zeros8(binary.LittleEndian.Uint64(w)^pat)) |
+			gather8(zeros8(binary.LittleEndian.Uint64(w[8:])^pat))<<8 |
+			gather8(zeros8(binary.LittleEndian.Uint64(w[16:])^pat))<<16 |
+			gather8(zeros8(binary.LittleEndian.Uint64(w[24:])^pat))<<24
+		m &= 1<<uint(max(n, 0)) - 1
+		// lo + the first match, or -1 (all ones) when there is none.
+		return (lo + bits.TrailingZeros64(m)) | -b2i(m == 0)
+	}
 	q := lo
 	for ; q < hi && q+8 <= len(l); q += 8 {
 		v := binary.LittleEndian.Uint64(l[q:]) ^ pat
-		if z := (v - lo8) &^ v & hi8; z != 0 {
+		if z := zeros8(v); z != 0 {
 			if at := q + bits.TrailingZeros64(z)>>3; at < hi {
 				return at
 			}
@@ -280,6 +309,14 @@ func searchLows8(l []byte, lo, hi int, low uint64) int {
 		}
 	}
 	return -1
+}
+
+// b2i returns 1 for true and 0 for false, without a branch.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // searchLows16 returns the position of low in the two-byte lows l[lo:hi]

@@ -205,6 +205,8 @@ func TestSearchLows(t *testing.T) {
 				hi = size // a bucket at the end of the array
 			case trial%3 == 0:
 				hi = min(size, lo+rng.IntN(18)) // a bucket of at most 17: one compare, or just past it
+			case trial%5 == 0:
+				hi = min(size, lo+31+rng.IntN(3)) // 31 to 33: around the widest one-compare bucket of one-byte lows
 			}
 			for _, low := range probes {
 				want := -1
@@ -225,6 +227,15 @@ func TestSearchLows(t *testing.T) {
 		}
 		check("8", func(q int) uint64 { return uint64(l8[q]) }, len(l8),
 			func(lo, hi int, low uint64) int { return searchLows8(l8, lo, hi, low) }, probes8)
+		// Any bytes at all, repeats included: the search must return the
+		// first match, and never one outside [lo, hi), whatever the
+		// neighbouring buckets hold.
+		r8 := make([]byte, 8+rng.IntN(120))
+		for i := range r8 {
+			r8[i] = byte(rng.IntN(1 + rng.IntN(256)))
+		}
+		check("8-any", func(q int) uint64 { return uint64(r8[q]) }, len(r8),
+			func(lo, hi int, low uint64) int { return searchLows8(r8, lo, hi, low) }, probes8)
 		probes16 := []uint64{0, 1, 0x8000, 0xffff, 0x7fff, 0x0080}
 		for _, v := range l16 {
 			probes16 = append(probes16, uint64(v), uint64(v)+1, uint64(v)^0x8000, uint64(v)^0x0080)

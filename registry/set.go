@@ -225,13 +225,16 @@ const batchChunk = 256
 // another: it works in phases over a chunk of keys — every key's bucket
 // bounds (segment search, index read), then a touch of every bucket's first
 // low, then the searches — so that the memory loads of different keys are
-// independent and overlap instead of each waiting for the one before. It
-// does not allocate; masks must be at least as long as keys.
+// independent and overlap instead of each waiting for the one before. The
+// zero keys (a scrub's empty and invalid fields) are set aside first, and
+// the phases have no branch that depends on a key: a scrub's keys are too
+// random for a branch predictor. It does not allocate; masks must be at
+// least as long as keys.
 func (s *Set) LookupBatch(keys []normalize.Key, masks []uint64) {
 	masks = masks[:len(keys)]
+	clear(masks)
 	p := &s.p
 	if p.n == 0 {
-		clear(masks)
 		return
 	}
 	bf := s.bloom
@@ -239,56 +242,73 @@ func (s *Set) LookupBatch(keys []normalize.Key, masks []uint64) {
 		bf = nil
 	}
 	lowMask := uint64(1)<<p.shift - 1
+	var (
+		ks  [batchChunk]uint64 // the chunk's non-zero keys
+		at  [batchChunk]uint16 // their positions in the chunk
+		rng [batchChunk]uint64 // their bucket's position + 1, then its bounds lo<<32 | hi
+	)
 	for start := 0; start < len(keys); start += batchChunk {
-		ks := keys[start:min(start+batchChunk, len(keys))]
-		ms := masks[start : start+len(ks)]
-		// Phase 1: bucket positions (ms[i] holds pos+1 meanwhile, 0 for a
-		// key no segment holds). Only computation and small tables here:
-		// the index reads are left to a loop of their own, so that they
-		// overlap instead of each waiting behind a segment search.
-		for i, k := range ks {
-			ms[i] = 0
-			if bf != nil && !bloomTest(bf, uint64(k)) {
-				continue
-			}
-			ms[i] = uint64(p.bucket(uint64(k)) + 1)
+		chunk := keys[start:min(start+batchChunk, len(keys))]
+		ms := masks[start : start+len(chunk)]
+		// Phase 0: the non-zero keys (that pass the bloom filter, when it
+		// is probed), in order.
+		n := 0
+		for i, k := range chunk {
+			ks[n], at[n] = uint64(k), uint16(i)
+			n += b2i(k != 0)
 		}
-		// Phase 1b: bucket bounds (ms[i] becomes lo<<32 | hi; an empty range
-		// for a key no segment holds).
-		for i, b := range ms {
-			if b != 0 {
-				ms[i] = uint64(p.index[b-1])<<32 | uint64(p.index[b])
+		if bf != nil {
+			m := 0
+			for i := range n {
+				ks[m], at[m] = ks[i], at[i]
+				m += b2i(bloomTest(bf, ks[i]))
 			}
+			n = m
+		}
+		// Phase 1: bucket positions, + 1 (0 for a key no segment holds).
+		// Only computation and small tables here: the index reads are left
+		// to a loop of their own, so that they overlap instead of each
+		// waiting behind a segment search.
+		for i := range n {
+			rng[i] = uint64(p.bucket(ks[i]) + 1)
+		}
+		// Phase 1b: bucket bounds. Position 0 reads index[0] twice: an
+		// empty range.
+		index := p.index
+		for i := range n {
+			b := rng[i]
+			rng[i] = uint64(index[b-1+uint64(b2i(b == 0))])<<32 | uint64(index[b])
 		}
 		// Phase 2: touch each bucket's first low, so the searches below
-		// find it in the cache.
+		// find it in the cache (an empty bucket's "first low" is the next
+		// bucket's: a harmless load).
 		var touch uint64
 		lb, lw := p.lowBytes, p.lw
-		for _, m := range ms {
-			if lo, hi := uint32(m>>32), uint32(m); lo < hi {
-				touch += uint64(lb[int(lo)*lw])
-			}
+		last := len(lb) - lw
+		for _, r := range rng[:n] {
+			touch += uint64(lb[min(int(r>>32)*lw, last)])
 		}
 		s.sink.Store(touch)
 		// Phase 3: search each bucket.
-		if p.lw == 1 {
-			for i, k := range ks {
-				ms[i] = s.found(searchLows8(lb, int(ms[i]>>32), int(uint32(ms[i])), uint64(k)&lowMask))
+		if lw == 1 {
+			for i := range n {
+				r := rng[i]
+				ms[at[i]] = s.maskOrZero(searchLows8(lb, int(r>>32), int(uint32(r)), ks[i]&lowMask))
 			}
 		} else {
-			for i, k := range ks {
-				ms[i] = s.found(searchLows16(lb, int(ms[i]>>32), int(uint32(ms[i])), uint64(k)&lowMask))
+			for i := range n {
+				r := rng[i]
+				ms[at[i]] = s.maskOrZero(searchLows16(lb, int(r>>32), int(uint32(r)), ks[i]&lowMask))
 			}
 		}
 	}
 }
 
-// found returns the mask of the key at position j, 0 for j < 0.
-func (s *Set) found(j int) uint64 {
-	if j < 0 {
-		return 0
-	}
-	return s.maskAt(j)
+// maskOrZero returns the mask of the key at position j, 0 for j < 0,
+// without a branch on j. The set must not be empty.
+func (s *Set) maskOrZero(j int) uint64 {
+	ok := uint64(int64(^j) >> 63) // all ones when j >= 0
+	return s.maskAt(max(j, 0)) & ok
 }
 
 // Contains reports whether k is registered in any source.
