@@ -169,8 +169,10 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		workers = runtime.NumCPU()
 	}
 	// The registry's checksum, which the stats report, is one pass over the
-	// whole set (0.15 s for 10M numbers): it is computed beside the scrub
-	// instead of after it. Run does not return before it is done.
+	// whole set (0.15 s for 10M numbers). A snapshot stores it, and the CLI
+	// has Load compute it while it packs a raw list
+	// (registry.LoadOptions.Checksum); otherwise it is computed here beside
+	// the scrub instead of after it. Run does not return before it is done.
 	if o.Registry != nil {
 		summed := make(chan struct{})
 		go func() {
