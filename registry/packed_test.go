@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -246,4 +247,62 @@ func TestSearchLows(t *testing.T) {
 		check("16", func(q int) uint64 { return uint64(l16[q]) }, len(l16),
 			func(lo, hi int, low uint64) int { return searchLows16(leBytes(l16), lo, hi, low) }, probes16)
 	}
+}
+
+// FuzzLookupBatch checks LookupBatch against a map on key sets of any
+// shape: the input's bytes give the keys (base, a gap per byte, so that
+// buckets of every size, empty stretches and segment breaks all occur) and
+// the probes: every key, its neighbours, keys between and outside the
+// segments, and zero keys at any position of a chunk.
+func FuzzLookupBatch(f *testing.F) {
+	f.Add(uint64(33600000000), []byte{1, 1, 1, 200, 3, 0, 9}, []byte{0, 1, 2})
+	f.Add(uint64(33100000000), bytes.Repeat([]byte{0, 1, 2, 7}, 300), []byte{5, 0, 0, 3})
+	f.Add(uint64(1), []byte{255, 255, 128, 1, 1, 1, 1, 1, 64}, []byte{})
+	f.Fuzz(func(t *testing.T, base uint64, gaps, probes []byte) {
+		base %= maxKey / 2
+		present := map[uint64]bool{}
+		var keys []uint64
+		k := base
+		for i, g := range gaps {
+			// Mostly small gaps (dense buckets), some long jumps (new
+			// segments, empty stretches).
+			step := uint64(g) + 1
+			if g >= 250 {
+				step = uint64(g) << (8 + i%24)
+			}
+			if k += step; k > maxKey {
+				break
+			}
+			keys = append(keys, k)
+			present[k] = true
+		}
+		s := newSet(keys, nil, 0, []SourceInfo{{Label: "f"}}, false)
+		var ask []normalize.Key
+		for _, k := range keys {
+			ask = append(ask, normalize.Key(k), normalize.Key(k-1), normalize.Key(k+1), normalize.Key(k+256))
+		}
+		for i, p := range probes {
+			switch p % 4 {
+			case 0:
+				ask = slices.Insert(ask, min(int(p)*i%(len(ask)+1), len(ask)), 0)
+			case 1:
+				ask = append(ask, normalize.Key(base+uint64(p)*uint64(i+1)*977))
+			case 2:
+				ask = append(ask, normalize.Key(maxKey-uint64(p)))
+			default:
+				ask = append(ask, normalize.Key(uint64(p)<<40|uint64(i)))
+			}
+		}
+		masks := make([]uint64, len(ask))
+		s.LookupBatch(ask, masks)
+		for i, k := range ask {
+			want := uint64(0)
+			if k != 0 && present[uint64(k)] {
+				want = 1
+			}
+			if masks[i] != want || s.Lookup(k) != want {
+				t.Fatalf("key %d (probe %d): batch %d, Lookup %d, want %d", k, i, masks[i], s.Lookup(k), want)
+			}
+		}
+	})
 }
