@@ -272,50 +272,46 @@ func benchBatches(b *testing.B, name string, s *Set, miss func(*rand.Rand) uint6
 	}
 	run("single", mix, false)
 	run("batch", mix, true)
-	// stream: a scrub's look-ups, 1,024 keys (one batch of rows) at a time
-	// from a pool of 2^20 keys of the mix's kind, so that a key's lows and
-	// index entry are not still cached from the previous iteration (as
-	// they are when the same 8,192 keys are looked up over and over).
-	b.Run(name+"/stream", func(b *testing.B) {
-		pool := make([]normalize.Key, 1<<20)
-		for i := range pool {
-			pool[i] = mix[r.IntN(len(mix))]
-			if r.IntN(10) >= 3 {
-				pool[i] = normalize.Key(miss(r))
+	// runPool looks pool up batch keys at a time, the next batch at each
+	// iteration, so that a key's lows and index entry are not still cached
+	// from the previous iteration (as they are when the same 8,192 keys are
+	// looked up over and over).
+	runPool := func(sub string, pool []normalize.Key, batch int) {
+		b.Run(name+"/"+sub, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				s.LookupBatch(pool[i:i+batch], masks)
+				i = (i + batch) & (len(pool) - 1)
 			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/key")
+		})
+	}
+	// stream: 1,024 keys (one batch of rows) at a time from a pool of 2^20
+	// keys of the mix's kind.
+	pool := make([]normalize.Key, 1<<20)
+	for i := range pool {
+		pool[i] = mix[r.IntN(len(mix))]
+		if r.IntN(10) >= 3 {
+			pool[i] = normalize.Key(miss(r))
 		}
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			s.LookupBatch(pool[i:i+1024], masks)
-			i = (i + 1024) & (len(pool) - 1)
-		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*1024), "ns/key")
-	})
+	}
+	runPool("stream", pool, 1024)
 	// scrub: a scrub's look-ups: a batch of 1,024 rows of two phone
 	// columns (2,048 keys, a third of them 0 for an empty or invalid field,
 	// as in make bench's file), fresh keys every batch from a pool of 2^21,
 	// so that neither the caches nor the branch predictors have seen them.
-	b.Run(name+"/scrub", func(b *testing.B) {
-		pool := make([]normalize.Key, 1<<21)
-		for i := range pool {
-			switch x := r.IntN(100); {
-			case x < 36:
-			case x < 55:
-				pool[i] = mix[r.IntN(len(mix))]
-			default:
-				pool[i] = normalize.Key(miss(r))
-			}
+	pool = make([]normalize.Key, 1<<21)
+	for i := range pool {
+		switch x := r.IntN(100); {
+		case x < 36:
+		case x < 55:
+			pool[i] = mix[r.IntN(len(mix))]
+		default:
+			pool[i] = normalize.Key(miss(r))
 		}
-		out := make([]uint64, 2048)
-		b.ReportAllocs()
-		i := 0
-		for b.Loop() {
-			s.LookupBatch(pool[i:i+2048], out)
-			i = (i + 2048) & (len(pool) - 1)
-		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*2048), "ns/key")
-	})
+	}
+	runPool("scrub", pool, 2048)
 	run("batch-hit", hits, true)
 	run("batch-miss", misses, true)
 	if s.filter() != nil {
