@@ -272,8 +272,9 @@ func (s *Set) LookupBatch(keys []normalize.Key, masks []uint64) {
 		for i := range n {
 			rng[i] = uint64(p.bucket(ks[i]) + 1)
 		}
-		// Phase 1b: bucket bounds. Position 0 reads index[0] twice: an
-		// empty range.
+		// Phase 1b: bucket bounds. Position 0 (no bucket) reads index[0]
+		// twice, an empty range: b-1 wraps around and the +1 brings it
+		// back to 0.
 		index := p.index
 		for i := range n {
 			b := rng[i]
