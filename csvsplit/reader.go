@@ -256,17 +256,17 @@ func match2(w, c1, c2 uint64) uint64 {
 // word, so that lower bits are earlier bytes.
 func word(d []byte, i int) uint64 { return binary.LittleEndian.Uint64(d[i : i+8]) }
 
-// indexSep returns the offset of the first delimiter or LF in d at or after
-// i, or -1.
-func indexSep(d []byte, i int, comma byte) int {
-	cw := uint64(comma) * ones
+// index2 returns the offset of the first byte of d at or after i that is c1
+// or c2, or -1.
+func index2(d []byte, i int, c1, c2 byte) int {
+	w1, w2 := uint64(c1)*ones, uint64(c2)*ones
 	for ; i+8 <= len(d); i += 8 {
-		if m := match2(word(d, i), cw, lfs); m != 0 {
+		if m := match2(word(d, i), w1, w2); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
 	}
 	for ; i < len(d); i++ {
-		if c := d[i]; c == comma || c == '\n' {
+		if c := d[i]; c == c1 || c == c2 {
 			return i
 		}
 	}
@@ -296,21 +296,7 @@ func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, base int) (n, clen, nl
 			esc := false
 			cl := -1
 			for cl < 0 {
-				q := -1
-				for ; j+8 <= len(d); j += 8 {
-					if m := match2(word(d, j), quots, lfs); m != 0 {
-						q = j + bits.TrailingZeros64(m)>>3
-						break
-					}
-				}
-				if q < 0 {
-					for ; j < len(d); j++ {
-						if c := d[j]; c == '"' || c == '\n' {
-							q = j
-							break
-						}
-					}
-				}
+				q := index2(d, j, '"', '\n')
 				switch {
 				case q < 0:
 					if atEOF {
@@ -370,7 +356,7 @@ func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, base int) (n, clen, nl
 			}
 			// Text after the closing quote: read on as unquoted text, up
 			// to the next delimiter or line end.
-			e := indexSep(d, i, comma)
+			e := index2(d, i, comma, '\n')
 			term = 0
 			switch {
 			case e < 0:
