@@ -1,0 +1,359 @@
+// Package colname is listscrub's one vocabulary of column names: how a
+// header cell is folded into words, whether those words name a phone
+// column, and how header cells are quoted in messages. Prospect files
+// (scrub, coverage), registry CSVs and allow and consent lists all find
+// their number columns with it, so a name accepted in one is accepted in
+// all.
+//
+// A name is split into words at every character that is not a letter or a
+// digit and at every case change, accents and compatibility forms removed:
+//
+//	"Tél. fixe"     -> tel fixe
+//	"MobilePhone"   -> mobile phone
+//	"telPortable"   -> tel portable
+//	"HomePhoneNO"   -> home phone no
+//	"PHONE_NUMBER"  -> phone number
+//	"Nº de tél."    -> no de tel
+//
+// Each word is then read as vocabulary words, so that names glued without
+// case ("numtel", "telportable", "numerotelephone") read as their parts;
+// a word that cannot be read whole ("telecom", "portabilite", "client") is
+// unknown. A name is then:
+//
+//   - E164 when its words name numbers in international form: "E164",
+//     "E.164", "MSISDN";
+//   - Phone when every word is known and one is a phone word
+//     ("Téléphone", "Tél. fixe", "MobilePhone", "N° tél."), or a number
+//     word with a qualifier ("ContactNumber", "Home No", "Autre numéro");
+//   - Number for a bare number word: "Numéro", "Number", "Num";
+//   - Mention when a phone word stands among unknown words ("Phone type",
+//     "Téléphone client");
+//   - None otherwise: "Numéro client", "Telecom operator", "Portabilité",
+//     "Fax".
+//
+// Prospect files check every column that is not None (a column that may
+// hold a number is checked: fail closed). Lists, where an extra column
+// would add numbers nobody meant to list, use only Number and above.
+package colname
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Kind says how surely a column name names a phone column; a greater Kind
+// is surer.
+type Kind uint8
+
+// The kinds of column names, from least to most sure.
+const (
+	None    Kind = iota // not a phone column: "Nom", "Numéro client", "Fax"
+	Mention             // a phone word among unknown words: "Phone type"
+	Number              // a bare number word: "Numéro", "Number"
+	Phone               // a phone column: "Téléphone", "MobilePhone", "ContactNumber"
+	E164                // numbers in international form: "E164", "MSISDN"
+)
+
+// String returns the kind's name.
+func (k Kind) String() string {
+	return [...]string{"none", "mention", "number", "phone", "e164"}[k]
+}
+
+// token classes of the vocabulary.
+type class uint8
+
+const (
+	cStrong class = iota + 1 // a phone word: tel, phone, mobile
+	cE164                    // e164, msisdn
+	cNum                     // a number word: numero, number, num
+	cAbbr                    // an abbreviated number word: no, nr
+	cN                       // "n" (from "N°"): a number word next to a phone word only
+	cQual                    // a qualifier that makes a number word a phone number: home, contact
+	cConn                    // a connector: de, of
+)
+
+// vocabulary maps each word (folded) to its class.
+var vocabulary = func() map[string]class {
+	v := map[string]class{}
+	for cl, words := range map[class][]string{
+		cStrong: {
+			"telephone", "telephones", "tel", "tels", "phone", "phones", "portable", "portables",
+			"mobile", "mobiles", "mobil", "mob", "gsm", "cell", "cellular", "cellulaire",
+			"telefon", "telefono", "telefoon", "telefone", "handy", "mobiel", "fixe", "landline",
+			"tlf", "tfno",
+		},
+		cE164: {"e164", "msisdn"},
+		cNum:  {"numero", "numeros", "number", "numbers", "num", "nummer"},
+		cAbbr: {"no", "nr", "nro"},
+		cN:    {"n"},
+		cQual: {
+			"contact", "home", "work", "office", "business", "direct", "directe", "domicile", "bureau",
+			"maison", "travail", "perso", "personnel", "personal", "pro", "professionnel", "professional",
+			"principal", "main", "primary", "secondary", "other", "autre", "alt", "alternate",
+			"private", "prive", "appel", "call", "sms", "whatsapp",
+		},
+		cConn: {"de", "du", "d", "of", "the", "la", "le"},
+	} {
+		for _, w := range words {
+			v[w] = cl
+		}
+	}
+	return v
+}()
+
+// maxToken is the length of the longest vocabulary word.
+const maxToken = 15
+
+// accents removes accents and compatibility forms ("º" -> "o", "²" -> "2").
+var accents = transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)))
+
+// Words splits a column name into lower-case words: at every character that
+// is not a letter or a digit, and at case changes ("MobilePhone", and
+// "NOTel" before the T), with accents removed. Digits stay with the letters
+// before them ("Tel1", "E164").
+func Words(name string) []string {
+	if s, _, err := transform.String(accents, name); err == nil {
+		name = s
+	}
+	rs := []rune(name)
+	var words []string
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			words = append(words, strings.ToLower(string(rs[start:end])))
+		}
+		start = -1
+	}
+	for i, r := range rs {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			flush(i)
+			continue
+		}
+		if start >= 0 && unicode.IsUpper(r) {
+			prev := rs[i-1]
+			next := rune(0)
+			if i+1 < len(rs) {
+				next = rs[i+1]
+			}
+			if unicode.IsLower(prev) || unicode.IsDigit(prev) || unicode.IsUpper(prev) && unicode.IsLower(next) {
+				flush(i)
+			}
+		}
+		if start < 0 {
+			start = i
+		}
+	}
+	flush(len(rs))
+	return words
+}
+
+// Fold returns the name's words joined by single spaces: "Tél. Fixe",
+// "tel_fixe" and "TelFixe" all fold to "tel fixe".
+func Fold(name string) string { return strings.Join(Words(name), " ") }
+
+// Key returns the name's words joined without spaces, the form in which
+// two spellings of one name are equal: "Tél. fixe", "TelFixe" and "telfixe"
+// all have the key "telfixe".
+func Key(name string) string { return strings.Join(Words(name), "") }
+
+// Equal reports whether two column names are the same name spelt two ways
+// (case, accents, separators and camel case aside). Names with no letter or
+// digit are equal only when they are the same text.
+func Equal(a, b string) bool {
+	ka, kb := Key(a), Key(b)
+	if ka == "" || kb == "" {
+		return strings.TrimSpace(a) == strings.TrimSpace(b)
+	}
+	return ka == kb
+}
+
+// Classify says whether name names a phone column, and how surely (see the
+// package comment). A name that looks like a number itself (a header line
+// that is data) is None.
+func Classify(name string) Kind {
+	if LooksLikeNumber(name) {
+		return None
+	}
+	words := Words(name)
+	if k := Key(name); vocabulary[k] == cE164 {
+		return E164 // "E.164"
+	}
+	var has [cConn + 1]bool
+	unknown := false
+	for _, w := range words {
+		toks, ok := readWord(w)
+		if !ok {
+			unknown = true
+			continue
+		}
+		for _, c := range toks {
+			has[c] = true
+		}
+	}
+	switch {
+	case unknown && (has[cStrong] || has[cE164]):
+		return Mention
+	case unknown:
+		return None
+	case has[cE164]:
+		return E164
+	case has[cStrong]:
+		return Phone
+	case has[cQual] && (has[cNum] || has[cAbbr]):
+		return Phone
+	case has[cNum]:
+		return Number
+	}
+	return None
+}
+
+// readWord reads one folded word as vocabulary words and returns their
+// classes; ok is false when it cannot be read whole. Up to two trailing
+// digits are an index ("tel1", "phone2"); a number of one or two digits or
+// an ordinal ("2nd", "2eme") is read as nothing.
+func readWord(w string) (classes []class, ok bool) {
+	if c, ok := vocabulary[w]; ok {
+		return []class{c}, true
+	}
+	letters := strings.TrimRight(w, "0123456789")
+	digits := len(w) - len(letters)
+	switch {
+	case letters == "":
+		return nil, digits <= 2
+	case digits > 2:
+		return nil, false
+	}
+	if lead := len(letters) - len(strings.TrimLeft(letters, "0123456789")); lead > 0 {
+		switch letters[lead:] {
+		case "st", "nd", "rd", "th", "e", "er", "ere", "eme", "ieme":
+			return nil, digits == 0
+		}
+		return nil, false
+	}
+	if c, ok := vocabulary[letters]; ok {
+		return []class{c}, true
+	}
+	return segment(letters)
+}
+
+// segment reads a word glued from vocabulary words ("numtel",
+// "telportable", "numerodetelephone") in as few words as it can. Connectors
+// are read only between two other words, and "d" only on its own.
+func segment(w string) ([]class, bool) {
+	n := len(w)
+	// best[i] is the fewest words that read w[:i], -1 when none does;
+	// from[i] is where the last of them starts.
+	best := make([]int, n+1)
+	from := make([]int, n+1)
+	for i := 1; i <= n; i++ {
+		best[i] = -1
+		for j := max(0, i-maxToken); j < i; j++ {
+			if best[j] < 0 {
+				continue
+			}
+			tok := w[j:i]
+			c, ok := vocabulary[tok]
+			if !ok || tok == "d" || c == cConn && (j == 0 || i == n) {
+				continue
+			}
+			if best[i] < 0 || best[j]+1 < best[i] {
+				best[i], from[i] = best[j]+1, j
+			}
+		}
+	}
+	if best[n] < 0 {
+		return nil, false
+	}
+	var classes []class
+	for i := n; i > 0; i = from[i] {
+		classes = append(classes, vocabulary[w[from[i]:i]])
+	}
+	return classes, true
+}
+
+// phoneLike are the word parts that make a name look like a phone column's,
+// anywhere in a word; phoneLikePrefix those that do at a word's start only
+// ("Telecom", not "Hotel").
+var (
+	phoneLike       = []string{"phone", "telephon", "telefon", "mobil", "portab", "gsm", "msisdn", "e164", "fax", "numero", "number"}
+	phoneLikePrefix = []string{"tel", "num", "cell"}
+)
+
+// LooksPhoneLike reports whether a header cell looks like it might name a
+// phone column, recognized or not: "Fax", "Numéro client", "Telecom
+// operator", "Portabilité", as well as every name Classify accepts. A
+// scrub says which such columns it does not check.
+func LooksPhoneLike(name string) bool {
+	if LooksLikeNumber(name) {
+		return false
+	}
+	if Classify(name) != None {
+		return true
+	}
+	for _, w := range Words(name) {
+		for _, p := range phoneLike {
+			if strings.Contains(w, p) {
+				return true
+			}
+		}
+		for _, p := range phoneLikePrefix {
+			if strings.HasPrefix(w, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// numberDigits is how many digits make a cell look like a (phone) number:
+// enough for a partial number to identify someone, more than a postcode.
+const numberDigits = 6
+
+// LooksLikeNumber reports whether s holds enough digits to be, or to give
+// away, a phone number. Such a cell is never printed in a message.
+func LooksLikeNumber(s string) bool {
+	n := 0
+	for _, r := range s {
+		if unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n >= numberDigits
+}
+
+// LooksLikeData reports whether a header line looks like a data row: one of
+// its cells looks like a number.
+func LooksLikeData(cells []string) bool {
+	for _, c := range cells {
+		if LooksLikeNumber(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// Masked is what Quote prints instead of a cell that looks like a number.
+const Masked = "<number>"
+
+// Quote returns name quoted for a message, or Masked when it looks like a
+// number: no phone number is ever printed in a message.
+func Quote(name string) string {
+	if LooksLikeNumber(name) {
+		return Masked
+	}
+	return strconv.Quote(name)
+}
+
+// QuoteList returns the names quoted (see Quote) and joined by ", ".
+func QuoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = Quote(n)
+	}
+	return strings.Join(q, ", ")
+}

@@ -1,0 +1,190 @@
+package colname
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// TestClassify is the one list of column names: every name a prospect
+// file, a registry CSV, an allow or a consent list accepts, and those they
+// refuse. Prospect files use every kind but None; lists Number and above.
+func TestClassify(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want Kind
+	}{
+		// International forms.
+		{"E164", E164}, {"e164", E164}, {"E.164", E164}, {"msisdn", E164}, {"MSISDN", E164},
+		{"E164 number", E164},
+
+		// The names scrub accepted before this vocabulary.
+		{"Téléphone", Phone}, {"Tél. fixe", Phone}, {"Tél. Fixe", Phone}, {"tel_fixe", Phone},
+		{"PORTABLE", Phone}, {"Portable", Phone}, {"Mobile", Phone}, {"GSM", Phone}, {"Phone", Phone},
+		{"Numéro de téléphone", Phone}, {"mobile_phone", Phone}, {"phone_number", Phone},
+		{"mobile phone", Phone}, {"Téléphone 2", Phone}, {"Telephone1", Phone}, {"Cellulaire", Phone},
+		{"cell", Phone}, {"cellphone", Phone}, {"Telefono", Phone}, {"Telefon", Phone},
+		{"Telefoon", Phone}, {"Handy", Phone}, {"Fixe", Phone}, {"telephones", Phone}, {"phones", Phone},
+		{"Numéro", Number}, {"Number", Number}, {"numero", Number}, {"NUMERO", Number},
+
+		// The names registry CSVs accepted before (folded without spaces).
+		{"telephone", Phone}, {"phone", Phone}, {"phonenumber", Phone}, {"telephonenumber", Phone},
+		{"numerotelephone", Phone}, {"numerodetelephone", Phone}, {"numtel", Phone}, {"numerotel", Phone},
+		{"notel", Phone}, {"ntel", Phone}, {"tel", Phone}, {"telnumber", Phone}, {"phoneno", Phone},
+		{"telefone", Phone}, {"mobile", Phone}, {"portable", Phone}, {"gsm", Phone},
+		{"mobilephone", Phone}, {"mobilenumber", Phone}, {"telmobile", Phone}, {"telportable", Phone},
+		{"mobiel", Phone}, {"handy", Phone}, {"fixe", Phone}, {"telfixe", Phone}, {"telephonefixe", Phone},
+		{"telephoneportable", Phone}, {"telephonemobile", Phone}, {"telephone1", Phone},
+		{"telephone2", Phone}, {"tel1", Phone}, {"tel2", Phone}, {"phone1", Phone}, {"phone2", Phone},
+		{"mobile1", Phone}, {"mobile2", Phone},
+		{"number", Number}, {"num", Number}, {"nummer", Number},
+
+		// CRM exports: Salesforce, HubSpot, French CRMs.
+		{"MobilePhone", Phone}, {"HomePhone", Phone}, {"WorkPhone", Phone}, {"OtherPhone", Phone},
+		{"PhoneNumber", Phone}, {"TelephoneNumber", Phone}, {"NumeroTelephone", Phone},
+		{"telPortable", Phone}, {"ContactNumber", Phone}, {"Mobil", Phone}, {"NumTel", Phone},
+		{"PHONE_NUMBER", Phone}, {"HomePhoneNO", Phone}, {"PhoneNO", Phone}, {"Contact No.", Phone},
+		{"contactnumber", Phone}, {"homephone", Phone}, {"N° tél.", Phone}, {"Nº de tél.", Phone},
+		{"No. tel", Phone}, {"Tel_Domicile", Phone}, {"Numéro de portable", Phone},
+		{"Téléphone portable", Phone}, {"Tél. bureau", Phone}, {"Téléphone du contact", Phone},
+		{"Autre numéro", Phone}, {"Home No", Phone}, {"Numéro pro", Phone}, {"Phone (primary)", Phone},
+		{"Mobile perso", Phone}, {"Telefonnummer", Phone}, {"Handynummer", Phone}, {"Mob No", Phone},
+		{"Phone2Number", Phone}, {"2nd phone", Phone}, {"Téléphone 2ème", Phone}, {"landline", Phone},
+		{"Numéro 2", Number}, {"Num.", Number}, {"Numéro de", Number},
+
+		// A phone word among words the vocabulary does not know: checked in a
+		// prospect file, not read from a list.
+		{"Phone type", Mention}, {"Téléphone client", Mention}, {"Mobile app version", Mention},
+		{"iPhone", Mention}, {"tel: 0612", Mention},
+
+		// Refused.
+		{"Numéro client", None}, {"numeroclient", None}, {"Numéro de commande", None},
+		{"Customer Number", None}, {"Number of employees", None}, {"Order No", None},
+		{"Telecom operator", None}, {"Telecom", None}, {"Portabilité", None}, {"Téléphonie", None},
+		{"Fax", None}, {"Hotel", None}, {"Cellule", None}, {"Fixed price", None}, {"Mobility", None},
+		{"Nom", None}, {"Prénom", None}, {"Email", None}, {"Ville", None}, {"Code postal", None},
+		{"id", None}, {"No", None}, {"No.", None}, {"N°", None}, {"Nr", None}, {"Contact", None},
+		{"Notes", None}, {"Node", None}, {"Linen", None}, {"Telle", None}, {"Prix", None},
+		{"", None}, {"#", None}, {"phone123", None}, {"123", None},
+		{"0612345678", None}, {"+33 6 12 34 56 78", None}, {"tel 0612345678", None},
+	} {
+		if got := Classify(tc.name); got != tc.want {
+			t.Errorf("Classify(%q) = %v, want %v (words %q)", tc.name, got, tc.want, Words(tc.name))
+		}
+	}
+}
+
+func TestWords(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"Téléphone", "telephone"},
+		{"Tél. Fixe", "tel fixe"},
+		{"tel_fixe", "tel fixe"},
+		{"  PORTABLE ", "portable"},
+		{"Numéro de téléphone", "numero de telephone"},
+		{"N°", "n"},
+		{"Nº", "no"},
+		{"MobilePhone", "mobile phone"},
+		{"telPortable", "tel portable"},
+		{"HomePhoneNO", "home phone no"},
+		{"PHONE_NUMBER", "phone number"},
+		{"NOTel", "no tel"},
+		{"Phone2Number", "phone2 number"},
+		{"E164", "e164"},
+		{"TélPortable", "tel portable"},
+		{"", ""},
+	} {
+		if got := Fold(tc.in); got != tc.want {
+			t.Errorf("Fold(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestEqual(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"Tél. fixe", "TEL FIXE", true},
+		{"Tél. fixe", "telfixe", true},
+		{"MobilePhone", "mobile_phone", true},
+		{"Ville", "ville", true},
+		{"Tel", "Tél. fixe", false},
+		{"#", "#", true},
+		{"#", "", false},
+	} {
+		if got := Equal(tc.a, tc.b); got != tc.want {
+			t.Errorf("Equal(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestLooksPhoneLike(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want bool
+	}{
+		{"Fax", true}, {"Numéro client", true}, {"Telecom operator", true}, {"Portabilité", true},
+		{"Téléphonie", true}, {"Customer Number", true}, {"Cellule", true}, {"Phone type", true},
+		{"Smartphone model", true}, {"Phone", true}, {"Numéro", true},
+		{"Nom", false}, {"Hotel", false}, {"Email", false}, {"Ville", false}, {"Contact", false},
+		{"0612345678", false},
+	} {
+		if got := LooksPhoneLike(tc.name); got != tc.want {
+			t.Errorf("LooksPhoneLike(%q) = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestQuoteList(t *testing.T) {
+	got := QuoteList([]string{"Nom", "0612345678", "+33 6 12 34 56 78", "Code 75001", "Tél"})
+	want := `"Nom", <number>, <number>, "Code 75001", "Tél"`
+	if got != want {
+		t.Errorf("QuoteList = %s, want %s", got, want)
+	}
+	if !LooksLikeData([]string{"A", "06 12 34 56 78"}) || LooksLikeData([]string{"Nom", "Tel 2"}) {
+		t.Error("LooksLikeData: wrong")
+	}
+}
+
+// FuzzClassify: no name makes Classify or Quote panic; a name that looks
+// like a number is never a phone column and never printed; Key and Fold
+// agree; prospect files accept whatever lists accept.
+func FuzzClassify(f *testing.F) {
+	for _, s := range []string{"MobilePhone", "Numéro client", "N° tél.", "E.164", "0612345678", "numerodetelephone", "Ǆǅ", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		k := Classify(name)
+		if k > E164 {
+			t.Fatalf("Classify(%q) = %d", name, k)
+		}
+		if LooksLikeNumber(name) {
+			if k != None || LooksPhoneLike(name) || Quote(name) != Masked {
+				t.Fatalf("%q looks like a number but is %v / quoted %s", name, k, Quote(name))
+			}
+		}
+		if q := Quote(name); q != Masked && digits(name) >= numberDigits {
+			t.Fatalf("Quote(%q) = %s prints %d digits", name, q, digits(name))
+		}
+		if k != None && !LooksPhoneLike(name) {
+			t.Fatalf("%q is %v but does not look phone-like", name, k)
+		}
+		if strings.ReplaceAll(Fold(name), " ", "") != Key(name) {
+			t.Fatalf("Fold(%q) = %q, Key = %q", name, Fold(name), Key(name))
+		}
+		if w := Words(name); slices.Contains(w, "") {
+			t.Fatalf("Words(%q) = %q holds an empty word", name, w)
+		}
+	})
+}
+
+func digits(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n
+}
