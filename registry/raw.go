@@ -12,19 +12,15 @@ import (
 	"os"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"compress/gzip"
+	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/normalize"
 	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Source kinds reported in SourceInfo.Kind.
@@ -190,21 +186,25 @@ func finishSource(sd *sourceData, spec Spec) *sourceData {
 	return sd
 }
 
-// numberColumnNames ranks folded header names (lowercase, accents removed,
-// only letters and digits kept): lower is preferred.
-var numberColumnNames = map[string]int{
-	"e164": 1, "msisdn": 1,
-	"telephone": 2, "phone": 2, "phonenumber": 2, "telephonenumber": 2, "numerotelephone": 2,
-	"numerodetelephone": 2, "numtel": 2, "numerotel": 2, "notel": 2, "ntel": 2, "tel": 2,
-	"telnumber": 2, "phoneno": 2, "telefon": 2, "telefono": 2, "telefoon": 2, "telefone": 2,
-	"mobile": 3, "portable": 3, "gsm": 3, "cell": 3, "cellphone": 3, "mobilephone": 3,
-	"mobilenumber": 3, "telmobile": 3, "telportable": 3, "mobiel": 3, "handy": 3,
-	"fixe": 3, "telfixe": 3, "telephonefixe": 3, "telephoneportable": 3, "telephonemobile": 3,
-	"telephone1": 3, "telephone2": 3, "tel1": 3, "tel2": 3, "phone1": 3, "phone2": 3, "mobile1": 3, "mobile2": 3,
-	"number": 4, "numero": 4, "num": 4, "nummer": 4,
+// columnRank ranks a header name as a list's number column: lower is
+// preferred, 0 is not one. The vocabulary is colname's, shared with
+// prospect files; a list reads only names made of known words (Number and
+// above): an extra column would add numbers nobody meant to list (in an
+// allow list, numbers then never blocked).
+func columnRank(name string) int {
+	switch colname.Classify(name) {
+	case colname.E164:
+		return 1
+	case colname.Phone:
+		return 2
+	case colname.Number:
+		return 4 // a bare "numero" may be an id: only when nothing better
+	}
+	return 0
 }
 
-// areaColumnNames are folded names of an area-code column (NANP files with a header).
+// areaColumnNames are the keys (colname.Key) of an area-code column (NANP
+// files with a header).
 var areaColumnNames = map[string]bool{"areacode": true, "area": true, "npa": true, "ac": true}
 
 // header describes a recognized header line.
@@ -216,26 +216,16 @@ type header struct {
 	fields  int
 }
 
-// foldName folds a header field for matching: Windows-1252 decoded when not
-// UTF-8, lowercased, accents removed, only letters and digits kept.
-func foldName(field []byte) string {
+// headerName decodes a header field: UTF-8, or Windows-1252 when it is not
+// valid UTF-8.
+func headerName(field []byte) string {
 	s := string(field)
 	if !utf8.ValidString(s) {
 		if d, err := charmap.Windows1252.NewDecoder().String(s); err == nil {
 			s = d
 		}
 	}
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	if r, _, err := transform.String(t, s); err == nil {
-		s = r
-	}
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return s
 }
 
 // detectDelim returns the delimiter among ; , tab | occurring most often
@@ -365,23 +355,25 @@ func detectHeader(line []byte) (header, bool) {
 		return header{}, false
 	}
 	h := header{delim: delim, col: -1, areaCol: -1, fields: len(fields)}
+	ranks := make([]int, len(fields))
 	bestRank := 1 << 30
 	for i, f := range fields {
-		name := foldName(f)
-		if r, ok := numberColumnNames[name]; ok && r < bestRank {
+		name := headerName(f)
+		ranks[i] = columnRank(name)
+		if r := ranks[i]; r > 0 && r < bestRank {
 			h.col, bestRank = i, r
 		}
-		if areaColumnNames[name] && h.areaCol < 0 {
+		if areaColumnNames[colname.Key(name)] && h.areaCol < 0 {
 			h.areaCol = i
 		}
 	}
 	if h.col < 0 || h.col == h.areaCol {
 		return header{}, false
 	}
-	for i, f := range fields {
+	for i, r := range ranks {
 		// The best column, and every other one that surely holds phone
 		// numbers (not a bare "numero", which may be an id).
-		if r, ok := numberColumnNames[foldName(f)]; i == h.col || ok && r <= 3 && i != h.areaCol {
+		if i == h.col || r > 0 && r <= 3 && i != h.areaCol {
 			h.cols = append(h.cols, i)
 		}
 	}

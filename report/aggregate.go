@@ -21,6 +21,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
+	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/normalize"
 	"github.com/listscrub/listscrub/registry"
 	"github.com/listscrub/listscrub/scrub"
@@ -41,8 +42,9 @@ type Config struct {
 	// masks give the overlap between sources. nil (opt-in mode without a
 	// registry) reports no sources and no overlap.
 	Registry *registry.Set
-	// By names input columns to break down by: a header name (case and
-	// surrounding spaces ignored) or a 1-based column number.
+	// By names input columns to break down by: a header name (spelt any
+	// way colname.Equal accepts: case, accents and separators aside) or a
+	// 1-based column number.
 	By []string
 	// Top is how many values of each By column are reported; 0 means DefaultTop.
 	Top int
@@ -152,11 +154,12 @@ func (a *Aggregator) fail(err error) {
 	}
 }
 
-// resolveColumn finds a --by column by header name or 1-based number.
+// resolveColumn finds a --by column by header name (spelt any way
+// colname.Equal accepts) or 1-based number.
 func resolveColumn(spec string, names []string) (int, string, error) {
 	want := strings.TrimSpace(spec)
 	for i, n := range names {
-		if strings.EqualFold(strings.TrimSpace(n), want) {
+		if colname.Equal(n, want) {
 			return i, n, nil
 		}
 	}
@@ -169,9 +172,9 @@ func resolveColumn(spec string, names []string) (int, string, error) {
 		}
 	}
 	if names == nil {
-		return 0, "", fmt.Errorf("--by %q: without a header, give a 1-based column number", spec)
+		return 0, "", fmt.Errorf("--by %s: without a header, give a 1-based column number", colname.Quote(spec))
 	}
-	return 0, "", fmt.Errorf("--by %q: no such column; the header has: %s", spec, strings.Join(names, ", "))
+	return 0, "", fmt.Errorf("--by %s: no such column; the header has: %s", colname.Quote(spec), colname.QuoteList(names))
 }
 
 // Row counts one row (scrub.Observer).

@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/csvsplit"
 	"github.com/listscrub/listscrub/normalize"
 	"github.com/listscrub/listscrub/registry"
@@ -45,7 +46,7 @@ type Options struct {
 	Columns    []string // phone columns by name or 1-based number; nil detects them from the header
 	Delimiter  byte     // 0 sniffs it from the input
 	Encoding   string   // "auto" (or ""), "utf-8" or "windows-1252": used to read header names
-	NoHeader   bool     // the first line is data
+	NoHeader   bool     // the first line is data; its width plays the header's role
 	Dedupe     bool     // rows whose number was seen in an earlier row become duplicates
 	Workers    int      // parallel workers; 0 means the number of CPUs
 
@@ -55,6 +56,10 @@ type Options struct {
 	// Observer, if set, sees the header and then every row's decision, in
 	// input order (coverage reports are built this way).
 	Observer Observer
+	// Warn, if set, receives warnings about the input, one sentence each,
+	// before any row is read: header cells that look like phone columns
+	// but are not checked.
+	Warn func(msg string)
 	// Progress, if set, is called after each batch is written, by the
 	// worker writing it (one call at a time): it must return quickly.
 	Progress func(Progress)
@@ -206,8 +211,12 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	}
 	r := csvsplit.NewReader(in.text, csvsplit.Options{Name: in.name, Comma: comma, MaxRecordBytes: o.MaxRecordBytes})
 
+	// The header line, or without one the first row, whose width the
+	// other rows must have: a row of another width is ragged.
 	var header csvsplit.Batch
 	var headerNames []string
+	var first *job // the first row, with NoHeader
+	width, line := 0, 1
 	if !o.NoHeader {
 		if err := r.ReadBatch(&header, 1, 1); err != nil {
 			if err == io.EOF {
@@ -218,10 +227,30 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		for j := range header.NumFields(0) {
 			headerNames = append(headerNames, csvsplit.DecodeString(enc, header.Field(0, j)))
 		}
+		width, line = len(headerNames), header.Line(0)
+	} else {
+		first = &job{}
+		switch err := r.ReadBatch(&first.batch, 1, 1); {
+		case err == io.EOF:
+			first = nil
+		case err != nil:
+			return nil, readError(in.name, err)
+		default:
+			width, line = first.batch.NumFields(0), first.batch.Line(0)
+		}
 	}
-	cols, err := resolveColumns(o.Columns, headerNames)
+	cols, err := resolveColumns(o.Columns, headerNames, width)
 	if err != nil {
+		var ue *UsageError
+		if !errors.As(err, &ue) {
+			err = fmt.Errorf("%s:%d: %w", in.name, line, err)
+		}
 		return nil, err
+	}
+	ignored := ignoredColumns(headerNames, cols)
+	if len(ignored) > 0 && o.Warn != nil {
+		o.Warn(fmt.Sprintf("%s: columns that look like phone columns are not checked: %s; name them with --column to check them",
+			in.name, colname.QuoteList(ignored)))
 	}
 
 	w, err := newWriter(o, comma)
@@ -239,6 +268,7 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	st.Input.Path = o.Input
 	st.Input.Delimiter = string(comma)
 	st.Input.Encoding = encodingName(enc)
+	st.ColumnsIgnored = ignored
 	for _, c := range cols {
 		if headerNames != nil {
 			st.Columns = append(st.Columns, headerNames[c])
@@ -256,7 +286,7 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 			size = fi.Size()
 		}
 	}
-	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name, in: in, size: size, nFields: len(headerNames)}
+	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name, in: in, size: size, nFields: width, first: first}
 	if err := p.run(ctx, workers); err != nil {
 		return nil, err
 	}
@@ -335,9 +365,13 @@ type pipeline struct {
 	name string
 	in   *input
 	size int64
-	// nFields is the header's field count (0 without a header): a row with
-	// another count is misaligned, and its phone columns cannot be trusted.
+	// nFields is the header's field count (without a header, the first
+	// row's): a row with another count is misaligned, and its phone
+	// columns cannot be trusted.
 	nFields int
+	// first is the first row when there is no header: read before the
+	// pipeline to learn the width, it is its first batch.
+	first *job
 
 	// Writer-side state.
 	seen      map[normalize.Key]struct{}
@@ -357,7 +391,11 @@ type pipeline struct {
 func (p *pipeline) run(ctx context.Context, workers int) error {
 	nJobs := 2*workers + 2
 	free := make(chan *job, nJobs)
-	for range nJobs {
+	fresh := nJobs
+	if p.first != nil {
+		fresh-- // the first row's job is one of the nJobs
+	}
+	for range fresh {
 		free <- &job{}
 	}
 	if p.o.Registry != nil {
@@ -369,6 +407,15 @@ func (p *pipeline) run(ctx context.Context, workers int) error {
 	p.byReason = map[string]int64{}
 	in := &batchSource{p: p, free: free}
 	out := &sequencer{pending: make([]*job, nJobs), write: p.write, free: free}
+	if j := p.first; j != nil {
+		// Batch 0, decided and written before the workers start; its job
+		// then joins the free list.
+		in.seq = 1
+		p.decide(j)
+		if err := out.done(j); err != nil {
+			return err
+		}
+	}
 
 	g, gctx := errgroup.WithContext(ctx)
 	for range workers {

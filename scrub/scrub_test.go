@@ -17,22 +17,6 @@ import (
 	"github.com/listscrub/listscrub/registry"
 )
 
-func TestFoldName(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"Téléphone", "telephone"},
-		{"Tél. Fixe", "tel fixe"},
-		{"tel_fixe", "tel fixe"},
-		{"  PORTABLE ", "portable"},
-		{"Numéro de téléphone", "numero de telephone"},
-		{"N°", "n"},
-		{"", ""},
-	} {
-		if got := foldName(tc.in); got != tc.want {
-			t.Errorf("foldName(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestResolveColumns(t *testing.T) {
 	header := []string{"Numéro client", "Nom", "Tél. fixe", "Portable", "Email", "Téléphone 2", "Numéro"}
 	for _, tc := range []struct {
@@ -52,8 +36,13 @@ func TestResolveColumns(t *testing.T) {
 		{[]string{"3"}, nil, []int{2}, ""},
 		{[]string{"tel"}, nil, nil, "by number"},
 		{nil, []string{"phone_number", "mobile phone", "GSM", "fax"}, []int{0, 1, 2}, ""},
+		{nil, []string{"Name", "Phone", "MobilePhone", "HomePhoneNO"}, []int{1, 2, 3}, ""},
+		{[]string{"mobilephone"}, []string{"Name", "Phone", "MobilePhone"}, []int{2}, ""},
+		{nil, []string{"A", "0612345678"}, nil, "looks like data"},
+		{[]string{"5"}, nil, nil, "the first row has only 3 columns"},
+		{[]string{"2"}, nil, []int{1}, ""},
 	} {
-		got, err := resolveColumns(tc.specs, tc.header)
+		got, err := resolveColumns(tc.specs, tc.header, max(len(tc.header), 3))
 		if tc.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("resolveColumns(%q, %q) error = %v, want %q", tc.specs, tc.header, err, tc.wantErr)

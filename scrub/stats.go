@@ -37,6 +37,9 @@ type Stats struct {
 	Registry RegistryStats `json:"registry"`
 	Input    InputStats    `json:"input"`
 	Columns  []string      `json:"columns"` // the phone columns used
+	// ColumnsIgnored are the header cells that look like phone columns
+	// but were not checked (unrecognized, or not named by --column).
+	ColumnsIgnored []string `json:"columns_ignored"`
 
 	ElapsedSeconds float64 `json:"elapsed_seconds"`
 	RowsPerSecond  float64 `json:"rows_per_second"`
@@ -194,7 +197,7 @@ var typeOrder = [...]normalize.Type{normalize.TypeMobile, normalize.TypeFixedLin
 
 // newStats returns stats with the keys that are always present.
 func newStats() *Stats {
-	s := &Stats{Columns: []string{}}
+	s := &Stats{Columns: []string{}, ColumnsIgnored: []string{}}
 	s.BlockedBySource = OrderedCounts{vals: map[string]int64{}}
 	s.InvalidByReason = OrderedCounts{vals: map[string]int64{}}
 	s.ByType = OrderedCounts{vals: map[string]int64{}}

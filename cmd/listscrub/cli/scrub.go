@@ -121,6 +121,7 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 		Registry: reg, Allow: allow, Consent: consent,
 		Normalizer: norm, Columns: o.columns, Delimiter: comma, Encoding: o.encoding,
 		NoHeader: o.noHeader, Dedupe: o.dedupe, Workers: o.workers, MaxRecordBytes: maxRow,
+		Warn: func(msg string) { fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s\n", msg) },
 	}, nil
 }
 
