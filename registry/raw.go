@@ -355,6 +355,11 @@ func detectHeader(line []byte) (header, bool) {
 		return header{}, false
 	}
 	h := header{delim: delim, col: -1, areaCol: -1, fields: len(fields)}
+	for _, f := range fields {
+		if colname.LooksLikeNumber(headerName(f)) {
+			return header{}, false // a data line, even beside a "tel" cell
+		}
+	}
 	ranks := make([]int, len(fields))
 	bestRank := 1 << 30
 	for i, f := range fields {

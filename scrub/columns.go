@@ -1,12 +1,16 @@
 package scrub
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/listscrub/listscrub/colname"
 )
+
+// errHeaderIsData is the error for a header line that looks like a row.
+var errHeaderIsData = errors.New("the first line looks like data: use --no-header (and --column N)")
 
 // resolveColumns returns the 0-based indexes of the phone columns: those
 // named by specs (names, spelt any way colname.Equal accepts, or 1-based
@@ -29,7 +33,7 @@ func resolveColumns(specs []string, header []string, width int) ([]int, error) {
 		}
 		if len(cols) == 0 {
 			if colname.LooksLikeData(header) {
-				return nil, fmt.Errorf("the first line looks like data: use --no-header (and --column N)")
+				return nil, errHeaderIsData
 			}
 			return nil, fmt.Errorf("no phone column found in the header (%s); name it with --column NAME or --column N",
 				colname.QuoteList(header))

@@ -228,6 +228,14 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 			headerNames = append(headerNames, csvsplit.DecodeString(enc, header.Field(0, j)))
 		}
 		width, line = len(headerNames), header.Line(0)
+		// The header is copied to every output, the clean one included,
+		// unchecked: a first line holding a phone number is a row, and
+		// must not be taken for a header whatever --column says.
+		for j := range header.NumFields(0) {
+			if o.Normalizer.Normalize(header.Field(0, j)).Valid() {
+				return nil, fmt.Errorf("%s:%d: %w", in.name, line, errHeaderIsData)
+			}
+		}
 	} else {
 		first = &job{}
 		switch err := r.ReadBatch(&first.batch, 1, 1); {
