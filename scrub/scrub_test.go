@@ -392,3 +392,84 @@ func TestCancelSilentInput(t *testing.T) {
 		})
 	}
 }
+
+// TestNoHeaderSameRules checks that --no-header changes nothing but the
+// header: a random file scrubbed with its header line and without it (the
+// first row's width then playing the header's role) puts every row in the
+// same output, ragged rows included, whatever the number of workers.
+func TestNoHeaderSameRules(t *testing.T) {
+	norm, err := normalize.New("FR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seed := range 6 {
+		r := rand.New(rand.NewPCG(uint64(seed), 11))
+		dir := t.TempDir()
+		input, regFile, _ := randomFiles(t, r, dir)
+		data, err := os.ReadFile(input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Make rows after the first ragged now and then.
+		lines := strings.SplitAfter(string(data), "\n")
+		for i := 2; i < len(lines); i++ {
+			switch r.IntN(12) {
+			case 0:
+				lines[i] = strings.TrimSuffix(lines[i], "\n") + ";x\n"
+			case 1:
+				lines[i] = strings.SplitN(lines[i], ";", 2)[0] + "\n"
+			}
+		}
+		withHeader := filepath.Join(dir, "with.csv")
+		noHeader := filepath.Join(dir, "without.csv")
+		if err := os.WriteFile(withHeader, []byte(strings.Join(lines, "")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(noHeader, []byte(strings.Join(lines[1:], "")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}},
+			registry.LoadOptions{Normalizer: norm, Strict: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, workers := range []int{1, 3} {
+			run := func(in string, noHeader bool) (*Stats, map[string]string) {
+				outs := map[string]string{}
+				for _, k := range []string{"clean", "blocked", "invalid"} {
+					outs[k] = filepath.Join(dir, fmt.Sprintf("%s-%d-%v.csv", k, workers, noHeader))
+				}
+				st, err := Run(context.Background(), Options{
+					Input: in, Out: outs["clean"], Blocked: outs["blocked"], Invalid: outs["invalid"],
+					Registry: reg, Normalizer: norm, Workers: workers, NoHeader: noHeader, Columns: []string{"2", "3"},
+				})
+				if err != nil {
+					t.Fatalf("seed %d, no header %v: %v", seed, noHeader, err)
+				}
+				got := map[string]string{}
+				for k, p := range outs {
+					b, _ := os.ReadFile(p)
+					got[k] = string(b)
+					if !noHeader {
+						_, got[k], _ = strings.Cut(got[k], "\n")
+					}
+				}
+				return st, got
+			}
+			stH, outH := run(withHeader, false)
+			stN, outN := run(noHeader, true)
+			if stH.RowsIn != stN.RowsIn || stH.RowsClean != stN.RowsClean || stH.RowsBlocked != stN.RowsBlocked ||
+				stH.RowsInvalid != stN.RowsInvalid || stH.InvalidByReason.Get(ReasonRagged) != stN.InvalidByReason.Get(ReasonRagged) {
+				t.Fatalf("seed %d, -j %d: with a header %+v, without %+v", seed, workers, stH, stN)
+			}
+			if stN.InvalidByReason.Get(ReasonRagged) == 0 {
+				t.Fatalf("seed %d: no ragged row", seed)
+			}
+			for k := range outH {
+				if outH[k] != outN[k] {
+					t.Fatalf("seed %d, -j %d: %s output differs with and without a header", seed, workers, k)
+				}
+			}
+		}
+	}
+}
