@@ -18,7 +18,7 @@
 // Each word is then read as vocabulary words, so that names glued without
 // case ("numtel", "telportable", "numerotelephone") read as their parts;
 // a word that cannot be read whole ("telecom", "portabilite", "client") is
-// unknown. A name is then:
+// unknown, unless the whole name glued reads ("WhatsApp"). A name is then:
 //
 //   - E164 when its words name numbers in international form: "E164",
 //     "E.164", "MSISDN";
@@ -85,7 +85,7 @@ var vocabulary = func() map[string]class {
 			"telephone", "telephones", "tel", "tels", "phone", "phones", "portable", "portables",
 			"mobile", "mobiles", "mobil", "mob", "gsm", "cell", "cellular", "cellulaire",
 			"telefon", "telefono", "telefoon", "telefone", "handy", "mobiel", "fixe", "landline",
-			"tlf", "tfno",
+			"tlf", "tfno", "rufnummer", "whatsapp",
 		},
 		cE164: {"e164", "msisdn"},
 		cNum:  {"numero", "numeros", "number", "numbers", "num", "nummer"},
@@ -95,7 +95,7 @@ var vocabulary = func() map[string]class {
 			"contact", "home", "work", "office", "business", "direct", "directe", "domicile", "bureau",
 			"maison", "travail", "perso", "personnel", "personal", "pro", "professionnel", "professional",
 			"principal", "main", "primary", "secondary", "other", "autre", "alt", "alternate",
-			"private", "prive", "appel", "call", "sms", "whatsapp",
+			"private", "prive", "appel", "call", "sms",
 		},
 		cConn: {"de", "du", "d", "of", "the", "la", "le"},
 	} {
@@ -183,16 +183,11 @@ func Classify(name string) Kind {
 	if k := Key(name); vocabulary[k] == cE164 {
 		return E164 // "E.164"
 	}
-	var has [cConn + 1]bool
-	unknown := false
-	for _, w := range words {
-		toks, ok := readWord(w)
-		if !ok {
-			unknown = true
-			continue
-		}
-		for _, c := range toks {
-			has[c] = true
+	has, unknown := read(words)
+	if unknown && len(words) > 1 {
+		// Split where it should not have been ("WhatsApp"): read glued.
+		if h, u := read([]string{Key(name)}); !u {
+			has, unknown = h, u
 		}
 	}
 	switch {
@@ -210,6 +205,22 @@ func Classify(name string) Kind {
 		return Number
 	}
 	return None
+}
+
+// read reads folded words and returns the classes of the vocabulary words
+// found; unknown is true when a word cannot be read whole.
+func read(words []string) (has [cConn + 1]bool, unknown bool) {
+	for _, w := range words {
+		toks, ok := readWord(w)
+		if !ok {
+			unknown = true
+			continue
+		}
+		for _, c := range toks {
+			has[c] = true
+		}
+	}
+	return has, unknown
 }
 
 // readWord reads one folded word as vocabulary words and returns their

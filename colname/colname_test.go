@@ -51,6 +51,12 @@ func TestClassify(t *testing.T) {
 		{"Autre numéro", Phone}, {"Home No", Phone}, {"Numéro pro", Phone}, {"Phone (primary)", Phone},
 		{"Mobile perso", Phone}, {"Telefonnummer", Phone}, {"Handynummer", Phone}, {"Mob No", Phone},
 		{"Phone2Number", Phone}, {"2nd phone", Phone}, {"Téléphone 2ème", Phone}, {"landline", Phone},
+		{"Phone Number", Phone}, {"Mobile Phone Number", Phone}, {"Business Phone 2", Phone},
+		{"Tél. mobile", Phone}, {"N°Tel", Phone}, {"NºTel", Phone}, {"Telefon-Nr.", Phone},
+		{"Rufnummer", Phone}, {"WhatsApp", Phone}, {"Cell #", Phone}, {"Phone#", Phone},
+		{"PHONENUMBER", Phone}, {"MOBILEPHONENUMBER", Phone}, {"Mob. No.", Phone},
+		{"Car Phone", Mention}, {"AssistantPhone", Mention}, {"Tél. standard", Mention},
+		{"Fax Number", None}, {"Company Number", None}, {"SMS", None},
 		{"Numéro 2", Number}, {"Num.", Number}, {"Numéro de", Number},
 
 		// A phone word among words the vocabulary does not know: checked in a
