@@ -11,17 +11,19 @@ var sniffCandidates = [...]byte{';', ',', '\t', '|'}
 // sniffMaxRecords bounds the records Sniff looks at.
 const sniffMaxRecords = 1000
 
-func sniff(sample []byte) byte {
-	if k := bytes.LastIndexByte(sample, '\n'); k >= 0 {
-		sample = sample[:k+1]
-	}
+func sniff(full []byte) byte {
 	best := byte(',')
 	bestHit, bestTotal := 0, 1 // best score so far, as the fraction bestHit/bestTotal
 	var b Batch
 	counts := make(map[int]int)
 	for _, c := range sniffCandidates {
 		clear(counts)
-		r := NewReader(bytes.NewReader(sample), Options{Comma: c, MaxRecordBytes: len(sample) + 1})
+		lb := sniffLineBreak(full, c)
+		sample := full
+		if k := bytes.LastIndexByte(sample, lb.Byte()); k >= 0 {
+			sample = sample[:k+1]
+		}
+		r := NewReader(bytes.NewReader(sample), Options{Comma: c, MaxRecordBytes: len(sample) + 1, LineBreak: lb})
 		r.bufSize = len(sample) + 1
 		total := 0
 		// A record cut by the end of the sample (an open quote) ends the count.
@@ -66,4 +68,85 @@ func detectEncoding(sample []byte) Encoding {
 		}
 	}
 	return Windows1252
+}
+
+func sniffLineBreak(sample []byte, comma byte) LineBreak {
+	i := 0
+	if bytes.HasPrefix(sample, []byte(bom)) {
+		i = len(bom)
+	}
+	fieldStart := true
+	for i < len(sample) {
+		c := sample[i]
+		if fieldStart && c == '"' {
+			// A quoted field: line breaks up to its closing quote are data.
+			j := i + 1
+			for {
+				q := bytes.IndexByte(sample[j:], '"')
+				if q < 0 {
+					return LF // still open at the end of the sample
+				}
+				q += j
+				if q+1 < len(sample) && sample[q+1] == '"' {
+					j = q + 2
+					continue
+				}
+				i = q + 1
+				break
+			}
+			fieldStart = false
+			continue
+		}
+		fieldStart = false
+		switch c {
+		case comma:
+			fieldStart = true
+		case '\n':
+			return LF
+		case '\r':
+			if i+1 < len(sample) && sample[i+1] == '\n' {
+				return CRLF
+			}
+			return CR
+		}
+		i++
+	}
+	return LF
+}
+
+// strayBreak returns the offset in content, a record's bytes without its
+// terminator (a BOM of skip bytes first), of the first byte other outside
+// quotes, or -1. Quotes are read as the Reader reads them: special only at
+// the start of a field, "" inside a quoted field, text after a closing
+// quote up to the next delimiter.
+func strayBreak(content []byte, skip int, comma, other byte) int {
+	i := skip
+	for {
+		if i < len(content) && content[i] == '"' {
+			j := i + 1
+			for {
+				q := bytes.IndexByte(content[j:], '"')
+				if q < 0 {
+					return -1 // cannot be: the record was parsed
+				}
+				q += j
+				if q+1 < len(content) && content[q+1] == '"' {
+					j = q + 2
+					continue
+				}
+				i = q + 1
+				break
+			}
+		}
+		for i < len(content) && content[i] != comma {
+			if content[i] == other {
+				return i
+			}
+			i++
+		}
+		if i >= len(content) {
+			return -1
+		}
+		i++ // past the delimiter
+	}
 }

@@ -29,6 +29,45 @@ var sniffTests = []struct {
 	{"TieCommaTab", "a,b\tc\n", ','},
 	{"BOM", "\xEF\xBB\xBFa;b\r\nc;d\r\n", ';'},
 	{"MostConsistent", "a,b,c;d\n1,2,3\n4,5,6;7;8\n9,1,2\n", ','},
+	{"CROnly", "Nom;Tel;Ville\rA;06,12;Paris\rB;07;Lyon\r", ';'},
+	{"CROnlyComma", "Name,Phone\rA,0612345678\rB,0699999999\r", ','},
+}
+
+func TestSniffLineBreak(t *testing.T) {
+	tests := []struct {
+		sample string
+		comma  byte
+		want   LineBreak
+	}{
+		{"", ',', LF},
+		{"no break", ',', LF},
+		{"a,b\nc,d\n", ',', LF},
+		{"a,b\r\nc,d\r\n", ',', CRLF},
+		{"a,b\rc,d\r", ',', CR},
+		{"a,b\r", ',', CR},
+		{"Name,Phone\rA,0612345678\nB\n", ',', CR}, // the first break decides
+		{"Name,Phone\nA,0612345678\rB\r", ',', LF},
+		{"\xEF\xBB\xBFa;b\rc\r", ';', CR},
+		{"\"a\rb\",c\nd\n", ',', LF},          // a CR inside quotes is data
+		{"\"a\nb\",c\rd\r", ',', CR},          // an LF inside quotes too
+		{"\"a\"\"\n\",c\r", ',', CR},          // "" inside quotes
+		{"x\"a\nb\"\r", ',', LF},              // a quote inside a field is literal
+		{"x;\"a\nb\"\r", ';', CR},             // a quote after the delimiter opens a field
+		{"x;\"a\nb\"\r", ',', LF},             // ... but not after another byte
+		{"\"open\r\n", ',', LF},               // still open at the end: no break seen
+		{"\"a\"b\rc\n", ',', CR},              // text after a closing quote
+		{"0612345678\r0145678901\r", ',', CR}, // a registry list
+		{"\r\n\r\n", ',', CRLF},
+		{"\r\r", ',', CR},
+	}
+	for _, tt := range tests {
+		if got := SniffLineBreak([]byte(tt.sample), tt.comma); got != tt.want {
+			t.Errorf("SniffLineBreak(%q, %q) = %v, want %v", tt.sample, tt.comma, got, tt.want)
+		}
+	}
+	if LF.String() != "lf" || CRLF.String() != "crlf" || CR.String() != "cr" || LF.Byte() != '\n' || CRLF.Byte() != '\n' || CR.Byte() != '\r' {
+		t.Error("LineBreak.String or Byte")
+	}
 }
 
 func TestSniff(t *testing.T) {
