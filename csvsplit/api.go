@@ -437,9 +437,28 @@ func (e Encoding) String() string {
 	return fmt.Sprintf("Encoding(%d)", uint8(e))
 }
 
-// DetectEncoding returns UTF8 if sample starts with a UTF-8 BOM or is valid
-// UTF-8 (a multi-byte sequence cut at the end of the sample is allowed), else Windows1252.
-func DetectEncoding(sample []byte) Encoding { return detectEncoding(sample) }
+// DetectEncoding returns DetectEncodingDetail(sample).Encoding.
+func DetectEncoding(sample []byte) Encoding { return detectEncoding(sample).Encoding }
+
+// EncodingGuess is what DetectEncodingDetail finds in a sample.
+type EncodingGuess struct {
+	Encoding Encoding
+	// Invalid counts the bytes of a sample read as UTF-8 that are not
+	// valid UTF-8 (0 when it is valid, and for Windows1252); FirstInvalid
+	// is the offset of the first of them, or -1.
+	Invalid      int
+	FirstInvalid int
+}
+
+// DetectEncodingDetail decides the encoding of a file from a sample of its
+// start, taken whole: UTF8 when the sample starts with a UTF-8 BOM or is
+// valid UTF-8 (a multi-byte sequence cut by the end of the sample is
+// allowed); also UTF8 when its first line (the header) is valid UTF-8 and
+// only a few bytes after it are not (no more than the valid multi-byte
+// sequences, of which there is at least one), with those bytes counted in
+// Invalid so that the caller can say so; else Windows1252, whose text is
+// hardly ever valid UTF-8 (é is the lone byte E9 there).
+func DetectEncodingDetail(sample []byte) EncodingGuess { return detectEncoding(sample) }
 
 // DecodeString returns b (in encoding e) as a UTF-8 string.
 //

@@ -52,22 +52,51 @@ func sniff(full []byte) byte {
 	return best
 }
 
-func detectEncoding(sample []byte) Encoding {
-	if bytes.HasPrefix(sample, []byte(bom)) || utf8.Valid(sample) {
-		return UTF8
-	}
-	// Allow a multi-byte sequence cut by the end of the sample: find the last
-	// rune start among the final bytes.
+func detectEncoding(sample []byte) EncodingGuess {
+	// A multi-byte sequence cut by the end of the sample is left out: find
+	// the last rune start among the final bytes.
+	end := len(sample)
 	for k := 1; k < utf8.UTFMax && k <= len(sample); k++ {
 		p := len(sample) - k
 		if utf8.RuneStart(sample[p]) {
-			if !utf8.FullRune(sample[p:]) && utf8.Valid(sample[:p]) {
-				return UTF8
+			if !utf8.FullRune(sample[p:]) {
+				end = p
 			}
 			break
 		}
 	}
-	return Windows1252
+	g := EncodingGuess{Encoding: UTF8, FirstInvalid: -1}
+	good := 0 // valid multi-byte sequences
+	for i, body := 0, sample[:end]; i < len(body); {
+		if body[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && size == 1 {
+			if g.Invalid == 0 {
+				g.FirstInvalid = i
+			}
+			g.Invalid++
+		} else {
+			good++
+		}
+		i += size
+	}
+	if g.Invalid == 0 || bytes.HasPrefix(sample, []byte(bom)) {
+		return g // valid, or the BOM says so
+	}
+	// Mostly valid UTF-8 with a valid first line (the header, whose names
+	// decide the columns) and a few bad bytes after it: UTF-8 with a flaw,
+	// not Windows-1252 text, which is hardly ever valid UTF-8 at all.
+	header := sample
+	if k := bytes.IndexAny(sample, "\r\n"); k >= 0 {
+		header = sample[:k]
+	}
+	if good > 0 && g.Invalid <= good && g.FirstInvalid > len(header) && utf8.Valid(header) {
+		return g
+	}
+	return EncodingGuess{Encoding: Windows1252, FirstInvalid: -1}
 }
 
 func sniffLineBreak(sample []byte, comma byte) LineBreak {

@@ -104,6 +104,32 @@ func TestDetectEncoding(t *testing.T) {
 	}
 }
 
+func TestDetectEncodingDetail(t *testing.T) {
+	tests := []struct {
+		name         string
+		sample       string
+		want         Encoding
+		invalid, off int
+	}{
+		{"Valid", "T\xc3\xa9l;Nom\nA;Zo\xc3\xa9\n", UTF8, 0, -1},
+		{"OneBadByteInData", "T\xc3\xa9l;Nom\n06;Zo\xe9\n", UTF8, 1, 14},
+		{"OneBadByteAsciiHeader", "Tel;Nom\n06;Zo\xc3\xa9\n07;H\xe9l\xc3\xa8ne\r\n", UTF8, 1, 20},
+		{"BadBytesCRFile", "T\xc3\xa9l\r\xc3\xa9\r\xff\r", UTF8, 1, 8},
+		{"BOMWithBadByte", "\xEF\xBB\xBFTel\nx\xe9\n", UTF8, 1, 8},
+		{"AllWindows1252", "T\xe9l;Nom\n06;Zo\xe9\n", Windows1252, 0, -1},
+		{"Windows1252DataOnly", "Tel;Nom\n06;Zo\xe9\n07;H\xe9l\xe8ne\n", Windows1252, 0, -1},
+		{"BadHeader", "T\xe9l;Nom\n06;Zo\xc3\xa9;\xc3\xa9\n", Windows1252, 0, -1},
+		{"MoreBadThanGood", "T\xc3\xa9l\n\xe9\xe8\n", Windows1252, 0, -1},
+		{"CutAtTheEnd", "T\xc3\xa9l\nx\xe9\n\xe2\x82", UTF8, 1, 6},
+	}
+	for _, tt := range tests {
+		g := DetectEncodingDetail([]byte(tt.sample))
+		if g.Encoding != tt.want || g.Invalid != tt.invalid || g.FirstInvalid != tt.off {
+			t.Errorf("%s: DetectEncodingDetail(%q) = %+v, want %v, %d invalid, first at %d", tt.name, tt.sample, g, tt.want, tt.invalid, tt.off)
+		}
+	}
+}
+
 func TestDecodeString(t *testing.T) {
 	tests := []struct {
 		e    Encoding
