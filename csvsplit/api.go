@@ -35,7 +35,78 @@ var (
 	// that error's message is "record exceeds N bytes". ParseError.Line and
 	// Column locate the first byte past the limit.
 	ErrRecordTooLong = errors.New("record too long")
+
+	// ErrMixedLineEndings is matched (with errors.Is) by the error of a
+	// line break that is not the file's convention (see LineBreak), outside
+	// quotes: an LF in a file whose lines end with CR, or a bare CR in a
+	// file whose lines end with LF or CRLF. ParseError.Line and Column
+	// locate it. Such a file cannot be split into rows reliably: a row
+	// would be swallowed into the one before it.
+	ErrMixedLineEndings = errors.New("mixed line endings")
 )
+
+// MixedLineEndings returns the error, matching ErrMixedLineEndings, of a
+// stray line break in a file whose convention is lb. The registry's list
+// reader uses it too, so that both say the same.
+func MixedLineEndings(lb LineBreak) error { return &mixedError{lb} }
+
+type mixedError struct{ lb LineBreak }
+
+func (e *mixedError) Error() string {
+	if e.lb == CR {
+		return "mixed line endings: an LF ends a line of a file whose first line ends with a bare CR (old Mac format): save the file with one kind of line end"
+	}
+	return "mixed line endings: a bare CR (not followed by LF) ends a line of a file whose lines end with LF: save the file with one kind of line end"
+}
+
+func (e *mixedError) Is(target error) bool { return target == ErrMixedLineEndings }
+
+// LineBreak is the line-break convention of a file, decided once from its
+// start by SniffLineBreak.
+type LineBreak uint8
+
+// Line-break conventions. LF and CRLF read the same way (a line ends with
+// LF, or CRLF; files mixing those two are common and harmless); they differ
+// only in what String reports.
+const (
+	LF   LineBreak = iota // lines end with LF (Unix), or CRLF
+	CRLF                  // lines end with CRLF (Windows), or LF
+	CR                    // lines end with a bare CR (classic Mac OS, Excel's "CSV (Macintosh)")
+)
+
+// String returns "lf", "crlf" or "cr".
+func (lb LineBreak) String() string {
+	switch lb {
+	case LF:
+		return "lf"
+	case CRLF:
+		return "crlf"
+	case CR:
+		return "cr"
+	}
+	return fmt.Sprintf("LineBreak(%d)", uint8(lb))
+}
+
+// Byte returns the byte that ends a line: '\r' for CR, else '\n'.
+func (lb LineBreak) Byte() byte {
+	if lb == CR {
+		return '\r'
+	}
+	return '\n'
+}
+
+// SniffLineBreak decides the line-break convention of a file from its start:
+// CR when the first line break outside quotes (quotes as a Reader with the
+// delimiter comma reads them) is a CR not followed by LF, CRLF when it is a
+// CRLF, else LF (also when sample holds no line break). A CR that is the last
+// byte of sample counts as a bare CR: sample should be the whole file or
+// reach well past its first line.
+//
+// Every reader of text lines in listscrub (prospect files, registry, allow
+// and consent lists) decides the convention with this function, once, and
+// reads the whole file by it; a line break of the other kind outside quotes
+// is an ErrMixedLineEndings error.
+func SniffLineBreak(sample []byte, comma byte) LineBreak { return sniffLineBreak(sample, comma) }
 
 // tooLongError is the ParseError.Err of a record over the size limit.
 type tooLongError struct{ limit int }
@@ -48,6 +119,11 @@ type Options struct {
 	Name           string // file name used in errors
 	Comma          byte   // field delimiter: ';', ',', '\t' or '|'
 	MaxRecordBytes int    // largest record accepted; 0 means DefaultMaxRecordBytes
+	// LineBreak is the file's convention (see SniffLineBreak): with CR,
+	// records end with CR and an LF outside quotes is an error; with LF or
+	// CRLF (the zero value), records end with LF or CRLF and a bare CR
+	// outside quotes is an error. Either kind may appear inside quotes.
+	LineBreak LineBreak
 }
 
 // DefaultMaxRecordBytes bounds the memory one record may take.
@@ -56,6 +132,25 @@ const DefaultMaxRecordBytes = 64 << 20
 // maxRecordLimit caps Options.MaxRecordBytes so that offsets inside a record
 // fit in an int32.
 const maxRecordLimit = math.MaxInt32 - 1
+
+// lfCheckBytes is how much of an LF (or CRLF) file is checked for bare CRs
+// outside quotes: its first 64 KiB, the sample its delimiter, encoding and
+// line breaks are sniffed from. Checking every record costs a search of
+// each (a third of the reader's speed, measured, on files whose quoted
+// fields hold CRLF); past the start, a bare CR that joins two rows makes a
+// record with the fields of both, which the scrub reads as ragged (or, in a
+// one-column file, as a number too long): never clean. A CR file is checked
+// in full (an LF in it is as cheap to look for, and such files are small).
+const lfCheckBytes = 64 << 10
+
+// checkBytes returns how many bytes of records a reader of a file of
+// convention lb checks for stray line breaks.
+func checkBytes(lb LineBreak) int {
+	if lb == CR {
+		return math.MaxInt
+	}
+	return lfCheckBytes
+}
 
 // readBufSize is the size of the Reader's buffer and of its reads.
 const readBufSize = 1 << 20
@@ -72,7 +167,13 @@ type Reader struct {
 	src   io.Reader
 	name  string
 	comma byte
-	max   int // MaxRecordBytes
+	max   int       // MaxRecordBytes
+	lb    LineBreak // Options.LineBreak
+	nl    byte      // the byte that ends a record: LF, or CR in CR mode
+	other byte      // the line break that is an error outside quotes: CR, or LF in CR mode
+	// check is how many more bytes of records are checked for a stray
+	// other: all of a CR file, the first lfCheckBytes of an LF one.
+	check int
 
 	buf       []byte
 	pos       int // next unparsed byte in buf
@@ -104,11 +205,20 @@ func NewReader(r io.Reader, opts Options) *Reader {
 	if comma == 0 {
 		comma = ','
 	}
+	nl, other := byte('\n'), byte('\r')
+	if opts.LineBreak == CR {
+		nl, other = '\r', '\n'
+	}
+	check := checkBytes(opts.LineBreak)
 	return &Reader{
 		src:   r,
 		name:  opts.Name,
 		comma: comma,
 		max:   max,
+		lb:    opts.LineBreak,
+		nl:    nl,
+		other: other,
+		check: check,
 		first: true,
 		line:  1,
 
@@ -125,6 +235,10 @@ func (r *Reader) Reset(src io.Reader) {
 		name:    r.name,
 		comma:   r.comma,
 		max:     r.max,
+		lb:      r.lb,
+		nl:      r.nl,
+		other:   r.other,
+		check:   checkBytes(r.lb),
 		buf:     r.buf,
 		first:   true,
 		line:    1,
@@ -151,7 +265,7 @@ func (r *Reader) ReadBatch(b *Batch, maxRows, maxBytes int) error {
 // BlankLines returns how many empty lines were skipped so far.
 //
 // An empty line is one with no content at all: "\n" or "\r\n" where a record
-// would start. Such lines are not records; a line holding only delimiters
+// would start ("\r" in CR mode). Such lines are not records; a line holding only delimiters
 // (";;") or spaces is a record. With them, the Raw bytes of all records, in
 // order, reproduce the input exactly.
 func (r *Reader) BlankLines() int { return r.blank }
@@ -256,8 +370,8 @@ func (b *Batch) Content(i int) []byte {
 
 // Line returns the 1-based line number where record i starts.
 //
-// Lines are counted by LF, including blank lines and the lines inside
-// multi-line quoted fields.
+// Lines are counted by line break (LF, or CR in CR mode), including blank
+// lines and the lines inside multi-line quoted fields.
 func (b *Batch) Line(i int) int { return b.line0 + int(b.recs[i].line) }
 
 // NumFields returns the number of fields of record i.
@@ -294,9 +408,10 @@ func (e fieldIndexError) Error() string {
 // among ';' ',' '\t' '|' that splits the lines (outside quotes) most consistently
 // into more than one field. It returns ',' when nothing fits better.
 //
-// Only the complete lines of sample are used (the text after its last LF is
-// ignored, unless sample holds no LF at all). For each candidate, the records
-// are split as a Reader would, blank lines skipped; the candidate's score is
+// Only the complete lines of sample are used (the text after its last line
+// break is ignored, unless sample holds none). For each candidate, the records
+// are split as a Reader would (with the LineBreak SniffLineBreak finds for
+// that candidate), blank lines skipped; the candidate's score is
 // the share of records having its most frequent field count, or zero when
 // that count is 1. The highest score wins; ties go to the first of ';' ','
 // '\t' '|'.
@@ -322,9 +437,28 @@ func (e Encoding) String() string {
 	return fmt.Sprintf("Encoding(%d)", uint8(e))
 }
 
-// DetectEncoding returns UTF8 if sample starts with a UTF-8 BOM or is valid
-// UTF-8 (a multi-byte sequence cut at the end of the sample is allowed), else Windows1252.
-func DetectEncoding(sample []byte) Encoding { return detectEncoding(sample) }
+// DetectEncoding returns DetectEncodingDetail(sample).Encoding.
+func DetectEncoding(sample []byte) Encoding { return detectEncoding(sample).Encoding }
+
+// EncodingGuess is what DetectEncodingDetail finds in a sample.
+type EncodingGuess struct {
+	Encoding Encoding
+	// Invalid counts the bytes of a sample read as UTF-8 that are not
+	// valid UTF-8 (0 when it is valid, and for Windows1252); FirstInvalid
+	// is the offset of the first of them, or -1.
+	Invalid      int
+	FirstInvalid int
+}
+
+// DetectEncodingDetail decides the encoding of a file from a sample of its
+// start, taken whole: UTF8 when the sample starts with a UTF-8 BOM or is
+// valid UTF-8 (a multi-byte sequence cut by the end of the sample is
+// allowed); also UTF8 when its first line (the header) is valid UTF-8 and
+// only a few bytes after it are not (no more than the valid multi-byte
+// sequences, of which there is at least one), with those bytes counted in
+// Invalid so that the caller can say so; else Windows1252, whose text is
+// hardly ever valid UTF-8 (é is the lone byte E9 there).
+func DetectEncodingDetail(sample []byte) EncodingGuess { return detectEncoding(sample) }
 
 // DecodeString returns b (in encoding e) as a UTF-8 string.
 //

@@ -21,9 +21,9 @@
 	ORQ      R9, R12 \
 	ORQ      R10, R13
 
-// func blockMasks(p *byte, comma byte) (c, l, q uint64)
+// func blockMasks(p *byte, comma, nl byte) (c, l, q uint64)
 //
-// Compares the 64 bytes at p with comma, LF and '"' 16 at a time (SSE2, in
+// Compares the 64 bytes at p with comma, nl and '"' 16 at a time (SSE2, in
 // every amd64) and gathers one bit per byte.
 TEXT ·blockMasks(SB), NOSPLIT, $0-40
 	MOVQ    p+0(FP), SI
@@ -32,8 +32,9 @@ TEXT ·blockMasks(SB), NOSPLIT, $0-40
 	IMULQ   BX, AX
 	MOVQ    AX, X0
 	PUNPCKLQDQ X0, X0
-	MOVQ    $0x0a0a0a0a0a0a0a0a, BX
-	MOVQ    BX, X1
+	MOVBQZX nl+9(FP), CX
+	IMULQ   BX, CX
+	MOVQ    CX, X1
 	PUNPCKLQDQ X1, X1
 	MOVQ    $0x2222222222222222, BX
 	MOVQ    BX, X2

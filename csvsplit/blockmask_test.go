@@ -25,23 +25,24 @@ func TestBlockMasks(t *testing.T) {
 		off := rng.IntN(8) // unaligned too
 		b := (*[64]byte)(buf[off : off+64])
 		comma := []byte{';', ',', '\t', '|'}[rng.IntN(4)]
+		nl := []byte{'\n', '\r'}[rng.IntN(2)]
 		var wc, wl, wq uint64
 		for k, x := range b {
 			if x == comma {
 				wc |= 1 << k
 			}
-			if x == '\n' {
+			if x == nl {
 				wl |= 1 << k
 			}
 			if x == '"' {
 				wq |= 1 << k
 			}
 		}
-		if c, l, q := blockMasks(&b[0], comma); c != wc || l != wl || q != wq {
-			t.Fatalf("blockMasks(%q, %q) = %x %x %x, want %x %x %x", b[:], comma, c, l, q, wc, wl, wq)
+		if c, l, q := blockMasks(&b[0], comma, nl); c != wc || l != wl || q != wq {
+			t.Fatalf("blockMasks(%q, %q, %q) = %x %x %x, want %x %x %x", b[:], comma, nl, c, l, q, wc, wl, wq)
 		}
-		if c, l, q := blockMasksGo(b, comma); c != wc || l != wl || q != wq {
-			t.Fatalf("blockMasksGo(%q, %q) = %x %x %x, want %x %x %x", b[:], comma, c, l, q, wc, wl, wq)
+		if c, l, q := blockMasksGo(b, comma, nl); c != wc || l != wl || q != wq {
+			t.Fatalf("blockMasksGo(%q, %q, %q) = %x %x %x, want %x %x %x", b[:], comma, nl, c, l, q, wc, wl, wq)
 		}
 	}
 }

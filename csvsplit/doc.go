@@ -7,8 +7,13 @@
 // Records are read as RFC 4180 as Excel writes them. Fields are separated by
 // Options.Comma. A field starting with a double quote is quoted: it may hold
 // the delimiter, CR and LF, and "" stands for one quote. Records end with LF
-// or CRLF; a CR not followed by LF is ordinary data. The last record may lack
-// a terminator.
+// or CRLF, or, in a file whose Options.LineBreak is CR (old Mac files,
+// Excel's "CSV (Macintosh)"), with CR. The convention is the file's, decided
+// once from its start by SniffLineBreak: outside quotes, a line break of the
+// other kind (a CR not followed by LF in an LF file, an LF in a CR file) is
+// an ErrMixedLineEndings error, since a row would otherwise be swallowed
+// into the one before it. (An LF file is checked for bare CRs in its first
+// 64 KiB only; see lfCheckBytes.) The last record may lack a terminator.
 //
 // Bytes are never decoded: the delimiter, the quote, CR and LF are ASCII and
 // the encodings read (UTF-8, Windows-1252) are ASCII-compatible. A UTF-8 BOM
@@ -16,7 +21,7 @@
 // Content but not to its first field (a line holding only the BOM is thus a
 // record with one empty field, so the BOM is written back out with it).
 //
-// Blank lines ("\n" or "\r\n" where a record would start) are skipped and
+// Blank lines ("\n" or "\r\n" where a record would start, "\r" in CR mode) are skipped and
 // counted by Reader.BlankLines. A line of spaces or of delimiters only is a
 // record. The Raw bytes of the records and the skipped blank lines, in order,
 // are the input byte for byte.
@@ -49,12 +54,11 @@
 //     it, up to the next delimiter or line end, is appended verbatim (quotes
 //     in it are literal): "a"b;"c"""d"e gives {`ab`, `c"d"e`}, and
 //     "x" ;y gives {`x `, `y`}.
-//   - A CR after a closing quote and not followed by LF is such text:
-//     "a"<CR>b gives {"a\rb"}.
 //
 // encoding/csv (with LazyQuotes false) rejects all of these. On every input
 // it accepts, csvsplit reads the same records and fields (a property checked
-// by FuzzReadBatch), apart from encoding/csv's own rewriting of the data: it
+// by FuzzReadBatch), apart from bare CRs outside quotes, which encoding/csv
+// reads as data and csvsplit refuses, and encoding/csv's own rewriting of the data: it
 // turns CRLF inside quoted fields into LF, drops a CR at the very end of the
 // input, and keeps a BOM in the first field.
 //

@@ -39,14 +39,14 @@ func (r *Reader) readBatch(b *Batch, maxRows, maxBytes int) error {
 			continue
 		}
 		// Blank lines.
-		if d[0] == '\n' {
+		if d[0] == r.nl {
 			r.pos++
 			r.line++
 			r.blank++
 			r.first = false
 			continue
 		}
-		if d[0] == '\r' {
+		if d[0] == '\r' && r.nl == '\n' {
 			if len(d) >= 2 {
 				if d[1] == '\n' {
 					r.pos += 2
@@ -78,7 +78,7 @@ func (r *Reader) readBatch(b *Batch, maxRows, maxBytes int) error {
 			// general parse goes on from where they stop, if they do
 			// before the line end.
 			var s, e, stop int
-			b.fields, s, e, stop = splitPlain(b.fields, d, 0, r.comma, start)
+			b.fields, s, e, stop = splitPlain(b.fields, d, 0, r.comma, r.nl, start)
 			if stop == plainLF {
 				n, clen, nl, st = s+1, e, 1, parsedOK
 			} else {
@@ -88,6 +88,15 @@ func (r *Reader) readBatch(b *Batch, maxRows, maxBytes int) error {
 			n, clen, nl, st, at = r.parse(b, d, r.eof, skip, start)
 		}
 		if st == parsedOK && n <= r.max {
+			// A line break of the other kind outside quotes: the file
+			// mixes conventions, and a row may hide in this one.
+			if r.check > 0 && bytes.IndexByte(d[skip:clen], r.other) >= 0 {
+				if k := strayBreak(d[:clen], skip, r.comma, r.other); k >= 0 {
+					b.fields, b.side = b.fields[:nf], b.side[:ns]
+					r.err = r.errorAt(d, k, &mixedError{r.lb})
+					break
+				}
+			}
 			if start+n > maxBatchOffset {
 				b.fields, b.side = b.fields[:nf], b.side[:ns]
 				if len(b.recs) > 0 {
@@ -115,6 +124,7 @@ func (r *Reader) readBatch(b *Batch, maxRows, maxBytes int) error {
 			rc.nfields = int32(len(b.fields) - nf)
 			r.pos += n
 			r.line += nl
+			r.check -= n
 			r.first = false
 			if len(b.data)+(r.pos-r.spanStart) > maxBytes {
 				break
@@ -161,8 +171,8 @@ func (r *Reader) errorAt(d []byte, at int, err error) *ParseError {
 	return &ParseError{
 		Name:      r.name,
 		StartLine: r.line,
-		Line:      r.line + bytes.Count(pre, []byte{'\n'}),
-		Column:    at - (bytes.LastIndexByte(pre, '\n') + 1) + 1,
+		Line:      r.line + bytes.Count(pre, []byte{r.nl}),
+		Column:    at - (bytes.LastIndexByte(pre, r.nl) + 1) + 1,
 		Err:       err,
 	}
 }
@@ -226,7 +236,6 @@ const (
 	ones  = 0x0101010101010101
 	low7  = 0x7f7f7f7f7f7f7f7f
 	highs = 0x8080808080808080
-	lfs   = '\n' * ones
 	quots = '"' * ones
 )
 
@@ -287,7 +296,7 @@ func index2(d []byte, i int, c1, c2 byte) int {
 // bytes at a time for the delimiter and LF and takes every match in a word in
 // turn; a field starting with a quote goes to the slower, general path.
 func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, base int) (n, clen, nl, st, at int) {
-	comma := r.comma
+	comma, eol := r.comma, r.nl
 	for {
 		if i < len(d) && d[i] == '"' {
 			// Quoted field: find the closing quote, counting LFs on the way.
@@ -296,14 +305,14 @@ func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, base int) (n, clen, nl
 			esc := false
 			cl := -1
 			for cl < 0 {
-				q := index2(d, j, '"', '\n')
+				q := index2(d, j, '"', eol)
 				switch {
 				case q < 0:
 					if atEOF {
 						return 0, 0, 0, badQuote, open
 					}
 					return 0, 0, 0, needMore, 0
-				case d[q] == '\n':
+				case d[q] == eol:
 					nl++
 					j = q + 1
 				case q+1 < len(d):
@@ -324,12 +333,12 @@ func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, base int) (n, clen, nl
 			if i == len(d) { // at EOF
 				term = 0
 			} else {
-				switch d[i] {
-				case comma:
+				switch c := d[i]; {
+				case c == comma:
 					term = -2
-				case '\n':
+				case c == eol:
 					term = 1
-				case '\r':
+				case c == '\r' && eol == '\n':
 					if i+1 < len(d) {
 						if d[i+1] == '\n' {
 							term = 2
@@ -356,7 +365,7 @@ func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, base int) (n, clen, nl
 			}
 			// Text after the closing quote: read on as unquoted text, up
 			// to the next delimiter or line end.
-			e := index2(d, i, comma, '\n')
+			e := index2(d, i, comma, eol)
 			term = 0
 			switch {
 			case e < 0:
@@ -368,7 +377,7 @@ func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, base int) (n, clen, nl
 				term = -1
 			default:
 				term = 1
-				if e > i && d[e-1] == '\r' {
+				if eol == '\n' && e > i && d[e-1] == '\r' {
 					e--
 					term = 2
 				}
@@ -388,7 +397,7 @@ func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, base int) (n, clen, nl
 		// Unquoted fields, up to the line end or a field starting with a
 		// quote.
 		var s, e, stop int
-		b.fields, s, e, stop = splitPlain(b.fields, d, i, comma, base)
+		b.fields, s, e, stop = splitPlain(b.fields, d, i, comma, eol, base)
 		switch stop {
 		case plainQuote:
 			i = s
@@ -421,14 +430,14 @@ const (
 // The common case of the whole parse: it looks at eight bytes at a time for
 // the delimiter and LF, taking every match in a word in turn, and is a
 // function of its own so that its variables stay in registers.
-func splitPlain(f []span, d []byte, i int, comma byte, base int) (_ []span, s, e, stop int) {
+func splitPlain(f []span, d []byte, i int, comma, nl byte, base int) (_ []span, s, e, stop int) {
 	start, p := i, i
 	// 64 bytes at a time, while there are that many.
 	for ; p+64 <= len(d); p += 64 {
 		if start == p && d[p] == '"' { // after a delimiter ending the last block
 			return f, start, 0, plainQuote
 		}
-		c, l, q := blockMasks(&d[p], comma)
+		c, l, q := blockMasks(&d[p], comma, nl)
 		if q&(c<<1) == 0 {
 			// No field starts with a quote in the block: the common case.
 			for m := c | l; m != 0; m &= m - 1 {
@@ -476,10 +485,10 @@ func splitPlain(f []span, d []byte, i int, comma byte, base int) (_ []span, s, e
 	if start == p && p < len(d) && d[p] == '"' { // after a delimiter ending the last block
 		return f, start, 0, plainQuote
 	}
-	cw := uint64(comma) * ones
+	cw, nw := uint64(comma)*ones, uint64(nl)*ones
 	for ; p+8 <= len(d); p += 8 {
 		w := word(d, p)
-		mc, ml := match(w, cw), match(w, lfs)
+		mc, ml := match(w, cw), match(w, nw)
 		for m := mc | ml; m != 0; m &= m - 1 {
 			s := p + bits.TrailingZeros64(m)>>3
 			if ml&m&-m != 0 {
@@ -494,7 +503,7 @@ func splitPlain(f []span, d []byte, i int, comma byte, base int) (_ []span, s, e
 	}
 	for s := p; s < len(d); s++ {
 		switch d[s] {
-		case '\n':
+		case nl:
 			return endLine(f, d, start, s, base)
 		case comma:
 			f = append(f, span{int32(base + start), int32(base + s)})
@@ -532,12 +541,12 @@ func endLine(f []span, d []byte, start, s, base int) (_ []span, _, e, stop int) 
 
 // blockMasksGo is blockMasks in Go, eight bytes at a time (SWAR), for the
 // architectures without an assembly version (and to test that one).
-func blockMasksGo(b *[64]byte, comma byte) (c, l, q uint64) {
-	cw := uint64(comma) * ones
+func blockMasksGo(b *[64]byte, comma, nl byte) (c, l, q uint64) {
+	cw, nw := uint64(comma)*ones, uint64(nl)*ones
 	for k := 0; k < 64; k += 8 {
 		w := binary.LittleEndian.Uint64(b[k : k+8])
 		c |= gather(match(w, cw)) << k
-		l |= gather(match(w, lfs)) << k
+		l |= gather(match(w, nw)) << k
 		q |= gather(match(w, quots)) << k
 	}
 	return c, l, q

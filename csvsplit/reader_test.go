@@ -19,6 +19,7 @@ type result struct {
 	lines  []int
 	blank  int
 	err    error
+	lb     LineBreak // how the input was read
 }
 
 // readConfig is how a test reads an input.
@@ -27,6 +28,7 @@ type readConfig struct {
 	bufSize           int // 0: default
 	max               int // MaxRecordBytes
 	oneByte           bool
+	lb                LineBreak
 }
 
 // readAll reads data through a Reader, alternating between two Batches and
@@ -37,11 +39,11 @@ func readAll(t testing.TB, data []byte, comma byte, cfg readConfig) result {
 	if cfg.oneByte {
 		src = iotest.OneByteReader(src)
 	}
-	r := NewReader(src, Options{Name: "in.csv", Comma: comma, MaxRecordBytes: cfg.max})
+	r := NewReader(src, Options{Name: "in.csv", Comma: comma, MaxRecordBytes: cfg.max, LineBreak: cfg.lb})
 	if cfg.bufSize > 0 {
 		r.bufSize = cfg.bufSize
 	}
-	var res result
+	res := result{lb: cfg.lb}
 	var batches [2]Batch
 	var prev *Batch
 	var prevSnap []string
@@ -115,12 +117,13 @@ func snapshot(b *Batch) []string {
 func checkRoundTrip(t testing.TB, data []byte, res result, complete bool) {
 	t.Helper()
 	pos, blank := 0, 0
+	nl := res.lb.Byte()
 	skipBlank := func() {
 		for {
 			switch {
-			case bytes.HasPrefix(data[pos:], []byte("\n")):
+			case pos < len(data) && data[pos] == nl:
 				pos++
-			case bytes.HasPrefix(data[pos:], []byte("\r\n")):
+			case nl == '\n' && bytes.HasPrefix(data[pos:], []byte("\r\n")):
 				pos += 2
 			default:
 				return
@@ -136,18 +139,18 @@ func checkRoundTrip(t testing.TB, data []byte, res result, complete bool) {
 		if raw == "" {
 			t.Fatalf("record %d: empty Raw", i)
 		}
-		if want := 1 + bytes.Count(data[:pos], []byte("\n")); res.lines[i] != want {
+		if want := 1 + bytes.Count(data[:pos], []byte{nl}); res.lines[i] != want {
 			t.Fatalf("record %d: Line %d, want %d", i, res.lines[i], want)
 		}
-		cont := strings.TrimSuffix(raw, "\n")
-		if cont != raw {
+		cont := strings.TrimSuffix(raw, string(nl))
+		if cont != raw && nl == '\n' {
 			cont = strings.TrimSuffix(cont, "\r")
 		}
 		if res.conts[i] != cont {
 			t.Fatalf("record %d: Content %q, want %q", i, res.conts[i], cont)
 		}
-		if strings.Contains(cont, "\n") && !strings.Contains(cont, "\"") {
-			t.Fatalf("record %d: LF inside a record without quotes: %q", i, raw)
+		if (strings.Contains(cont, "\n") || strings.Contains(cont, "\r")) && !strings.Contains(cont, "\"") {
+			t.Fatalf("record %d: line break inside a record without quotes: %q", i, raw)
 		}
 		pos += len(raw)
 	}
@@ -169,6 +172,7 @@ var readTests = []struct {
 	input  string
 	comma  byte
 	max    int
+	lb     LineBreak
 	fields [][]string
 	lines  []int
 	raws   []string // nil: not checked beyond the round trip
@@ -265,17 +269,107 @@ var readTests = []struct {
 		fields: [][]string{{" "}},
 	},
 	{
-		name:   "LoneCR",
-		input:  "a\rb,c\r\r\n\r,\rx\n\r",
-		fields: [][]string{{"a\rb", "c\r"}, {"\r", "\rx"}, {"\r"}},
-		lines:  []int{1, 2, 3},
-		raws:   []string{"a\rb,c\r\r\n", "\r,\rx\n", "\r"},
+		name:  "LoneCR",
+		input: "a\rb,c\r\r\n\r,\rx\n\r",
+		err:   &ParseError{StartLine: 1, Line: 1, Column: 2, Err: ErrMixedLineEndings},
 	},
 	{
-		name:   "CRAtEOF",
-		input:  "a,b\r",
-		fields: [][]string{{"a", "b\r"}},
-		raws:   []string{"a,b\r"},
+		name:   "LoneCRAfterGoodRows",
+		input:  "h,p\r\nA,1\r\nB,2\rC,3\r\n",
+		fields: [][]string{{"h", "p"}, {"A", "1"}},
+		err:    &ParseError{StartLine: 3, Line: 3, Column: 4, Err: ErrMixedLineEndings},
+	},
+	{
+		name:   "HeaderEndsWithCRThenLF", // read as LF: the CR is stray
+		input:  "Name,Phone\rA,0612345678\nB,0699999999\n",
+		fields: nil,
+		err:    &ParseError{StartLine: 1, Line: 1, Column: 11, Err: ErrMixedLineEndings},
+	},
+	{
+		name:   "LoneCRInQuotes",
+		input:  "a,\"b\rc\"\n\"\r\"\r\n",
+		fields: [][]string{{"a", "b\rc"}, {"\r"}},
+	},
+	{
+		name:  "CRAtEOF",
+		input: "a,b\r",
+		err:   &ParseError{StartLine: 1, Line: 1, Column: 4, Err: ErrMixedLineEndings},
+	},
+	// CR mode (Options.LineBreak CR).
+	{
+		name:   "CROnly",
+		input:  "Name,Phone\rA,0612345678\rB,0699999999\r",
+		lb:     CR,
+		fields: [][]string{{"Name", "Phone"}, {"A", "0612345678"}, {"B", "0699999999"}},
+		lines:  []int{1, 2, 3},
+		raws:   []string{"Name,Phone\r", "A,0612345678\r", "B,0699999999\r"},
+	},
+	{
+		name:   "CRNoFinalTerminator",
+		input:  "a;b\rc;d",
+		comma:  ';',
+		lb:     CR,
+		fields: [][]string{{"a", "b"}, {"c", "d"}},
+		raws:   []string{"a;b\r", "c;d"},
+	},
+	{
+		name:   "CRBlankLines",
+		input:  "\ra\r\r\rb\r\r",
+		lb:     CR,
+		fields: [][]string{{"a"}, {"b"}},
+		lines:  []int{2, 5},
+		blank:  4,
+	},
+	{
+		name:   "CRQuoted",
+		input:  "1;\"two\rlines\";\"x\ny\"\r2;\"a\"\"b\";\"c\"d\r\"e\"\r",
+		comma:  ';',
+		lb:     CR,
+		fields: [][]string{{"1", "two\rlines", "x\ny"}, {"2", "a\"b", "cd"}, {"e"}},
+		lines:  []int{1, 3, 4},
+	},
+	{
+		name:   "CRBOM",
+		input:  "\xEF\xBB\xBF\"T\xC3\xA9l\";x\r1;2\r",
+		comma:  ';',
+		lb:     CR,
+		fields: [][]string{{"T\xC3\xA9l", "x"}, {"1", "2"}},
+	},
+	{
+		name:   "CRWithLF",
+		input:  "a,b\rc,d\ne,f\r",
+		lb:     CR,
+		fields: [][]string{{"a", "b"}},
+		err:    &ParseError{StartLine: 2, Line: 2, Column: 4, Err: ErrMixedLineEndings},
+	},
+	{
+		name:   "CRWithCRLF",
+		input:  "a,b\r\nc,d\r\n",
+		lb:     CR,
+		fields: [][]string{{"a", "b"}},
+		err:    &ParseError{StartLine: 2, Line: 2, Column: 1, Err: ErrMixedLineEndings},
+	},
+	{
+		name:  "CRLFAfterClosingQuote",
+		input: "\"a\"\nb\r",
+		lb:    CR,
+		err:   &ParseError{StartLine: 1, Line: 1, Column: 4, Err: ErrMixedLineEndings},
+	},
+	{
+		name:   "CRUnterminated",
+		input:  "a\r\rb,\"c\rd\r",
+		lb:     CR,
+		fields: [][]string{{"a"}},
+		blank:  1,
+		err:    &ParseError{StartLine: 3, Line: 3, Column: 3, Err: ErrQuote},
+	},
+	{
+		name:   "CRTooLong",
+		input:  "abc\rabcdefghijk\r",
+		lb:     CR,
+		max:    10,
+		fields: [][]string{{"abc"}},
+		err:    &ParseError{StartLine: 2, Line: 2, Column: 11, Err: ErrRecordTooLong},
 	},
 	{
 		name:   "QuotedCRLFAtEOF",
@@ -342,10 +436,9 @@ var readTests = []struct {
 		fields: [][]string{{"ab", "c\"d\"e", "f "}},
 	},
 	{
-		name:   "TextAfterClosingQuoteCR",
-		input:  "\"a\"\rb\n\"c\"\r",
-		fields: [][]string{{"a\rb"}, {"c\r"}},
-		lines:  []int{1, 2},
+		name:  "TextAfterClosingQuoteCR", // a bare CR outside quotes
+		input: "\"a\"\rb\n\"c\"\r",
+		err:   &ParseError{StartLine: 1, Line: 1, Column: 4, Err: ErrMixedLineEndings},
 	},
 	{
 		name:   "QuoteNotAtFieldStart",
@@ -416,6 +509,7 @@ func TestRead(t *testing.T) {
 			}
 			for _, cfg := range configs {
 				cfg.max = tt.max
+				cfg.lb = tt.lb
 				res := readAll(t, []byte(tt.input), comma, cfg)
 				where := fmt.Sprintf("config %+v", cfg)
 				if len(res.fields) != len(tt.fields) || len(tt.fields) > 0 && !reflect.DeepEqual(res.fields, tt.fields) {

@@ -11,17 +11,19 @@ var sniffCandidates = [...]byte{';', ',', '\t', '|'}
 // sniffMaxRecords bounds the records Sniff looks at.
 const sniffMaxRecords = 1000
 
-func sniff(sample []byte) byte {
-	if k := bytes.LastIndexByte(sample, '\n'); k >= 0 {
-		sample = sample[:k+1]
-	}
+func sniff(full []byte) byte {
 	best := byte(',')
 	bestHit, bestTotal := 0, 1 // best score so far, as the fraction bestHit/bestTotal
 	var b Batch
 	counts := make(map[int]int)
 	for _, c := range sniffCandidates {
 		clear(counts)
-		r := NewReader(bytes.NewReader(sample), Options{Comma: c, MaxRecordBytes: len(sample) + 1})
+		lb := sniffLineBreak(full, c)
+		sample := full
+		if k := bytes.LastIndexByte(sample, lb.Byte()); k >= 0 {
+			sample = sample[:k+1]
+		}
+		r := NewReader(bytes.NewReader(sample), Options{Comma: c, MaxRecordBytes: len(sample) + 1, LineBreak: lb})
 		r.bufSize = len(sample) + 1
 		total := 0
 		// A record cut by the end of the sample (an open quote) ends the count.
@@ -50,20 +52,130 @@ func sniff(sample []byte) byte {
 	return best
 }
 
-func detectEncoding(sample []byte) Encoding {
-	if bytes.HasPrefix(sample, []byte(bom)) || utf8.Valid(sample) {
-		return UTF8
-	}
-	// Allow a multi-byte sequence cut by the end of the sample: find the last
-	// rune start among the final bytes.
+func detectEncoding(sample []byte) EncodingGuess {
+	// A multi-byte sequence cut by the end of the sample is left out: find
+	// the last rune start among the final bytes.
+	end := len(sample)
 	for k := 1; k < utf8.UTFMax && k <= len(sample); k++ {
 		p := len(sample) - k
 		if utf8.RuneStart(sample[p]) {
-			if !utf8.FullRune(sample[p:]) && utf8.Valid(sample[:p]) {
-				return UTF8
+			if !utf8.FullRune(sample[p:]) {
+				end = p
 			}
 			break
 		}
 	}
-	return Windows1252
+	g := EncodingGuess{Encoding: UTF8, FirstInvalid: -1}
+	good := 0 // valid multi-byte sequences
+	for i, body := 0, sample[:end]; i < len(body); {
+		if body[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && size == 1 {
+			if g.Invalid == 0 {
+				g.FirstInvalid = i
+			}
+			g.Invalid++
+		} else {
+			good++
+		}
+		i += size
+	}
+	if g.Invalid == 0 || bytes.HasPrefix(sample, []byte(bom)) {
+		return g // valid, or the BOM says so
+	}
+	// Mostly valid UTF-8 with a valid first line (the header, whose names
+	// decide the columns) and a few bad bytes after it: UTF-8 with a flaw,
+	// not Windows-1252 text, which is hardly ever valid UTF-8 at all.
+	header := sample
+	if k := bytes.IndexAny(sample, "\r\n"); k >= 0 {
+		header = sample[:k]
+	}
+	if good > 0 && g.Invalid <= good && g.FirstInvalid > len(header) && utf8.Valid(header) {
+		return g
+	}
+	return EncodingGuess{Encoding: Windows1252, FirstInvalid: -1}
+}
+
+func sniffLineBreak(sample []byte, comma byte) LineBreak {
+	i := 0
+	if bytes.HasPrefix(sample, []byte(bom)) {
+		i = len(bom)
+	}
+	fieldStart := true
+	for i < len(sample) {
+		c := sample[i]
+		if fieldStart && c == '"' {
+			// A quoted field: line breaks up to its closing quote are data.
+			j := i + 1
+			for {
+				q := bytes.IndexByte(sample[j:], '"')
+				if q < 0 {
+					return LF // still open at the end of the sample
+				}
+				q += j
+				if q+1 < len(sample) && sample[q+1] == '"' {
+					j = q + 2
+					continue
+				}
+				i = q + 1
+				break
+			}
+			fieldStart = false
+			continue
+		}
+		fieldStart = false
+		switch c {
+		case comma:
+			fieldStart = true
+		case '\n':
+			return LF
+		case '\r':
+			if i+1 < len(sample) && sample[i+1] == '\n' {
+				return CRLF
+			}
+			return CR
+		}
+		i++
+	}
+	return LF
+}
+
+// strayBreak returns the offset in content, a record's bytes without its
+// terminator (a BOM of skip bytes first), of the first byte other outside
+// quotes, or -1. Quotes are read as the Reader reads them: special only at
+// the start of a field, "" inside a quoted field, text after a closing
+// quote up to the next delimiter.
+func strayBreak(content []byte, skip int, comma, other byte) int {
+	i := skip
+	for {
+		if i < len(content) && content[i] == '"' {
+			j := i + 1
+			for {
+				q := bytes.IndexByte(content[j:], '"')
+				if q < 0 {
+					return -1 // cannot be: the record was parsed
+				}
+				q += j
+				if q+1 < len(content) && content[q+1] == '"' {
+					j = q + 2
+					continue
+				}
+				i = q + 1
+				break
+			}
+		}
+		for i < len(content) && content[i] != comma {
+			if content[i] == other {
+				return i
+			}
+			i++
+		}
+		if i >= len(content) {
+			return -1
+		}
+		i++ // past the delimiter
+	}
 }

@@ -29,6 +29,45 @@ var sniffTests = []struct {
 	{"TieCommaTab", "a,b\tc\n", ','},
 	{"BOM", "\xEF\xBB\xBFa;b\r\nc;d\r\n", ';'},
 	{"MostConsistent", "a,b,c;d\n1,2,3\n4,5,6;7;8\n9,1,2\n", ','},
+	{"CROnly", "Nom;Tel;Ville\rA;06,12;Paris\rB;07;Lyon\r", ';'},
+	{"CROnlyComma", "Name,Phone\rA,0612345678\rB,0699999999\r", ','},
+}
+
+func TestSniffLineBreak(t *testing.T) {
+	tests := []struct {
+		sample string
+		comma  byte
+		want   LineBreak
+	}{
+		{"", ',', LF},
+		{"no break", ',', LF},
+		{"a,b\nc,d\n", ',', LF},
+		{"a,b\r\nc,d\r\n", ',', CRLF},
+		{"a,b\rc,d\r", ',', CR},
+		{"a,b\r", ',', CR},
+		{"Name,Phone\rA,0612345678\nB\n", ',', CR}, // the first break decides
+		{"Name,Phone\nA,0612345678\rB\r", ',', LF},
+		{"\xEF\xBB\xBFa;b\rc\r", ';', CR},
+		{"\"a\rb\",c\nd\n", ',', LF},          // a CR inside quotes is data
+		{"\"a\nb\",c\rd\r", ',', CR},          // an LF inside quotes too
+		{"\"a\"\"\n\",c\r", ',', CR},          // "" inside quotes
+		{"x\"a\nb\"\r", ',', LF},              // a quote inside a field is literal
+		{"x;\"a\nb\"\r", ';', CR},             // a quote after the delimiter opens a field
+		{"x;\"a\nb\"\r", ',', LF},             // ... but not after another byte
+		{"\"open\r\n", ',', LF},               // still open at the end: no break seen
+		{"\"a\"b\rc\n", ',', CR},              // text after a closing quote
+		{"0612345678\r0145678901\r", ',', CR}, // a registry list
+		{"\r\n\r\n", ',', CRLF},
+		{"\r\r", ',', CR},
+	}
+	for _, tt := range tests {
+		if got := SniffLineBreak([]byte(tt.sample), tt.comma); got != tt.want {
+			t.Errorf("SniffLineBreak(%q, %q) = %v, want %v", tt.sample, tt.comma, got, tt.want)
+		}
+	}
+	if LF.String() != "lf" || CRLF.String() != "crlf" || CR.String() != "cr" || LF.Byte() != '\n' || CRLF.Byte() != '\n' || CR.Byte() != '\r' {
+		t.Error("LineBreak.String or Byte")
+	}
 }
 
 func TestSniff(t *testing.T) {
@@ -61,6 +100,32 @@ func TestDetectEncoding(t *testing.T) {
 	for _, tt := range tests {
 		if got := DetectEncoding([]byte(tt.sample)); got != tt.want {
 			t.Errorf("DetectEncoding(%q) = %v, want %v", tt.sample, got, tt.want)
+		}
+	}
+}
+
+func TestDetectEncodingDetail(t *testing.T) {
+	tests := []struct {
+		name         string
+		sample       string
+		want         Encoding
+		invalid, off int
+	}{
+		{"Valid", "T\xc3\xa9l;Nom\nA;Zo\xc3\xa9\n", UTF8, 0, -1},
+		{"OneBadByteInData", "T\xc3\xa9l;Nom\n06;Zo\xe9\n", UTF8, 1, 14},
+		{"OneBadByteAsciiHeader", "Tel;Nom\n06;Zo\xc3\xa9\n07;H\xe9l\xc3\xa8ne\r\n", UTF8, 1, 20},
+		{"BadBytesCRFile", "T\xc3\xa9l\r\xc3\xa9\r\xff\r", UTF8, 1, 8},
+		{"BOMWithBadByte", "\xEF\xBB\xBFTel\nx\xe9\n", UTF8, 1, 8},
+		{"AllWindows1252", "T\xe9l;Nom\n06;Zo\xe9\n", Windows1252, 0, -1},
+		{"Windows1252DataOnly", "Tel;Nom\n06;Zo\xe9\n07;H\xe9l\xe8ne\n", Windows1252, 0, -1},
+		{"BadHeader", "T\xe9l;Nom\n06;Zo\xc3\xa9;\xc3\xa9\n", Windows1252, 0, -1},
+		{"MoreBadThanGood", "T\xc3\xa9l\n\xe9\xe8\n", Windows1252, 0, -1},
+		{"CutAtTheEnd", "T\xc3\xa9l\nx\xe9\n\xe2\x82", UTF8, 1, 6},
+	}
+	for _, tt := range tests {
+		g := DetectEncodingDetail([]byte(tt.sample))
+		if g.Encoding != tt.want || g.Invalid != tt.invalid || g.FirstInvalid != tt.off {
+			t.Errorf("%s: DetectEncodingDetail(%q) = %+v, want %v, %d invalid, first at %d", tt.name, tt.sample, g, tt.want, tt.invalid, tt.off)
 		}
 	}
 }

@@ -33,8 +33,8 @@ func candidateKeys(n *normalize.Normalizer, text []byte) map[uint64]bool {
 			}
 		}
 	}
-	for _, line := range bytes.Split(text, []byte("\n")) {
-		line = bytes.TrimSuffix(line, []byte("\r"))
+	// Lines end with LF, CRLF or CR (a file's convention, whichever it is).
+	for _, line := range bytes.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' }) {
 		addKey(line)
 		for _, d := range []byte{';', ',', '\t', '|'} {
 			fields, _ := splitFields(line, d, nil)
@@ -63,6 +63,11 @@ func FuzzLoadRaw(f *testing.F) {
 		"6.12345678E+8\n\n",
 		"a\x00b\n",
 		"tel\n\"06\"\"12\"\n",
+		"0612345678\r0145678901\r",
+		"id;telephone\r1;0612345678\r\r2;0145678901",
+		"202,5550123\r2125550199\r",
+		"0612345678\r0145678901\n",
+		"0612345678\n0145678901\r0699999999\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -116,7 +121,7 @@ func FuzzLoadRaw(f *testing.F) {
 		if src.Entries != s.Len() || src.Entries > src.Lines || invalid > src.Lines {
 			t.Fatalf("counts: entries %d len %d lines %d invalid %d", src.Entries, s.Len(), src.Lines, invalid)
 		}
-		lines := bytes.Count(text, []byte("\n")) + 1
+		lines := bytes.Count(text, []byte("\n")) + bytes.Count(text, []byte("\r")) + 1
 		if src.Lines > lines {
 			t.Fatalf("%d lines counted in %d", src.Lines, lines)
 		}

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/listscrub/listscrub/normalize"
 )
@@ -319,6 +322,13 @@ func FuzzParseRest(f *testing.F) {
 		"tel\n\"06\"\"12\"\n12345678901234567890\n6.12345678E+8\n",
 		"202,5550123\n2125550199\n",
 		"id;telephone;mobile\n1;0612345678;0712345678\n",
+		"0612345678\r0123456789\r",
+		"phone\r0612345678\r\r# note\r\"0612345678\"\r06 12 34 56 78 \r",
+		"202,5550123\r2125550199\r2125550100",
+		"id;telephone;mobile\r1;0612345678;0712345678\r",
+		"0612345678\r0612345679\n0612345680\r",
+		"0612345678\r\n0612345679\r0612345680\r\n",
+		"0612345678\n0612345679\n0612345680\r0612345681\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -340,4 +350,82 @@ func FuzzParseRest(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLineBreaks checks that raw lists are read by their own line-break
+// convention (LF, CRLF or CR, decided from the start of the file) whatever
+// their kind, and that a line break of the other kind inside a line is an
+// error naming the file and line, never a dropped number.
+func TestLineBreaks(t *testing.T) {
+	fr, _ := normalize.New("FR")
+	us, _ := normalize.New("US")
+	for _, tt := range []struct {
+		name string
+		text string
+		norm *normalize.Normalizer
+		want string // parsed(), or an error
+	}{
+		{"CRList", "0612345678\r0145678901\r", fr, "kind list, 2 lines, invalid map[], keys [33145678901 33612345678]"},
+		{"CRListNoFinal", "0612345678\r0145678901", fr, "kind list, 2 lines, invalid map[], keys [33145678901 33612345678]"},
+		{"CRBlank", "0612345678\r\r0145678901\r", fr, "kind list, 3 lines, invalid map[empty:1], keys [33145678901 33612345678]"},
+		{"CRHeader", "numero\r06 12 34 56 78\r", fr, "kind list, 1 lines, invalid map[], keys [33612345678]"},
+		{"CRCSV", "id;telephone;mobile\r1;0145678901;0612345678\r", fr, "kind csv, 1 lines, invalid map[], keys [33145678901 33612345678]"},
+		{"CRNANP", "202,5550123\r2125550199\r", us, "kind nanp, 2 lines, invalid map[], keys [12025550123 12125550199]"},
+		{"CRLFList", "0612345678\r\n0145678901\r\n", fr, "kind list, 2 lines, invalid map[], keys [33145678901 33612345678]"},
+		{"MixedLFInCR", "0612345678\r0145678901\n0699999999\r", fr, "error: f.txt:2: mixed line endings"},
+		{"MixedCRInLF", "0612345678\n0145678901\r0699999999\n", fr, "error: f.txt:2: mixed line endings"},
+		{"MixedCRInCRLF", "0612345678\r\n0145678901\r0699999999\r\n", fr, "error: f.txt:2: mixed line endings"},
+		{"MixedHeaderCR", "telephone\r0612345678\n0145678901\n", fr, "error: f.txt:2: mixed line endings"},
+	} {
+		for _, chunk := range []int{0, 7} {
+			got := parsed(readText(context.Background(), bufio.NewReader(strings.NewReader(tt.text)), "f.txt", int64(len(tt.text)),
+				LoadOptions{Normalizer: tt.norm, chunkBytes: chunk}))
+			if !strings.HasPrefix(got, tt.want) {
+				t.Errorf("%s (chunks of %d): got %s, want %s", tt.name, chunk, got, tt.want)
+			}
+		}
+	}
+}
+
+// TestSourceChangedWhileRead checks that a raw list that is truncated,
+// appended to or touched between its opening and the end of its reading
+// fails, naming the file, and that an unchanged one does not.
+func TestSourceChangedWhileRead(t *testing.T) {
+	for _, change := range []string{"", "truncate", "append", "touch"} {
+		path := filepath.Join(t.TempDir(), "reg.txt")
+		text := strings.Repeat("0612345678\n", 1000)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		hf, err := openHashing(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := hf.br.Peek(100); err != nil {
+			t.Fatal(err)
+		}
+		switch change {
+		case "truncate":
+			err = os.Truncate(path, 50)
+		case "append":
+			err = os.WriteFile(path, []byte(text+"0145678901\n"), 0o644)
+		case "touch":
+			later := time.Now().Add(time.Hour)
+			err = os.Chtimes(path, later, later)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = hf.finish(path)
+		hf.f.Close()
+		if change == "" {
+			if err != nil {
+				t.Errorf("unchanged: %v", err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "registry "+path+": changed while it was read") {
+			t.Errorf("%s: error %v, want changed while it was read", change, err)
+		}
+	}
 }

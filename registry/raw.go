@@ -19,6 +19,7 @@ import (
 
 	"compress/gzip"
 	"github.com/listscrub/listscrub/colname"
+	"github.com/listscrub/listscrub/csvsplit"
 	"github.com/listscrub/listscrub/normalize"
 	"golang.org/x/text/encoding/charmap"
 )
@@ -41,13 +42,21 @@ type sourceData struct {
 	snap *Set     // the snapshot, for a snapshot source
 }
 
-// hashingFile reads a file, hashing every byte read.
+// hashingFile reads a file, hashing and counting every byte read.
 type hashingFile struct {
-	f    *os.File
-	size int64
-	mod  time.Time
-	h    hashWriter
-	br   *bufio.Reader // over io.TeeReader(f, h)
+	f       *os.File
+	size    int64
+	mod     time.Time
+	regular bool // a regular file: finish checks that it did not change
+	h       hashWriter
+	n       int64         // bytes read (hashed)
+	br      *bufio.Reader // over io.TeeReader(f, the hash and n)
+}
+
+// Write hashes and counts p (the tee of the file's reads).
+func (hf *hashingFile) Write(p []byte) (int, error) {
+	hf.n += int64(len(p))
+	return hf.h.Write(p)
 }
 
 type hashWriter interface {
@@ -69,15 +78,30 @@ func openHashing(path string) (*hashingFile, error) {
 		f.Close()
 		return nil, fmt.Errorf("registry %s: is a directory", path)
 	}
-	h := sha256.New()
 	bufSize := int(min(max(st.Size()+16, 4096), 1<<20))
-	return &hashingFile{f: f, size: st.Size(), mod: st.ModTime(), h: h, br: bufio.NewReaderSize(io.TeeReader(f, h), bufSize)}, nil
+	hf := &hashingFile{f: f, size: st.Size(), mod: st.ModTime(), regular: st.Mode().IsRegular(), h: sha256.New()}
+	hf.br = bufio.NewReaderSize(io.TeeReader(f, hf), bufSize)
+	return hf, nil
 }
 
-// finish reads what is left of the file into the hash and returns the hex sum.
+// finish reads what is left of the file into the hash and returns the hex
+// sum. A regular file must be as it was when opened: all of its size read,
+// and its size and modification time unchanged. A list truncated or
+// rewritten while it is read would otherwise lose registered numbers with
+// no error (or mix two versions under one checksum).
 func (hf *hashingFile) finish(path string) (string, error) {
 	if _, err := io.Copy(io.Discard, hf.br); err != nil {
 		return "", fmt.Errorf("registry %s: %w", path, err)
+	}
+	if hf.regular {
+		now, err := hf.f.Stat()
+		if err != nil {
+			return "", fmt.Errorf("registry %s: %w", path, err)
+		}
+		if hf.n != hf.size || now.Size() != hf.size || !now.ModTime().Equal(hf.mod) {
+			return "", fmt.Errorf("registry %s: changed while it was read (%d bytes when opened, %d read, %d now): get a complete copy that is no longer written to",
+				path, hf.size, hf.n, now.Size())
+		}
 	}
 	return hex.EncodeToString(hf.h.Sum(nil)), nil
 }
@@ -478,15 +502,20 @@ func nanpFast(line []byte) (uint64, bool) {
 	return k, true
 }
 
-// lineReader yields lines without their terminator (LF or CRLF).
+// lineReader yields lines without their terminator: LF or CRLF, or CR in a
+// file whose convention (csvsplit.SniffLineBreak) is CR. A line break of the
+// other kind inside a line is an error (csvsplit.ErrMixedLineEndings): a
+// registered number would hide in the line before it.
 type lineReader struct {
 	r    *bufio.Reader
+	lb   csvsplit.LineBreak
 	buf  []byte
 	line int // number of the line last returned (1-based)
 }
 
 func (lr *lineReader) next() ([]byte, error) {
-	b, err := lr.r.ReadSlice('\n')
+	nl := lr.lb.Byte()
+	b, err := lr.r.ReadSlice(nl)
 	if err == bufio.ErrBufferFull {
 		lr.buf = append(lr.buf[:0], b...)
 		for err == bufio.ErrBufferFull {
@@ -494,7 +523,7 @@ func (lr *lineReader) next() ([]byte, error) {
 				lr.line++
 				return nil, errLineTooLong
 			}
-			b, err = lr.r.ReadSlice('\n')
+			b, err = lr.r.ReadSlice(nl)
 			lr.buf = append(lr.buf, b...)
 		}
 		b = lr.buf
@@ -507,9 +536,30 @@ func (lr *lineReader) next() ([]byte, error) {
 		return nil, io.EOF
 	}
 	lr.line++
-	b = bytes.TrimSuffix(b, []byte{'\n'})
-	b = bytes.TrimSuffix(b, []byte{'\r'})
+	b = trimLineEnd(b, nl)
+	if bytes.IndexByte(b, otherBreak(nl)) >= 0 {
+		return nil, csvsplit.MixedLineEndings(lr.lb)
+	}
 	return b, nil
+}
+
+// trimLineEnd returns line without its terminator: nl, and with LF a CR
+// before it.
+func trimLineEnd(line []byte, nl byte) []byte {
+	line = bytes.TrimSuffix(line, []byte{nl})
+	if nl == '\n' {
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+	}
+	return line
+}
+
+// otherBreak returns the line break that must not appear inside a line of
+// a file whose lines end with nl.
+func otherBreak(nl byte) byte {
+	if nl == '\r' {
+		return '\n'
+	}
+	return '\r'
 }
 
 var errLineTooLong = errors.New("line too long")
@@ -614,7 +664,7 @@ func (p *textParser) plainLine(line []byte, lineNo int) (skip bool, err error) {
 
 // chunk is a run of consecutive lines handed to a parsing worker.
 type chunk struct {
-	data  []byte // the lines, each ended by '\n'
+	data  []byte // the lines, each ended by the file's line break (LF, or CR)
 	first int    // number of the first line
 }
 
@@ -645,6 +695,7 @@ func (p *textParser) parseRest(ctx context.Context, lr *lineReader, kind string,
 		free <- &chunk{} // grown by fillChunk, to what the file needs
 	}
 	work := make(chan *chunk, 2*workers)
+	nl := lr.lb.Byte()
 	parsers := make([]*textParser, workers)
 	errs := make([]*lineError, workers+1) // one per worker, and the reader's
 	var failed atomic.Bool                // a worker found an error
@@ -657,7 +708,7 @@ func (p *textParser) parseRest(ctx context.Context, lr *lineReader, kind string,
 			defer wg.Done()
 			for c := range work {
 				if errs[w] == nil {
-					if e := wp.parseChunk(c, kind, hdr); e != nil {
+					if e := wp.parseChunk(c, kind, hdr, lr.lb); e != nil {
 						errs[w] = e
 						failed.Store(true)
 					}
@@ -674,15 +725,15 @@ func (p *textParser) parseRest(ctx context.Context, lr *lineReader, kind string,
 	for {
 		c := <-free
 		c.first = next
-		data, eof, err := fillChunk(lr.r, append(c.data[:0], carry...), size)
-		cut := bytes.LastIndexByte(data, '\n') + 1
+		data, eof, err := fillChunk(lr.r, append(c.data[:0], carry...), size, nl)
+		cut := bytes.LastIndexByte(data, nl) + 1
 		if eof && cut < len(data) {
-			data = append(data, '\n') // the last line, without its line end
+			data = append(data, nl) // the last line, without its line end
 			cut = len(data)
 		}
 		carry = append(carry[:0], data[cut:]...)
 		c.data = data[:cut]
-		next += bytes.Count(c.data, []byte{'\n'})
+		next += bytes.Count(c.data, []byte{nl})
 		if err != nil {
 			errs[workers] = &lineError{next, fmt.Errorf("%s:%d: %w", p.path, next, err)}
 		}
@@ -724,14 +775,14 @@ func (p *textParser) parseRest(ctx context.Context, lr *lineReader, kind string,
 }
 
 // fillChunk reads from r into data until data holds at least size bytes
-// and a line end, or the input ends (eof). It stops with an error when data
+// and a line end (nl), or the input ends (eof). It stops with an error when data
 // holds more than maxLineBytes and no line end: parseChunk reports the other
 // lines that are too long.
-func fillChunk(r io.Reader, data []byte, size int) (_ []byte, eof bool, err error) {
+func fillChunk(r io.Reader, data []byte, size int, nl byte) (_ []byte, eof bool, err error) {
 	searched := 0 // data[:searched] holds no line end
 	for {
 		if len(data) >= size {
-			if bytes.IndexByte(data[searched:], '\n') >= 0 {
+			if bytes.IndexByte(data[searched:], nl) >= 0 {
 				return data, false, nil
 			}
 			searched = len(data)
@@ -754,7 +805,7 @@ func fillChunk(r io.Reader, data []byte, size int) (_ []byte, eof bool, err erro
 }
 
 // parseChunk parses one chunk's lines, returning the first error.
-func (p *textParser) parseChunk(c *chunk, kind string, hdr header) *lineError {
+func (p *textParser) parseChunk(c *chunk, kind string, hdr header, lb csvsplit.LineBreak) *lineError {
 	// The shapes of national registries, AAA,NNNNNNN and 10 digits, take a
 	// fast path in an area-code file; it yields what nanpKey would.
 	fast := kind == KindNANP && hdr.delim == 0 && hdr.areaCol < 0
@@ -762,13 +813,21 @@ func (p *textParser) parseChunk(c *chunk, kind string, hdr header) *lineError {
 	// a digit, in a chunk without NUL bytes, is neither blank nor a comment
 	// nor quoted, and goes straight to the normalizer.
 	bare := kind == KindList && hdr.delim == 0 && hdr.areaCol < 0 && bytes.IndexByte(c.data, 0) < 0
+	nl := lb.Byte()
+	other := otherBreak(nl)
+	// A line break of the other kind is looked for in each line only when
+	// the chunk holds one (a CRLF file: a CR per line).
+	mixed := bytes.IndexByte(c.data, other) >= 0
 	lineNo := c.first
 	for data := c.data; len(data) > 0; lineNo++ {
-		i := bytes.IndexByte(data, '\n')
+		i := bytes.IndexByte(data, nl)
 		line := data[:i]
 		data = data[i+1:]
-		if len(line) > 0 && line[len(line)-1] == '\r' {
+		if nl == '\n' && len(line) > 0 && line[len(line)-1] == '\r' {
 			line = line[:len(line)-1]
+		}
+		if mixed && bytes.IndexByte(line, other) >= 0 {
+			return &lineError{lineNo, fmt.Errorf("%s:%d: %w", p.path, lineNo, csvsplit.MixedLineEndings(lb))}
 		}
 		if fast {
 			if k, ok := nanpFast(line); ok {
@@ -808,6 +867,10 @@ func readText(ctx context.Context, r *bufio.Reader, path string, size int64, opt
 	return readTextWith(ctx, r, path, size, opts, (*textParser).parseRest)
 }
 
+// lineBreakSample is how much of a text source the line-break convention is
+// decided from (the prospect file's sample size).
+const lineBreakSample = 64 << 10
+
 // restParser parses the lines after the first data or header line.
 type restParser func(p *textParser, ctx context.Context, lr *lineReader, kind string, hdr header) error
 
@@ -819,8 +882,14 @@ func readTextWith(ctx context.Context, r *bufio.Reader, path string, size int64,
 	} else if bytes.HasPrefix(bom, []byte{0xFF, 0xFE}) || bytes.HasPrefix(bom, []byte{0xFE, 0xFF}) {
 		return nil, fmt.Errorf("registry %s: UTF-16 text; save it as UTF-8", path)
 	}
+	// The line-break convention, from a sample of the start (at least
+	// 64 KiB, or the whole file, whatever the buffer given).
+	if r.Size() < lineBreakSample {
+		r = bufio.NewReaderSize(r, lineBreakSample)
+	}
+	sample, _ := r.Peek(lineBreakSample)
 	p := &textParser{path: path, opts: opts, arena: newKeyArena(size)}
-	lr := &lineReader{r: r}
+	lr := &lineReader{r: r, lb: csvsplit.SniffLineBreak(sample, ',')}
 	kind := ""
 	var hdr header
 	// The first lines, up to the header or the first data line, say what

@@ -19,6 +19,7 @@ import (
 type input struct {
 	name  string // for messages: the path, or "stdin"
 	file  *os.File
+	at    os.FileInfo // the file's status when opened, if a regular file (nil otherwise)
 	count *readAhead
 	text  *bufio.Reader
 	gz    *gzip.Reader
@@ -170,6 +171,9 @@ func openInput(path string, stdin io.Reader) (*input, error) {
 		}
 		in.file = f
 		r = f
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			in.at = fi
+		}
 	}
 	in.count = newReadAhead(r)
 	raw := bufio.NewReaderSize(in.count, readBufferSize)
@@ -190,11 +194,39 @@ func openInput(path string, stdin io.Reader) (*input, error) {
 
 // finish drains what the text reader did not consume of the underlying file
 // (a gzip trailer, say), so that bytes and SHA-256 cover the whole file.
+//
+// A regular file must not have changed while it was read: what was read must
+// be its size when opened, and its size and modification time now must be
+// those it had then. A file truncated under the reader ends early with
+// rows missing and no error from read, and one rewritten or appended to
+// mixes two versions; either way the outputs would not be those of any
+// file, and the run fails.
 func (in *input) finish() (bytes int64, sum string, err error) {
 	if _, err := io.Copy(io.Discard, in.count); err != nil {
 		return 0, "", fmt.Errorf("read %s: %w", in.name, err)
 	}
-	return in.count.n.Load(), hex.EncodeToString(in.count.h.Sum(nil)), nil
+	n := in.count.n.Load()
+	if in.at != nil {
+		if err := in.unchanged(n); err != nil {
+			return 0, "", err
+		}
+	}
+	return n, hex.EncodeToString(in.count.h.Sum(nil)), nil
+}
+
+// unchanged checks that the regular input file, of which n bytes were read,
+// is still as it was when opened.
+func (in *input) unchanged(n int64) error {
+	now, err := in.file.Stat()
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.name, err)
+	}
+	at := in.at
+	if n != at.Size() || now.Size() != at.Size() || !now.ModTime().Equal(at.ModTime()) {
+		return fmt.Errorf("%s: changed while it was read (%d bytes when opened, %d read, %d now): no output written; scrub it again once it is complete and no longer written to",
+			in.name, at.Size(), n, now.Size())
+	}
+	return nil
 }
 
 // Close stops reading ahead and closes the input file.

@@ -3,14 +3,21 @@ package scrub
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
+
+	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/registry"
 )
 
 // TestInputFinish checks that the text read is the decompressed content and
@@ -153,4 +160,78 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += n
 	return n, err
+}
+
+// hook is an Observer that calls header when the header is seen, that is
+// while the input is being read.
+type hook struct{ header func() }
+
+func (h hook) Header([]string, []int) { h.header() }
+func (h hook) Row(*Row)               {}
+
+// TestInputChangedWhileRead checks that a regular input file truncated,
+// appended to or rewritten (same size, new modification time) while a
+// scrub reads it fails the run, naming the file, with no output, for small
+// files (read at once) and files larger than the read-ahead.
+func TestInputChangedWhileRead(t *testing.T) {
+	norm, _ := normalize.New("FR")
+	for _, size := range []int{1, 16 << 20} {
+		for _, change := range []string{"truncate", "append", "touch"} {
+			t.Run(fmt.Sprint(change, size), func(t *testing.T) {
+				dir := t.TempDir()
+				input := filepath.Join(dir, "in.csv")
+				row := "Dupont;0612345679\n"
+				text := "Nom;Tel\n" + strings.Repeat(row, size/len(row)+1)
+				if err := os.WriteFile(input, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				regFile := filepath.Join(dir, "reg.txt")
+				os.WriteFile(regFile, []byte("0612345678\n"), 0o644)
+				reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}},
+					registry.LoadOptions{Normalizer: norm})
+				if err != nil {
+					t.Fatal(err)
+				}
+				mutate := func() {
+					var err error
+					switch change {
+					case "truncate":
+						err = os.Truncate(input, int64(len(text)/2))
+					case "append":
+						var f *os.File
+						if f, err = os.OpenFile(input, os.O_WRONLY|os.O_APPEND, 0); err == nil {
+							_, err = f.WriteString("Martin;0612345678\n")
+							f.Close()
+						}
+					case "touch":
+						later := time.Now().Add(time.Hour)
+						err = os.Chtimes(input, later, later)
+					}
+					if err != nil {
+						t.Error(err)
+					}
+				}
+				out := filepath.Join(dir, "clean.csv")
+				_, err = Run(context.Background(), Options{Input: input, Out: out, Registry: reg, Normalizer: norm, Observer: hook{mutate}})
+				if err == nil || !strings.Contains(err.Error(), input+": changed while it was read") {
+					t.Fatalf("error %v, want %s: changed while it was read", err, input)
+				}
+				if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("output written: %v", err)
+				}
+				ents, _ := os.ReadDir(dir)
+				if len(ents) != 2 {
+					t.Errorf("files left: %v", ents)
+				}
+			})
+		}
+	}
+	// Unchanged, the same file scrubs.
+	dir := t.TempDir()
+	input := filepath.Join(dir, "in.csv")
+	os.WriteFile(input, []byte("Nom;Tel\nA;0612345679\n"), 0o644)
+	set, _ := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: input}}, registry.LoadOptions{Normalizer: norm})
+	if _, err := Run(context.Background(), Options{Input: input, Out: filepath.Join(dir, "o.csv"), Registry: set, Normalizer: norm, Observer: hook{func() {}}}); err != nil {
+		t.Fatal(err)
+	}
 }

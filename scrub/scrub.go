@@ -56,10 +56,6 @@ type Options struct {
 	// Observer, if set, sees the header and then every row's decision, in
 	// input order (coverage reports are built this way).
 	Observer Observer
-	// Warn, if set, receives warnings about the input, one sentence each,
-	// before any row is read: header cells that look like phone columns
-	// but are not checked.
-	Warn func(msg string)
 	// Progress, if set, is called after each batch is written, by the
 	// worker writing it (one call at a time): it must return quickly.
 	Progress func(Progress)
@@ -205,11 +201,12 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	if comma == 0 {
 		comma = csvsplit.Sniff(sample)
 	}
-	enc, err := chooseEncoding(o.Encoding, sample)
+	lb := csvsplit.SniffLineBreak(sample, comma)
+	enc, encNote, err := chooseEncoding(in.name, o.Encoding, sample, lb)
 	if err != nil {
 		return nil, err
 	}
-	r := csvsplit.NewReader(in.text, csvsplit.Options{Name: in.name, Comma: comma, MaxRecordBytes: o.MaxRecordBytes})
+	r := csvsplit.NewReader(in.text, csvsplit.Options{Name: in.name, Comma: comma, MaxRecordBytes: o.MaxRecordBytes, LineBreak: lb})
 
 	// The header line, or without one the first row, whose width the
 	// other rows must have: a row of another width is ragged.
@@ -256,10 +253,6 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		return nil, err
 	}
 	ignored := ignoredColumns(headerNames, cols)
-	if len(ignored) > 0 && o.Warn != nil {
-		o.Warn(fmt.Sprintf("%s: columns that look like phone columns are not checked: %s; name them with --column to check them",
-			in.name, colname.QuoteList(ignored)))
-	}
 
 	w, err := newWriter(o, comma)
 	if err != nil {
@@ -277,6 +270,15 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	st.Input.Delimiter = string(comma)
 	st.Input.Encoding = encodingName(enc)
 	st.ColumnsIgnored = ignored
+	if len(ignored) > 0 {
+		st.Warnings = append(st.Warnings, fmt.Sprintf("%s: columns that look like phone columns are not checked: %s; name them with --column to check them",
+			in.name, colname.QuoteList(ignored)))
+	}
+	st.Input.LineBreak = lb.String()
+	if encNote != "" {
+		st.Input.EncodingNote = encNote
+		st.Warnings = append(st.Warnings, encNote)
+	}
 	for _, c := range cols {
 		if headerNames != nil {
 			st.Columns = append(st.Columns, headerNames[c])
@@ -297,6 +299,13 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name, in: in, size: size, nFields: width, first: first}
 	if err := p.run(ctx, workers); err != nil {
 		return nil, err
+	}
+	if in.at == nil && in.gz == nil && st.RowsIn > 0 && p.lastByte != '\n' && p.lastByte != '\r' {
+		// A regular file's size says whether it was read in full, and gzip
+		// has its trailer; a plain stream has nothing. Many tools write no
+		// line break after the last row, so this cannot fail the run, but
+		// it is how a stream cut short (a pipe closed early) usually ends.
+		st.Warnings = append(st.Warnings, fmt.Sprintf("%s: the last line (%d) has no line break: if the input was cut short, its last row may be incomplete and later rows missing", in.name, p.lastLine))
 	}
 	st.BlankLines = int64(r.BlankLines())
 	if st.Input.Bytes, st.Input.SHA256, err = in.finish(); err != nil {
@@ -334,17 +343,25 @@ func checkText(name string, sample []byte) error {
 	return nil
 }
 
-// chooseEncoding resolves --encoding.
-func chooseEncoding(name string, sample []byte) (csvsplit.Encoding, error) {
+// chooseEncoding resolves --encoding. With auto, a sample kept as UTF-8
+// although some of its bytes are not valid UTF-8 gets a note saying where
+// the first is (its line, never its bytes, which may be a phone number).
+func chooseEncoding(file, name string, sample []byte, lb csvsplit.LineBreak) (_ csvsplit.Encoding, note string, _ error) {
 	switch name {
 	case "", "auto":
-		return csvsplit.DetectEncoding(sample), nil
+		g := csvsplit.DetectEncodingDetail(sample)
+		if g.Invalid > 0 {
+			line := 1 + bytes.Count(sample[:g.FirstInvalid], []byte{lb.Byte()})
+			note = fmt.Sprintf("%s:%d: %d byte(s) in the first %d bytes are not valid UTF-8: read as UTF-8 all the same, as the header and the rest are (give --encoding to decide)",
+				file, line, g.Invalid, len(sample))
+		}
+		return g.Encoding, note, nil
 	case "utf-8", "utf8", "UTF-8":
-		return csvsplit.UTF8, nil
+		return csvsplit.UTF8, "", nil
 	case "windows-1252", "cp1252", "latin1", "iso-8859-1":
-		return csvsplit.Windows1252, nil
+		return csvsplit.Windows1252, "", nil
 	}
-	return 0, usageErrorf("--encoding %q: want auto, utf-8 or windows-1252", name)
+	return 0, "", usageErrorf("--encoding %q: want auto, utf-8 or windows-1252", name)
 }
 
 func encodingName(e csvsplit.Encoding) string {
@@ -382,6 +399,8 @@ type pipeline struct {
 	first *job
 
 	// Writer-side state.
+	lastByte  byte // the last byte of the last row written (its terminator, if it has one)
+	lastLine  int  // the line where that row starts
 	seen      map[normalize.Key]struct{}
 	bySource  []int64 // blocked rows per registry source
 	noConsent int64
@@ -730,6 +749,10 @@ func (p *pipeline) write(j *job) error {
 	}
 	if err := flush(len(j.rows)); err != nil {
 		return err
+	}
+	if n := b.Len(); n > 0 {
+		raw := b.Raw(n - 1)
+		p.lastByte, p.lastLine = raw[len(raw)-1], b.Line(n-1)
 	}
 	st.RowsIn += int64(len(j.rows))
 	c := &j.count

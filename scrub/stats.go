@@ -41,6 +41,10 @@ type Stats struct {
 	// but were not checked (unrecognized, or not named by --column).
 	ColumnsIgnored []string `json:"columns_ignored"`
 
+	// Warnings are what the user should know about the input although the
+	// run succeeded (the CLI prints them on standard error too).
+	Warnings []string `json:"warnings"`
+
 	ElapsedSeconds float64 `json:"elapsed_seconds"`
 	RowsPerSecond  float64 `json:"rows_per_second"`
 }
@@ -71,6 +75,11 @@ type InputStats struct {
 	SHA256    string `json:"sha256"`
 	Delimiter string `json:"delimiter"`
 	Encoding  string `json:"encoding"`
+	// EncodingNote says why a file read as UTF-8 is not quite that ("" when
+	// nothing needs saying): bytes that are not valid UTF-8, and where.
+	EncodingNote string `json:"encoding_note"`
+	// LineBreak is the file's line-break convention: lf, crlf or cr.
+	LineBreak string `json:"line_break"`
 }
 
 // OrderedCounts is a JSON object of counts whose keys keep the order they
@@ -197,7 +206,7 @@ var typeOrder = [...]normalize.Type{normalize.TypeMobile, normalize.TypeFixedLin
 
 // newStats returns stats with the keys that are always present.
 func newStats() *Stats {
-	s := &Stats{Columns: []string{}, ColumnsIgnored: []string{}}
+	s := &Stats{Columns: []string{}, ColumnsIgnored: []string{}, Warnings: []string{}}
 	s.BlockedBySource = OrderedCounts{vals: map[string]int64{}}
 	s.InvalidByReason = OrderedCounts{vals: map[string]int64{}}
 	s.ByType = OrderedCounts{vals: map[string]int64{}}

@@ -143,10 +143,11 @@ func cmdStats(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdEncode rewrites a file: "encode cp1252|crlf|bom|gzip SRC DST".
+// cmdEncode rewrites a file: "encode cp1252|crlf|cr|bom|gzip SRC DST" (cr:
+// every LF made a bare CR, as old Mac files end their lines).
 func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
-		ts.Fatalf("usage: encode cp1252|crlf|bom|gzip SRC DST")
+		ts.Fatalf("usage: encode cp1252|crlf|cr|bom|gzip SRC DST")
 	}
 	src := []byte(ts.ReadFile(args[1]))
 	var out []byte
@@ -157,6 +158,8 @@ func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
 		out = b
 	case "crlf":
 		out = bytes.ReplaceAll(src, []byte("\n"), []byte("\r\n"))
+	case "cr":
+		out = bytes.ReplaceAll(src, []byte("\n"), []byte("\r"))
 	case "bom":
 		out = append([]byte("\xef\xbb\xbf"), src...)
 	case "gzip":

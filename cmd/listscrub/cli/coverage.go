@@ -97,6 +97,7 @@ func runCoverage(ctx context.Context, o *coverageOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
+	printWarnings(stdio, st)
 	rep := agg.Report(st)
 	return writeReport(o.output, stdio, func(w io.Writer) error { return render(rep, w) })
 }

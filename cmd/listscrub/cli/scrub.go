@@ -121,7 +121,6 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 		Registry: reg, Allow: allow, Consent: consent,
 		Normalizer: norm, Columns: o.columns, Delimiter: comma, Encoding: o.encoding,
 		NoHeader: o.noHeader, Dedupe: o.dedupe, Workers: o.workers, MaxRecordBytes: maxRow,
-		Warn: func(msg string) { fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s\n", msg) },
 	}, nil
 }
 
@@ -202,6 +201,7 @@ func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
+	printWarnings(stdio, st)
 	if o.receipt != "" {
 		if err := writeReceipt(o.receipt, o, st, now, time.Now()); err != nil {
 			return err
@@ -212,6 +212,13 @@ func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
 		return nil
 	}
 	return writeStats(o.stats, st, stdio)
+}
+
+// printWarnings prints a run's warnings on standard error.
+func printWarnings(stdio IO, st *scrub.Stats) {
+	for _, w := range st.Warnings {
+		fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s\n", w)
+	}
 }
 
 func writeStats(path string, st *scrub.Stats, stdio IO) error {
