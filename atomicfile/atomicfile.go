@@ -1,22 +1,52 @@
-// Package atomicfile writes files that appear complete or not at all: data
-// goes to a temporary file beside the destination, which is synced and renamed
-// over the destination only on Commit. Abort (or a crash) leaves the
-// destination as it was.
+// Package atomicfile writes files that appear complete or not at all, alone
+// or as a Group of outputs that appear together or not at all.
+//
+// A regular file (or a path that does not exist yet) is written to a
+// temporary file beside its destination, synced, and renamed over the
+// destination only on commit; abort (or a crash) leaves the destination as it
+// was. A symbolic link is written through: the temporary file is created
+// beside the link's final target and renamed over the target, so the link
+// stays a link. A stream, which cannot be replaced (standard output as "-",
+// /dev/stdout and the other descriptors of the process, a terminal or other
+// device, a named pipe), is spooled to an unlinked temporary file in the
+// system's temporary directory and copied to the stream on commit: a failed
+// run writes nothing to it, but a failure during that copy (a closed pipe, a
+// full device) leaves it half-written, which the error reports. The null
+// device is written directly.
 package atomicfile
 
 import (
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+
+	"github.com/listscrub/listscrub/pathcheck"
 )
 
-// File is a pending output file. Write to it, then Commit or Abort it.
+// kind is how a File reaches its destination.
+type kind uint8
+
+const (
+	replace kind = iota // a temporary file beside the target, renamed over it
+	spool               // an unlinked temporary file, copied to a stream
+	discard             // the null device, written directly
+)
+
+// File is a pending output file. Write to it, then Commit it (or commit its
+// Group) or Abort it.
 type File struct {
-	*os.File
-	path   string
-	done   bool
-	direct bool // path is a device or pipe, written in place
+	*os.File // the temporary file, the spool or the null device
+	path     string
+	kind     kind
+	target   string    // replace: the destination the temporary file is renamed over
+	dst      io.Writer // spool: the stream the data is copied to on commit
+	dstFile  *os.File  // spool: dst when it was opened here (closed after the copy)
+	group    *Group
+	done     bool
 
 	written, queued int64 // bytes written through Write; of those, handed to writeback
 
@@ -56,7 +86,7 @@ const syncChunk = 64 << 20
 func (f *File) Write(p []byte) (int, error) {
 	n, err := f.File.Write(p)
 	f.written += int64(n)
-	if !f.direct {
+	if f.kind == replace {
 		if f.written-f.queued >= writebackChunk {
 			startWriteback(f.File, f.queued, f.written-f.queued)
 			f.queued = f.written
@@ -115,75 +145,27 @@ func (f *File) waitSync() error {
 	return f.syncErr
 }
 
-// Create starts writing path. The temporary file lives in the same directory
-// (so the final rename is atomic) and is named after path with a random
-// suffix. If path already exists, its permission bits are kept. A path that
-// exists and is not a regular file (/dev/null, a named pipe) is written in
-// place.
+// Create starts writing path alone: Commit makes it appear, Abort discards
+// it. See Group.Create for what path may be.
 func Create(path string) (*File, error) {
-	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
-		if err != nil {
-			return nil, fmt.Errorf("open output %s: %w", path, err)
-		}
-		return &File{File: f, path: path, direct: true}, nil
-	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return nil, fmt.Errorf("create output %s: %w", path, err)
-	}
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-		mode = fi.Mode().Perm()
-	}
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, fmt.Errorf("create output %s: %w", path, err)
-	}
-	return &File{File: f, path: path}, nil
+	return new(Group).Create(path)
 }
 
-// Path returns the destination path.
+// Path returns the destination path, as given.
 func (f *File) Path() string { return f.path }
 
-// Commit syncs the data and renames the temporary file over the destination.
-// On failure the temporary file is removed and the destination is untouched.
+// Commit commits a file made by Create. A file of a Group with other files
+// is committed with them by Group.Commit.
 func (f *File) Commit() error {
-	if f.done {
-		return errors.New("atomicfile: commit after commit or abort")
+	if len(f.group.files) != 1 {
+		return fmt.Errorf("atomicfile: %s belongs to a group: commit the group", f.path)
 	}
-	f.done = true
-	if f.direct {
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("write output %s: %w", f.path, err)
-		}
-		return nil
-	}
-	tmp := f.Name()
-	err := f.waitSync()
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, f.path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write output %s: %w", f.path, err)
-	}
-	return nil
+	return f.group.Commit()
 }
 
-// Abort discards the temporary file. It is safe to call after Commit (it then
-// does nothing), so `defer f.Abort()` is the usual pattern.
+// Abort discards the file. It is safe to call after Commit (it then does
+// nothing), so `defer f.Abort()` is the usual pattern. The Group of an
+// aborted file can no longer be committed.
 func (f *File) Abort() {
 	if f.done {
 		return
@@ -191,7 +173,274 @@ func (f *File) Abort() {
 	f.done = true
 	f.waitSync()
 	f.Close()
-	if !f.direct {
+	if f.kind == replace {
 		os.Remove(f.Name())
+	}
+	if f.dstFile != nil {
+		f.dstFile.Close()
+	}
+}
+
+// Group is a set of output files that appear together or not at all. Create
+// each, write them all, then Commit: every temporary file is synced, then
+// every stream gets its data, then every temporary file is renamed over its
+// destination. A failure before the renames leaves every regular destination
+// as it was; a rename that fails undoes the renames before it (each
+// destination was hard-linked to a backup name first), so that only a crash
+// or a kill during the renames themselves — a few system calls — can leave
+// some outputs new and others old (and a backup named .NAME.tmp-*.old).
+// The zero value is ready to use, with no standard output.
+type Group struct {
+	// Stdout is where the path "-" is written; nil refuses "-".
+	Stdout io.Writer
+
+	files []*File
+	done  bool
+	// rename is os.Rename; tests make it fail.
+	rename func(oldpath, newpath string) error
+}
+
+// Create adds path to the group and creates its temporary file, so that an
+// output that cannot be written (a missing directory, a directory, a device
+// that cannot be opened) fails at once, before the work. A path that exists
+// and is not a regular file is a stream (see the package comment): it is
+// opened now and written on commit. "-" is g.Stdout.
+func (g *Group) Create(path string) (*File, error) {
+	if g.done {
+		return nil, errors.New("atomicfile: create after commit or abort")
+	}
+	f, err := g.open(path)
+	if err != nil {
+		return nil, err
+	}
+	f.group = g
+	g.files = append(g.files, f)
+	return f, nil
+}
+
+func (g *Group) open(path string) (*File, error) {
+	if path == "-" {
+		if g.Stdout == nil {
+			return nil, errors.New("create output -: no standard output here")
+		}
+		return newSpool(path, g.Stdout, nil)
+	}
+	t, err := pathcheck.Resolve(path)
+	if err != nil {
+		return nil, fmt.Errorf("create output %s: %w", path, err)
+	}
+	if t.FD >= 0 {
+		dst, err := dupFD(t.FD, path)
+		if err != nil {
+			return nil, fmt.Errorf("create output %s: %w", path, err)
+		}
+		return newSpool(path, dst, dst)
+	}
+	if fi, err := os.Stat(t.Path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return nil, fmt.Errorf("create output %s: is a directory", path)
+		}
+		dst, err := os.OpenFile(t.Path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("create output %s: %w", path, err)
+		}
+		if null, err := os.Stat(os.DevNull); err == nil && os.SameFile(fi, null) {
+			return &File{File: dst, path: path, kind: discard}, nil
+		}
+		return newSpool(path, dst, dst)
+	}
+	dir, base := filepath.Split(t.Path)
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("create output %s: %w", path, err)
+	}
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(t.Path); err == nil && fi.Mode().IsRegular() {
+		mode = fi.Mode().Perm()
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, fmt.Errorf("create output %s: %w", path, err)
+	}
+	return &File{File: tmp, path: path, kind: replace, target: t.Path}, nil
+}
+
+// newSpool returns a File spooled to an unlinked temporary file and copied
+// to dst on commit; dstFile, if not nil, is closed after.
+func newSpool(path string, dst io.Writer, dstFile *os.File) (*File, error) {
+	sp, err := os.CreateTemp("", "listscrub-spool-*")
+	if err != nil {
+		if dstFile != nil {
+			dstFile.Close()
+		}
+		return nil, fmt.Errorf("create spool for output %s: %w", path, err)
+	}
+	os.Remove(sp.Name()) // unlinked: nothing is left behind, whatever happens
+	return &File{File: sp, path: path, kind: spool, dst: dst, dstFile: dstFile}, nil
+}
+
+// name is the destination as messages show it.
+func (f *File) name() string {
+	if f.path == "-" {
+		return "standard output"
+	}
+	return f.path
+}
+
+// Commit makes every file of the group appear (see Group). On failure every
+// file not yet committed is aborted, and the error names the output that
+// failed.
+func (g *Group) Commit() (err error) {
+	if g.done {
+		return errors.New("atomicfile: commit after commit or abort")
+	}
+	g.done = true
+	defer func() {
+		if err != nil {
+			g.abortAll()
+		}
+	}()
+	// 1. The temporary files' data on disk.
+	for _, f := range g.files {
+		if f.done {
+			return fmt.Errorf("write output %s: aborted", f.name())
+		}
+		if f.kind != replace {
+			continue
+		}
+		err := f.waitSync()
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("write output %s: %w", f.name(), err)
+		}
+	}
+	// 2. The streams, which cannot be taken back: only once every
+	// temporary file is complete.
+	for _, f := range g.files {
+		if f.kind == replace {
+			continue
+		}
+		if err := f.publish(); err != nil {
+			return err
+		}
+	}
+	// 3. The renames.
+	return g.replaceAll()
+}
+
+// publish copies a spool to its stream (or closes the null device).
+func (f *File) publish() error {
+	f.done = true
+	defer f.Close()
+	if f.dstFile != nil {
+		defer f.dstFile.Close()
+	}
+	if f.kind == discard {
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("write output %s: %w", f.name(), err)
+		}
+		return nil
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("write output %s: %w", f.name(), err)
+	}
+	if _, err := io.Copy(f.dst, f.File); err != nil {
+		return fmt.Errorf("write output %s: %w", f.name(), err)
+	}
+	if f.dstFile != nil {
+		if err := f.dstFile.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
+			return fmt.Errorf("write output %s: %w", f.name(), err)
+		}
+	}
+	return nil
+}
+
+// replaceAll renames every temporary file over its destination, undoing the
+// renames done if one fails.
+func (g *Group) replaceAll() error {
+	rename := g.rename
+	if rename == nil {
+		rename = os.Rename
+	}
+	type step struct {
+		f      *File
+		backup string // a hard link to the previous destination ("": none)
+		isNew  bool   // there was no destination: undone by removing it
+	}
+	var steps []step
+	for _, f := range g.files {
+		if f.kind != replace {
+			continue
+		}
+		s := step{f: f}
+		b := f.Name() + ".old"
+		switch err := os.Link(f.target, b); {
+		case err == nil:
+			s.backup = b
+		case errors.Is(err, fs.ErrNotExist):
+			s.isNew = true
+		}
+		steps = append(steps, s)
+	}
+	defer func() {
+		for _, s := range steps {
+			if s.backup != "" {
+				os.Remove(s.backup)
+			}
+		}
+	}()
+	// A destination that could not be backed up cannot be restored: such
+	// renames go last, where a failure leaves nothing to undo but them.
+	sort.SliceStable(steps, func(i, j int) bool {
+		return (steps[i].backup != "" || steps[i].isNew) && !(steps[j].backup != "" || steps[j].isNew)
+	})
+	dirs := map[string]bool{}
+	for i, s := range steps {
+		if err := rename(s.f.Name(), s.f.target); err != nil {
+			err = fmt.Errorf("write output %s: %w", s.f.name(), err)
+			for _, d := range steps[:i] {
+				var uerr error
+				switch {
+				case d.backup != "":
+					uerr = rename(d.backup, d.f.target)
+				case d.isNew:
+					uerr = os.Remove(d.f.target)
+				default:
+					uerr = errors.New("no backup")
+				}
+				if uerr != nil {
+					err = fmt.Errorf("%w; and %s, already replaced, could not be restored: %v", err, d.f.name(), uerr)
+				}
+			}
+			return err
+		}
+		s.f.done = true
+		dirs[filepath.Dir(s.f.target)] = true
+	}
+	for dir := range dirs {
+		if d, err := os.Open(dir); err == nil {
+			d.Sync()
+			d.Close()
+		}
+	}
+	return nil
+}
+
+// Abort discards every file of the group not committed yet. It is safe to
+// call after Commit, so `defer g.Abort()` is the usual pattern.
+func (g *Group) Abort() {
+	g.done = true
+	g.abortAll()
+}
+
+func (g *Group) abortAll() {
+	for _, f := range g.files {
+		f.Abort()
 	}
 }

@@ -11,13 +11,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"time"
 	"unsafe"
 
 	"github.com/bits-and-blooms/bloom/v3"
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/listscrub/listscrub/atomicfile"
 )
 
 // Snapshot format constants; see FORMAT.md.
@@ -157,10 +158,24 @@ func layoutFor(hlen uint64, h *snapHeader) (snapLayout, bool) {
 	return l, true
 }
 
-// WriteSnapshotFile writes s as a snapshot to path atomically (temporary file
-// in the same directory, fsync, then rename). The snapshot's sources are s's
-// sources. A zero meta.AsOf is s.AsOf(); a zero meta.Created is now.
-func WriteSnapshotFile(path string, s *Set, meta SnapshotMeta) (err error) {
+// WriteSnapshotFile writes s as a snapshot to path atomically (atomicfile:
+// temporary file beside it, fsync, then rename).
+func WriteSnapshotFile(path string, s *Set, meta SnapshotMeta) error {
+	f, err := atomicfile.Create(path)
+	if err != nil {
+		return fmt.Errorf("snapshot %s: %w", path, err)
+	}
+	defer f.Abort()
+	if err := WriteSnapshot(f, path, s, meta); err != nil {
+		return err
+	}
+	return f.Commit()
+}
+
+// WriteSnapshot writes s as a snapshot to w; path names it in errors. The
+// snapshot's sources are s's sources. A zero meta.AsOf is s.AsOf(); a zero
+// meta.Created is now.
+func WriteSnapshot(w io.Writer, path string, s *Set, meta SnapshotMeta) error {
 	bf := s.filter()
 	if bf == nil {
 		return fmt.Errorf("snapshot %s: set has no bloom filter", path)
@@ -213,22 +228,8 @@ func WriteSnapshotFile(path string, s *Set, meta SnapshotMeta) (err error) {
 		return fmt.Errorf("snapshot %s: set too large for the format", path)
 	}
 
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("snapshot %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
 	h := xxhash.New()
-	bw := bufio.NewWriterSize(io.MultiWriter(tmp, h), 1<<20)
+	bw := bufio.NewWriterSize(io.MultiWriter(w, h), 1<<20)
 	var off uint64
 	put := func(b []byte) {
 		bw.Write(b)
@@ -264,24 +265,8 @@ func WriteSnapshotFile(path string, s *Set, meta SnapshotMeta) (err error) {
 	}
 	var sum [trailerLen]byte
 	binary.LittleEndian.PutUint64(sum[:], h.Sum64())
-	if _, err := tmp.Write(sum[:]); err != nil {
+	if _, err := w.Write(sum[:]); err != nil {
 		return fmt.Errorf("snapshot %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("snapshot %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("snapshot %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("snapshot %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("snapshot %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

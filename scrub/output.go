@@ -5,79 +5,85 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/listscrub/listscrub/atomicfile"
 )
 
-// output is one destination of rows. A file is written through atomicfile;
-// standard output is spooled to an unlinked temporary file and copied out
-// only on success, so that a failed run never hands half a file to the next
-// program in a pipe.
-type output struct {
-	name   string
-	file   *atomicfile.File // a named output
-	spool  *os.File         // standard output's spool
-	stdout io.Writer
-	w      *bufio.Writer
+// Writers are the destinations of a scrub's rows when its caller creates
+// them (Options.Writers); a nil one discards its category's rows.
+type Writers struct {
+	Clean, Blocked, Invalid, Duplicates io.Writer
 }
 
-func openOutput(path string, stdout io.Writer) (*output, error) {
-	if path == "" || path == "-" {
-		f, err := os.CreateTemp("", "listscrub-stdout-*")
-		if err != nil {
-			return nil, fmt.Errorf("create spool for standard output: %w", err)
+// openOutputs creates the outputs o names by path (Out, Blocked, Invalid,
+// Duplicates) in a group of their own, which Run commits; "" (or "-") for
+// Out is o.Stdout. With o.Writers it creates nothing and returns them.
+func openOutputs(o Options) (Writers, *atomicfile.Group, error) {
+	if o.Writers != nil {
+		return *o.Writers, nil, nil
+	}
+	g := &atomicfile.Group{Stdout: o.Stdout}
+	var ws Writers
+	out := o.Out
+	if out == "" {
+		out = "-"
+	}
+	for _, f := range []struct {
+		path string
+		dst  *io.Writer
+	}{{out, &ws.Clean}, {o.Blocked, &ws.Blocked}, {o.Invalid, &ws.Invalid}, {o.Duplicates, &ws.Duplicates}} {
+		if f.path == "" {
+			continue
 		}
-		os.Remove(f.Name()) // unlinked: nothing is left behind, whatever happens
-		return &output{name: "standard output", spool: f, stdout: stdout, w: bufio.NewWriterSize(f, bufSize)}, nil
+		file, err := g.Create(f.path)
+		if err != nil {
+			g.Abort()
+			return Writers{}, nil, err
+		}
+		*f.dst = file
 	}
-	f, err := atomicfile.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	return &output{name: path, file: f, w: bufio.NewWriterSize(f, bufSize)}, nil
+	return ws, g, nil
 }
 
+// output is one destination of rows, buffered.
+type output struct {
+	name string
+	w    *bufio.Writer
+}
+
+func newOutput(name string, w io.Writer) *output {
+	if w == nil {
+		return nil
+	}
+	return &output{name: name, w: bufio.NewWriterSize(w, bufSize)}
+}
+
+// write writes p; a nil output discards it.
 func (o *output) write(p []byte) error {
+	if o == nil {
+		return nil
+	}
 	if _, err := o.w.Write(p); err != nil {
 		return fmt.Errorf("write %s: %w", o.name, err)
 	}
 	return nil
 }
 
-func (o *output) commit() error {
+func (o *output) flush() error {
+	if o == nil {
+		return nil
+	}
 	if err := o.w.Flush(); err != nil {
 		return fmt.Errorf("write %s: %w", o.name, err)
 	}
-	if o.file != nil {
-		return o.file.Commit()
-	}
-	if _, err := o.spool.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("write %s: %w", o.name, err)
-	}
-	if _, err := io.Copy(o.stdout, o.spool); err != nil {
-		return fmt.Errorf("write %s: %w", o.name, err)
-	}
-	o.spool.Close()
-	o.spool = nil
 	return nil
-}
-
-func (o *output) abort() {
-	if o.file != nil {
-		o.file.Abort()
-	}
-	if o.spool != nil {
-		o.spool.Close()
-	}
 }
 
 // writer writes rows to the outputs a scrub was asked for; rows of a category
 // with no output are only counted.
 type writer struct {
 	comma        byte
-	outs         []*output
 	cleanOut     *output
 	blockedOut   *output
 	invalidOut   *output
@@ -88,8 +94,10 @@ type writer struct {
 	line         []byte // scratch for rows with appended fields
 }
 
-func newWriter(o Options, comma byte) (*writer, error) {
-	w := &writer{comma: comma, maskLabels: map[uint64]string{}}
+func newWriter(o Options, comma byte, ws Writers) *writer {
+	w := &writer{comma: comma, maskLabels: map[uint64]string{},
+		cleanOut: newOutput("clean output", ws.Clean), blockedOut: newOutput("blocked output", ws.Blocked),
+		invalidOut: newOutput("invalid output", ws.Invalid), dupOut: newOutput("duplicates output", ws.Duplicates)}
 	if o.Registry != nil {
 		for _, s := range o.Registry.Sources() {
 			w.sourceLabels = append(w.sourceLabels, s.Label)
@@ -102,32 +110,7 @@ func newWriter(o Options, comma byte) (*writer, error) {
 		}
 		w.consentLabel = strings.Join(labels, "+")
 	}
-	open := func(path string, dst **output) error {
-		out, err := openOutput(path, o.Stdout)
-		if err != nil {
-			return err
-		}
-		w.outs = append(w.outs, out)
-		*dst = out
-		return nil
-	}
-	if err := open(o.Out, &w.cleanOut); err != nil {
-		w.abort()
-		return nil, err
-	}
-	for _, f := range []struct {
-		path string
-		dst  **output
-	}{{o.Blocked, &w.blockedOut}, {o.Invalid, &w.invalidOut}, {o.Duplicates, &w.dupOut}} {
-		if f.path == "" {
-			continue
-		}
-		if err := open(f.path, f.dst); err != nil {
-			w.abort()
-			return nil, err
-		}
-	}
-	return w, nil
+	return w
 }
 
 // writeHeader writes the header line to every output, with the extra columns
@@ -200,17 +183,12 @@ func (w *writer) labels(mask uint64) string {
 	return l
 }
 
-func (w *writer) commit() error {
-	for _, o := range w.outs {
-		if err := o.commit(); err != nil {
+// flush writes out what the outputs hold in their buffers.
+func (w *writer) flush() error {
+	for _, o := range []*output{w.cleanOut, w.blockedOut, w.invalidOut, w.dupOut} {
+		if err := o.flush(); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func (w *writer) abort() {
-	for _, o := range w.outs {
-		o.abort()
-	}
 }

@@ -37,6 +37,12 @@ type Options struct {
 	Blocked    string // blocked rows, plus scrub_reason and scrub_source; "" discards
 	Invalid    string // invalid rows, plus scrub_reason; "" discards
 	Duplicates string // duplicate rows, plus scrub_reason; "" discards
+	// Writers, if not nil, receive the rows instead of the four paths above
+	// (which are then ignored); a nil one discards its category. The caller
+	// created them (in an atomicfile.Group with its other outputs, so that
+	// all appear together) and commits them once Run has returned without
+	// error: Run only flushes them.
+	Writers *Writers
 
 	Registry *registry.Set // numbers that must not be called; nil only with Consent
 	Allow    *registry.Set // exempt numbers, never blocked (nil: none)
@@ -154,8 +160,9 @@ type counts struct {
 	byType                               [normalize.NumTypes]int64
 }
 
-// Run scrubs o.Input and returns the statistics. Outputs are written to
-// temporary files and renamed into place only when the whole input has been
+// Run scrubs o.Input and returns the statistics. Outputs named by path are
+// created before the input is read, written to temporary files and renamed
+// into place together (atomicfile.Group) only when the whole input has been
 // read without error; on error (or cancellation) nothing is written.
 func Run(ctx context.Context, o Options) (*Stats, error) {
 	start := time.Now()
@@ -183,6 +190,15 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		defer func() { <-summed }()
 	}
 
+	// The outputs first: one that cannot be written fails before the input
+	// is read.
+	sinks, own, err := openOutputs(o)
+	if err != nil {
+		return nil, err
+	}
+	if own != nil {
+		defer own.Abort()
+	}
 	in, err := openInput(o.Input, o.Stdin)
 	if err != nil {
 		return nil, err
@@ -254,11 +270,7 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	}
 	ignored := ignoredColumns(headerNames, cols)
 
-	w, err := newWriter(o, comma)
-	if err != nil {
-		return nil, err
-	}
-	defer w.abort()
+	w := newWriter(o, comma, sinks)
 	if !o.NoHeader {
 		if err := w.writeHeader(header.Raw(0), header.Content(0)); err != nil {
 			return nil, err
@@ -314,8 +326,13 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := w.commit(); err != nil {
+	if err := w.flush(); err != nil {
 		return nil, err
+	}
+	if own != nil {
+		if err := own.Commit(); err != nil {
+			return nil, err
+		}
 	}
 	st.Registry = newRegistryStats(o.Registry, start)
 	st.ElapsedSeconds = time.Since(start).Seconds()

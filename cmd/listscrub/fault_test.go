@@ -57,9 +57,9 @@ func entries(t *testing.T, dir string) []string {
 
 // TestSignalRemovesOutputs interrupts a scrub that is reading a slow
 // standard input: it must exit non-zero and leave no output, not even a
-// temporary file.
+// temporary file. SIGHUP (the terminal closed) too.
 func TestSignalRemovesOutputs(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
 			dir := t.TempDir()
 			reg := filepath.Join(dir, "reg.txt")
@@ -102,6 +102,62 @@ func TestSignalRemovesOutputs(t *testing.T) {
 				t.Errorf("left behind: %v", left)
 			}
 		})
+	}
+}
+
+// TestBrokenPipe scrubs to a standard output whose reader is gone (as with
+// `| head -1`), with the other outputs in a folder of their own and the
+// spool of standard output in a TMPDIR of its own: the SIGPIPE must not kill
+// the process before it removes its temporary files. It exits 1, no
+// temporary file is left in either place, and the other outputs are not
+// replaced (standard output failed before they were committed).
+func TestBrokenPipe(t *testing.T) {
+	dir := t.TempDir()
+	reg := filepath.Join(dir, "reg.txt")
+	writeFile(t, reg, "0612345678\n")
+	var in strings.Builder
+	in.WriteString("id;tel\n")
+	for i := range 20000 {
+		fmt.Fprintf(&in, "%d;06%08d\n", i, i)
+	}
+	input := filepath.Join(dir, "in.csv")
+	writeFile(t, input, in.String())
+	out := filepath.Join(dir, "out")
+	tmp := filepath.Join(dir, "tmp")
+	os.Mkdir(out, 0o755)
+	os.Mkdir(tmp, 0o755)
+	blocked := filepath.Join(out, "blocked.csv")
+	writeFile(t, blocked, "previous\n")
+	for _, stats := range []bool{false, true} {
+		args := []string{"scrub", "-r", reg, "-o", "-", "--blocked", blocked, input}
+		if stats {
+			args = append(args, "--stats", filepath.Join(out, "stats.json"))
+		}
+		cmd := listscrub(args...)
+		cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
+		pr, pw, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr.Close() // the reader is gone before the first write
+		cmd.Stdout = pw
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err = cmd.Run()
+		pw.Close()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+			t.Errorf("stats=%v: %v (killed by a signal: exit code -1), want exit 1; stderr: %s", stats, err, stderr.String())
+		}
+		if left := entries(t, out); len(left) != 1 || left[0] != "blocked.csv" {
+			t.Errorf("stats=%v: the output folder holds %v, want blocked.csv only", stats, left)
+		}
+		if b, _ := os.ReadFile(blocked); string(b) != "previous\n" {
+			t.Errorf("stats=%v: blocked.csv replaced although standard output failed: %.40q", stats, b)
+		}
+		if left := entries(t, tmp); len(left) != 0 {
+			t.Errorf("stats=%v: TMPDIR holds %v", stats, left)
+		}
 	}
 }
 

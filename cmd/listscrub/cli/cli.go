@@ -67,10 +67,13 @@ func run(f func(ctx context.Context) error) func(*cobra.Command, []string) error
 	}
 }
 
-// Main runs listscrub with args and returns the exit code. SIGINT and SIGTERM
-// cancel the run: temporary outputs are removed and the exit code is 1.
+// Main runs listscrub with args and returns the exit code. SIGINT, SIGTERM,
+// SIGHUP (the terminal closed) and SIGPIPE (the reader of a pipe went away,
+// as `| head` does) cancel the run: temporary outputs are removed and the
+// exit code is 1. Without SIGPIPE here, Go would kill the process at the
+// first write to a closed standard output, leaving the temporary files.
 func Main(args []string, stdio IO) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
 	defer stop()
 	root := newRoot(stdio)
 	root.SetArgs(args)

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/listscrub/listscrub/atomicfile"
 	"github.com/listscrub/listscrub/report"
 	"github.com/listscrub/listscrub/scrub"
 )
@@ -79,6 +77,22 @@ func runCoverage(ctx context.Context, o *coverageOptions, stdio IO) error {
 	if o.top < 1 {
 		return usagef("--top %d: want a positive number", o.top)
 	}
+	ps := newPaths(stdio)
+	o.addInputs(ps)
+	out := o.output
+	if out == "" {
+		out = "-"
+	}
+	ps.output("-o", out)
+	if err := ps.check(); err != nil {
+		return err
+	}
+	outs := newOutputs(stdio)
+	defer outs.abort()
+	w, err := outs.create("-o", out)
+	if err != nil {
+		return err
+	}
 	opts, err := o.prepare(ctx, stdio, time.Now())
 	if err != nil {
 		return err
@@ -88,7 +102,7 @@ func runCoverage(ctx context.Context, o *coverageOptions, stdio IO) error {
 	defer cancel()
 	agg := report.New(report.Config{Registry: opts.Registry, By: o.by, Top: o.top, OnError: func(error) { cancel() }})
 	bar := newProgress(stdio, "coverage", o.quiet)
-	opts.Out, opts.Observer, opts.Progress = os.DevNull, agg, bar.Update
+	opts.Writers, opts.Observer, opts.Progress = &scrub.Writers{}, agg, bar.Update
 	st, err := scrub.Run(ctx, opts)
 	bar.Finish()
 	if aerr := agg.Err(); aerr != nil {
@@ -99,22 +113,8 @@ func runCoverage(ctx context.Context, o *coverageOptions, stdio IO) error {
 	}
 	printWarnings(stdio, st)
 	rep := agg.Report(st)
-	return writeReport(o.output, stdio, func(w io.Writer) error { return render(rep, w) })
-}
-
-// writeReport writes a report to path (atomically) or, for "" or "-", to
-// standard output.
-func writeReport(path string, stdio IO, write func(io.Writer) error) error {
-	if path == "" || path == "-" {
-		return write(stdio.Out)
+	if err := render(rep, w); err != nil {
+		return fmt.Errorf("write report %s: %w", out, err)
 	}
-	f, err := atomicfile.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
-	if err := write(f); err != nil {
-		return fmt.Errorf("write report %s: %w", path, err)
-	}
-	return f.Commit()
+	return outs.commit()
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/listscrub/listscrub/atomicfile"
 	"github.com/listscrub/listscrub/scrub"
 )
 
@@ -63,8 +62,9 @@ type receiptRows struct {
 	Duplicate int64 `json:"duplicate"`
 }
 
-// writeReceipt writes the receipt of a successful scrub to path, atomically.
-func writeReceipt(path string, o *scrubOptions, st *scrub.Stats, started, finished time.Time) error {
+// writeReceipt writes the receipt of a successful scrub to w, the output
+// --receipt path.
+func writeReceipt(w io.Writer, path string, o *scrubOptions, st *scrub.Stats, started, finished time.Time) error {
 	args := append([]string{"listscrub"}, os.Args[1:]...)
 	r := receipt{
 		Receipt: receiptVersion, Tool: "listscrub", Version: version(), CommandLine: args,
@@ -88,17 +88,12 @@ func writeReceipt(path string, o *scrubOptions, st *scrub.Stats, started, finish
 	if r.Outputs["clean"] == "" {
 		r.Outputs["clean"] = "-"
 	}
-	f, err := atomicfile.Create(path)
-	if err != nil {
-		return fmt.Errorf("receipt: %w", err)
-	}
-	defer f.Abort()
-	enc := json.NewEncoder(f)
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(r); err != nil {
 		return fmt.Errorf("write receipt %s: %w", path, err)
 	}
-	return f.Commit()
+	return nil
 }
 
 func newReceiptCmd(stdio IO) *cobra.Command {

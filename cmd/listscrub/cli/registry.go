@@ -121,6 +121,26 @@ func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 	if o.base == "" && (len(o.add) > 0 || len(o.remove) > 0) {
 		return usagef("--add and --remove need --base OLD.snap")
 	}
+	if o.out == "" {
+		return usagef("-o: want the snapshot's path")
+	}
+	ps := newPaths(stdio)
+	ps.specs("SOURCE", o.sources)
+	ps.input("--base", o.base)
+	ps.specs("--add", o.add)
+	ps.specs("--remove", o.remove)
+	ps.output("-o", o.out)
+	if err := ps.check(); err != nil {
+		return err
+	}
+	// The snapshot's temporary file first: an output that cannot be
+	// written fails before the sources are read.
+	outs := newOutputs(stdio)
+	defer outs.abort()
+	w, err := outs.create("-o", o.out)
+	if err != nil {
+		return err
+	}
 	meta := registry.SnapshotMeta{AsOf: asOf, Created: now, Country: norm.Region(), Covers: covers}
 	var set *registry.Set
 	if o.base != "" {
@@ -150,7 +170,13 @@ func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 		}
 		fmt.Fprintln(stdio.ErrOut)
 	}
-	if err := registry.WriteSnapshotFile(o.out, set, meta); err != nil {
+	if err := registry.WriteSnapshot(w, o.out, set, meta); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := outs.commit(); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdio.ErrOut, "wrote %s: %d numbers, as of %s, checksum %s\n",

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"strconv"
@@ -12,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/listscrub/listscrub/atomicfile"
 	"github.com/listscrub/listscrub/normalize"
 	"github.com/listscrub/listscrub/registry"
 	"github.com/listscrub/listscrub/scrub"
@@ -181,9 +181,41 @@ standard error.`,
 }
 
 func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
-	if o.stats == "-" && (o.out == "" || o.out == "-") {
-		return usagef("--stats - and the clean rows would both go to standard output: give -o PATH")
+	clean := o.out
+	if clean == "" {
+		clean = "-"
 	}
+	ps := newPaths(stdio)
+	o.addInputs(ps)
+	ps.output("-o", clean)
+	ps.output("--blocked", o.blocked)
+	ps.output("--invalid", o.invalid)
+	ps.output("--duplicates", o.duplicates)
+	ps.output("--stats", o.stats)
+	ps.output("--receipt", o.receipt)
+	if err := ps.check(); err != nil {
+		return err
+	}
+	// Every output is created before anything is read, and all are
+	// committed together once the stats and the receipt are written.
+	outs := newOutputs(stdio)
+	defer outs.abort()
+	var ws scrub.Writers
+	var statsW, receiptW io.Writer
+	for _, f := range []struct {
+		flag, path string
+		w          *io.Writer
+	}{
+		{"-o", clean, &ws.Clean}, {"--blocked", o.blocked, &ws.Blocked}, {"--invalid", o.invalid, &ws.Invalid},
+		{"--duplicates", o.duplicates, &ws.Duplicates}, {"--stats", o.stats, &statsW}, {"--receipt", o.receipt, &receiptW},
+	} {
+		w, err := outs.create(f.flag, f.path)
+		if err != nil {
+			return err
+		}
+		*f.w = w
+	}
+
 	now := time.Now()
 	opts, err := o.prepare(ctx, stdio, now)
 	if err != nil {
@@ -192,7 +224,7 @@ func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
 	if o.duplicates != "" && !o.dedupe {
 		fmt.Fprintln(stdio.ErrOut, "listscrub: warning: --duplicates without --dedupe: no row is a duplicate, the file will hold the header only")
 	}
-	opts.Out, opts.Blocked, opts.Invalid, opts.Duplicates = o.out, o.blocked, o.invalid, o.duplicates
+	opts.Writers = &ws
 
 	bar := newProgress(stdio, "scrub", o.quiet)
 	opts.Progress = bar.Update
@@ -201,17 +233,27 @@ func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	printWarnings(stdio, st)
-	if o.receipt != "" {
-		if err := writeReceipt(o.receipt, o, st, now, time.Now()); err != nil {
+	if receiptW != nil {
+		if err := writeReceipt(receiptW, o.receipt, o, st, now, time.Now()); err != nil {
 			return err
 		}
 	}
+	if statsW != nil {
+		if err := st.WriteJSON(statsW); err != nil {
+			return fmt.Errorf("write stats %s: %w", o.stats, err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := outs.commit(); err != nil {
+		return err
+	}
+	printWarnings(stdio, st)
 	if o.stats == "" {
 		st.WriteSummary(stdio.ErrOut)
-		return nil
 	}
-	return writeStats(o.stats, st, stdio)
+	return nil
 }
 
 // printWarnings prints a run's warnings on standard error.
@@ -221,19 +263,13 @@ func printWarnings(stdio IO, st *scrub.Stats) {
 	}
 }
 
-func writeStats(path string, st *scrub.Stats, stdio IO) error {
-	if path == "-" {
-		return st.WriteJSON(stdio.Out)
-	}
-	f, err := atomicfile.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
-	if err := st.WriteJSON(f); err != nil {
-		return fmt.Errorf("write stats %s: %w", path, err)
-	}
-	return f.Commit()
+// addInputs registers the files the read flags name: INPUT, registries,
+// allow and consent lists.
+func (o *readFlags) addInputs(ps *paths) {
+	ps.input("INPUT", o.input)
+	ps.specs("-r", o.registries)
+	ps.specs("--allow", o.allow)
+	ps.specs("--consent", o.consent)
 }
 
 // parseSpecs parses registry arguments and refuses two sources with one label.

@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/listscrub/listscrub/atomicfile"
+	"github.com/listscrub/listscrub/pathcheck"
+	"github.com/listscrub/listscrub/registry"
+)
+
+// paths collects a command's input and output paths, each with the flag that
+// gave it, to refuse an output that is an input or another output before
+// anything is read (pathcheck).
+type paths struct{ set pathcheck.Set }
+
+func newPaths(stdio IO) *paths {
+	p := &paths{}
+	if f, ok := stdio.In.(*os.File); ok {
+		p.set.Stdin = f
+	}
+	if f, ok := stdio.Out.(*os.File); ok {
+		p.set.Stdout = f
+	}
+	return p
+}
+
+func (p *paths) input(flag string, paths ...string) { p.set.Input(flag, paths...) }
+
+// specs registers registry-source arguments ([NAME=]PATH) read under flag.
+func (p *paths) specs(flag string, args []string) {
+	for _, a := range args {
+		p.set.Input(flag, registry.ParseSpec(a).Path)
+	}
+}
+
+func (p *paths) output(flag string, paths ...string) { p.set.Output(flag, paths...) }
+
+// check returns a usage error naming both flags of the first output that is
+// the same file as an input or another output.
+func (p *paths) check() error {
+	if err := p.set.Check(); err != nil {
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+// outputs are a command's output files, committed together once the command
+// has written them all: every one appears, or none (atomicfile.Group).
+type outputs struct{ g atomicfile.Group }
+
+func newOutputs(stdio IO) *outputs { return &outputs{g: atomicfile.Group{Stdout: stdio.Out}} }
+
+// create creates the output flag names (a path, or - for standard output)
+// now, so that one that cannot be written fails before the work; "" is no
+// output and returns a nil io.Writer.
+func (o *outputs) create(flag, path string) (io.Writer, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := o.g.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", flag, err)
+	}
+	return f, nil
+}
+
+func (o *outputs) commit() error { return o.g.Commit() }
+func (o *outputs) abort()        { o.g.Abort() }
