@@ -23,8 +23,8 @@ import (
 // Snapshot format constants; see FORMAT.md.
 const (
 	snapMagic      = "LSCRUBSNAP"
-	snapVersion    = 2 // written; readers also accept snapVersion1
-	snapVersion1   = 1 // before sources recorded their region
+	snapVersion    = 2  // written; readers also accept snapVersion1
+	snapVersion1   = 1  // before sources recorded their region
 	snapPrefixLen  = 16 // magic, version, 5 reserved zero bytes
 	maxHeaderBytes = 64 << 20
 	trailerLen     = 8 // xxhash64 of every preceding byte, little-endian
