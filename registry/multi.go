@@ -2,6 +2,7 @@ package registry
 
 import (
 	"bytes"
+	"unicode/utf8"
 
 	"github.com/listscrub/listscrub/normalize"
 )
@@ -39,6 +40,11 @@ func splitNumbers(n *normalize.Normalizer, field []byte) []normalize.Key {
 // splitValid cuts field at runs of bytes for which sep is true and returns
 // the parts' keys if there are at least two parts and every one is valid.
 func splitValid(n *normalize.Normalizer, field []byte, sep func(byte) bool) []normalize.Key {
+	// Most invalid lines are one part: find that out without normalizing.
+	isSep := func(r rune) bool { return r < utf8.RuneSelf && sep(byte(r)) }
+	if bytes.IndexFunc(bytes.TrimFunc(field, isSep), isSep) < 0 {
+		return nil
+	}
 	var keys []normalize.Key
 	start, parts := -1, 0
 	for i := 0; i <= len(field); i++ {

@@ -616,7 +616,7 @@ func (p *textParser) add(field []byte, lineNo int) error {
 		return nil
 	}
 	r := res.Reason
-	if r == normalize.ReasonTooLong || r == normalize.ReasonNotANumber {
+	if r != normalize.ReasonEmpty && r != normalize.ReasonExcelScientific {
 		// Maybe two numbers on one line (multi.go): both are registered.
 		if keys := splitNumbers(p.opts.Normalizer, field); keys != nil {
 			for _, k := range keys {

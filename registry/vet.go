@@ -221,19 +221,23 @@ func (c *Checks) vetAll(infos []*SourceInfo, region string) error {
 // are invalid for the region given: those whose lists listscrub is used
 // with, in the order of their registries' sizes (US before CA: the same
 // plan, so a NANP list reads the same with either).
-var candidateRegions = []string{"US", "FR", "GB", "DE", "BE", "ES", "IT", "NL", "CH", "CA", "AU", "LU", "PT", "IE", "AT", "PL"}
+//
+// Italy comes last: its plan accepts most digit strings that start with 0.
+var candidateRegions = []string{"US", "FR", "GB", "DE", "BE", "ES", "NL", "CH", "CA", "AU", "LU", "PT", "IE", "AT", "PL", "IT"}
 
 // regionSample is how many invalid lines a parser keeps for suggestRegion.
 const regionSample = 32
 
-// suggestRegion returns the first candidate region (not region) that reads
-// at least three quarters of sample as valid numbers, or "". It builds a
-// normalizer per candidate (some tens of ms each), so it runs only for a
-// source most of whose lines are invalid.
+// suggestRegion returns the candidate region (not region) that reads the
+// most of sample as valid numbers, at least three quarters of it (the first
+// in candidateRegions on a tie), or "". It builds a normalizer per
+// candidate (some tens of ms each), so it runs only for a source most of
+// whose lines are invalid.
 func suggestRegion(region string, sample [][]byte) string {
 	if len(sample) == 0 {
 		return ""
 	}
+	best, bestValid := "", 0
 	for _, r := range candidateRegions {
 		if r == region {
 			continue
@@ -248,9 +252,9 @@ func suggestRegion(region string, sample [][]byte) string {
 				valid++
 			}
 		}
-		if 4*valid >= 3*len(sample) {
-			return r
+		if 4*valid >= 3*len(sample) && valid > bestValid {
+			best, bestValid = r, valid
 		}
 	}
-	return ""
+	return best
 }
