@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -41,8 +42,10 @@ type Checks struct {
 const MaxClockSkew = 24 * time.Hour
 
 // Threshold bounds a source's invalid lines: at most Count lines, or, with
-// Percent set, at most Share percent of its data lines. The zero value is
-// no limit.
+// Percent set, at most Share percent of its data lines, rounded up (so
+// that 1% of a list of 57 lines allows one stray line, and a list read
+// with the wrong region, or the wrong column, whose every line is invalid,
+// is refused however short). The zero value is no limit.
 type Threshold struct {
 	Count   int
 	Share   float64 // percent, 0–100
@@ -50,12 +53,13 @@ type Threshold struct {
 	set     bool
 }
 
-// DefaultMaxInvalid is the default threshold, 1% of a source's lines:
-// national registries are machine-written (Bloctel's and the US DNC's
-// downloads have no invalid line), so more than 1% means the file was not
-// read as it should be — a different region, column or format — and its
-// numbers would silently not be blocked. A hand-made list with a stray
-// typo passes --max-invalid N or --lenient explicitly.
+// DefaultMaxInvalid is the default threshold, 1% of a source's lines
+// (rounded up: one stray line in a list of under 100): national registries
+// are machine-written (Bloctel's and the US DNC's downloads have no invalid
+// line), so more than 1% means the file was not read as it should be — a
+// different region, column or format — and its numbers would silently not
+// be blocked. A list with more typos than that needs --max-invalid or
+// (registry build) --lenient, explicitly.
 var DefaultMaxInvalid = Threshold{Share: 1, Percent: true, set: true}
 
 // ParseThreshold parses "5%" (a share of the data lines, decimals allowed)
@@ -94,7 +98,7 @@ func (t Threshold) Exceeded(bad, lines int) bool {
 	case !t.set || bad == 0:
 		return false
 	case t.Percent:
-		return float64(bad)*100 > t.Share*float64(lines)
+		return float64(bad) > math.Ceil(t.Share*float64(lines)/100-1e-9)
 	default:
 		return bad > t.Count
 	}

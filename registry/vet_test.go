@@ -23,7 +23,11 @@ func TestParseThreshold(t *testing.T) {
 	}{
 		{"1%", 1, 100, false},
 		{"1%", 2, 100, true},
-		{"1%", 1, 99, true},
+		{"1%", 1, 99, false}, // rounded up: one line
+		{"1%", 1, 1, false},
+		{"1%", 2, 57, true},
+		{"1%", 2, 101, false},
+		{"1%", 3, 101, true},
 		{"0.5%", 5, 1000, false},
 		{"0.5%", 6, 1000, true},
 		{"0%", 1, 1_000_000, true},
@@ -32,7 +36,7 @@ func TestParseThreshold(t *testing.T) {
 		{"0", 0, 10, false},
 		{"100", 100, 101, false},
 		{"100", 101, 101, true},
-		{" 5 % ", 1, 10, true},
+		{" 5 % ", 2, 10, true},
 	}
 	for _, tt := range tests {
 		th, err := ParseThreshold(tt.in)
@@ -76,14 +80,17 @@ func TestChecksInvalidLines(t *testing.T) {
 	}{
 		{"clean list", "FR", "0612345678\n0145678901\n", true, strictDefault, "", 0, ""},
 		{"blank lines do not count", "FR", "0612345678\n\n\n0145678901\n\n", true, strictDefault, "", 0, ""},
-		{"too-short over 1%", "FR", "0612345678\n0145678901\n01 23\n", true, strictDefault, "1 of 3 lines", 3, ""},
-		{"too-short under a count", "FR", "0612345678\n0145678901\n01 23\n", true, Checks{MaxInvalid: Threshold{Count: 1, set: true}}, "", 0, ""},
-		{"lenient", "FR", "0612345678\n01 23\n", true, Checks{MaxInvalid: DefaultMaxInvalid, Lenient: true}, "", 0, ""},
+		{"too-short over 1%", "FR", "0612345678\n0145678901\n01 23\n0199\n", true, strictDefault, "2 of 4 lines", 3, ""},
+		{"one stray line", "FR", "0612345678\n0145678901\n01 23\n", true, strictDefault, "", 0, ""},
+		{"too-short under a count", "FR", "0612345678\n01 23\n0199\n", true, Checks{MaxInvalid: Threshold{Count: 2, set: true}}, "", 0, ""},
+		{"too-short over a count", "FR", "0612345678\n01 23\n0199\n", true, Checks{MaxInvalid: Threshold{Count: 1, set: true}}, "2 of 3 lines", 2, ""},
+		{"a single US number read as FR", "FR", "2015550123\n", true, strictDefault, "no phone number in 1 lines read as FR; they are valid US numbers: use --country US", 0, ""},
+		{"lenient", "FR", "0612345678\n01 23\n0199\n", true, Checks{MaxInvalid: DefaultMaxInvalid, Lenient: true}, "", 0, ""},
 		{"US list read as FR", "FR", "2015550123\n2015550124\n2015550125\n2015550126\n", true, strictDefault, "use --country US", 1, "US"},
 		{"Belgian fixed lines read as FR", "FR", "02 512 34 56\n03 234 56 78\n09 234 56 78\n0470 12 34 56\n", true, strictDefault, "use --country BE", 1, "BE"},
 		{"HTML page, lenient parse", "FR", "<html>\n<body>Service unavailable</body>\n</html>\n", false, strictDefault, "2 of 2 lines", 2, ""},
 		{"HTML page, strict parse", "FR", "<html>\n<body>Service unavailable</body>\n</html>\n", true, strictDefault, "reg.txt:2: not a phone number", 0, ""},
-		{"unbalanced quotes", "FR", "nom;tel\na;0612345678\nb;\"0145678901\n", false, strictDefault, "1 of 2 lines", 3, ""},
+		{"unbalanced quotes", "FR", "nom;tel\na;0612345678\nb;\"0145678901\n", true, strictDefault, "reg.txt:3: unbalanced quotes", 0, ""},
 		{"no number", "FR", "", true, strictDefault, "no phone number in 0 lines", 0, ""},
 		{"no number, not required", "FR", "", true, Checks{MaxInvalid: DefaultMaxInvalid}, "", 0, ""},
 	}
