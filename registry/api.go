@@ -53,10 +53,14 @@ type SourceInfo struct {
 	// reason: the line an error about the source's invalid lines names.
 	FirstInvalid int
 	FirstReason  string
-	// BetterRegion, for a raw source most of whose lines are invalid for
-	// Region, is a region that reads most of them (a US list read as FR);
-	// "" otherwise. See suggestRegion.
+	// BetterRegion, for a raw source refused (or, lenient, warned about) by
+	// Checks, is a region that reads most of its invalid lines (a US list
+	// read as FR); "" otherwise. See suggestRegion.
 	BetterRegion string
+
+	// invalidSample holds a few invalid fields of a raw source, for
+	// suggestRegion; only Checks.vet reads it.
+	invalidSample [][]byte
 }
 
 // InvalidLines returns the source's invalid lines, every reason summed; for

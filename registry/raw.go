@@ -942,9 +942,7 @@ func readTextWith(ctx context.Context, r *bufio.Reader, path string, size int64,
 	if p.bad.first != 0 {
 		info.FirstInvalid, info.FirstReason = p.bad.first, p.bad.reason.String()
 	}
-	if bad, lines := countedInvalid(&info); 2*bad > lines {
-		info.BetterRegion = suggestRegion(info.Region, p.bad.sample)
-	}
+	info.invalidSample = p.bad.sample
 	return &sourceData{info: info, keys: keys}, nil
 }
 

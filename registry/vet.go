@@ -185,6 +185,7 @@ func (c *Checks) vet(si *SourceInfo, region string) (warnings []string, err erro
 				si.Path, si.Region, region))
 		}
 	} else if bad, lines := countedInvalid(si); c.MaxInvalid.Exceeded(bad, lines) {
+		si.suggest()
 		e := &InvalidLinesError{Path: si.Path, Line: si.FirstInvalid, Reason: si.FirstReason, Bad: bad, Lines: lines,
 			Limit: c.MaxInvalid, Region: region, BetterRegion: si.BetterRegion}
 		if !c.Lenient {
@@ -193,6 +194,7 @@ func (c *Checks) vet(si *SourceInfo, region string) (warnings []string, err erro
 		warnings = append(warnings, e.Error()+" (accepted: lenient)")
 	}
 	if c.RequireNumbers && si.Entries == 0 {
+		si.suggest()
 		e := &EmptySourceError{Path: si.Path, Lines: si.Lines, Region: region, BetterRegion: si.BetterRegion}
 		if !c.Lenient {
 			return nil, e
@@ -219,6 +221,15 @@ func (c *Checks) vetAll(infos []*SourceInfo, region string) error {
 		}
 	}
 	return nil
+}
+
+// suggest sets si.BetterRegion when most of si's lines are invalid: only
+// for a source about to be refused or warned about, since it costs a
+// normalizer per candidate region.
+func (si *SourceInfo) suggest() {
+	if bad, lines := countedInvalid(si); si.BetterRegion == "" && 2*bad > lines {
+		si.BetterRegion = suggestRegion(si.Region, si.invalidSample)
+	}
 }
 
 // candidateRegions are the regions tried for a source most of whose lines
