@@ -43,6 +43,37 @@ type SourceInfo struct {
 	// Covers lists the E.164 prefixes this source screens ("+33", "+1201");
 	// nil means every number. A snapshot source has its snapshot's coverage.
 	Covers []string
+	// Region is the region the source's national-format numbers were read
+	// with (LoadOptions.Normalizer's for a raw source, the snapshot's for a
+	// snapshot); "" when a version-1 snapshot did not record it.
+	Region string
+
+	// FirstInvalid is the number of the first line that holds something but
+	// not a valid number (raw sources; 0 when none), and FirstReason its
+	// reason: the line an error about the source's invalid lines names.
+	FirstInvalid int
+	FirstReason  string
+	// BetterRegion, for a raw source refused (or, lenient, warned about) by
+	// Checks, is a region that reads most of its invalid lines (a US list
+	// read as FR); "" otherwise. See suggestRegion.
+	BetterRegion string
+
+	// invalidSample holds a few invalid fields of a raw source, for
+	// suggestRegion; only Checks.vet reads it.
+	invalidSample [][]byte
+}
+
+// InvalidLines returns the source's invalid lines, every reason summed; for
+// a snapshot, those its own sources had when it was built.
+func (si *SourceInfo) InvalidLines() int {
+	n := 0
+	for _, c := range si.Invalid {
+		n += c
+	}
+	for i := range si.Inner {
+		n += si.Inner[i].InvalidLines()
+	}
+	return n
 }
 
 // BloomInfo describes a Set's bloom filter.
@@ -69,6 +100,10 @@ type LoadOptions struct {
 	// that will report it (a scrub's stats, a snapshot). Without it, the
 	// first call of Checksum computes it.
 	Checksum bool
+
+	// Checks are the rules a source must pass to be used at all (too many
+	// invalid lines, no number, an as-of date in the future); see Checks.
+	Checks Checks
 
 	// chunkBytes overrides the size of the chunks raw lines are parsed in
 	// (tests make it tiny, to cross many chunk boundaries); 0 is the default.

@@ -51,7 +51,8 @@ type BaseInfo struct {
 // and removed is removed). The returned Set keeps the base's sources (plus
 // any new source an addition names), with their entry counts updated, and
 // the base's coverage; meta is the base's metadata with Base and Changes
-// filled in. Any unreadable file or (with opts.Strict) line is an error.
+// filled in. Any unreadable file, (with opts.Strict) line, or file refused
+// by opts.Checks (a change file may be empty) is an error.
 func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts LoadOptions) (*Set, SnapshotMeta, error) {
 	if opts.Normalizer == nil {
 		return nil, SnapshotMeta{}, errors.New("registry: LoadOptions.Normalizer is required")
@@ -89,6 +90,17 @@ func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts L
 		return nil, SnapshotMeta{}, err
 	}
 	if err := ctx.Err(); err != nil {
+		return nil, SnapshotMeta{}, err
+	}
+	// The base and every change file pass the same checks as sources, except
+	// that a change file may be empty (a day without changes).
+	vetted := []*SourceInfo{{Path: basePath, Kind: KindSnapshot, Entries: base.Len(), AsOf: meta.AsOf, Region: meta.Country}}
+	for _, sd := range data {
+		vetted = append(vetted, &sd.info)
+	}
+	checks := opts.Checks
+	checks.RequireNumbers = false
+	if err := checks.vetAll(vetted, opts.Normalizer.Region()); err != nil {
 		return nil, SnapshotMeta{}, err
 	}
 
@@ -136,7 +148,7 @@ func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts L
 				return nil, SnapshotMeta{}, fmt.Errorf("registry %s: base snapshot %s already has %d sources", c.Path, basePath, MaxSources)
 			}
 			sources = append(sources, SourceInfo{Label: label, Path: c.Path, Kind: sd.info.Kind, AsOf: sd.info.AsOf,
-				SHA256: sd.info.SHA256, Lines: sd.info.Lines, Invalid: sd.info.Invalid})
+				SHA256: sd.info.SHA256, Lines: sd.info.Lines, Invalid: sd.info.Invalid, Region: sd.info.Region})
 			b = len(sources) - 1
 		}
 		infos[i].Label = label

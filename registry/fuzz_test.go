@@ -15,8 +15,9 @@ import (
 )
 
 // candidateKeys returns every key a line of text could legitimately yield:
-// the line, each of its fields (any delimiter), and pairs of fields as
-// area code and number.
+// the line, each of its fields (any delimiter), pairs of fields as area
+// code and number, and the parts of a line or field holding several
+// numbers (cut at tabs, ';', '|', ',', '/' or blanks).
 func candidateKeys(n *normalize.Normalizer, text []byte) map[uint64]bool {
 	out := map[uint64]bool{}
 	text = bytes.TrimPrefix(text, []byte{0xEF, 0xBB, 0xBF})
@@ -27,9 +28,22 @@ func candidateKeys(n *normalize.Normalizer, text []byte) map[uint64]bool {
 		if k, ok := nanpKey(f); ok {
 			out[k] = true
 		}
-		if u, ok := unquote(f); ok {
+		u, ok := unquote(f)
+		if ok {
 			if r := n.Normalize(u); r.Valid() {
 				out[uint64(r.Key)] = true
+			}
+		}
+		for _, g := range [][]byte{f, u} {
+			for _, cut := range []func(rune) bool{
+				func(r rune) bool { return bytes.ContainsRune([]byte("\t;|,/"), r) },
+				func(r rune) bool { return r == ' ' || r == '\t' },
+			} {
+				for _, part := range bytes.FieldsFunc(g, cut) {
+					if r := n.Normalize(bytes.TrimSpace(part)); r.Valid() {
+						out[uint64(r.Key)] = true
+					}
+				}
 			}
 		}
 	}
@@ -68,6 +82,9 @@ func FuzzLoadRaw(f *testing.F) {
 		"202,5550123\r2125550199\r",
 		"0612345678\r0145678901\n",
 		"0612345678\n0145678901\r0699999999\n",
+		"0612345678\t0145678901\n0612345678 / 0145678901\n",
+		"numero;x\n\"0612345678, 0145678901\";1\n0612345678 0145\n",
+		"0612345678|+33 1 45 67 89 01|06 98 76 54 32\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -118,14 +135,14 @@ func FuzzLoadRaw(f *testing.F) {
 		for _, n := range src.Invalid {
 			invalid += n
 		}
-		if src.Entries != s.Len() || src.Entries > src.Lines || invalid > src.Lines {
+		cands := candidateKeys(fr, text)
+		if src.Entries != s.Len() || src.Entries > len(cands) || invalid > src.Lines {
 			t.Fatalf("counts: entries %d len %d lines %d invalid %d", src.Entries, s.Len(), src.Lines, invalid)
 		}
 		lines := bytes.Count(text, []byte("\n")) + bytes.Count(text, []byte("\r")) + 1
 		if src.Lines > lines {
 			t.Fatalf("%d lines counted in %d", src.Lines, lines)
 		}
-		cands := candidateKeys(fr, text)
 		prev := uint64(0)
 		for k, m := range s.All() {
 			if uint64(k) <= prev || m != 1 {

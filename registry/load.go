@@ -11,8 +11,8 @@ import (
 
 // Load reads every source (raw list, CSV, NANP area-code file, .gz, or
 // snapshot, detected by content) into one Set. Any unreadable source, bad
-// snapshot checksum or (with Strict) unreadable line is an error naming the
-// file and line. Sources are read in parallel; labels must be distinct.
+// snapshot checksum, (with Strict) unreadable line, or source refused by
+// opts.Checks is an error naming the file and line. Sources are read in parallel; labels must be distinct.
 func Load(ctx context.Context, specs []Spec, opts LoadOptions) (*Set, error) {
 	return load(ctx, specs, opts, true)
 }
@@ -54,6 +54,13 @@ func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	infos := make([]*SourceInfo, len(data))
+	for i, sd := range data {
+		infos[i] = &sd.info
+	}
+	if err := opts.Checks.vetAll(infos, opts.Normalizer.Region()); err != nil {
 		return nil, err
 	}
 	sources := make([]SourceInfo, len(data))

@@ -198,7 +198,7 @@ func readPlainSnapshot(path string) (*sourceData, error) {
 func snapshotSource(meta SnapshotMeta, set *Set) *sourceData {
 	return &sourceData{
 		snap: set,
-		info: SourceInfo{Kind: KindSnapshot, Entries: set.Len(), AsOf: meta.AsOf, Inner: set.sources, Covers: meta.Covers},
+		info: SourceInfo{Kind: KindSnapshot, Entries: set.Len(), AsOf: meta.AsOf, Inner: set.sources, Covers: meta.Covers, Region: meta.Country},
 	}
 }
 
@@ -574,6 +574,40 @@ type textParser struct {
 	arena   *keyArena  // where blocks come from first (nil: allocated)
 	lines   int
 	invalid [normalize.NumReasons]int
+	bad     badLines
+}
+
+// badLines remembers a parser's first invalid line (for the message that
+// refuses a source, see Checks) and a few invalid fields (for
+// suggestRegion).
+type badLines struct {
+	first  int // line number; 0 when none
+	reason normalize.Reason
+	sample [][]byte // copies, at most regionSample
+}
+
+// note records an invalid line; field is what was read as a number (nil
+// when there is nothing to re-read in another region).
+func (b *badLines) note(r normalize.Reason, lineNo int, field []byte) {
+	if b.first == 0 || lineNo < b.first {
+		b.first, b.reason = lineNo, r
+	}
+	if field != nil && len(b.sample) < regionSample && r != normalize.ReasonNotANumber && r != normalize.ReasonExcelScientific {
+		b.sample = append(b.sample, bytes.Clone(field))
+	}
+}
+
+// merge adds o's invalid lines to b's.
+func (b *badLines) merge(o *badLines) {
+	if o.first != 0 {
+		b.note(o.reason, o.first, nil)
+	}
+	for _, f := range o.sample {
+		if len(b.sample) == regionSample {
+			break
+		}
+		b.sample = append(b.sample, f)
+	}
 }
 
 // Key blocks are windows of the parsers' arena, sized from the file's size,
@@ -629,7 +663,20 @@ func (p *textParser) add(field []byte, lineNo int) error {
 		return nil
 	}
 	r := res.Reason
+	if r != normalize.ReasonEmpty && r != normalize.ReasonExcelScientific {
+		// Maybe two numbers on one line (multi.go): both are registered.
+		if keys := splitNumbers(p.opts.Normalizer, field); keys != nil {
+			for _, k := range keys {
+				if k == 0 || uint64(k) > maxKey {
+					return fmt.Errorf("%s:%d: normalizer returned an out-of-range key", p.path, lineNo)
+				}
+				p.addKey(uint64(k))
+			}
+			return nil
+		}
+	}
 	p.invalid[r]++
+	p.bad.note(r, lineNo, field)
 	if p.opts.Strict && (r == normalize.ReasonNotANumber || r == normalize.ReasonExcelScientific) {
 		return fmt.Errorf("%s:%d: not a phone number (%s): a registry must be read in full", p.path, lineNo, r)
 	}
@@ -638,6 +685,7 @@ func (p *textParser) add(field []byte, lineNo int) error {
 
 func (p *textParser) reject(r normalize.Reason, lineNo int, what string) error {
 	p.invalid[r]++
+	p.bad.note(r, lineNo, nil)
 	if p.opts.Strict && (r == normalize.ReasonNotANumber || r == normalize.ReasonExcelScientific) {
 		return fmt.Errorf("%s:%d: %s: a registry must be read in full", p.path, lineNo, what)
 	}
@@ -770,6 +818,7 @@ func (p *textParser) parseRest(ctx context.Context, lr *lineReader, kind string,
 		for r, n := range wp.invalid {
 			p.invalid[r] += n
 		}
+		p.bad.merge(&wp.bad)
 	}
 	return nil
 }
@@ -950,12 +999,16 @@ func readTextWith(ctx context.Context, r *bufio.Reader, path string, size int64,
 		kind = KindList
 	}
 	keys := sortDistinctKeys(p.arena, p.takeBlocks())
-	info := SourceInfo{Kind: kind, Entries: len(keys), Lines: p.lines, Invalid: map[string]int{}}
+	info := SourceInfo{Kind: kind, Entries: len(keys), Lines: p.lines, Invalid: map[string]int{}, Region: opts.Normalizer.Region()}
 	for r, n := range p.invalid {
 		if n > 0 {
 			info.Invalid[normalize.Reason(r).String()] = n
 		}
 	}
+	if p.bad.first != 0 {
+		info.FirstInvalid, info.FirstReason = p.bad.first, p.bad.reason.String()
+	}
+	info.invalidSample = p.bad.sample
 	return &sourceData{info: info, keys: keys}, nil
 }
 

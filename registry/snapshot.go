@@ -24,7 +24,8 @@ import (
 // Snapshot format constants; see FORMAT.md.
 const (
 	snapMagic      = "LSCRUBSNAP"
-	snapVersion    = 1
+	snapVersion    = 2  // written; readers also accept snapVersion1
+	snapVersion1   = 1  // before sources recorded their region
 	snapPrefixLen  = 16 // magic, version, 5 reserved zero bytes
 	maxHeaderBytes = 64 << 20
 	trailerLen     = 8 // xxhash64 of every preceding byte, little-endian
@@ -89,6 +90,9 @@ type snapSource struct {
 	Invalid map[string]int `json:"invalid,omitempty"`
 	Inner   []snapSource   `json:"inner,omitempty"`
 	Covers  []string       `json:"covers,omitempty"`
+	// Region (format 2) is the region the source's national-format numbers
+	// were read with.
+	Region string `json:"region,omitempty"`
 }
 
 func toSnapSources(in []SourceInfo) []snapSource {
@@ -97,7 +101,8 @@ func toSnapSources(in []SourceInfo) []snapSource {
 	}
 	out := make([]snapSource, len(in))
 	for i, s := range in {
-		out[i] = snapSource{s.Label, s.Path, s.Kind, s.Entries, s.AsOf, s.SHA256, s.Lines, s.Invalid, toSnapSources(s.Inner), s.Covers}
+		out[i] = snapSource{Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries, AsOf: s.AsOf, SHA256: s.SHA256,
+			Lines: s.Lines, Invalid: s.Invalid, Inner: toSnapSources(s.Inner), Covers: s.Covers, Region: s.Region}
 	}
 	return out
 }
@@ -108,9 +113,26 @@ func fromSnapSources(in []snapSource) []SourceInfo {
 	}
 	out := make([]SourceInfo, len(in))
 	for i, s := range in {
-		out[i] = SourceInfo{s.Label, s.Path, s.Kind, s.Entries, s.AsOf, s.SHA256, s.Lines, s.Invalid, fromSnapSources(s.Inner), s.Covers}
+		out[i] = SourceInfo{Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries, AsOf: s.AsOf, SHA256: s.SHA256,
+			Lines: s.Lines, Invalid: s.Invalid, Inner: fromSnapSources(s.Inner), Covers: s.Covers, Region: s.Region}
 	}
 	return out
+}
+
+// upgradeV1Sources gives the raw sources of a version 1 header the region
+// the snapshot records (they were read with it); a snapshot source's own
+// region was not recorded and stays "". It reports false when a source
+// already has a region, which version 1 has no field for.
+func upgradeV1Sources(in []snapSource, country string) bool {
+	for i := range in {
+		if in[i].Region != "" || !upgradeV1Sources(in[i].Inner, "") {
+			return false
+		}
+		if in[i].Kind != KindSnapshot {
+			in[i].Region = country
+		}
+	}
+	return true
 }
 
 func littleEndianHost() bool {
@@ -379,8 +401,9 @@ func parseSnapshot(data []byte, mem *mapping, path string, keepMasks bool) (Snap
 	if string(data[:len(snapMagic)]) != snapMagic {
 		return SnapshotMeta{}, nil, fmt.Errorf("snapshot %s: not a snapshot", path)
 	}
-	if v := data[len(snapMagic)]; v != snapVersion {
-		return SnapshotMeta{}, nil, fail(fmt.Sprintf("unsupported format version %d", v))
+	version := int(data[len(snapMagic)])
+	if version != snapVersion && version != snapVersion1 {
+		return SnapshotMeta{}, nil, fail(fmt.Sprintf("unsupported format version %d", version))
 	}
 	for _, b := range data[len(snapMagic)+1 : snapPrefixLen] {
 		if b != 0 {
@@ -401,8 +424,11 @@ func parseSnapshot(data []byte, mem *mapping, path string, keepMasks bool) (Snap
 	if err := dec.Decode(&hdr); err != nil || dec.More() {
 		return SnapshotMeta{}, nil, fail("bad header")
 	}
-	if hdr.Format != snapVersion {
+	if hdr.Format != version {
 		return SnapshotMeta{}, nil, fail("header format mismatch")
+	}
+	if version == snapVersion1 && !upgradeV1Sources(hdr.Sources, hdr.Country) {
+		return SnapshotMeta{}, nil, fail("region in a version 1 header")
 	}
 	nsrc := len(hdr.Sources)
 	if nsrc > MaxSources || (nsrc == 0 && hdr.Count > 0) || hdr.MaskWidth != maskWidth(nsrc) {

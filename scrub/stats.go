@@ -66,6 +66,14 @@ type SourceStats struct {
 	AsOf    string `json:"as_of"`
 	AgeDays int    `json:"age_days"`
 	SHA256  string `json:"sha256"`
+	// InvalidLines counts the source's lines that held no valid number
+	// (for a snapshot, its own sources' when it was built), blank ones
+	// included; InvalidByReason breaks them down (for a raw source).
+	InvalidLines    int            `json:"invalid_lines"`
+	InvalidByReason map[string]int `json:"invalid_by_reason"`
+	// Region is the region the source's national-format numbers were read
+	// with ("" for a snapshot that did not record it).
+	Region string `json:"region"`
 }
 
 // InputStats identifies the scrubbed file.
@@ -155,9 +163,14 @@ func newRegistryStats(set *registry.Set, now time.Time) RegistryStats {
 		rs.AsOf = set.AsOf().Format(time.DateOnly)
 	}
 	for _, s := range set.Sources() {
+		inv := map[string]int{}
+		for k, n := range s.Invalid {
+			inv[k] = n
+		}
 		rs.Sources = append(rs.Sources, SourceStats{
 			Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries,
 			AsOf: s.AsOf.Format(time.DateOnly), AgeDays: AgeDays(s.AsOf, now), SHA256: s.SHA256,
+			InvalidLines: s.InvalidLines(), InvalidByReason: inv, Region: s.Region,
 		})
 	}
 	return rs
@@ -188,6 +201,32 @@ func (s *Stats) WriteSummary(w io.Writer) {
 		fmt.Fprintf(w, "  invalid: %s\n", s.InvalidByReason.summary())
 	}
 	fmt.Fprintf(w, "  registry: %d numbers, as of %s\n", s.Registry.Entries, s.Registry.AsOf)
+	for _, src := range s.Registry.Sources {
+		if src.InvalidLines > 0 {
+			fmt.Fprintf(w, "  registry %s: %d invalid lines", src.Label, src.InvalidLines)
+			if len(src.InvalidByReason) > 0 {
+				fmt.Fprintf(w, " (%s)", reasonSummary(src.InvalidByReason))
+			}
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+// reasonSummary writes counts by reason as "too-short 2, too-long 1", in
+// reason order.
+func reasonSummary(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if m[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (c *OrderedCounts) summary() string {

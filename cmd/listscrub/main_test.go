@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/text/encoding/charmap"
@@ -52,6 +53,7 @@ func TestScripts(t *testing.T) {
 			"corrupt":  cmdCorrupt,
 			"truncate": cmdTruncate,
 			"write":    cmdWrite,
+			"mtime":    cmdMtime,
 		},
 	})
 }
@@ -247,4 +249,23 @@ func cmdWrite(ts *testscript.TestScript, neg bool, args []string) {
 	b, err := strconv.Unquote(`"` + args[1] + `"`)
 	ts.Check(err)
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Repeat(b, n)), 0o644))
+}
+
+// cmdMtime sets a file's modification time: "mtime FILE YYYY-MM-DD" (00:00
+// UTC that day) or "mtime FILE +Nd|-Nd" (N days from now).
+func cmdMtime(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: mtime FILE YYYY-MM-DD|+Nd|-Nd")
+	}
+	var t time.Time
+	if d, ok := strings.CutSuffix(args[1], "d"); ok && (strings.HasPrefix(d, "+") || strings.HasPrefix(d, "-")) {
+		n, err := strconv.Atoi(d)
+		ts.Check(err)
+		t = time.Now().Add(time.Duration(n) * 24 * time.Hour)
+	} else {
+		var err error
+		t, err = time.Parse(time.DateOnly, args[1])
+		ts.Check(err)
+	}
+	ts.Check(os.Chtimes(ts.MkAbs(args[0]), t, t))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +16,7 @@ func newCheckCmd(stdio IO) *cobra.Command {
 	var registries []string
 	var country string
 	var numbers []string
+	var checks registryChecks
 	cmd := &cobra.Command{
 		Use:   "check -r REGISTRY... NUMBER...",
 		Short: "Say whether numbers are registered, and in which source",
@@ -29,16 +31,17 @@ Exit status: 0 when no number is registered, 3 when at least one is.`,
 			}
 			return nil
 		},
-		RunE: run(func(ctx context.Context) error { return runCheck(ctx, registries, country, numbers, stdio) }),
+		RunE: run(func(ctx context.Context) error { return runCheck(ctx, registries, country, numbers, &checks, stdio) }),
 	}
 	cmd.PreRun = func(_ *cobra.Command, args []string) { numbers = args }
 	cmd.Flags().StringArrayVarP(&registries, "registry", "r", nil, "registry: raw list or snapshot, as PATH or NAME=PATH (repeatable, required)")
 	cmd.Flags().StringVar(&country, "country", "FR", "region of numbers written in national format")
+	checks.bind(cmd.Flags(), false)
 	cmd.MarkFlagRequired("registry")
 	return cmd
 }
 
-func runCheck(ctx context.Context, registries []string, country string, numbers []string, stdio IO) error {
+func runCheck(ctx context.Context, registries []string, country string, numbers []string, rc *registryChecks, stdio IO) error {
 	norm, err := normalize.New(country)
 	if err != nil {
 		return usagef("--country: %v", err)
@@ -47,9 +50,13 @@ func runCheck(ctx context.Context, registries []string, country string, numbers 
 	if err != nil {
 		return err
 	}
-	set, err := registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm, Strict: true})
+	checks, err := rc.checks(time.Now(), stdio)
 	if err != nil {
 		return err
+	}
+	set, err := registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm, Strict: true, Checks: checks})
+	if err != nil {
+		return rc.explain(err)
 	}
 	sources := set.Sources()
 	found := false

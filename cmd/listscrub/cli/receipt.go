@@ -52,6 +52,8 @@ type receiptSource struct {
 	AsOf    string `json:"as_of"`
 	Entries int    `json:"entries"`
 	SHA256  string `json:"sha256"` // of the registry file as stored
+	// InvalidLines counts the source's lines that held no valid number.
+	InvalidLines int `json:"invalid_lines"`
 }
 
 type receiptRows struct {
@@ -78,7 +80,7 @@ func writeReceipt(w io.Writer, path string, o *scrubOptions, st *scrub.Stats, st
 	}
 	for _, s := range st.Registry.Sources {
 		r.Registries = append(r.Registries, receiptSource{Label: s.Label, Path: s.Path, Kind: s.Kind,
-			AsOf: s.AsOf, Entries: s.Entries, SHA256: s.SHA256})
+			AsOf: s.AsOf, Entries: s.Entries, SHA256: s.SHA256, InvalidLines: s.InvalidLines})
 	}
 	for name, p := range map[string]string{"clean": o.out, "blocked": o.blocked, "invalid": o.invalid, "duplicates": o.duplicates, "stats": o.stats} {
 		if p != "" {

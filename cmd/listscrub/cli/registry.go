@@ -39,6 +39,10 @@ type buildOptions struct {
 	remove  []string
 	sources []string
 	quiet   bool
+	checks  registryChecks
+	// countryGiven is true when --country was given (with --base, the
+	// base's region is used otherwise).
+	countryGiven bool
 }
 
 func newRegistryBuildCmd(stdio IO) *cobra.Command {
@@ -48,8 +52,23 @@ func newRegistryBuildCmd(stdio IO) *cobra.Command {
 		Short: "Compile raw lists (or earlier snapshots) into one snapshot",
 		Long: `Build reads every SOURCE (one number per line, a CSV with a phone column, a
 US/Canada area-code file "AAA,NNNNNNN", .gz or not, or an earlier snapshot;
-NAME=PATH labels a source) and writes one snapshot. Invalid lines are counted
-and reported per source and reason; they do not stop the build.
+NAME=PATH labels a source) and writes one snapshot. Sources are held to the
+rules of scrub -r: a line that is no phone number at all (a word, an HTML
+page, unbalanced quotes, a spreadsheet's 6.1E+8), more invalid lines than
+--max-invalid (default 1% of a source's lines, blank lines aside), or a
+source with no number stops the build, naming the file and the first bad
+line; when the lines are valid numbers of another region, the message says
+which --country reads them. --lenient accepts such sources, with a warning.
+Other invalid lines are counted and reported per source and reason. A line
+holding several numbers clearly separated ("0612345678 / 0145678901", a tab,
+';', ',' or '|' between them) gives each of them.
+
+The snapshot records the region its national-format numbers were read with
+(--country, default FR; with --base, the base's), and a scrub with another
+--country warns. Its as-of date is the oldest source's (a raw list's
+modification date, a snapshot's as-of date; with --base, the base's) unless
+--as-of gives it; a date after today is refused, and so is a source dated
+more than a day ahead.
 
 --covers records which number prefixes the registry screens (a US subscriber
 buys area codes): at scrub time, a valid number that no registry covers has
@@ -81,45 +100,37 @@ and records the base and each change file.`,
 		},
 		RunE: run(func(ctx context.Context) error { return runBuild(ctx, &o, stdio) }),
 	}
-	cmd.PreRun = func(_ *cobra.Command, args []string) { o.sources = args }
 	f := cmd.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "snapshot to write (required)")
-	f.StringVar(&o.asOf, "as-of", "", "the lists' as-of date, YYYY-MM-DD (default today)")
-	f.StringVar(&o.country, "country", "FR", "region of numbers written in national format")
+	f.StringVar(&o.asOf, "as-of", "", "the lists' as-of date, YYYY-MM-DD, at most today (default: the oldest source's)")
+	f.StringVar(&o.country, "country", "FR", "region of numbers written in national format (with --base: the base's)")
 	f.StringSliceVar(&o.covers, "covers", nil, "E.164 prefixes the registry screens, e.g. +33,+1201 (default: what the sources cover)")
 	f.StringVar(&o.base, "base", "", "earlier snapshot to apply change files to")
 	f.StringArrayVar(&o.add, "add", nil, "with --base: [NAME=]FILE of numbers to add (repeatable)")
 	f.StringArrayVar(&o.remove, "remove", nil, "with --base: [NAME=]FILE of numbers to remove (repeatable)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line (it is drawn only when standard error is a terminal)")
+	o.checks.bind(f, true)
 	cmd.MarkFlagRequired("out")
+	cmd.PreRun = func(cmd *cobra.Command, args []string) {
+		o.sources = args
+		o.countryGiven = cmd.Flags().Changed("country")
+	}
 	return cmd
 }
 
 func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 	now := time.Now().UTC()
-	asOf := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	var asOf time.Time // zero: the oldest source's
 	if o.asOf != "" {
 		t, err := time.Parse(time.DateOnly, o.asOf)
 		if err != nil {
 			return usagef("--as-of %q: want YYYY-MM-DD", o.asOf)
 		}
+		if t.After(today(now)) {
+			return usagef("--as-of %s is after today (%s): a snapshot dated in the future would never turn stale",
+				o.asOf, today(now).Format(time.DateOnly))
+		}
 		asOf = t
-	}
-	norm, err := normalize.New(o.country)
-	if err != nil {
-		return usagef("--country: %v", err)
-	}
-	var covers []string
-	if o.covers != nil {
-		if covers, err = registry.ParseCoverage(o.covers); err != nil {
-			return usagef("--covers: %v", err)
-		}
-		if len(covers) == 0 {
-			return usagef("--covers: no prefix given")
-		}
-	}
-	if o.base == "" && (len(o.add) > 0 || len(o.remove) > 0) {
-		return usagef("--add and --remove need --base OLD.snap")
 	}
 	if o.out == "" {
 		return usagef("-o: want the snapshot's path")
@@ -141,12 +152,49 @@ func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	meta := registry.SnapshotMeta{AsOf: asOf, Created: now, Country: norm.Region(), Covers: covers}
-	var set *registry.Set
+	country := o.country
 	if o.base != "" {
-		set, err = buildFromBase(ctx, o, norm, &meta, stdio)
+		region, err := registry.ReadSnapshotRegion(o.base)
 		if err != nil {
 			return err
+		}
+		switch {
+		case region == "":
+		case !o.countryGiven:
+			country = region
+		case !strings.EqualFold(strings.TrimSpace(o.country), region):
+			return usagef("--country %s: the base snapshot %s reads national-format numbers as %s; its change files must be read the same way (leave out --country)",
+				o.country, o.base, region)
+		}
+	}
+	norm, err := normalize.New(country)
+	if err != nil {
+		return usagef("--country: %v", err)
+	}
+	checks, err := o.checks.checks(now, stdio)
+	if err != nil {
+		return err
+	}
+	opts := registry.LoadOptions{Normalizer: norm, Checksum: true, Strict: !o.checks.lenient, Checks: checks}
+	var covers []string
+	if o.covers != nil {
+		if covers, err = registry.ParseCoverage(o.covers); err != nil {
+			return usagef("--covers: %v", err)
+		}
+		if len(covers) == 0 {
+			return usagef("--covers: no prefix given")
+		}
+	}
+	if o.base == "" && (len(o.add) > 0 || len(o.remove) > 0) {
+		return usagef("--add and --remove need --base OLD.snap")
+	}
+	meta := registry.SnapshotMeta{Created: now, Country: norm.Region(), Covers: covers}
+	var set *registry.Set
+	var oldest time.Time // the sources' oldest as-of date
+	if o.base != "" {
+		set, oldest, err = buildFromBase(ctx, o, opts, &meta, stdio)
+		if err != nil {
+			return o.checks.explain(err)
 		}
 	} else {
 		specs, err := parseSpecs(o.sources)
@@ -154,12 +202,23 @@ func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 			return err
 		}
 		stop := loadProgress(stdio, "registry build", o.quiet, specs)
-		set, err = registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm, Checksum: true})
+		set, err = registry.Load(ctx, specs, opts)
 		stop()
 		if err != nil {
-			return err
+			return o.checks.explain(err)
 		}
+		oldest = set.AsOf()
 	}
+	switch {
+	case asOf.IsZero() && oldest.IsZero():
+		asOf = today(now)
+	case asOf.IsZero():
+		asOf = oldest
+	case asOf.After(oldest) && !oldest.IsZero():
+		fmt.Fprintf(stdio.ErrOut, "listscrub: warning: --as-of %s is later than the oldest source's date (%s): the snapshot will look fresher than its oldest list\n",
+			asOf.Format(time.DateOnly), oldest.Format(time.DateOnly))
+	}
+	meta.AsOf = asOf
 	for _, s := range set.Sources() {
 		fmt.Fprintf(stdio.ErrOut, "%s: %d numbers", s.Label, s.Entries)
 		if s.Kind != "snapshot" {
@@ -179,14 +238,15 @@ func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 	if err := outs.commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdio.ErrOut, "wrote %s: %d numbers, as of %s, checksum %s\n",
-		o.out, set.Len(), asOf.Format(time.DateOnly), set.Checksum())
+	fmt.Fprintf(stdio.ErrOut, "wrote %s: %d numbers, as of %s, checksum %s, national numbers read as %s\n",
+		o.out, set.Len(), asOf.Format(time.DateOnly), set.Checksum(), meta.Country)
 	return nil
 }
 
 // buildFromBase applies --add and --remove change files to --base, reports
-// each, and fills meta with the base, the changes and the coverage.
-func buildFromBase(ctx context.Context, o *buildOptions, norm *normalize.Normalizer, meta *registry.SnapshotMeta, stdio IO) (*registry.Set, error) {
+// each, and fills meta with the base, the changes and the coverage. It
+// returns the set and the base's as-of date.
+func buildFromBase(ctx context.Context, o *buildOptions, opts registry.LoadOptions, meta *registry.SnapshotMeta, stdio IO) (*registry.Set, time.Time, error) {
 	var changes []registry.Change
 	for _, list := range []struct {
 		args   []string
@@ -200,9 +260,12 @@ func buildFromBase(ctx context.Context, o *buildOptions, norm *normalize.Normali
 			changes = append(changes, c)
 		}
 	}
-	set, bm, err := registry.ApplyChanges(ctx, o.base, changes, registry.LoadOptions{Normalizer: norm})
+	set, bm, err := registry.ApplyChanges(ctx, o.base, changes, opts)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
+	}
+	if bm.Country != "" && bm.Country != meta.Country {
+		return nil, time.Time{}, fmt.Errorf("snapshot %s: its region changed while it was read", o.base)
 	}
 	meta.Base, meta.Changes = bm.Base, bm.Changes
 	if meta.Covers == nil {
@@ -224,7 +287,7 @@ func buildFromBase(ctx context.Context, o *buildOptions, norm *normalize.Normali
 		}
 		fmt.Fprintln(stdio.ErrOut)
 	}
-	return set, nil
+	return set, bm.AsOf, nil
 }
 
 func invalidSummary(m map[string]int) string {
@@ -260,12 +323,15 @@ func newRegistryInfoCmd(stdio IO) *cobra.Command {
 
 // snapshotInfo is what registry info prints.
 type snapshotInfo struct {
-	Path     string    `json:"path"`
-	Entries  int       `json:"entries"`
-	AsOf     string    `json:"as_of"`
-	AgeDays  int       `json:"age_days"`
-	Created  string    `json:"created"`
-	Country  string    `json:"country"`
+	Path    string `json:"path"`
+	Entries int    `json:"entries"`
+	AsOf    string `json:"as_of"`
+	AgeDays int    `json:"age_days"`
+	Created string `json:"created"`
+	Country string `json:"country"`
+	// Region is the region national-format numbers were read with (the
+	// same as Country, under the name scrub's stats use).
+	Region   string    `json:"region"`
 	Checksum string    `json:"checksum"`
 	Bloom    bloomInfo `json:"bloom"`
 	// ExactSetBytes is the size of the exact set (numbers, index and
@@ -292,6 +358,9 @@ type sourceInfo struct {
 	SHA256  string         `json:"sha256"`
 	Lines   int            `json:"lines"`
 	Invalid map[string]int `json:"invalid"`
+	// InvalidLines sums Invalid (and a snapshot source's own sources').
+	InvalidLines int    `json:"invalid_lines"`
+	Region       string `json:"region"`
 }
 
 func runInfo(path string, asJSON bool, out io.Writer) error {
@@ -304,7 +373,7 @@ func runInfo(path string, asJSON bool, out io.Writer) error {
 		Path: path, Entries: set.Len(),
 		AsOf:    meta.AsOf.Format(time.DateOnly),
 		AgeDays: scrub.AgeDays(meta.AsOf, time.Now()),
-		Created: meta.Created.UTC().Format(time.RFC3339), Country: meta.Country,
+		Created: meta.Created.UTC().Format(time.RFC3339), Country: meta.Country, Region: meta.Country,
 		Checksum:      set.Checksum(),
 		Bloom:         bloomInfo{Bits: bl.Bits, Hashes: bl.Hashes, FPRate: bl.FPRate},
 		ExactSetBytes: set.ExactBytes(),
@@ -318,7 +387,7 @@ func runInfo(path string, asJSON bool, out io.Writer) error {
 		}
 		info.Sources = append(info.Sources, sourceInfo{
 			Label: s.Label, Kind: s.Kind, Entries: s.Entries, AsOf: s.AsOf.Format(time.DateOnly),
-			SHA256: s.SHA256, Lines: s.Lines, Invalid: inv,
+			SHA256: s.SHA256, Lines: s.Lines, Invalid: inv, InvalidLines: s.InvalidLines(), Region: s.Region,
 		})
 	}
 	if asJSON {
@@ -330,7 +399,7 @@ func runInfo(path string, asJSON bool, out io.Writer) error {
 	fmt.Fprintf(out, "entries:   %d\n", info.Entries)
 	fmt.Fprintf(out, "as of:     %s (%d days old)\n", info.AsOf, info.AgeDays)
 	fmt.Fprintf(out, "created:   %s\n", info.Created)
-	fmt.Fprintf(out, "country:   %s\n", info.Country)
+	fmt.Fprintf(out, "region:    %s (national-format numbers were read as %s numbers)\n", info.Region, info.Region)
 	fmt.Fprintf(out, "checksum:  %s\n", info.Checksum)
 	if info.Covers == nil {
 		fmt.Fprintf(out, "covers:    every number\n")
@@ -341,7 +410,7 @@ func runInfo(path string, asJSON bool, out io.Writer) error {
 	fmt.Fprintf(out, "bloom:     %d bits, %d hashes, false-positive rate %.4f%%\n", bl.Bits, bl.Hashes, 100*bl.FPRate)
 	fmt.Fprintf(out, "sources:\n")
 	for _, s := range info.Sources {
-		fmt.Fprintf(out, "  %-20s %10d numbers  as of %s  sha256 %s\n", s.Label, s.Entries, s.AsOf, s.SHA256)
+		fmt.Fprintf(out, "  %-20s %10d numbers  as of %s  region %s  %d invalid lines  sha256 %s\n", s.Label, s.Entries, s.AsOf, s.Region, s.InvalidLines, s.SHA256)
 	}
 	if b := info.Base; b != nil {
 		fmt.Fprintf(out, "base:      %s (%d numbers, checksum %s)\n", b.Path, b.Entries, b.Checksum)

@@ -39,6 +39,7 @@ type readFlags struct {
 	workers    int
 	maxRow     string
 	quiet      bool
+	checks     registryChecks
 }
 
 // bind registers the flags; verb ("scrub", "run") completes their help.
@@ -56,6 +57,7 @@ func (o *readFlags) bind(f *pflag.FlagSet, verb string) {
 	f.IntVarP(&o.workers, "workers", "j", 0, "parallelism: workers and CPU cores used, registry loading included (default: number of CPUs)")
 	f.StringVar(&o.maxRow, "max-row-size", "64MiB", "largest row accepted (a longer one stops the "+verb+" with exit 1), e.g. 1MiB")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar (it is drawn only when standard error is a terminal)")
+	o.checks.bind(f, false)
 }
 
 // prepare checks the flags, loads the registries (refusing stale ones) and
@@ -89,7 +91,11 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 	if err != nil {
 		return scrub.Options{}, usagef("--country: %v", err)
 	}
-	load := func(args []string) (*registry.Set, error) {
+	checks, err := o.checks.checks(now, stdio)
+	if err != nil {
+		return scrub.Options{}, err
+	}
+	load := func(args []string, checks registry.Checks) (*registry.Set, error) {
 		if len(args) == 0 {
 			return nil, nil
 		}
@@ -97,9 +103,11 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 		if err != nil {
 			return nil, err
 		}
-		return registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm, Strict: true, Checksum: true, ProbeBloom: os.Getenv("LISTSCRUB_BLOOM_PROBE") == "1"})
+		set, err := registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm, Strict: true, Checksum: true,
+			ProbeBloom: os.Getenv("LISTSCRUB_BLOOM_PROBE") == "1", Checks: checks})
+		return set, o.checks.explain(err)
 	}
-	reg, err := load(o.registries)
+	reg, err := load(o.registries, checks)
 	if err != nil {
 		return scrub.Options{}, err
 	}
@@ -108,11 +116,14 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 			return scrub.Options{}, err
 		}
 	}
-	allow, err := load(o.allow)
+	// Allow and consent lists only ever make fewer rows clean when read
+	// short: they are not held to the registries' checks.
+	lists := registry.Checks{Warn: checks.Warn}
+	allow, err := load(o.allow, lists)
 	if err != nil {
 		return scrub.Options{}, err
 	}
-	consent, err := load(o.consent)
+	consent, err := load(o.consent, lists)
 	if err != nil {
 		return scrub.Options{}, err
 	}
