@@ -340,7 +340,7 @@ type pipeline struct {
 	nFields int
 
 	// Writer-side state.
-	seen      map[normalize.Key]struct{}
+	seen      *keySet // numbers seen, with Dedupe
 	bySource  []int64 // blocked rows per registry source
 	noConsent int64
 	byReason  map[string]int64
@@ -364,7 +364,8 @@ func (p *pipeline) run(ctx context.Context, workers int) error {
 		p.bySource = make([]int64, len(p.o.Registry.Sources()))
 	}
 	if p.o.Dedupe {
-		p.seen = make(map[normalize.Key]struct{})
+		p.seen = newKeySet()
+		defer p.seen.release()
 	}
 	p.byReason = map[string]int64{}
 	in := &batchSource{p: p, free: free}
@@ -616,7 +617,7 @@ func (p *pipeline) write(j *job) error {
 				if n.Key == 0 {
 					continue
 				}
-				if _, ok := p.seen[n.Key]; ok {
+				if p.seen.has(n.Key) {
 					dup = true
 					break
 				}
@@ -626,7 +627,7 @@ func (p *pipeline) write(j *job) error {
 			} else {
 				for _, n := range nums {
 					if n.Key != 0 {
-						p.seen[n.Key] = struct{}{}
+						p.seen.add(n.Key)
 					}
 				}
 			}
