@@ -3,7 +3,10 @@ package scrub
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"strings"
@@ -21,6 +24,10 @@ type output struct {
 	spool  *os.File         // standard output's spool
 	stdout io.Writer
 	w      *bufio.Writer
+	// What was written, for the stats and receipts: the bytes, and their
+	// SHA-256 when Options.HashOutputs asks for it (nil otherwise).
+	n   int64
+	sum hash.Hash
 }
 
 func openOutput(path string, stdout io.Writer) (*output, error) {
@@ -42,6 +49,10 @@ func openOutput(path string, stdout io.Writer) (*output, error) {
 func (o *output) write(p []byte) error {
 	if _, err := o.w.Write(p); err != nil {
 		return fmt.Errorf("write %s: %w", o.name, err)
+	}
+	o.n += int64(len(p))
+	if o.sum != nil {
+		o.sum.Write(p)
 	}
 	return nil
 }
@@ -106,6 +117,9 @@ func newWriter(o Options, comma byte) (*writer, error) {
 		out, err := openOutput(path, o.Stdout)
 		if err != nil {
 			return err
+		}
+		if o.HashOutputs {
+			out.sum = sha256.New()
 		}
 		w.outs = append(w.outs, out)
 		*dst = out
@@ -198,6 +212,28 @@ func (w *writer) labels(mask uint64) string {
 	l := strings.Join(parts, "+")
 	w.maskLabels[mask] = l
 	return l
+}
+
+// outputStats describes what was written to each output, clean first.
+func (w *writer) outputStats() []OutputStats {
+	out := []OutputStats{}
+	for _, f := range []struct {
+		name string
+		o    *output
+	}{{"clean", w.cleanOut}, {"blocked", w.blockedOut}, {"invalid", w.invalidOut}, {"duplicates", w.dupOut}} {
+		if f.o == nil {
+			continue
+		}
+		st := OutputStats{Name: f.name, Path: f.o.name, Bytes: f.o.n}
+		if f.o.file == nil {
+			st.Path = "-"
+		}
+		if f.o.sum != nil {
+			st.SHA256 = hex.EncodeToString(f.o.sum.Sum(nil))
+		}
+		out = append(out, st)
+	}
+	return out
 }
 
 func (w *writer) commit() error {

@@ -48,6 +48,9 @@ type Options struct {
 	NoHeader   bool     // the first line is data
 	Dedupe     bool     // rows whose number was seen in an earlier row become duplicates
 	Workers    int      // parallel workers; 0 means the number of CPUs
+	// HashOutputs computes each output's SHA-256 as it is written, for
+	// Stats.Outputs (receipts); off, only their sizes are counted.
+	HashOutputs bool
 
 	// MaxRecordBytes bounds one row's size; 0 means csvsplit.DefaultMaxRecordBytes.
 	MaxRecordBytes int
@@ -267,6 +270,7 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	st.Outputs = w.outputStats()
 	if err := w.commit(); err != nil {
 		return nil, err
 	}

@@ -37,6 +37,7 @@ type Stats struct {
 	Registry RegistryStats `json:"registry"`
 	Input    InputStats    `json:"input"`
 	Columns  []string      `json:"columns"` // the phone columns used
+	Outputs  []OutputStats `json:"outputs"` // the row outputs, clean first
 
 	ElapsedSeconds float64 `json:"elapsed_seconds"`
 	RowsPerSecond  float64 `json:"rows_per_second"`
@@ -68,6 +69,15 @@ type InputStats struct {
 	SHA256    string `json:"sha256"`
 	Delimiter string `json:"delimiter"`
 	Encoding  string `json:"encoding"`
+}
+
+// OutputStats describes one row output as written: its size, and its
+// SHA-256 when Options.HashOutputs asked for it (scrub --receipt does).
+type OutputStats struct {
+	Name   string `json:"name"` // clean, blocked, invalid or duplicates
+	Path   string `json:"path"` // "-" for standard output
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // OrderedCounts is a JSON object of counts whose keys keep the order they
@@ -194,7 +204,7 @@ var typeOrder = [...]normalize.Type{normalize.TypeMobile, normalize.TypeFixedLin
 
 // newStats returns stats with the keys that are always present.
 func newStats() *Stats {
-	s := &Stats{Columns: []string{}}
+	s := &Stats{Columns: []string{}, Outputs: []OutputStats{}}
 	s.BlockedBySource = OrderedCounts{vals: map[string]int64{}}
 	s.InvalidByReason = OrderedCounts{vals: map[string]int64{}}
 	s.ByType = OrderedCounts{vals: map[string]int64{}}
