@@ -79,6 +79,13 @@ bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./... | tee bench.txt
 	@echo "compare two runs: go run $(BENCHSTAT) old.txt bench.txt"
 
+## bench-rss: peak RSS of real scrubs (a child process each) of 2M and 20M generated rows,
+## and of 6.35M rows with --dedupe (cmd/listscrub/rss_test.go; about 1.7 GB of temporary files).
+## One case: make bench-rss RSS_CASE=dedupe
+RSS_CASE ?=
+bench-rss:
+	LISTSCRUB_BENCH_RSS=1 $(GO) test -run='^$$' -bench='^BenchmarkScrubRSS$$/$(RSS_CASE)' -benchtime=1x -timeout=60m ./cmd/listscrub
+
 ## fuzz: run every fuzz target for FUZZTIME each. Each new input is minimized
 ## for at most 2 s: with Go's default of 60 s the exec count stands still for a
 ## minute at a time, which looked like a hung target (FuzzReadSnapshot).

@@ -90,7 +90,7 @@ func genNumber(rng *rand.Rand, examples []genNum) genNum {
 	}
 }
 
-var separators = []string{"", " ", ".", "-", "/", " - ", "\u00a0", "  "}
+var separators = []string{"", " ", ".", "-", "/", " - ", "\u00a0", "  ", "\u202f", "\u2009", "\u2007", "\xa0", "\x96"}
 
 func group(rng *rand.Rand, s string) string {
 	sep := separators[rng.IntN(len(separators))]
@@ -112,7 +112,7 @@ func group(rng *rand.Rand, s string) string {
 	return b.String()
 }
 
-const junkChars = "0123456789 +-./()[]~#*,;:xXeEaAtTl\t\u00a0\u00e9\uff10\u0663"
+const junkChars = "0123456789 +-./()[]~#*,;:xXeEaAtTl\t\u00a0\u00e9\uff10\u0663\u202f\u2009\u3000\u1680\xa0\x80\xe2"
 
 // spell renders a number the ways people write it.
 func spell(rng *rand.Rand, g genNum) string {
@@ -164,6 +164,8 @@ func spell(rng *rand.Rand, g genNum) string {
 		s = "  " + s + " "
 	case 1:
 		s = "\t" + s + "\u00a0"
+	case 2:
+		s = "\u202f" + s + "\u2009"
 	}
 	return s
 }
@@ -225,13 +227,16 @@ func differentialShard(t *testing.T, ns map[string]*Normalizer, regions []string
 		if ref.Reason == ReasonExcelScientific || ref.Reason == ReasonEmpty {
 			continue
 		}
-		plain, num := plainE164(strings.TrimFunc(s, isSpace), region)
+		// phonenumbers is given the input as readBlanks reads it (Unicode
+		// space separators and Windows-1252 bytes), the one rule by which
+		// the reference departs from it before parsing.
+		plain, num := plainE164(strings.TrimFunc(readBlanks(s), isSpace), region)
 		if num != nil && num.GetCountryCode() == 33 && !num.GetItalianLeadingZero() &&
 			n.overseasCCRef(phonenumbers.GetNationalSignificantNumber(num)) != 0 {
 			overseas++
 			continue
 		}
-		if num != nil && plain != "" && (num.GetExtension() != "" || extraDigits(trimTel(strings.TrimFunc(s, isSpace)), num) > maxExtraDigits) {
+		if num != nil && plain != "" && (num.GetExtension() != "" || extraDigits(trimTel(strings.TrimFunc(readBlanks(s), isSpace)), num) > maxExtraDigits) {
 			// One cell, one number: phonenumbers keeps the first of two
 			// numbers (or drops an extension); the reference refuses.
 			if ref.Reason != ReasonNotANumber {

@@ -28,6 +28,13 @@
 //
 // Blanks (including tabs and no-break spaces) around the input are removed
 // before phonenumbers sees it (phonenumbers alone rejects a trailing tab).
+// Between digits, every Unicode space separator is a space: the thin space
+// U+2009, the narrow no-break space U+202F that French typography puts
+// between digit groups, the figure space U+2007 (phonenumbers alone knows
+// only the space, U+00A0 and U+3000, and reads "06\u202f12\u202f34\u202f56\u202f78"
+// as the too-short "06"). A byte that is not valid UTF-8 is read as
+// Windows-1252, since scrub normalizes a field's raw bytes: the 0xA0
+// no-break space and 0x96 en dash of a Windows-1252 file are a separator.
 // Whatever phonenumbers accepts is accepted the same way — leading labels
 // ("Tél: 06…"), full-width digits, vanity letters ("1-800-FLOWERS" with
 // region US) — with one exception: one cell holds one number. Where

@@ -616,6 +616,14 @@ func skipBlank[T ~string | ~[]byte](raw T, i, j int) int {
 	return i
 }
 
+// zsE2 reports whether E2 b1 b2 is the UTF-8 encoding of a space separator
+// that readBlanks turns into a space: U+2000-U+200A (E2 80 80-8A, the figure
+// space U+2007 and thin space U+2009 among them), U+202F (E2 80 AF, narrow
+// no-break space) or U+205F (E2 81 9F).
+func zsE2(b1, b2 byte) bool {
+	return b1 == 0x80 && (b2 <= 0x8A && b2 >= 0x80 || b2 == 0xAF) || b1 == 0x81 && b2 == 0x9F
+}
+
 // pow10 holds the powers of ten a national significant number can need.
 var pow10 = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17}
 
@@ -722,6 +730,13 @@ func fastPath[T ~string | ~[]byte](n *Normalizer, raw T) (Result, bool) {
 			plus = true
 		case c == 0xC2 && k+1 < j && raw[k+1] == 0xA0 && nd > 0:
 			k++
+		case c == 0xE2 && k+2 < j && zsE2(raw[k+1], raw[k+2]) && nd > 0:
+			// A thin, narrow no-break or figure space (see readBlanks).
+			k += 2
+		case c == 0xA0 && nd > 0:
+			// Not after C2 (that was taken above) nor inside a sequence
+			// (each is taken whole): invalid UTF-8, which readBlanks reads
+			// as Windows-1252, where 0xA0 is the no-break space.
 		default:
 			if nd == 0 && noDigitWord(raw[i:j]) {
 				return Result{Reason: ReasonNotANumber}, true

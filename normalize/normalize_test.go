@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -270,4 +271,38 @@ func TestParseE164(t *testing.T) {
 	if sink != 33612345678 {
 		t.Errorf("ParseE164 = %d", sink)
 	}
+}
+
+// Thin, narrow no-break and figure spaces between digit groups (French
+// typography, word processors) are separators like a space, in UTF-8 and as
+// the raw bytes of a Windows-1252 field (0xA0 is its no-break space, 0x96 its
+// en dash): never too-short.
+func TestUnicodeSpaceSeparators(t *testing.T) {
+	fr := mustNew(t, "FR")
+	const m = "+33612345678"
+	var cases []tcase
+	for _, sep := range []string{"\u2009", "\u202f", "\u00a0", "\u2007", "\u2002", "\u205f", "\xa0", " \u202f", "\u202f-\u202f"} {
+		for _, s := range []string{"06%s12%s34%s56%s78", "+33%s6%s12%s34%s56%s78", "+33%s(0)6%s12%s34%s56%s78", "0033%s6%s12%s34%s56%s78"} {
+			cases = append(cases, valid(strings.ReplaceAll(s, "%s", sep), m, TypeMobile))
+		}
+		cases = append(cases,
+			valid(sep+"06 12 34 56 78"+sep, m, TypeMobile),
+			valid("01"+sep+"42"+sep+"68"+sep+"53"+sep+"00", "+33142685300", TypeFixedLine),
+			valid("0692"+sep+"12"+sep+"34"+sep+"56", "+262692123456", TypeMobile),
+			bad("06"+sep+"12"+sep+"34", ReasonTooShort),
+			bad("06"+sep+"12"+sep+"34"+sep+"56"+sep+"78"+sep+"9", ReasonTooLong),
+		)
+	}
+	cases = append(cases,
+		valid("06\x9612\x9634\x9656\x9678", m, TypeMobile), // Windows-1252 en dashes
+		valid("T\xe9l\xa0: 06\xa012\xa034\xa056\xa078", m, TypeMobile),
+		// Two numbers: as with spaces ("06 12 34 56 78 / 01 45 67 89 01"), never one.
+		bad("06\u202f12\u202f34\u202f56\u202f78\u202f/\u202f01\u202f45\u202f67\u202f89\u202f01", ReasonTooLong),
+	)
+	check(t, fr, cases)
+	us := mustNew(t, "US")
+	check(t, us, []tcase{
+		valid("(201)\u2009555\u20090123", "+12015550123", TypeOther),
+		valid("201\u202f555\u202f0123", "+12015550123", TypeOther),
+	})
 }

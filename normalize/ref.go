@@ -4,8 +4,10 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // The reference path: phonenumbers, plus the overseas rule and the reason
@@ -135,8 +137,48 @@ func trimTel(s string) string {
 	return s
 }
 
+// readBlanks returns s as the reference path reads it, which is how
+// people mean it rather than how phonenumbers reads it:
+//
+//   - a byte that is not part of valid UTF-8 is read as Windows-1252: scrub
+//     normalizes a field's raw bytes without decoding them, and in a
+//     Windows-1252 file 0xA0 is the no-break space a spreadsheet puts
+//     between digit groups (0x96 an en dash);
+//   - a Unicode space separator (category Zs: thin space U+2009, narrow
+//     no-break space U+202F, figure space U+2007, U+2000-U+200A, U+205F,
+//     U+1680) is a space. phonenumbers knows only the space, U+00A0 and
+//     U+3000 as separators and reads "06\u202f12\u202f34\u202f56\u202f78",
+//     as French typography writes it, as the too-short number 06.
+//
+// An ASCII string is returned as it is.
+func readBlanks(s string) string {
+	i := 0
+	for i < len(s) && s[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	b.WriteString(s[:i])
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			r = charmap.Windows1252.DecodeByte(s[i])
+		}
+		if r != ' ' && r != '\u00A0' && r != '\u3000' && unicode.Is(unicode.Zs, r) {
+			r = ' '
+		}
+		b.WriteRune(r)
+		i += size
+	}
+	return b.String()
+}
+
 // normalizeRef is the reference implementation of Normalize.
 func (n *Normalizer) normalizeRef(s string) Result {
+	s = readBlanks(s)
 	t := strings.TrimFunc(s, isSpace)
 	if t == "" {
 		return Result{Reason: ReasonEmpty}

@@ -144,7 +144,9 @@ func (t *table) write(b *strings.Builder) {
 // WriteCSV writes the report as CSV, one line per bucket: columns breakdown,
 // key, label, rows, clean, blocked, invalid, duplicate, numbers. Cells that
 // do not apply to a breakdown are empty (a registry source has blocked rows
-// and numbers; an overlap pair has numbers only).
+// and numbers; an overlap pair has numbers only). Every cell goes through
+// spreadsheetSafe: the --by values come from the prospect file, and a
+// spreadsheet opening the report must not run one as a formula.
 func (r *Report) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	n := func(v int64) string { return strconv.FormatInt(v, 10) }
@@ -177,8 +179,27 @@ func (r *Report) WriteCSV(w io.Writer) error {
 			recs = append(recs, rec(bd.id, x.Key, x.Label, x.Counts))
 		}
 	}
+	for _, rec := range recs {
+		for i, c := range rec {
+			rec[i] = spreadsheetSafe(c)
+		}
+	}
 	if err := cw.WriteAll(recs); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
+}
+
+// spreadsheetSafe neutralizes a CSV cell that a spreadsheet would evaluate
+// as a formula ("CSV injection"): one that starts with =, +, -, @, a tab or a
+// carriage return gets a leading apostrophe, which spreadsheets read as
+// "text follows" (OWASP's recommendation). The counts never start with one
+// of these (they are not negative); keys that do, such as the country code
+// "+33", are written '+33, which a spreadsheet shows as +33 (it would
+// otherwise compute 33). encoding/csv then quotes the cell if CSV requires it.
+func spreadsheetSafe(cell string) string {
+	if cell != "" && strings.IndexByte("=+-@\t\r", cell[0]) >= 0 {
+		return "'" + cell
+	}
+	return cell
 }

@@ -3,7 +3,10 @@ package scrub
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"strings"
 
@@ -48,15 +51,28 @@ func openOutputs(o Options) (Writers, *atomicfile.Group, error) {
 
 // output is one destination of rows, buffered.
 type output struct {
-	name string
+	name string // for messages: "clean output"
+	path string // for the stats: the path given, "-" for standard output
 	w    *bufio.Writer
+	// What was written, for the stats and receipts: the bytes, and their
+	// SHA-256 when Options.HashOutputs asks for it (nil otherwise).
+	n   int64
+	sum hash.Hash
 }
 
-func newOutput(name string, w io.Writer) *output {
+// newOutput returns the output of w, or nil (rows discarded) when w is nil.
+func newOutput(name, path string, w io.Writer, hashed bool) *output {
 	if w == nil {
 		return nil
 	}
-	return &output{name: name, w: bufio.NewWriterSize(w, bufSize)}
+	if path == "" {
+		path = "-"
+	}
+	o := &output{name: name, path: path, w: bufio.NewWriterSize(w, bufSize)}
+	if hashed {
+		o.sum = sha256.New()
+	}
+	return o
 }
 
 // write writes p; a nil output discards it.
@@ -66,6 +82,10 @@ func (o *output) write(p []byte) error {
 	}
 	if _, err := o.w.Write(p); err != nil {
 		return fmt.Errorf("write %s: %w", o.name, err)
+	}
+	o.n += int64(len(p))
+	if o.sum != nil {
+		o.sum.Write(p)
 	}
 	return nil
 }
@@ -96,8 +116,10 @@ type writer struct {
 
 func newWriter(o Options, comma byte, ws Writers) *writer {
 	w := &writer{comma: comma, maskLabels: map[uint64]string{},
-		cleanOut: newOutput("clean output", ws.Clean), blockedOut: newOutput("blocked output", ws.Blocked),
-		invalidOut: newOutput("invalid output", ws.Invalid), dupOut: newOutput("duplicates output", ws.Duplicates)}
+		cleanOut:   newOutput("clean output", o.Out, ws.Clean, o.HashOutputs),
+		blockedOut: newOutput("blocked output", o.Blocked, ws.Blocked, o.HashOutputs),
+		invalidOut: newOutput("invalid output", o.Invalid, ws.Invalid, o.HashOutputs),
+		dupOut:     newOutput("duplicates output", o.Duplicates, ws.Duplicates, o.HashOutputs)}
 	if o.Registry != nil {
 		for _, s := range o.Registry.Sources() {
 			w.sourceLabels = append(w.sourceLabels, s.Label)
@@ -181,6 +203,25 @@ func (w *writer) labels(mask uint64) string {
 	l := strings.Join(parts, "+")
 	w.maskLabels[mask] = l
 	return l
+}
+
+// outputStats describes what was written to each output, clean first.
+func (w *writer) outputStats() []OutputStats {
+	out := []OutputStats{}
+	for _, f := range []struct {
+		name string
+		o    *output
+	}{{"clean", w.cleanOut}, {"blocked", w.blockedOut}, {"invalid", w.invalidOut}, {"duplicates", w.dupOut}} {
+		if f.o == nil {
+			continue
+		}
+		st := OutputStats{Name: f.name, Path: f.o.path, Bytes: f.o.n}
+		if f.o.sum != nil {
+			st.SHA256 = hex.EncodeToString(f.o.sum.Sum(nil))
+		}
+		out = append(out, st)
+	}
+	return out
 }
 
 // flush writes out what the outputs hold in their buffers.

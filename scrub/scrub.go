@@ -55,6 +55,9 @@ type Options struct {
 	NoHeader   bool     // the first line is data; its width plays the header's role
 	Dedupe     bool     // rows whose number was seen in an earlier row become duplicates
 	Workers    int      // parallel workers; 0 means the number of CPUs
+	// HashOutputs computes each output's SHA-256 as it is written, for
+	// Stats.Outputs (receipts); off, only their sizes are counted.
+	HashOutputs bool
 
 	// MaxRecordBytes bounds one row's size; 0 means csvsplit.DefaultMaxRecordBytes.
 	MaxRecordBytes int
@@ -326,6 +329,7 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	st.Outputs = w.outputStats()
 	if err := w.flush(); err != nil {
 		return nil, err
 	}
@@ -416,9 +420,9 @@ type pipeline struct {
 	first *job
 
 	// Writer-side state.
-	lastByte  byte // the last byte of the last row written (its terminator, if it has one)
-	lastLine  int  // the line where that row starts
-	seen      map[normalize.Key]struct{}
+	lastByte  byte    // the last byte of the last row written (its terminator, if it has one)
+	lastLine  int     // the line where that row starts
+	seen      *keySet // numbers seen, with Dedupe
 	bySource  []int64 // blocked rows per registry source
 	noConsent int64
 	byReason  map[string]int64
@@ -446,7 +450,8 @@ func (p *pipeline) run(ctx context.Context, workers int) error {
 		p.bySource = make([]int64, len(p.o.Registry.Sources()))
 	}
 	if p.o.Dedupe {
-		p.seen = make(map[normalize.Key]struct{})
+		p.seen = newKeySet()
+		defer p.seen.release()
 	}
 	p.byReason = map[string]int64{}
 	in := &batchSource{p: p, free: free}
@@ -707,7 +712,7 @@ func (p *pipeline) write(j *job) error {
 				if n.Key == 0 {
 					continue
 				}
-				if _, ok := p.seen[n.Key]; ok {
+				if p.seen.has(n.Key) {
 					dup = true
 					break
 				}
@@ -717,7 +722,7 @@ func (p *pipeline) write(j *job) error {
 			} else {
 				for _, n := range nums {
 					if n.Key != 0 {
-						p.seen[n.Key] = struct{}{}
+						p.seen.add(n.Key)
 					}
 				}
 			}

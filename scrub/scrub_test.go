@@ -3,6 +3,8 @@ package scrub
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -104,6 +106,7 @@ func TestProperties(t *testing.T) {
 			st, err := Run(context.Background(), Options{
 				Input: input, Out: outs["clean"], Blocked: outs["blocked"], Invalid: outs["invalid"],
 				Duplicates: outs["dups"], Registry: reg, Normalizer: norm, Dedupe: seed%2 == 0, Workers: workers,
+				HashOutputs: workers == 3,
 			})
 			if err != nil {
 				t.Fatalf("seed %d: %v", seed, err)
@@ -114,6 +117,19 @@ func TestProperties(t *testing.T) {
 			got := map[string][]byte{}
 			for k, p := range outs {
 				got[k], _ = os.ReadFile(p)
+			}
+			// Stats.Outputs: each output's size, and its SHA-256 when asked.
+			if len(st.Outputs) != 4 {
+				t.Fatalf("seed %d: %d outputs in the stats, want 4", seed, len(st.Outputs))
+			}
+			for _, o := range st.Outputs {
+				data := got[map[string]string{"clean": "clean", "blocked": "blocked", "invalid": "invalid", "duplicates": "dups"}[o.Name]]
+				sum := sha256.Sum256(data)
+				if o.Bytes != int64(len(data)) || (workers == 3) != (o.SHA256 != "") ||
+					(o.SHA256 != "" && o.SHA256 != hex.EncodeToString(sum[:])) {
+					t.Fatalf("seed %d: output %s: %d bytes, sha256 %q; the file has %d bytes, sha256 %x",
+						seed, o.Name, o.Bytes, o.SHA256, len(data), sum)
+				}
 			}
 			// Clean rows: no registered number, at least one valid number.
 			for _, line := range strings.Split(strings.TrimSuffix(string(got["clean"]), "\n"), "\n")[1:] {

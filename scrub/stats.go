@@ -43,7 +43,8 @@ type Stats struct {
 
 	// Warnings are what the user should know about the input although the
 	// run succeeded (the CLI prints them on standard error too).
-	Warnings []string `json:"warnings"`
+	Warnings []string      `json:"warnings"`
+	Outputs  []OutputStats `json:"outputs"` // the row outputs, clean first
 
 	ElapsedSeconds float64 `json:"elapsed_seconds"`
 	RowsPerSecond  float64 `json:"rows_per_second"`
@@ -88,6 +89,15 @@ type InputStats struct {
 	EncodingNote string `json:"encoding_note"`
 	// LineBreak is the file's line-break convention: lf, crlf or cr.
 	LineBreak string `json:"line_break"`
+}
+
+// OutputStats describes one row output as written: its size, and its
+// SHA-256 when Options.HashOutputs asked for it (scrub --receipt does).
+type OutputStats struct {
+	Name   string `json:"name"` // clean, blocked, invalid or duplicates
+	Path   string `json:"path"` // "-" for standard output
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // OrderedCounts is a JSON object of counts whose keys keep the order they
@@ -245,7 +255,7 @@ var typeOrder = [...]normalize.Type{normalize.TypeMobile, normalize.TypeFixedLin
 
 // newStats returns stats with the keys that are always present.
 func newStats() *Stats {
-	s := &Stats{Columns: []string{}, ColumnsIgnored: []string{}, Warnings: []string{}}
+	s := &Stats{Columns: []string{}, ColumnsIgnored: []string{}, Warnings: []string{}, Outputs: []OutputStats{}}
 	s.BlockedBySource = OrderedCounts{vals: map[string]int64{}}
 	s.InvalidByReason = OrderedCounts{vals: map[string]int64{}}
 	s.ByType = OrderedCounts{vals: map[string]int64{}}

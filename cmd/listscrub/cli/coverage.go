@@ -37,8 +37,10 @@ phone-column order); rows with no valid number are counted as "none".
 
 Formats: table (aligned, for a terminal; the default), json (every key of
 scrub --stats plus by_source, overlap, by_number_type, by_country, by_zone,
-by_territory and by_column), csv (one line per bucket), and html (one
-self-contained page with charts, for a browser or a printer).`,
+by_territory and by_column), csv (one line per bucket; a cell that starts
+with = + - @, a tab or a CR gets a leading ' so that a spreadsheet does not
+run it as a formula, "+33" included), and html (one self-contained page with
+charts, for a browser or a printer).`,
 		Example: `  # How much of this campaign can we call?
   listscrub coverage -r bloctel=bloctel.snap -r optout=optout.csv --dedupe prospects.csv
 

@@ -187,7 +187,7 @@ standard error.`,
 	f.StringVar(&o.invalid, "invalid", "", "invalid rows, plus a scrub_reason column")
 	f.StringVar(&o.duplicates, "duplicates", "", "duplicate rows (with --dedupe), plus a scrub_reason column")
 	f.StringVar(&o.stats, "stats", "", "write stats as JSON to this file (- for standard output)")
-	f.StringVar(&o.receipt, "receipt", "", "write a JSON proof of the run (input SHA-256, registries, counts) to this file; see receipt verify")
+	f.StringVar(&o.receipt, "receipt", "", "write a JSON proof of the run (input, registries, counts, outputs SHA-256, digest) to this file; see receipt verify")
 	return cmd
 }
 
@@ -236,6 +236,8 @@ func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
 		fmt.Fprintln(stdio.ErrOut, "listscrub: warning: --duplicates without --dedupe: no row is a duplicate, the file will hold the header only")
 	}
 	opts.Writers = &ws
+	opts.Out, opts.Blocked, opts.Invalid, opts.Duplicates = o.out, o.blocked, o.invalid, o.duplicates
+	opts.HashOutputs = o.receipt != ""
 
 	bar := newProgress(stdio, "scrub", o.quiet)
 	opts.Progress = bar.Update
