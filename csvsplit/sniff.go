@@ -109,21 +109,11 @@ func sniffLineBreak(sample []byte, comma byte) LineBreak {
 		c := sample[i]
 		if fieldStart && c == '"' {
 			// A quoted field: line breaks up to its closing quote are data.
-			j := i + 1
-			for {
-				q := bytes.IndexByte(sample[j:], '"')
-				if q < 0 {
-					return LF // still open at the end of the sample
-				}
-				q += j
-				if q+1 < len(sample) && sample[q+1] == '"' {
-					j = q + 2
-					continue
-				}
-				i = q + 1
-				break
+			end, ok := skipQuoted(sample, i)
+			if !ok {
+				return LF // still open at the end of the sample
 			}
-			fieldStart = false
+			i, fieldStart = end, false
 			continue
 		}
 		fieldStart = false
@@ -152,20 +142,11 @@ func strayBreak(content []byte, skip int, comma, other byte) int {
 	i := skip
 	for {
 		if i < len(content) && content[i] == '"' {
-			j := i + 1
-			for {
-				q := bytes.IndexByte(content[j:], '"')
-				if q < 0 {
-					return -1 // cannot be: the record was parsed
-				}
-				q += j
-				if q+1 < len(content) && content[q+1] == '"' {
-					j = q + 2
-					continue
-				}
-				i = q + 1
-				break
+			end, ok := skipQuoted(content, i)
+			if !ok {
+				return -1 // cannot be: the record was parsed
 			}
+			i = end
 		}
 		for i < len(content) && content[i] != comma {
 			if content[i] == other {
@@ -177,5 +158,24 @@ func strayBreak(content []byte, skip int, comma, other byte) int {
 			return -1
 		}
 		i++ // past the delimiter
+	}
+}
+
+// skipQuoted returns the offset just past the closing quote of the quoted
+// field that opens at d[i] (a doubled quote inside it is data), and false
+// when the field is still open at the end of d.
+func skipQuoted(d []byte, i int) (int, bool) {
+	j := i + 1
+	for {
+		q := bytes.IndexByte(d[j:], '"')
+		if q < 0 {
+			return 0, false
+		}
+		q += j
+		if q+1 < len(d) && d[q+1] == '"' {
+			j = q + 2
+			continue
+		}
+		return q + 1, true
 	}
 }
