@@ -109,17 +109,24 @@ var vocabulary = func() map[string]class {
 // maxToken is the length of the longest vocabulary word.
 const maxToken = 15
 
-// accents removes accents and compatibility forms ("º" -> "o", "²" -> "2").
-var accents = transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)))
+// removeAccents removes accents and compatibility forms ("º" -> "o", "²" ->
+// "2"). A transform.Chain holds state, so each call makes its own: header
+// names are folded by concurrent loads (registry sources, allow and consent
+// lists), and this is per file, not per row.
+func removeAccents(s string) string {
+	t := transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)))
+	if out, _, err := transform.String(t, s); err == nil {
+		return out
+	}
+	return s
+}
 
 // Words splits a column name into lower-case words: at every character that
 // is not a letter or a digit, and at case changes ("MobilePhone", and
 // "NOTel" before the T), with accents removed. Digits stay with the letters
 // before them ("Tel1", "E164").
 func Words(name string) []string {
-	if s, _, err := transform.String(accents, name); err == nil {
-		name = s
-	}
+	name = removeAccents(name)
 	rs := []rune(name)
 	var words []string
 	start := -1
