@@ -3,6 +3,7 @@ package colname
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 )
@@ -193,4 +194,26 @@ func digits(s string) int {
 		}
 	}
 	return n
+}
+
+// TestConcurrentUse folds names from several goroutines at once, as
+// concurrent registry, allow and consent loads do: under -race, shared
+// state in the folding fails it.
+func TestConcurrentUse(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				name := []string{"Téléphone", "MobilePhone", "Numéro client", "N° tél."}[(g+i)%4]
+				want := []Kind{Phone, Phone, None, Phone}[(g+i)%4]
+				if k := Classify(name); k != want {
+					t.Errorf("Classify(%q) = %v, want %v", name, k, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
