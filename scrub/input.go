@@ -17,9 +17,16 @@ import (
 // input is an opened prospect file: its decompressed text, and the size and
 // SHA-256 of its bytes as stored (compressed, when it is a .gz file).
 type input struct {
-	name  string // for messages: the path, or "stdin"
-	file  *os.File
-	at    os.FileInfo // the file's status when opened, if a regular file (nil otherwise)
+	name string   // for messages: the path, or "stdin"
+	file *os.File // the file opened, closed by Close (nil for stdin)
+	// at is the status, when opened, of the input if it is a regular file
+	// (a path, or standard input redirected from a file), and nil
+	// otherwise; stat is where to take it again, and want the number of
+	// bytes to read: the size, less the offset a redirected standard input
+	// was at. A regular file's end is proven by its size; a stream's is not.
+	at    os.FileInfo
+	stat  *os.File
+	want  int64
 	count *readAhead
 	text  *bufio.Reader
 	gz    *gzip.Reader
@@ -164,6 +171,9 @@ func openInput(path string, stdin io.Reader) (*input, error) {
 	if path == "-" {
 		in.name = "stdin"
 		r = stdin
+		if f, ok := stdin.(*os.File); ok {
+			in.regular(f)
+		}
 	} else {
 		f, err := os.Open(path)
 		if err != nil {
@@ -171,9 +181,7 @@ func openInput(path string, stdin io.Reader) (*input, error) {
 		}
 		in.file = f
 		r = f
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			in.at = fi
-		}
+		in.regular(f)
 	}
 	in.count = newReadAhead(r)
 	raw := bufio.NewReaderSize(in.count, readBufferSize)
@@ -190,6 +198,21 @@ func openInput(path string, stdin io.Reader) (*input, error) {
 		in.text = raw
 	}
 	return in, nil
+}
+
+// regular records f's status if it is a regular file, and how many bytes
+// are left to read from its current offset (standard input redirected from
+// a file may have been read in part by the shell's previous command).
+func (in *input) regular(f *os.File) {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return
+	}
+	off, err := f.Seek(0, io.SeekCurrent)
+	if err != nil || off < 0 || off > fi.Size() {
+		return
+	}
+	in.at, in.stat, in.want = fi, f, fi.Size()-off
 }
 
 // finish drains what the text reader did not consume of the underlying file
@@ -217,14 +240,14 @@ func (in *input) finish() (bytes int64, sum string, err error) {
 // unchanged checks that the regular input file, of which n bytes were read,
 // is still as it was when opened.
 func (in *input) unchanged(n int64) error {
-	now, err := in.file.Stat()
+	now, err := in.stat.Stat()
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.name, err)
 	}
 	at := in.at
-	if n != at.Size() || now.Size() != at.Size() || !now.ModTime().Equal(at.ModTime()) {
+	if n != in.want || now.Size() != at.Size() || !now.ModTime().Equal(at.ModTime()) {
 		return fmt.Errorf("%s: changed while it was read (%d bytes when opened, %d read, %d now): no output written; scrub it again once it is complete and no longer written to",
-			in.name, at.Size(), n, now.Size())
+			in.name, in.want, n, now.Size())
 	}
 	return nil
 }

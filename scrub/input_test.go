@@ -235,3 +235,161 @@ func TestInputChangedWhileRead(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestStreamLastRowTruncated checks that the last row of a plain stream
+// (standard input from a pipe) with no line break is invalid as
+// "truncated", never clean nor blocked, whatever its number, the line-break
+// convention, the header, the batch it falls in or the workers; that a
+// stream ending with a line break, a gzip stream and a regular file (by
+// path, or as standard input, read from any offset) keep today's rules.
+func TestStreamLastRowTruncated(t *testing.T) {
+	norm, _ := normalize.New("FR")
+	dir := t.TempDir()
+	regFile := filepath.Join(dir, "reg.txt")
+	os.WriteFile(regFile, []byte("0612345678\n"), 0o644)
+	reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}}, registry.LoadOptions{Normalizer: norm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gzipped := func(s string) string {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write([]byte(s))
+		zw.Close()
+		return b.String()
+	}
+	many := strings.Repeat("X;0699999999\n", 3000) // the last row in a batch of its own
+	for _, tt := range []struct {
+		name, text string
+		noHeader   bool
+		source     string // "pipe", "path", "stdin-file" (stdin redirected from a file), "stdin-file+OFFSET"
+		last       string // the last row
+		want       string // its category, or "truncated"
+	}{
+		{"cut number", "Nom;Tel\nA;0699999999\nB;336123456", false, "pipe", "B;336123456", "truncated"},
+		{"registered", "Nom;Tel\nA;0699999999\nB;0612345678", false, "pipe", "B;0612345678", "truncated"},
+		{"clean", "Nom;Tel\nA;0612345678\nB;0699999999", false, "pipe", "B;0699999999", "truncated"},
+		{"ragged", "Nom;Tel;Ville\nA;0699999999;Paris\nB;06123", false, "pipe", "B;06123", "truncated"},
+		{"crlf", "Nom;Tel\r\nA;0699999999\r\nB;0699999998", false, "pipe", "B;0699999998", "truncated"},
+		{"cr", "Nom;Tel\rA;0699999999\rB;0699999998", false, "pipe", "B;0699999998", "truncated"},
+		{"no header", "A;0699999999\nB;0699999998", true, "pipe", "B;0699999998", "truncated"},
+		{"only row, no header", "B;0699999998", true, "pipe", "B;0699999998", "truncated"},
+		{"quoted", "Nom;Tel\nA;0699999999\n\"B\";\"0699999998\"", false, "pipe", "\"B\";\"0699999998\"", "truncated"},
+		{"later batch", "Nom;Tel\n" + many + "B;0699999998", false, "pipe", "B;0699999998", "truncated"},
+		{"terminated", "Nom;Tel\nA;0612345678\nB;0699999998\n", false, "pipe", "B;0699999998", "clean"},
+		{"terminated crlf", "Nom;Tel\r\nA;0699999999\r\nB;0612345678\r\n", false, "pipe", "B;0612345678", "blocked"},
+		{"terminated, blank lines", "Nom;Tel\nA;0699999999\nB;0612345678\n\n\n", false, "pipe", "B;0612345678", "blocked"},
+		{"gzip", gzipped("Nom;Tel\nA;0699999999\nB;0699999998"), false, "pipe", "B;0699999998", "clean"},
+		{"file", "Nom;Tel\nA;0699999999\nB;0699999998", false, "path", "B;0699999998", "clean"},
+		{"stdin file", "Nom;Tel\nA;0699999999\nB;0699999998", false, "stdin-file", "B;0699999998", "clean"},
+		{"stdin file at an offset", "skipped\nNom;Tel\nA;0699999999\nB;0612345678", false, "stdin-file+8", "B;0612345678", "blocked"},
+	} {
+		for _, workers := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%s/j%d", tt.name, workers), func(t *testing.T) {
+				d := t.TempDir()
+				input := filepath.Join(d, "in.csv")
+				if err := os.WriteFile(input, []byte(tt.text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				o := Options{Input: "-", Registry: reg, Normalizer: norm, Workers: workers, Dedupe: true, NoHeader: tt.noHeader,
+					Out: filepath.Join(d, "clean.csv"), Blocked: filepath.Join(d, "blocked.csv"), Invalid: filepath.Join(d, "invalid.csv")}
+				if tt.noHeader {
+					o.Columns = []string{"2"}
+				}
+				switch tt.source {
+				case "pipe":
+					o.Stdin = iotest.OneByteReader(strings.NewReader(tt.text)) // not an *os.File
+				case "path":
+					o.Input = input
+				default:
+					f, err := os.Open(input)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer f.Close()
+					if _, off, ok := strings.Cut(tt.source, "+"); ok {
+						var n int64
+						fmt.Sscan(off, &n)
+						f.Seek(n, io.SeekStart)
+					}
+					o.Stdin = f
+				}
+				st, err := Run(context.Background(), o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if st.RowsIn != st.RowsClean+st.RowsBlocked+st.RowsInvalid+st.RowsDuplicate {
+					t.Errorf("rows_in %d != %d+%d+%d+%d", st.RowsIn, st.RowsClean, st.RowsBlocked, st.RowsInvalid, st.RowsDuplicate)
+				}
+				outputs := map[string]string{}
+				for _, k := range []string{"clean", "blocked", "invalid"} {
+					b, _ := os.ReadFile(filepath.Join(d, k+".csv"))
+					outputs[k] = string(b)
+				}
+				cat := tt.want
+				if tt.want == "truncated" {
+					cat = "invalid"
+					if got := st.InvalidByReason.Get("truncated"); got != 1 {
+						t.Errorf("invalid_by_reason.truncated = %d, want 1", got)
+					}
+					if !strings.HasSuffix(outputs["invalid"], tt.last+";truncated") {
+						t.Errorf("invalid output ends %q, want the row with reason truncated", outputs["invalid"][max(0, len(outputs["invalid"])-40):])
+					}
+					if len(st.Warnings) != 1 || !strings.Contains(st.Warnings[0], "stdin: the last line") || !strings.Contains(st.Warnings[0], `"truncated"`) {
+						t.Errorf("warnings %q", st.Warnings)
+					}
+				} else {
+					if got := st.InvalidByReason.Get("truncated"); got != 0 {
+						t.Errorf("invalid_by_reason.truncated = %d, want 0", got)
+					}
+					if len(st.Warnings) != 0 {
+						t.Errorf("warnings %q", st.Warnings)
+					}
+				}
+				for k, out := range outputs {
+					if has := strings.Contains(out, tt.last); has != (k == cat) {
+						t.Errorf("%s output holds the last row %q: %v, want %v", k, tt.last, has, k == cat)
+					}
+				}
+			})
+		}
+	}
+}
+
+// validSeen is an Observer that records, for each row's reason, whether an
+// Observer was shown a valid number for it.
+type validSeen map[string]bool
+
+func (validSeen) Header([]string, []int) {}
+func (v validSeen) Row(r *Row) {
+	for _, n := range r.Numbers {
+		v[r.Reason] = v[r.Reason] || n.Valid()
+	}
+}
+
+// TestUnreadRowsHaveNoNumber checks that an Observer (coverage) is shown no
+// valid number for a row whose fields were not read, ragged or truncated:
+// coverage counts such rows under "none", not as numbers of key 0.
+func TestUnreadRowsHaveNoNumber(t *testing.T) {
+	norm, _ := normalize.New("FR")
+	dir := t.TempDir()
+	regFile := filepath.Join(dir, "reg.txt")
+	os.WriteFile(regFile, []byte("0612345678\n"), 0o644)
+	reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}}, registry.LoadOptions{Normalizer: norm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := validSeen{}
+	text := "Nom;Tel;Ville\nA;0699999999;Paris\nB;0612345678\nC;0699999998;Lyon\nD;0699999997;Nice"
+	st, err := Run(context.Background(), Options{Input: "-", Stdin: strings.NewReader(text), Stdout: io.Discard,
+		Registry: reg, Normalizer: norm, Observer: seen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.InvalidByReason.Get(ReasonRagged) != 1 || st.InvalidByReason.Get(ReasonTruncated) != 1 {
+		t.Fatalf("invalid_by_reason %+v", st.InvalidByReason)
+	}
+	if !seen[""] || seen[ReasonRagged] || seen[ReasonTruncated] {
+		t.Errorf("valid numbers shown by reason: %v; want clean rows only", seen)
+	}
+}

@@ -135,6 +135,7 @@ const (
 	ReasonDuplicate  = "duplicate"   // a number was seen in an earlier row
 	ReasonNotCovered = "not-covered" // invalid: a valid number no registry screens
 	ReasonRagged     = "ragged"      // invalid: more or fewer fields than the header
+	ReasonTruncated  = "truncated"   // invalid: a stream's last row, with no line break: maybe cut short
 )
 
 // rowResult is a worker's decision about one row.
@@ -306,21 +307,17 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		o.Observer.Header(headerNames, cols)
 	}
 	var size int64
-	if in.file != nil {
-		if fi, err := in.file.Stat(); err == nil && fi.Mode().IsRegular() {
-			size = fi.Size()
-		}
+	if in.at != nil {
+		size = in.want
 	}
-	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name, in: in, size: size, nFields: width, first: first}
+	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name, in: in, size: size, nFields: width, first: first,
+		unproven: in.at == nil && in.gz == nil}
 	if err := p.run(ctx, workers); err != nil {
 		return nil, err
 	}
-	if in.at == nil && in.gz == nil && st.RowsIn > 0 && p.lastByte != '\n' && p.lastByte != '\r' {
-		// A regular file's size says whether it was read in full, and gzip
-		// has its trailer; a plain stream has nothing. Many tools write no
-		// line break after the last row, so this cannot fail the run, but
-		// it is how a stream cut short (a pipe closed early) usually ends.
-		st.Warnings = append(st.Warnings, fmt.Sprintf("%s: the last line (%d) has no line break: if the input was cut short, its last row may be incomplete and later rows missing", in.name, p.lastLine))
+	if p.cutLine > 0 {
+		st.Warnings = append(st.Warnings, fmt.Sprintf("%s: the last line (%d) has no line break: the input may have been cut short (a pipe closed early), so its last row was not checked and went to invalid as %q; later rows may be missing. End the last line with a line break, or give the file by its path",
+			in.name, p.cutLine, ReasonTruncated))
 	}
 	st.BlankLines = int64(r.BlankLines())
 	if st.Input.Bytes, st.Input.SHA256, err = in.finish(); err != nil {
@@ -418,10 +415,16 @@ type pipeline struct {
 	// first is the first row when there is no header: read before the
 	// pipeline to learn the width, it is its first batch.
 	first *job
+	// unproven says that the input's end proves nothing: a plain stream
+	// (standard input from a pipe, a FIFO), which ends the same whether its
+	// writer finished or was killed. A regular file's size proves its end
+	// (input.finish), and so does gzip's trailer. A stream's last row with
+	// no line break may be a row cut short, whose number, cut, may be
+	// another valid number: it is invalid as ReasonTruncated (see cutRow).
+	unproven bool
 
 	// Writer-side state.
-	lastByte  byte    // the last byte of the last row written (its terminator, if it has one)
-	lastLine  int     // the line where that row starts
+	cutLine   int     // the line where the row made ReasonTruncated starts (0: none)
 	seen      *keySet // numbers seen, with Dedupe
 	bySource  []int64 // blocked rows per registry source
 	noConsent int64
@@ -590,16 +593,19 @@ func (p *pipeline) decide(j *job) {
 	j.regMasks = resize(j.regMasks, n*nc)
 	j.count = counts{}
 	norm, reg, allow, consent := p.o.Normalizer, p.o.Registry, p.o.Allow, p.o.Consent
+	cut := p.cutRow(b)
 
 	// Pass 1: normalize every phone field. A ragged row's fields are not
 	// read: a field too many or too few shifts the columns, so the number in
 	// the phone column may not be the row's, and the real one may be
-	// registered. Never clean, never guessed.
+	// registered. Never clean, never guessed. Nor are a truncated row's.
 	for i := range n {
 		nums := j.nums[i*nc : (i+1)*nc]
 		nf := b.NumFields(i)
-		if p.nFields > 0 && nf != p.nFields {
-			clear(nums)
+		if p.nFields > 0 && nf != p.nFields || i == cut {
+			for ci := range nums {
+				nums[ci] = unread // not a valid number, to an Observer too
+			}
 			continue
 		}
 		for ci, col := range p.cols {
@@ -623,6 +629,10 @@ func (p *pipeline) decide(j *job) {
 	// Pass 3: decide each row.
 	c := &j.count
 	for i := range n {
+		if i == cut {
+			j.rows[i] = rowResult{cat: Invalid, reason: ReasonTruncated}
+			continue
+		}
 		if p.nFields > 0 && b.NumFields(i) != p.nFields {
 			j.rows[i] = rowResult{cat: Invalid, reason: ReasonRagged}
 			continue
@@ -685,6 +695,22 @@ func (p *pipeline) decide(j *job) {
 			j.rows[i] = rowResult{cat: Clean}
 		}
 	}
+}
+
+// unread is the result of a phone field not read: a ragged or truncated
+// row's. (The zero Result is a valid number, of key 0.)
+var unread = normalize.Result{Reason: normalize.ReasonEmpty}
+
+// cutRow returns the index of the batch's row that may have been cut short,
+// or -1: with an unproven input (a stream), its last row when that row has
+// no line terminator. Only the input's last row can lack one, and it is
+// the last of its batch, so one row a batch is looked at.
+func (p *pipeline) cutRow(b *csvsplit.Batch) int {
+	n := b.Len()
+	if !p.unproven || n == 0 || len(b.Raw(n-1)) != len(b.Content(n-1)) {
+		return -1
+	}
+	return n - 1
 }
 
 // write de-duplicates (in input order) and writes the job's rows. It runs on
@@ -772,9 +798,8 @@ func (p *pipeline) write(j *job) error {
 	if err := flush(len(j.rows)); err != nil {
 		return err
 	}
-	if n := b.Len(); n > 0 {
-		raw := b.Raw(n - 1)
-		p.lastByte, p.lastLine = raw[len(raw)-1], b.Line(n-1)
+	if n := len(j.rows); n > 0 && j.rows[n-1].reason == ReasonTruncated {
+		p.cutLine = b.Line(n - 1)
 	}
 	st.RowsIn += int64(len(j.rows))
 	c := &j.count
@@ -807,7 +832,7 @@ func (p *pipeline) finishStats() {
 			p.st.InvalidByReason.Add(r.String(), n)
 		}
 	}
-	for _, r := range []string{ReasonNotCovered, ReasonRagged} {
+	for _, r := range []string{ReasonNotCovered, ReasonRagged, ReasonTruncated} {
 		if n := p.byReason[r]; n > 0 {
 			p.st.InvalidByReason.Add(r, n)
 		}
