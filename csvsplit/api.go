@@ -56,7 +56,11 @@ func (e *mixedError) Error() string {
 	if e.lb == CR {
 		return "mixed line endings: an LF ends a line of a file whose first line ends with a bare CR (old Mac format): save the file with one kind of line end"
 	}
-	return "mixed line endings: a bare CR (not followed by LF) ends a line of a file whose lines end with LF: save the file with one kind of line end"
+	ends := "LF"
+	if e.lb == CRLF {
+		ends = "CRLF" // the file's convention, as SniffLineBreak decided it
+	}
+	return "mixed line endings: a bare CR (not followed by LF) ends a line of a file whose lines end with " + ends + ": save the file with one kind of line end"
 }
 
 func (e *mixedError) Is(target error) bool { return target == ErrMixedLineEndings }

@@ -152,3 +152,27 @@ func TestDecodeString(t *testing.T) {
 		t.Error("Encoding.String")
 	}
 }
+
+// TestMixedLineEndingsMessage checks that the error of a stray line break
+// names the file's own convention: LF, CRLF, or a bare CR.
+func TestMixedLineEndingsMessage(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want string
+	}{
+		{"a;b\nc;d\re;f\n", "a bare CR (not followed by LF) ends a line of a file whose lines end with LF:"},
+		{"a;b\r\nc;d\re;f\r\n", "a bare CR (not followed by LF) ends a line of a file whose lines end with CRLF:"},
+		{"a;b\rc;d\ne;f\r", "an LF ends a line of a file whose first line ends with a bare CR"},
+	} {
+		lb := SniffLineBreak([]byte(tt.text), ';')
+		r := NewReader(strings.NewReader(tt.text), Options{Name: "f", Comma: ';', LineBreak: lb})
+		var b Batch
+		var err error
+		for err == nil {
+			err = r.ReadBatch(&b, 10, 1<<20)
+		}
+		if !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q (%v): error %q, want it to say %q", tt.text, lb, err, tt.want)
+		}
+	}
+}
