@@ -15,6 +15,7 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -163,7 +164,12 @@ func resolveColumn(spec string, names []string) (int, string, error) {
 			return i, n, nil
 		}
 	}
-	if n, err := strconv.Atoi(want); err == nil && n >= 1 {
+	n, err := strconv.Atoi(want)
+	if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(want, "-") {
+		// Digits, more than an int holds: no file has such a column.
+		return 0, "", fmt.Errorf("--by %s: a column number this large cannot exist: give a number from 1 to the number of columns, or a column name", colname.Quote(spec))
+	}
+	if err == nil && n >= 1 {
 		if names == nil {
 			return n - 1, want, nil
 		}

@@ -127,4 +127,12 @@ func TestResolveColumn(t *testing.T) {
 	if got, name, err := resolveColumn("7", nil); err != nil || got != 6 || name != "7" {
 		t.Errorf("no header: %d %q %v", got, name, err)
 	}
+	// A number too large for an int is said to be one, with or without a
+	// header, and never printed (it looks like a phone number).
+	for _, h := range [][]string{names, nil} {
+		_, _, err := resolveColumn("99999999999999999999", h)
+		if err == nil || err.Error() != "--by <number>: a column number this large cannot exist: give a number from 1 to the number of columns, or a column name" {
+			t.Errorf("header %q: error %v", h, err)
+		}
+	}
 }

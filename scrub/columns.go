@@ -44,16 +44,25 @@ func resolveColumns(specs []string, header []string, width int) ([]int, error) {
 	seen := map[int]bool{}
 	for _, spec := range specs {
 		idx := -1
-		if n, err := strconv.Atoi(strings.TrimSpace(spec)); err == nil {
+		n, err := strconv.Atoi(strings.TrimSpace(spec))
+		if errors.Is(err, strconv.ErrRange) {
+			// Digits, but more than an int holds: not a name, and not a
+			// column of any file. (Never printed: it looks like a number.)
+			if strings.HasPrefix(strings.TrimSpace(spec), "-") {
+				return nil, usageErrorf("--column %s: column numbers start at 1", maskSpec(spec))
+			}
+			return nil, usageErrorf("--column %s: a column number this large cannot exist: give a number from 1 to the number of columns, or a column name", maskSpec(spec))
+		}
+		if err == nil {
 			if n < 1 {
 				return nil, usageErrorf("--column %s: column numbers start at 1", maskSpec(spec))
 			}
 			idx = n - 1
 			switch {
 			case header != nil && idx >= len(header):
-				return nil, fmt.Errorf("--column %s: the header has only %d columns (%s)", maskSpec(spec), len(header), colname.QuoteList(header))
+				return nil, fmt.Errorf("--column %s: the header has only %s (%s)", maskSpec(spec), columns(len(header)), colname.QuoteList(header))
 			case header == nil && width > 0 && idx >= width:
-				return nil, fmt.Errorf("--column %s: the first row has only %d columns (--no-header)", maskSpec(spec), width)
+				return nil, fmt.Errorf("--column %s: the first row has only %s (--no-header)", maskSpec(spec), columns(width))
 			}
 		} else {
 			if header == nil {
@@ -75,6 +84,14 @@ func resolveColumns(specs []string, header []string, width int) ([]int, error) {
 		}
 	}
 	return cols, nil
+}
+
+// columns returns "1 column" or "n columns".
+func columns(n int) string {
+	if n == 1 {
+		return "1 column"
+	}
+	return fmt.Sprintf("%d columns", n)
 }
 
 // maskSpec returns a --column number as given, unless it is long enough to

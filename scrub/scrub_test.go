@@ -43,6 +43,10 @@ func TestResolveColumns(t *testing.T) {
 		{nil, []string{"A", "0612345678"}, nil, "looks like data"},
 		{[]string{"5"}, nil, nil, "the first row has only 3 columns"},
 		{[]string{"2"}, nil, []int{1}, ""},
+		{[]string{"2"}, []string{"Tel"}, nil, "the header has only 1 column (\"Tel\")"},
+		{[]string{"99999999999999999999"}, header, nil, "--column <number>: a column number this large cannot exist"},
+		{[]string{"99999999999999999999"}, nil, nil, "--column <number>: a column number this large cannot exist"},
+		{[]string{"-99999999999999999999"}, nil, nil, "--column <number>: column numbers start at 1"},
 	} {
 		got, err := resolveColumns(tc.specs, tc.header, max(len(tc.header), 3))
 		if tc.wantErr != "" {
@@ -54,6 +58,15 @@ func TestResolveColumns(t *testing.T) {
 		if err != nil || fmt.Sprint(got) != fmt.Sprint(tc.want) {
 			t.Errorf("resolveColumns(%q, %q) = %v, %v; want %v", tc.specs, tc.header, got, err, tc.want)
 		}
+	}
+	// With --no-header, a first row of one field; and a column number no
+	// file can have is a usage error, whatever the file.
+	if _, err := resolveColumns([]string{"2"}, nil, 1); err == nil || !strings.HasSuffix(err.Error(), "the first row has only 1 column (--no-header)") {
+		t.Errorf("resolveColumns(2, no header, width 1) error = %v", err)
+	}
+	var ue *UsageError
+	if _, err := resolveColumns([]string{" 99999999999999999999 "}, []string{"Tel"}, 1); !errors.As(err, &ue) {
+		t.Errorf("a column number too large for an int: %v, want a usage error", err)
 	}
 }
 
