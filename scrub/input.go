@@ -3,6 +3,7 @@ package scrub
 import (
 	"bufio"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -12,15 +13,18 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+
+	"github.com/listscrub/listscrub/ctxfile"
 )
 
 // input is an opened prospect file: its decompressed text, and the size and
 // SHA-256 of its bytes as stored (compressed, when it is a .gz file).
 type input struct {
 	name  string // for messages: the path, or "stdin"
-	file  *os.File
+	file  *ctxfile.File
 	at    os.FileInfo // the file's status when opened, if a regular file (nil otherwise)
 	count *readAhead
+	stop  func() bool // stops cancelling count when ctx is done
 	text  *bufio.Reader
 	gz    *gzip.Reader
 }
@@ -158,14 +162,17 @@ func (c *readAhead) cancel(err error) {
 const readBufferSize = sampleSize
 
 // openInput opens path ("-" for stdin), detecting gzip by its magic bytes.
-func openInput(path string, stdin io.Reader) (*input, error) {
+// Opening and reading stop when ctx is done, a wait for a named pipe's
+// writer and for the first bytes of a silent stream included: the reads
+// then fail with ctx's cause.
+func openInput(ctx context.Context, path string, stdin io.Reader) (*input, error) {
 	in := &input{name: path}
 	var r io.Reader
 	if path == "-" {
 		in.name = "stdin"
 		r = stdin
 	} else {
-		f, err := os.Open(path)
+		f, err := ctxfile.Open(ctx, path)
 		if err != nil {
 			return nil, fmt.Errorf("open input: %w", err)
 		}
@@ -176,6 +183,7 @@ func openInput(path string, stdin io.Reader) (*input, error) {
 		}
 	}
 	in.count = newReadAhead(r)
+	in.stop = context.AfterFunc(ctx, func() { in.count.cancel(context.Cause(ctx)) })
 	raw := bufio.NewReaderSize(in.count, readBufferSize)
 	magic, _ := raw.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -231,6 +239,9 @@ func (in *input) unchanged(n int64) error {
 
 // Close stops reading ahead and closes the input file.
 func (in *input) Close() error {
+	if in.stop != nil {
+		in.stop()
+	}
 	if in.count != nil {
 		in.count.Close()
 	}
