@@ -24,6 +24,9 @@ func newPaths(stdio IO) *paths {
 	if f, ok := stdio.Out.(*os.File); ok {
 		p.set.Stdout = f
 	}
+	if f, ok := stdio.ErrOut.(*os.File); ok {
+		p.set.Stderr = f
+	}
 	return p
 }
 
