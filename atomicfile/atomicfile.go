@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 
 	"github.com/listscrub/listscrub/pathcheck"
 )
@@ -175,6 +176,7 @@ func (f *File) Abort() {
 	f.Close()
 	if f.kind == replace {
 		os.Remove(f.Name())
+		f.group.untrack(f.Name())
 	}
 	if f.dstFile != nil {
 		f.dstFile.Close()
@@ -190,6 +192,9 @@ func (f *File) Abort() {
 // or a kill during the renames themselves — a few system calls — can leave
 // some outputs new and others old (and a backup named .NAME.tmp-*.old).
 // The zero value is ready to use, with no standard output.
+//
+// A Group is used by one goroutine, except Cancel, which any goroutine may
+// call at any time.
 type Group struct {
 	// Stdout is where the path "-" is written; nil refuses "-".
 	Stdout io.Writer
@@ -198,6 +203,57 @@ type Group struct {
 	done  bool
 	// rename is os.Rename; tests make it fail.
 	rename func(oldpath, newpath string) error
+
+	// mu guards temps and cancelled, which Cancel shares with the
+	// goroutine that creates and commits; replaceAll holds it throughout,
+	// so that Cancel never removes a file half-way through the renames.
+	mu        sync.Mutex
+	temps     map[string]bool // temporary files on disk, not yet renamed or removed
+	cancelled bool
+}
+
+// Cancel removes every temporary file of the group from the disk now, from
+// any goroutine, whatever the group's owner is doing: it is for a signal
+// handler whose run does not return in time (a read blocked on a silent
+// pipe), before the process exits. The owner's writes then go to unlinked
+// files, its Create and Commit fail, and no destination is replaced; a
+// Commit whose renames were done before Cancel stays done. Streams already
+// being copied to are not stopped. Cancel does not close the files (the
+// owner may be using them), so Abort is still the owner's to call.
+func (g *Group) Cancel() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.cancelled = true
+	for name := range g.temps {
+		os.Remove(name)
+	}
+	g.temps = nil
+}
+
+// errCancelled is what Create and Commit return after Cancel.
+var errCancelled = errors.New("cancelled")
+
+// track records a temporary file created on disk, for Cancel. After
+// Cancel, the file is removed at once and track fails.
+func (g *Group) track(name string) error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.cancelled {
+		os.Remove(name)
+		return errCancelled
+	}
+	if g.temps == nil {
+		g.temps = map[string]bool{}
+	}
+	g.temps[name] = true
+	return nil
+}
+
+// untrack forgets a temporary file renamed or removed.
+func (g *Group) untrack(name string) {
+	g.mu.Lock()
+	delete(g.temps, name)
+	g.mu.Unlock()
 }
 
 // Create adds path to the group and creates its temporary file, so that an
@@ -223,7 +279,7 @@ func (g *Group) open(path string) (*File, error) {
 		if g.Stdout == nil {
 			return nil, errors.New("create output -: no standard output here")
 		}
-		return newSpool(path, g.Stdout, nil)
+		return g.newSpool(path, g.Stdout, nil)
 	}
 	t, err := pathcheck.Resolve(path)
 	if err != nil {
@@ -234,7 +290,7 @@ func (g *Group) open(path string) (*File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("create output %s: %w", path, err)
 		}
-		return newSpool(path, dst, dst)
+		return g.newSpool(path, dst, dst)
 	}
 	if fi, err := os.Stat(t.Path); err == nil && !fi.Mode().IsRegular() {
 		if fi.IsDir() {
@@ -247,29 +303,54 @@ func (g *Group) open(path string) (*File, error) {
 		if null, err := os.Stat(os.DevNull); err == nil && os.SameFile(fi, null) {
 			return &File{File: dst, path: path, kind: discard}, nil
 		}
-		return newSpool(path, dst, dst)
+		return g.newSpool(path, dst, dst)
 	}
 	dir, base := filepath.Split(t.Path)
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
 		return nil, fmt.Errorf("create output %s: %w", path, err)
 	}
-	mode := os.FileMode(0o644)
-	if fi, err := os.Stat(t.Path); err == nil && fi.Mode().IsRegular() {
-		mode = fi.Mode().Perm()
+	if err := g.track(tmp.Name()); err != nil {
+		tmp.Close()
+		return nil, fmt.Errorf("create output %s: %w", path, err)
 	}
-	if err := tmp.Chmod(mode); err != nil {
+	if err := copyAttrs(tmp, t.Path); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
+		g.untrack(tmp.Name())
 		return nil, fmt.Errorf("create output %s: %w", path, err)
 	}
 	return &File{File: tmp, path: path, kind: replace, target: t.Path}, nil
 }
 
+// copyAttrs gives tmp the permission bits of the regular file it will
+// replace (0644 for a new file), and its owner and group where the
+// process may (see chown), so that replacing a file changes its content
+// only: an output root rewrites for another user stays that user's.
+func copyAttrs(tmp *os.File, target string) error {
+	mode := os.FileMode(0o644)
+	fi, err := os.Stat(target)
+	if err == nil && fi.Mode().IsRegular() {
+		mode = fi.Mode().Perm()
+		if err := chown(tmp, fi); err != nil {
+			return err
+		}
+	}
+	// After the chown, which may clear set-user-ID and set-group-ID bits.
+	return tmp.Chmod(mode)
+}
+
 // newSpool returns a File spooled to an unlinked temporary file and copied
 // to dst on commit; dstFile, if not nil, is closed after.
-func newSpool(path string, dst io.Writer, dstFile *os.File) (*File, error) {
+func (g *Group) newSpool(path string, dst io.Writer, dstFile *os.File) (*File, error) {
 	sp, err := os.CreateTemp("", "listscrub-spool-*")
+	if err == nil {
+		// Tracked for the instant it has a name, so that Cancel cannot
+		// miss it.
+		if err = g.track(sp.Name()); err != nil {
+			sp.Close()
+		}
+	}
 	if err != nil {
 		if dstFile != nil {
 			dstFile.Close()
@@ -277,6 +358,7 @@ func newSpool(path string, dst io.Writer, dstFile *os.File) (*File, error) {
 		return nil, fmt.Errorf("create spool for output %s: %w", path, err)
 	}
 	os.Remove(sp.Name()) // unlinked: nothing is left behind, whatever happens
+	g.untrack(sp.Name())
 	return &File{File: sp, path: path, kind: spool, dst: dst, dstFile: dstFile}, nil
 }
 
@@ -321,7 +403,13 @@ func (g *Group) Commit() (err error) {
 		}
 	}
 	// 2. The streams, which cannot be taken back: only once every
-	// temporary file is complete.
+	// temporary file is complete, and not after Cancel.
+	g.mu.Lock()
+	cancelled := g.cancelled
+	g.mu.Unlock()
+	if cancelled {
+		return fmt.Errorf("write outputs: %w", errCancelled)
+	}
 	for _, f := range g.files {
 		if f.kind == replace {
 			continue
@@ -364,6 +452,11 @@ func (f *File) publish() error {
 // replaceAll renames every temporary file over its destination, undoing the
 // renames done if one fails.
 func (g *Group) replaceAll() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.cancelled {
+		return fmt.Errorf("write outputs: %w", errCancelled)
+	}
 	rename := g.rename
 	if rename == nil {
 		rename = os.Rename
@@ -421,6 +514,7 @@ func (g *Group) replaceAll() error {
 			return err
 		}
 		s.f.done = true
+		delete(g.temps, s.f.Name())
 		dirs[filepath.Dir(s.f.target)] = true
 	}
 	for dir := range dirs {

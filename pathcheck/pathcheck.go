@@ -15,8 +15,16 @@
 // included), or, when one does not exist yet, when they resolve to the same
 // path (Resolve: symbolic links followed, the last one even when dangling).
 // Sharing is allowed where it destroys nothing: two outputs to the null
-// device, and an input and an output on one terminal, pipe or socket (reading
-// a terminal and writing it does not replace what was read).
+// device, and an input and an output on one terminal (or other character
+// device) or socket, whose reads and writes are separate streams. One pipe
+// (a named pipe, or /dev/fd/N of an anonymous one) read and written is not:
+// the run would read back its own output, or wait for ever for data it
+// has not written yet.
+//
+// An output may not be the process's standard error either: /dev/stderr
+// (any path of descriptor 2), or, when Set.Stderr is given, the regular file
+// standard error is redirected to. The messages listscrub writes there would
+// be mixed into the output, or lost when the output replaces the file.
 package pathcheck
 
 import (
@@ -46,8 +54,11 @@ func (u Use) name() string {
 }
 
 // Conflict is the error Check returns: A is an output, B an input or an
-// output given after A.
-type Conflict struct{ A, B Use }
+// output given after A, or standard error (Flag "standard error").
+type Conflict struct {
+	A, B Use
+	pipe bool // A and B are one pipe
+}
 
 func (c *Conflict) Error() string {
 	files := c.A.name()
@@ -55,19 +66,30 @@ func (c *Conflict) Error() string {
 		files += ", " + b
 	}
 	what := "the output would replace the input"
-	if c.B.Output {
+	switch {
+	case c.B.Flag == stderrFlag:
+		what = "standard error carries listscrub's messages"
+	case c.pipe:
+		what = "one pipe cannot be both read and written by one run"
+	case c.B.Output:
 		what = "one output would overwrite the other"
 	}
 	return fmt.Sprintf("%s and %s are the same file (%s): %s; give each output a path of its own", c.A.Flag, c.B.Flag, files, what)
 }
 
+// stderrFlag is the Flag of the Use a Conflict gives for standard error.
+const stderrFlag = "standard error"
+
 // Set is the paths of one command line. The zero value is ready to use;
 // Stdin and Stdout, when set, are what "-" reads and writes, so that "-"
 // and /dev/stdout are seen to be one file, and so is standard output
-// redirected onto an input (`> in.csv`).
+// redirected onto an input (`> in.csv`). Stderr, when set, is standard
+// error, which no output path may be (see the package comment); "-" may,
+// as with `2>&1` onto a terminal or a pipe, where the messages follow the
+// data, written at the end.
 type Set struct {
-	Stdin, Stdout *os.File
-	uses          []Use
+	Stdin, Stdout, Stderr *os.File
+	uses                  []Use
 }
 
 // Input registers paths read under flag; empty paths are skipped.
@@ -123,18 +145,28 @@ func same(a, b identity) bool {
 	return a.key == b.key
 }
 
-// isStream reports whether fi is a terminal or other device, a pipe or a
-// socket: a file that is written in place, never replaced.
-func isStream(fi os.FileInfo) bool {
-	return fi != nil && fi.Mode()&(os.ModeCharDevice|os.ModeDevice|os.ModeNamedPipe|os.ModeSocket) != 0
+// isPipe reports whether fi is a pipe, named or not.
+func isPipe(fi os.FileInfo) bool {
+	return fi != nil && fi.Mode()&os.ModeNamedPipe != 0
 }
 
-// Check returns a *Conflict for the first output that is the same file as an
-// input or as another output, in the order they were registered, or nil.
+// isDuplex reports whether fi is a terminal or other device, or a socket:
+// a file written in place, never replaced, whose reads do not return what
+// was written.
+func isDuplex(fi os.FileInfo) bool {
+	return fi != nil && fi.Mode()&(os.ModeCharDevice|os.ModeDevice|os.ModeSocket) != 0
+}
+
+// Check returns a *Conflict for the first output that is standard error,
+// or the same file as an input or as another output, in the order they were
+// registered, or nil.
 func (s *Set) Check() error {
 	ids := make([]identity, len(s.uses))
 	for i, u := range s.uses {
 		ids[i] = s.identify(u)
+	}
+	if err := s.checkStderr(ids); err != nil {
+		return err
 	}
 	null, _ := os.Stat(os.DevNull)
 	for i, a := range s.uses {
@@ -150,13 +182,35 @@ func (s *Set) Check() error {
 					continue // both discarded
 				}
 				return &Conflict{A: a, B: b}
-			case isStream(fi):
-				continue // an input and an output on one terminal or pipe
+			case isDuplex(fi):
+				continue // an input and an output on one terminal or socket
 			case a.Output:
-				return &Conflict{A: a, B: b}
+				return &Conflict{A: a, B: b, pipe: isPipe(fi)}
 			default:
-				return &Conflict{A: b, B: a}
+				return &Conflict{A: b, B: a, pipe: isPipe(fi)}
 			}
+		}
+	}
+	return nil
+}
+
+// checkStderr returns a *Conflict for the first output path that is
+// standard error: descriptor 2 by any of its names, or the regular file
+// s.Stderr is (a terminal or pipe shared by standard output and error is
+// the usual `2>&1`, and is reached through "-" or /dev/stdout, not here).
+func (s *Set) checkStderr(ids []identity) error {
+	var errFI os.FileInfo
+	if s.Stderr != nil {
+		if fi, err := s.Stderr.Stat(); err == nil && fi.Mode().IsRegular() {
+			errFI = fi
+		}
+	}
+	for i, u := range s.uses {
+		if !u.Output || u.Path == "-" {
+			continue
+		}
+		if ids[i].key == "fd:2" || errFI != nil && ids[i].fi != nil && os.SameFile(ids[i].fi, errFI) {
+			return &Conflict{A: u, B: Use{Flag: stderrFlag, Path: "/dev/stderr", Output: true}}
 		}
 	}
 	return nil

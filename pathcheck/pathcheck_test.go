@@ -6,13 +6,16 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/creack/pty"
 )
 
 // TestCheck registers an input and outputs under many spellings: each
 // conflict is found and named by both flags; distinct files, /dev/null
-// shared by outputs, and a terminal or pipe read and written are not
-// conflicts.
+// shared by outputs, and a terminal read and written are not conflicts; a
+// pipe, named or not, read and written is.
 func TestCheck(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
@@ -39,6 +42,13 @@ func TestCheck(t *testing.T) {
 	must(err)
 	defer r.Close()
 	defer w.Close()
+	must(syscall.Mkfifo("fifo", 0o600))
+	must(os.Symlink("fifo", "fifolink"))
+	ptmx, tty, err := pty.Open()
+	must(err)
+	defer ptmx.Close()
+	defer tty.Close()
+	ttyPath := tty.Name()
 	stdout, err := os.Open("in.csv") // standard output redirected onto the input
 	must(err)
 	defer stdout.Close()
@@ -72,7 +82,10 @@ func TestCheck(t *testing.T) {
 		{"stdout and its fd", []use{out("-o", "-"), out("--blocked", pipeFD)}, w, "-o and --blocked"},
 		{"stdout onto the input", []use{in("INPUT", "in.csv"), out("-o", "-")}, stdout, "-o and INPUT"},
 		{"null device", []use{in("-r", os.DevNull), out("-o", os.DevNull), out("--blocked", os.DevNull)}, nil, ""},
-		{"pipe read and written", []use{in("INPUT", pipeFD), out("-o", pipeFD)}, nil, ""},
+		{"pipe read and written", []use{in("INPUT", pipeFD), out("-o", pipeFD)}, nil, "-o and INPUT"},
+		{"named pipe read and written", []use{in("-r", "fifo"), out("--blocked", "fifo")}, nil, "--blocked and -r"},
+		{"named pipe through a link", []use{out("--invalid", "fifolink"), in("--allow", "fifo")}, nil, "--invalid and --allow"},
+		{"terminal read and written", []use{in("INPUT", ttyPath), out("-o", ttyPath)}, nil, ""},
 		{"input twice", []use{in("INPUT", "in.csv"), in("-r", "in.csv")}, nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -95,6 +108,56 @@ func TestCheck(t *testing.T) {
 				t.Fatalf("got %v, want a conflict of %s", err, tc.want)
 			case !strings.HasPrefix(err.Error(), tc.want+" are the same file"):
 				t.Fatalf("got %q, want it to start %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestCheckStderr: an output path that is standard error (descriptor 2
+// by any name, or the regular file it is redirected to) is refused and
+// named; "-" onto a standard output shared with standard error, and an
+// output that is standard error's terminal by its own name, are not.
+func TestCheckStderr(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	errLog, err := os.Create("err.log") // 2> err.log
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer errLog.Close()
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	defer tty.Close()
+	for _, tc := range []struct {
+		name           string
+		stdout, stderr *os.File
+		out, want      string
+	}{
+		{"/dev/stderr", nil, tty, "/dev/stderr", "--invalid and standard error"},
+		{"/dev/fd/2", nil, tty, "/dev/fd/2", "--invalid and standard error"},
+		{"/proc/self/fd/2", nil, nil, "/proc/self/fd/2", "--invalid and standard error"},
+		{"redirected file", nil, errLog, "./err.log", "--invalid and standard error"},
+		{"stdout is stderr", errLog, errLog, "-", ""},
+		{"stdout is stderr's terminal", tty, tty, "-", ""},
+		{"stderr's terminal by name", nil, tty, tty.Name(), ""},
+		{"another file", nil, errLog, "other.csv", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := Set{Stdout: tc.stdout, Stderr: tc.stderr}
+			s.Input("INPUT", "in.csv")
+			s.Output("--invalid", tc.out)
+			err := s.Check()
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("unexpected conflict: %v", err)
+			case tc.want == "":
+			case err == nil || !strings.HasPrefix(err.Error(), tc.want+" are the same file"):
+				t.Fatalf("got %v, want it to start %q", err, tc.want)
+			case !strings.Contains(err.Error(), "standard error carries listscrub's messages"):
+				t.Errorf("the message does not say why: %v", err)
 			}
 		})
 	}

@@ -237,7 +237,7 @@ func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts L
 
 // fileSHA256 returns the hex SHA-256 of a file's bytes.
 func fileSHA256(path string) (string, error) {
-	hf, err := openHashing(path)
+	hf, err := openHashing(context.Background(), path)
 	if err != nil {
 		return "", err
 	}

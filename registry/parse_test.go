@@ -397,7 +397,7 @@ func TestSourceChangedWhileRead(t *testing.T) {
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		hf, err := openHashing(path)
+		hf, err := openHashing(context.Background(), path)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,6 +20,7 @@ import (
 	"compress/gzip"
 	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/csvsplit"
+	"github.com/listscrub/listscrub/ctxfile"
 	"github.com/listscrub/listscrub/normalize"
 	"golang.org/x/text/encoding/charmap"
 )
@@ -44,7 +45,7 @@ type sourceData struct {
 
 // hashingFile reads a file, hashing and counting every byte read.
 type hashingFile struct {
-	f       *os.File
+	f       *ctxfile.File // its open and reads stop when the load is cancelled
 	size    int64
 	mod     time.Time
 	regular bool // a regular file: finish checks that it did not change
@@ -64,8 +65,8 @@ type hashWriter interface {
 	Sum([]byte) []byte
 }
 
-func openHashing(path string) (*hashingFile, error) {
-	f, err := os.Open(path)
+func openHashing(ctx context.Context, path string) (*hashingFile, error) {
+	f, err := ctxfile.Open(ctx, path)
 	if err != nil {
 		return nil, fmt.Errorf("registry %s: %w", path, err)
 	}
@@ -112,7 +113,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 	if sd, err := readPlainSnapshot(path); sd != nil || err != nil {
 		return finishSource(sd, spec), err
 	}
-	hf, err := openHashing(path)
+	hf, err := openHashing(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -162,14 +163,15 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 // file's SHA-256 for the source's description (a 1 GB snapshot is read once).
 // It returns nil, nil for any other file.
 func readPlainSnapshot(path string) (*sourceData, error) {
+	// Not opened unless regular: a named pipe is opened once only, by
+	// openHashing (a second open would lose what the writer sent to the
+	// first, or wait for a writer that has gone).
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+		return nil, nil // openHashing reports it
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("registry %s: %w", path, err)
-	}
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		f.Close()
-		return nil, nil // openHashing reports it
 	}
 	var m [len(snapMagic)]byte
 	k, _ := io.ReadFull(f, m[:])

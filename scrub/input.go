@@ -3,6 +3,7 @@ package scrub
 import (
 	"bufio"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -12,22 +13,25 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+
+	"github.com/listscrub/listscrub/ctxfile"
 )
 
 // input is an opened prospect file: its decompressed text, and the size and
 // SHA-256 of its bytes as stored (compressed, when it is a .gz file).
 type input struct {
-	name string   // for messages: the path, or "stdin"
-	file *os.File // the file opened, closed by Close (nil for stdin)
+	name string        // for messages: the path, or "stdin"
+	file *ctxfile.File // the file opened, closed by Close (nil for stdin)
 	// at is the status, when opened, of the input if it is a regular file
 	// (a path, or standard input redirected from a file), and nil
 	// otherwise; stat is where to take it again, and want the number of
 	// bytes to read: the size, less the offset a redirected standard input
 	// was at. A regular file's end is proven by its size; a stream's is not.
 	at    os.FileInfo
-	stat  *os.File
+	stat  statter
 	want  int64
 	count *readAhead
+	stop  func() bool // stops cancelling count when ctx is done
 	text  *bufio.Reader
 	gz    *gzip.Reader
 }
@@ -165,7 +169,10 @@ func (c *readAhead) cancel(err error) {
 const readBufferSize = sampleSize
 
 // openInput opens path ("-" for stdin), detecting gzip by its magic bytes.
-func openInput(path string, stdin io.Reader) (*input, error) {
+// Opening and reading stop when ctx is done, a wait for a named pipe's
+// writer and for the first bytes of a silent stream included: the reads
+// then fail with ctx's cause.
+func openInput(ctx context.Context, path string, stdin io.Reader) (*input, error) {
 	in := &input{name: path}
 	var r io.Reader
 	if path == "-" {
@@ -175,7 +182,7 @@ func openInput(path string, stdin io.Reader) (*input, error) {
 			in.regular(f)
 		}
 	} else {
-		f, err := os.Open(path)
+		f, err := ctxfile.Open(ctx, path)
 		if err != nil {
 			return nil, fmt.Errorf("open input: %w", err)
 		}
@@ -184,6 +191,7 @@ func openInput(path string, stdin io.Reader) (*input, error) {
 		in.regular(f)
 	}
 	in.count = newReadAhead(r)
+	in.stop = context.AfterFunc(ctx, func() { in.count.cancel(context.Cause(ctx)) })
 	raw := bufio.NewReaderSize(in.count, readBufferSize)
 	magic, _ := raw.Peek(2)
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -203,13 +211,21 @@ func openInput(path string, stdin io.Reader) (*input, error) {
 // regular records f's status if it is a regular file, and how many bytes
 // are left to read from its current offset (standard input redirected from
 // a file may have been read in part by the shell's previous command).
-func (in *input) regular(f *os.File) {
+// statter is a file whose status can be taken again.
+type statter interface{ Stat() (os.FileInfo, error) }
+
+func (in *input) regular(f statter) {
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() {
 		return
 	}
-	off, err := f.Seek(0, io.SeekCurrent)
-	if err != nil || off < 0 || off > fi.Size() {
+	var off int64 // a file this run opened is at its start
+	if sk, ok := f.(io.Seeker); ok {
+		if off, err = sk.Seek(0, io.SeekCurrent); err != nil {
+			return
+		}
+	}
+	if off < 0 || off > fi.Size() {
 		return
 	}
 	in.at, in.stat, in.want = fi, f, fi.Size()-off
@@ -254,6 +270,9 @@ func (in *input) unchanged(n int64) error {
 
 // Close stops reading ahead and closes the input file.
 func (in *input) Close() error {
+	if in.stop != nil {
+		in.stop()
+	}
 	if in.count != nil {
 		in.count.Close()
 	}

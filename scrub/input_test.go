@@ -51,7 +51,7 @@ func TestInputFinish(t *testing.T) {
 				}
 				stdin = nil
 			}
-			in, err := openInput(path, stdin)
+			in, err := openInput(context.Background(), path, stdin)
 			if err != nil {
 				t.Fatal(err)
 			}

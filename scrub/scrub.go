@@ -203,15 +203,13 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	if own != nil {
 		defer own.Abort()
 	}
-	in, err := openInput(o.Input, o.Stdin)
+	// Reads may wait for input that does not come (a silent pipe, a named
+	// pipe without a writer): a cancelled run makes them fail at once.
+	in, err := openInput(ctx, o.Input, o.Stdin)
 	if err != nil {
 		return nil, err
 	}
 	defer in.Close()
-	// Reads may wait for input that does not come (a silent pipe): a
-	// cancelled run makes them fail at once.
-	stop := context.AfterFunc(ctx, func() { in.count.cancel(context.Cause(ctx)) })
-	defer stop()
 
 	sample, _ := in.text.Peek(sampleSize)
 	if err := checkText(in.name, sample); err != nil {

@@ -11,7 +11,9 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -32,6 +34,10 @@ type IO struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
+
+	// scope is the run's outputs, for the signal path to remove their
+	// temporary files (set by Main; nil when a test builds a command).
+	scope *scope
 }
 
 // failure marks an error raised while running a command (exit 1), as opposed
@@ -67,14 +73,67 @@ func run(f func(ctx context.Context) error) func(*cobra.Command, []string) error
 	}
 }
 
-// Main runs listscrub with args and returns the exit code. SIGINT, SIGTERM,
-// SIGHUP (the terminal closed) and SIGPIPE (the reader of a pipe went away,
-// as `| head` does) cancel the run: temporary outputs are removed and the
-// exit code is 1. Without SIGPIPE here, Go would kill the process at the
-// first write to a closed standard output, leaving the temporary files.
+// Main runs listscrub with args and returns the exit code.
+//
+// SIGINT, SIGTERM, SIGHUP (the terminal closed), SIGQUIT (Ctrl-\) and
+// SIGPIPE (the reader of a pipe went away, as `| head` does) cancel the run,
+// which then returns through its normal cleanup: temporary outputs removed,
+// exit code 1. Without SIGPIPE here, Go would kill the process at the first
+// write to a closed standard output, and without SIGQUIT it would dump its
+// goroutines and exit 2, leaving the temporary files either way. A run that
+// has not returned signalGrace after the signal (or at a second signal) is
+// stuck in something a context cannot stop — an open or a read of a named
+// pipe nobody writes to, a write to one nobody reads — so the signal path
+// itself removes every temporary file of the run (atomicfile.Group.Cancel)
+// and Main returns 1 without waiting for it; the caller exits.
 func Main(args []string, stdio IO) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGPIPE)
+	defer signal.Stop(sigs)
+	stdio.scope = &scope{}
+	done := make(chan int, 1)
+	go func() { done <- execute(ctx, args, stdio) }()
+	var grace <-chan time.Time
+	for {
+		select {
+		case code := <-done:
+			return code
+		case sig := <-sigs:
+			if grace == nil {
+				if sig == syscall.SIGQUIT {
+					dumpGoroutines(stdio.ErrOut)
+				}
+				cancel()
+				grace = time.After(signalGrace)
+				continue
+			}
+			if sig == syscall.SIGPIPE {
+				continue // the cancelled run's own writes to a closed pipe
+			}
+		case <-grace:
+		}
+		stdio.scope.cancel()
+		fmt.Fprintf(stdio.ErrOut, "listscrub: interrupted: the run was blocked (a named pipe or stream that neither sends nor takes data?) and did not stop within %v; its temporary files were removed, no output was written\n", signalGrace)
+		return ExitFailed
+	}
+}
+
+// signalGrace is how long a signalled run has to return by itself.
+const signalGrace = 2 * time.Second
+
+// dumpGoroutines writes every goroutine's stack to w, as Go does on
+// SIGQUIT, to say where a run that seems stuck was: function names and
+// lines only (pprof's debug level 1), without the argument values a
+// traceback prints, which could hold a phone number.
+func dumpGoroutines(w io.Writer) {
+	fmt.Fprintln(w, "listscrub: SIGQUIT: the goroutines' stacks follow (for a bug report); stopping")
+	pprof.Lookup("goroutine").WriteTo(w, 1)
+}
+
+// execute runs the command line under ctx and returns the exit code.
+func execute(ctx context.Context, args []string, stdio IO) int {
 	root := newRoot(stdio)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/listscrub/listscrub/atomicfile"
 	"github.com/listscrub/listscrub/pathcheck"
@@ -22,6 +23,9 @@ func newPaths(stdio IO) *paths {
 	}
 	if f, ok := stdio.Out.(*os.File); ok {
 		p.set.Stdout = f
+	}
+	if f, ok := stdio.ErrOut.(*os.File); ok {
+		p.set.Stderr = f
 	}
 	return p
 }
@@ -50,7 +54,15 @@ func (p *paths) check() error {
 // has written them all: every one appears, or none (atomicfile.Group).
 type outputs struct{ g atomicfile.Group }
 
-func newOutputs(stdio IO) *outputs { return &outputs{g: atomicfile.Group{Stdout: stdio.Out}} }
+// newOutputs returns a command's outputs, registered with the run's scope
+// so that a signal can remove their temporary files.
+func newOutputs(stdio IO) *outputs {
+	o := &outputs{g: atomicfile.Group{Stdout: stdio.Out}}
+	if stdio.scope != nil {
+		stdio.scope.add(&o.g)
+	}
+	return o
+}
 
 // create creates the output flag names (a path, or - for standard output)
 // now, so that one that cannot be written fails before the work; "" is no
@@ -68,3 +80,28 @@ func (o *outputs) create(flag, path string) (io.Writer, error) {
 
 func (o *outputs) commit() error { return o.g.Commit() }
 func (o *outputs) abort()        { o.g.Abort() }
+
+// scope is what one run of Main has created on disk that a signal must be
+// able to remove while the run's own goroutine is stuck: its output groups.
+// It belongs to that Main call (no package state), and is safe for
+// concurrent use.
+type scope struct {
+	mu     sync.Mutex
+	groups []*atomicfile.Group
+}
+
+func (s *scope) add(g *atomicfile.Group) {
+	s.mu.Lock()
+	s.groups = append(s.groups, g)
+	s.mu.Unlock()
+}
+
+// cancel removes every temporary file of the run's outputs now
+// (atomicfile.Group.Cancel).
+func (s *scope) cancel() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, g := range s.groups {
+		g.Cancel()
+	}
+}
