@@ -70,3 +70,11 @@ func NationalCallingCode(region string, cc int) bool {
 	}
 	return false
 }
+
+// RegionCallingCode returns region's calling code (33 for FR), or 0.
+func RegionCallingCode(region string) int { return phonenumbers.GetCountryCodeForRegion(region) }
+
+// TrunkZero reports whether region's national format starts with the trunk
+// prefix 0 (FR, BE, DE, GB: 01 45 67 89 01), so that a national-format
+// number written without it is not how that country writes its numbers.
+func TrunkZero(region string) bool { return phonenumbers.GetNddPrefixForRegion(region, true) == "0" }

@@ -839,7 +839,13 @@ func (p *pipeline) finishStats() {
 			p.st.InvalidByReason.Add(r, n)
 		}
 	}
-	p.st.Warnings = append(p.st.Warnings, notHeldWarnings(p.o.Registry, &p.ccRows)...)
+	if reg := p.o.Registry; reg != nil && reg.Len() == 0 {
+		// Accepted only with --allow-empty-registry: said on every run all
+		// the same, since it blocks nothing.
+		p.st.Warnings = append(p.st.Warnings, "the registry holds no number: it blocks nothing, every row with a valid number is clean unless another rule applies")
+	} else {
+		p.st.Warnings = append(p.st.Warnings, notHeldWarnings(reg, &p.ccRows)...)
+	}
 }
 
 // notHeldWarnings warns about every calling code whose prospects were

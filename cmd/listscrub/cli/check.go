@@ -58,6 +58,9 @@ func runCheck(ctx context.Context, registries []string, country string, numbers 
 	if err != nil {
 		return rc.explain(err)
 	}
+	if set.Len() == 0 {
+		fmt.Fprintln(stdio.ErrOut, "listscrub: warning: the registry holds no number: it blocks nothing, every valid number is not registered")
+	}
 	sources := set.Sources()
 	found := false
 	var ccs []int // calling codes of the numbers not registered, in order
@@ -103,7 +106,7 @@ func warnNotHeld(stdio IO, set *registry.Set, ccs []int) {
 	}
 	for _, cc := range order {
 		msg := set.NotHeld(cc)
-		if msg == "" {
+		if msg == "" || set.Len() == 0 {
 			continue
 		}
 		what := fmt.Sprintf("%d numbers are +%d numbers", count[cc], cc)

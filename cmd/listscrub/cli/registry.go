@@ -43,7 +43,15 @@ type buildOptions struct {
 	// countryGiven is true when --country was given (with --base, the
 	// base's region is used otherwise).
 	countryGiven bool
+	// asOfGiven is true when --as-of was given (otherwise the date is the
+	// oldest source's): whatever date it gives, even the zero one.
+	asOfGiven bool
 }
+
+// minAsOf is the earliest --as-of accepted: no list is older, and an
+// earlier date is a typo or a zero value (0001-01-01), which would make the
+// snapshot look as old as can be for no reason the user meant.
+var minAsOf = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func newRegistryBuildCmd(stdio IO) *cobra.Command {
 	var o buildOptions
@@ -114,21 +122,25 @@ and records the base and each change file.`,
 	cmd.PreRun = func(cmd *cobra.Command, args []string) {
 		o.sources = args
 		o.countryGiven = cmd.Flags().Changed("country")
+		o.asOfGiven = cmd.Flags().Changed("as-of")
 	}
 	return cmd
 }
 
 func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 	now := time.Now().UTC()
-	var asOf time.Time // zero: the oldest source's
-	if o.asOf != "" {
-		t, err := time.Parse(time.DateOnly, o.asOf)
+	var asOf time.Time // with !o.asOfGiven: the oldest source's
+	if o.asOfGiven {
+		t, err := time.Parse(time.DateOnly, strings.TrimSpace(o.asOf))
 		if err != nil {
 			return usagef("--as-of %q: want YYYY-MM-DD", o.asOf)
 		}
 		if t.After(today(now)) {
 			return usagef("--as-of %s is after today (%s): a snapshot dated in the future would never turn stale",
 				o.asOf, today(now).Format(time.DateOnly))
+		}
+		if t.Before(minAsOf) {
+			return usagef("--as-of %s is before %s: no registry is that old (a typo?)", o.asOf, minAsOf.Format(time.DateOnly))
 		}
 		asOf = t
 	}
@@ -210,15 +222,25 @@ func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 		oldest = set.AsOf()
 	}
 	switch {
-	case asOf.IsZero() && oldest.IsZero():
+	case !o.asOfGiven && oldest.IsZero():
 		asOf = today(now)
-	case asOf.IsZero():
+	case !o.asOfGiven:
 		asOf = oldest
 	case asOf.After(oldest) && !oldest.IsZero():
 		fmt.Fprintf(stdio.ErrOut, "listscrub: warning: --as-of %s is later than the oldest source's date (%s): the snapshot will look fresher than its oldest list\n",
 			asOf.Format(time.DateOnly), oldest.Format(time.DateOnly))
 	}
 	meta.AsOf = asOf
+	if set.Len() == 0 {
+		// Each source may hold numbers and the result none (--remove took
+		// them all, a base of 0 numbers and empty additions): what a scrub
+		// would get is what counts.
+		msg := fmt.Sprintf("%s would hold no number: an empty registry would let every number through", o.out)
+		if !o.checks.lenient {
+			return fmt.Errorf("registry build: %s (--lenient to write it anyway)", msg)
+		}
+		fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s (written: lenient)\n", msg)
+	}
 	for _, s := range set.Sources() {
 		fmt.Fprintf(stdio.ErrOut, "%s: %d numbers", s.Label, s.Entries)
 		if s.Kind != "snapshot" {
@@ -381,10 +403,7 @@ func runInfo(path string, asJSON bool, out io.Writer) error {
 		Covers:        meta.Covers, Base: meta.Base, Changes: meta.Changes,
 	}
 	for _, s := range set.Sources() {
-		inv := s.Invalid
-		if inv == nil {
-			inv = map[string]int{}
-		}
+		inv := s.InvalidByReason()
 		info.Sources = append(info.Sources, sourceInfo{
 			Label: s.Label, Kind: s.Kind, Entries: s.Entries, AsOf: s.AsOf.Format(time.DateOnly),
 			SHA256: s.SHA256, Lines: s.Lines, Invalid: inv, InvalidLines: s.InvalidLines(), Region: s.Region,
