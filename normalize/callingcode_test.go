@@ -57,3 +57,20 @@ func TestNationalCallingCode(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCallingCode measures the per-number cost scrub adds for the
+// calling-code warning (registry.Set.NotHeld).
+func BenchmarkCallingCode(b *testing.B) {
+	n, err := New("FR")
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys := []Key{33612345678, 32470123456, 12015550123, 447911123456, 262692123456, 33145678901, 4915123456789, 35226123456}
+	sum := 0
+	for i := 0; b.Loop(); i++ {
+		sum += n.CallingCode(keys[i&7])
+	}
+	if sum == 0 {
+		b.Fatal("no calling code")
+	}
+}

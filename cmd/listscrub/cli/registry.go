@@ -63,10 +63,12 @@ US/Canada area-code file "AAA,NNNNNNN", .gz or not, or an earlier snapshot;
 NAME=PATH labels a source) and writes one snapshot. Sources are held to the
 rules of scrub -r: a line that is no phone number at all (a word, an HTML
 page, unbalanced quotes, a spreadsheet's 6.1E+8), more invalid lines than
---max-invalid (default 1% of a source's lines, blank lines aside), or a
-source with no number stops the build, naming the file and the first bad
-line; when the lines are valid numbers of another region, the message says
-which --country reads them. --lenient accepts such sources, with a warning.
+--max-invalid (default 1% of a source's lines rounded down, but at least
+one line; blank lines aside), or a source with no number stops the build,
+naming the file and the first bad line; when the lines are valid numbers of
+another region, the message says which --country reads them (every region
+that reads as many). So does a result that holds no number (a --remove that
+took them all). --lenient accepts such sources and results, with a warning.
 Other invalid lines are counted and reported per source and reason. A line
 holding several numbers clearly separated ("0612345678 / 0145678901", a tab,
 ';', ',' or '|' between them) gives each of them.
@@ -75,8 +77,9 @@ The snapshot records the region its national-format numbers were read with
 (--country, default FR; with --base, the base's), and a scrub with another
 --country warns. Its as-of date is the oldest source's (a raw list's
 modification date, a snapshot's as-of date; with --base, the base's) unless
---as-of gives it; a date after today is refused, and so is a source dated
-more than a day ahead.
+--as-of gives it; a date after today (or before 1970) is refused, and so is
+a source dated more than a day ahead; one dated less than a day ahead (a
+clock or a time zone ahead) is dated today.
 
 --covers records which number prefixes the registry screens (a US subscriber
 buys area codes): at scrub time, a valid number that no registry covers has
@@ -110,7 +113,7 @@ and records the base and each change file.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "snapshot to write (required)")
-	f.StringVar(&o.asOf, "as-of", "", "the lists' as-of date, YYYY-MM-DD, at most today (default: the oldest source's)")
+	f.StringVar(&o.asOf, "as-of", "", "the lists' as-of date, YYYY-MM-DD, from 1970-01-01 to today (default: the oldest source's)")
 	f.StringVar(&o.country, "country", "FR", "region of numbers written in national format (with --base: the base's)")
 	f.StringSliceVar(&o.covers, "covers", nil, "E.164 prefixes the registry screens, e.g. +33,+1201 (default: what the sources cover)")
 	f.StringVar(&o.base, "base", "", "earlier snapshot to apply change files to")
@@ -260,8 +263,17 @@ func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 	if err := outs.commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdio.ErrOut, "wrote %s: %d numbers, as of %s, checksum %s, national numbers read as %s\n",
+	fmt.Fprintf(stdio.ErrOut, "wrote %s: %d numbers, as of %s, checksum %s, national numbers read as %s",
 		o.out, set.Len(), asOf.Format(time.DateOnly), set.Checksum(), meta.Country)
+	if !o.countryGiven && o.base == "" {
+		// Said, not warned: a list of another country often reads as valid
+		// numbers of the default one (Belgian mobiles are French 04 fixed
+		// lines, French mobiles Swiss or Dutch ones), so nothing here tells a
+		// misread list from a right one; a scrub tells, by the prospects'
+		// calling codes (registry.Set.NotHeld).
+		fmt.Fprintf(stdio.ErrOut, " (the default: --country for another country's list)")
+	}
+	fmt.Fprintln(stdio.ErrOut)
 	return nil
 }
 
