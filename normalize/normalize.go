@@ -14,6 +14,10 @@ type Normalizer struct {
 	region      string
 	refOverseas []refOverseas
 	fast        *fastTables // nil when the region has no fast path
+	// ccOf3 is the calling code of a key by its first three digits
+	// (calling codes are a prefix-free set of 1 to 3 digits), 0 when they
+	// start none: see CallingCode.
+	ccOf3 [1000]uint16
 }
 
 // New returns a Normalizer for the ISO 3166 region (for example "FR", "US")
@@ -28,6 +32,7 @@ func New(region string) (*Normalizer, error) {
 		return nil, fmt.Errorf("normalize: loading phone number metadata for %s: %w", region, err)
 	}
 	n := &Normalizer{region: region}
+	n.ccOf3 = callingCodeTable()
 	for _, r := range overseasRegions {
 		m := metas[r]
 		if m == nil {

@@ -54,9 +54,10 @@ type SourceInfo struct {
 	FirstInvalid int
 	FirstReason  string
 	// BetterRegion, for a raw source refused (or, lenient, warned about) by
-	// Checks, is a region that reads most of its invalid lines (a US list
-	// read as FR); "" otherwise. See suggestRegion.
-	BetterRegion string
+	// Checks, names the regions that read most of its invalid lines (a US
+	// list read as FR), several when they read as many; nil otherwise. See
+	// suggestRegion.
+	BetterRegion []string
 
 	// invalidSample holds a few invalid fields of a raw source, for
 	// suggestRegion; only Checks.vet reads it.
@@ -74,6 +75,24 @@ func (si *SourceInfo) InvalidLines() int {
 		n += si.Inner[i].InvalidLines()
 	}
 	return n
+}
+
+// InvalidByReason returns the source's invalid lines by reason; for a
+// snapshot, those its own sources had when it was built (summed by reason),
+// so that it always adds up to InvalidLines.
+func (si *SourceInfo) InvalidByReason() map[string]int {
+	m := map[string]int{}
+	si.addInvalid(m)
+	return m
+}
+
+func (si *SourceInfo) addInvalid(m map[string]int) {
+	for k, n := range si.Invalid {
+		m[k] += n
+	}
+	for i := range si.Inner {
+		si.Inner[i].addInvalid(m)
+	}
 }
 
 // BloomInfo describes a Set's bloom filter.

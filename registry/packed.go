@@ -578,3 +578,36 @@ func leBytes[T uint16 | uint32 | uint64](s []T) []byte {
 	}
 	return out
 }
+
+// rank returns the number of keys below k. It is for occasional range
+// counts (Set.CountPrefix), not for the look-up path.
+func (p *packed) rank(k uint64) int {
+	if p.n == 0 {
+		return 0
+	}
+	b := k >> p.shift
+	j := p.segment(b)
+	if j < 0 {
+		return 0 // below the first segment
+	}
+	off := b - p.segFst[j]
+	if off >= p.segOff[j+1]-p.segOff[j]-1 {
+		// Past segment j's last bucket: every key of it is below k.
+		return int(p.index[p.segOff[j+1]-1])
+	}
+	pos := p.segOff[j] + off
+	lo, hi := int(p.index[pos]), int(p.index[pos+1])
+	low := k & (uint64(1)<<p.shift - 1)
+	for lo < hi && p.lowAt(lo) < low {
+		lo++
+	}
+	return lo
+}
+
+// lowAt returns the low bits stored at position pos.
+func (p *packed) lowAt(pos int) uint64 {
+	if p.lw == 1 {
+		return uint64(p.lows8[pos])
+	}
+	return uint64(p.lows16[pos])
+}

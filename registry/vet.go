@@ -21,7 +21,8 @@ import (
 //   - RequireNumbers: a source that yields no number is refused.
 //   - Now: a source whose as-of date (a raw file's modification day, a
 //     snapshot's as-of) is after the day following Now's is refused: a
-//     future date would never turn stale (MaxClockSkew).
+//     future date would never turn stale (MaxClockSkew). One after
+//     Today(Now) but within the skew is taken as Today's.
 //
 // With Lenient, the first two become warnings; a future date never does.
 type Checks struct {
@@ -42,10 +43,12 @@ type Checks struct {
 const MaxClockSkew = 24 * time.Hour
 
 // Threshold bounds a source's invalid lines: at most Count lines, or, with
-// Percent set, at most Share percent of its data lines, rounded up (so
-// that 1% of a list of 57 lines allows one stray line, and a list read
-// with the wrong region, or the wrong column, whose every line is invalid,
-// is refused however short). The zero value is no limit.
+// Percent set, at most Share percent of its data lines rounded down, but
+// at least one line whatever the share (Allowed): one stray line — a typo
+// in a short list — is always tolerated, while a list read with the wrong
+// region, or the wrong column, whose every line is invalid, is refused
+// however short (from two lines). An explicit share of 0% allows none. The
+// zero value is no limit.
 type Threshold struct {
 	Count   int
 	Share   float64 // percent, 0–100
@@ -54,8 +57,8 @@ type Threshold struct {
 }
 
 // DefaultMaxInvalid is the default threshold, 1% of a source's lines
-// (rounded up: one stray line in a list of under 100): national registries
-// are machine-written (Bloctel's and the US DNC's downloads have no invalid
+// (rounded down, at least one line): national registries are
+// machine-written (Bloctel's and the US DNC's downloads have no invalid
 // line), so more than 1% means the file was not read as it should be — a
 // different region, column or format — and its numbers would silently not
 // be blocked. A list with more typos than that needs --max-invalid or
@@ -91,17 +94,39 @@ func (t Threshold) String() string {
 	return strconv.Itoa(t.Count)
 }
 
+// Allowed returns how many invalid lines out of lines data lines t
+// allows: a count as given; a share of the lines rounded down, but at
+// least one (none for a share of 0); every line without a limit.
+func (t Threshold) Allowed(lines int) int {
+	switch {
+	case !t.set:
+		return math.MaxInt
+	case !t.Percent:
+		return t.Count
+	case t.Share == 0:
+		return 0
+	}
+	// The epsilon keeps 7% of 100 lines at 7 whatever the float rounding.
+	return max(1, int(math.Floor(t.Share*float64(lines)/100+1e-9)))
+}
+
 // Exceeded reports whether bad invalid lines out of lines data lines are
 // more than t allows.
 func (t Threshold) Exceeded(bad, lines int) bool {
+	return t.set && bad > t.Allowed(lines)
+}
+
+// rule says what t allows of lines data lines, and why: "the 1 allowed
+// (1% of 57 lines rounded down, at least 1)".
+func (t Threshold) rule(lines int) string {
+	n := t.Allowed(lines)
 	switch {
-	case !t.set || bad == 0:
-		return false
-	case t.Percent:
-		return float64(bad) > math.Ceil(t.Share*float64(lines)/100-1e-9)
-	default:
-		return bad > t.Count
+	case !t.Percent:
+		return fmt.Sprintf("the %d allowed", n)
+	case t.Share == 0:
+		return "the 0 allowed (0%)"
 	}
+	return fmt.Sprintf("the %d allowed (%s of %d lines rounded down, at least 1)", n, t, lines)
 }
 
 // countedInvalid returns the invalid lines that count against a threshold,
@@ -123,30 +148,52 @@ type InvalidLinesError struct {
 	Bad, Lines   int
 	Limit        Threshold
 	Region       string
-	BetterRegion string // a region that reads the lines, or ""
+	BetterRegion []string // the regions that read the lines (see suggestRegion), or nil
 }
 
 func (e *InvalidLinesError) Error() string {
-	msg := fmt.Sprintf("%s:%d: %d of %d lines are not valid numbers (first: %s), more than the %s allowed",
-		e.Path, e.Line, e.Bad, e.Lines, e.Reason, e.Limit)
-	if e.BetterRegion != "" {
-		msg += fmt.Sprintf("; they are valid %s numbers, not %s ones: use --country %s", e.BetterRegion, e.Region, e.BetterRegion)
+	msg := fmt.Sprintf("%s:%d: %d of %d lines are not valid numbers (first: %s), more than %s",
+		e.Path, e.Line, e.Bad, e.Lines, e.Reason, e.Limit.rule(e.Lines))
+	if len(e.BetterRegion) > 0 {
+		msg += fmt.Sprintf("; they are valid %s numbers, not %s ones: use %s", orList(e.BetterRegion, ""), e.Region, orList(e.BetterRegion, "--country "))
 	}
 	return msg + ": a registry must be read in full"
+}
+
+// orList joins regions as "BE", "BE or DE", "BE, DE or IT", each after
+// prefix.
+func orList(regions []string, prefix string) string {
+	var b strings.Builder
+	for i, r := range regions {
+		switch {
+		case i == 0:
+		case i == len(regions)-1:
+			b.WriteString(" or ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(prefix + r)
+	}
+	return b.String()
 }
 
 // EmptySourceError is a source that yields no number.
 type EmptySourceError struct {
 	Path         string
+	Kind         string // the source's kind: KindSnapshot, or a raw one
 	Lines        int
 	Region       string
-	BetterRegion string
+	BetterRegion []string
 }
 
 func (e *EmptySourceError) Error() string {
+	if e.Kind == KindSnapshot {
+		// Its lines were read when it was built: the snapshot has none.
+		return fmt.Sprintf("snapshot %s holds no number: an empty registry would let every number through", e.Path)
+	}
 	msg := fmt.Sprintf("registry %s: no phone number in %d lines", e.Path, e.Lines)
-	if e.BetterRegion != "" {
-		msg += fmt.Sprintf(" read as %s; they are valid %s numbers: use --country %s", e.Region, e.BetterRegion, e.BetterRegion)
+	if len(e.BetterRegion) > 0 {
+		msg += fmt.Sprintf(" read as %s; they are valid %s numbers: use %s", e.Region, orList(e.BetterRegion, ""), orList(e.BetterRegion, "--country "))
 	}
 	return msg + ": an empty registry would let every number through"
 }
@@ -173,11 +220,33 @@ func InFuture(asOf, now time.Time) bool {
 	return asOf.After(now.Add(MaxClockSkew))
 }
 
+// Today returns the latest calendar date it is anywhere the run could be:
+// the later of now's local and UTC dates, at 00:00 UTC (as-of dates are
+// days in UTC). No as-of date is later: one within MaxClockSkew is taken as
+// today's (Checks), and registry build refuses a later --as-of.
+func Today(now time.Time) time.Time {
+	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+	l, u := day(now.Local()), day(now.UTC())
+	if l.After(u) {
+		return l
+	}
+	return u
+}
+
 // vet applies c to one source; region is the region of the run's
 // normalizer. It returns the warnings, or the error that refuses it.
 func (c *Checks) vet(si *SourceInfo, region string) (warnings []string, err error) {
-	if !c.Now.IsZero() && InFuture(si.AsOf, c.Now) {
-		return nil, &FutureAsOfError{Path: si.Path, Kind: si.Kind, AsOf: si.AsOf}
+	if !c.Now.IsZero() {
+		if InFuture(si.AsOf, c.Now) {
+			return nil, &FutureAsOfError{Path: si.Path, Kind: si.Kind, AsOf: si.AsOf}
+		}
+		// Ahead, but within the clock skew (a file written a few hours
+		// ahead, a time zone east of UTC): today, so that a snapshot is
+		// never dated after the day it is built and an age is never
+		// negative.
+		if t := Today(c.Now); si.AsOf.After(t) {
+			si.AsOf = t
+		}
 	}
 	if si.Kind == KindSnapshot {
 		if si.Region != "" && region != "" && si.Region != region {
@@ -195,7 +264,7 @@ func (c *Checks) vet(si *SourceInfo, region string) (warnings []string, err erro
 	}
 	if c.RequireNumbers && si.Entries == 0 {
 		si.suggest()
-		e := &EmptySourceError{Path: si.Path, Lines: si.Lines, Region: region, BetterRegion: si.BetterRegion}
+		e := &EmptySourceError{Path: si.Path, Kind: si.Kind, Lines: si.Lines, Region: region, BetterRegion: si.BetterRegion}
 		if !c.Lenient {
 			return nil, e
 		}
@@ -227,7 +296,7 @@ func (c *Checks) vetAll(infos []*SourceInfo, region string) error {
 // for a source about to be refused or warned about, since it costs a
 // normalizer per candidate region.
 func (si *SourceInfo) suggest() {
-	if bad, lines := countedInvalid(si); si.BetterRegion == "" && 2*bad > lines {
+	if bad, lines := countedInvalid(si); si.BetterRegion == nil && 2*bad > lines {
 		si.BetterRegion = suggestRegion(si.Region, si.invalidSample)
 	}
 }
@@ -235,41 +304,77 @@ func (si *SourceInfo) suggest() {
 // candidateRegions are the regions tried for a source most of whose lines
 // are invalid for the region given: those whose lists listscrub is used
 // with, in the order of their registries' sizes (US before CA: the same
-// plan, so a NANP list reads the same with either).
-//
-// Italy comes last: its plan accepts most digit strings that start with 0.
-var candidateRegions = []string{"US", "FR", "GB", "DE", "BE", "ES", "NL", "CH", "CA", "AU", "LU", "PT", "IE", "AT", "PL", "IT"}
+// plan, so a NANP list reads the same with either), except that Germany
+// and Italy come last: their plans (area codes of every length, a kept
+// leading 0) accept most digit strings that start with 0, so a region that
+// also reads the lines is the more telling name.
+var candidateRegions = []string{"US", "FR", "GB", "BE", "ES", "NL", "CH", "CA", "AU", "LU", "PT", "IE", "AT", "PL", "DE", "IT"}
 
 // regionSample is how many invalid lines a parser keeps for suggestRegion.
 const regionSample = 32
 
-// suggestRegion returns the candidate region (not region) that reads the
-// most of sample as valid numbers, at least three quarters of it (the first
-// in candidateRegions on a tie), or "". It builds a normalizer per
-// candidate (some tens of ms each), so it runs only for a source most of
-// whose lines are invalid.
-func suggestRegion(region string, sample [][]byte) string {
+// suggestRegion returns the candidate regions (not region) that read the
+// most of sample as valid numbers, at least three quarters of it, in
+// candidateRegions order, or nil. Among regions that read as many lines,
+// those that read more of them as that country writes them rank first (a
+// region whose national format starts with the trunk 0, such as GB or DE,
+// reading "2015550123" assumes the 0 was dropped; US reads it as written),
+// and of regions sharing a calling code only the first is named (CA after
+// US: one plan). Regions still tied are all named: Belgian fixed lines
+// such as 02 512 34 56 are valid BE, DE and IT numbers alike, and naming
+// one would be a guess. It builds a normalizer per candidate (some tens of
+// ms each), so it runs only for a source most of whose lines are invalid.
+func suggestRegion(region string, sample [][]byte) []string {
 	if len(sample) == 0 {
-		return ""
+		return nil
 	}
-	best, bestValid := "", 0
+	type score struct{ valid, asWritten int }
+	var best []string
+	var bestScore score
+	seenCC := map[int]bool{normalize.RegionCallingCode(region): true}
 	for _, r := range candidateRegions {
-		if r == region {
+		cc := normalize.RegionCallingCode(r)
+		if seenCC[cc] {
 			continue
 		}
 		n, err := normalize.New(r)
 		if err != nil {
 			continue
 		}
-		valid := 0
+		trunk := normalize.TrunkZero(r)
+		var sc score
 		for _, f := range sample {
 			if n.Normalize(f).Valid() {
-				valid++
+				sc.valid++
+				if !trunk || writtenWithTrunkZero(f) {
+					sc.asWritten++
+				}
 			}
 		}
-		if 4*valid >= 3*len(sample) && valid > bestValid {
-			best, bestValid = r, valid
+		if 4*sc.valid < 3*len(sample) {
+			continue
+		}
+		seenCC[cc] = true
+		switch {
+		case best == nil || sc.valid > bestScore.valid || sc.valid == bestScore.valid && sc.asWritten > bestScore.asWritten:
+			best, bestScore = []string{r}, sc
+		case sc == bestScore:
+			best = append(best, r)
 		}
 	}
 	return best
+}
+
+// writtenWithTrunkZero reports whether a field's first digit is a 0 (an
+// international "+" or "00" spelling counts too: it is region-independent).
+func writtenWithTrunkZero(f []byte) bool {
+	for _, c := range f {
+		switch {
+		case c == '+' || c == '0':
+			return true
+		case c >= '1' && c <= '9':
+			return false
+		}
+	}
+	return false
 }

@@ -23,11 +23,21 @@ func TestParseThreshold(t *testing.T) {
 	}{
 		{"1%", 1, 100, false},
 		{"1%", 2, 100, true},
-		{"1%", 1, 99, false}, // rounded up: one line
+		// A share is rounded down, but allows at least one line.
+		{"1%", 1, 99, false}, // at least one line
 		{"1%", 1, 1, false},
+		{"1%", 1, 3, false},
 		{"1%", 2, 57, true},
-		{"1%", 2, 101, false},
-		{"1%", 3, 101, true},
+		{"1%", 2, 101, true}, // 1.01 lines: 1
+		{"1%", 2, 200, false},
+		{"1%", 11, 1011, true}, // 10.11 lines: 10
+		{"1%", 10, 1011, false},
+		{"50%", 2, 3, true}, // 1.5 lines: 1
+		{"50%", 1, 3, false},
+		{"55%", 6, 10, true}, // 5.5 lines: 5
+		{"55%", 5, 10, false},
+		{"7%", 7, 100, false},
+		{"7%", 8, 100, true},
 		{"0.5%", 5, 1000, false},
 		{"0.5%", 6, 1000, true},
 		{"0%", 1, 1_000_000, true},
@@ -51,6 +61,21 @@ func TestParseThreshold(t *testing.T) {
 	for _, bad := range []string{"", "x", "-1", "5%%", "101%", "-1%", "1.5"} {
 		if _, err := ParseThreshold(bad); err == nil {
 			t.Errorf("ParseThreshold(%q) accepted", bad)
+		}
+	}
+	for _, c := range []struct {
+		in    string
+		lines int
+		want  string
+	}{
+		{"1%", 57, "the 1 allowed (1% of 57 lines rounded down, at least 1)"},
+		{"55%", 10, "the 5 allowed (55% of 10 lines rounded down, at least 1)"},
+		{"0%", 10, "the 0 allowed (0%)"},
+		{"3", 10, "the 3 allowed"},
+	} {
+		th, _ := ParseThreshold(c.in)
+		if got := th.rule(c.lines); got != c.want {
+			t.Errorf("%q.rule(%d) = %q, want %q", c.in, c.lines, got, c.want)
 		}
 	}
 	if (Threshold{}).Exceeded(1000, 1) {
@@ -87,7 +112,12 @@ func TestChecksInvalidLines(t *testing.T) {
 		{"a single US number read as FR", "FR", "2015550123\n", true, strictDefault, "no phone number in 1 lines read as FR; they are valid US numbers: use --country US", 0, ""},
 		{"lenient", "FR", "0612345678\n01 23\n0199\n", true, Checks{MaxInvalid: DefaultMaxInvalid, Lenient: true}, "", 0, ""},
 		{"US list read as FR", "FR", "2015550123\n2015550124\n2015550125\n2015550126\n", true, strictDefault, "use --country US", 1, "US"},
-		{"Belgian fixed lines read as FR", "FR", "02 512 34 56\n03 234 56 78\n09 234 56 78\n0470 12 34 56\n", true, strictDefault, "use --country BE", 1, "BE"},
+		{"Belgian fixed lines read as FR", "FR", "02 512 34 56\n03 234 56 78\n09 234 56 78\n0470 12 34 56\n", true, strictDefault, "valid BE or IT numbers, not FR ones: use --country BE or --country IT", 1, "BE,IT"},
+		// Regions that read as many lines are all named, in candidate order.
+		{"Belgian fixed lines that DE and IT read too", "FR", "025123456\n025123457\n", true, strictDefault, "valid BE, DE or IT numbers, not FR ones: use --country BE, --country DE or --country IT", 1, "BE,DE,IT"},
+		// Ties broken by the trunk 0: GB and DE read 2015550123 only as if
+		// its 0 had been dropped; CA is US's plan, named once.
+		{"US numbers GB and DE read without their 0", "FR", "2015550123\n2125550188\n", true, strictDefault, "valid US numbers, not FR ones: use --country US:", 1, "US"},
 		{"HTML page, lenient parse", "FR", "<html>\n<body>Service unavailable</body>\n</html>\n", false, strictDefault, "2 of 2 lines", 2, ""},
 		{"HTML page, strict parse", "FR", "<html>\n<body>Service unavailable</body>\n</html>\n", true, strictDefault, "reg.txt:2: not a phone number", 0, ""},
 		{"unbalanced quotes", "FR", "nom;tel\na;0612345678\nb;\"0145678901\n", true, strictDefault, "reg.txt:3: unbalanced quotes", 0, ""},
@@ -113,8 +143,8 @@ func TestChecksInvalidLines(t *testing.T) {
 			}
 			var ile *InvalidLinesError
 			if errors.As(err, &ile) {
-				if ile.Line != tt.wantLine || ile.BetterRegion != tt.wantBetter {
-					t.Errorf("line %d better %q, want %d %q", ile.Line, ile.BetterRegion, tt.wantLine, tt.wantBetter)
+				if better := strings.Join(ile.BetterRegion, ","); ile.Line != tt.wantLine || better != tt.wantBetter {
+					t.Errorf("line %d better %q, want %d %q", ile.Line, better, tt.wantLine, tt.wantBetter)
 				}
 			}
 			if !strings.Contains(err.Error(), "reg.txt") {
@@ -239,6 +269,40 @@ func TestChecksFutureAsOf(t *testing.T) {
 	_, _, err = ApplyChanges(context.Background(), snap, nil, LoadOptions{Normalizer: n, Checks: Checks{Now: now}})
 	if fe := (*FutureAsOfError)(nil); !errors.As(err, &fe) {
 		t.Errorf("future base: %v", err)
+	}
+}
+
+// TestAsOfClampedToToday checks that a source dated after today but within
+// the clock skew (a raw list written 20 hours ahead) is dated today, for a
+// raw list, a snapshot, and the set: a snapshot is never dated after the
+// day it is built, and an age is never negative.
+func TestAsOfClampedToToday(t *testing.T) {
+	dir := t.TempDir()
+	n := normalizer(t, "FR")
+	now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	today := Today(now)
+	ahead := now.Add(20 * time.Hour) // 2 March, 06:00 UTC
+	p := writeFile(t, dir, "reg.txt", []byte("0612345678\n"))
+	if err := os.Chtimes(p, ahead, ahead); err != nil {
+		t.Fatal(err)
+	}
+	set, err := Load(context.Background(), []Spec{{Label: "r", Path: p}}, LoadOptions{Normalizer: n, Checks: Checks{Now: now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := set.Sources()[0].AsOf; !got.Equal(today) || !set.AsOf().Equal(today) {
+		t.Errorf("raw list %v ahead: as-of %v (set %v), want today %v", ahead, got, set.AsOf(), today)
+	}
+	snap := filepath.Join(dir, "r.snap")
+	if err := WriteSnapshotFile(snap, set, SnapshotMeta{AsOf: ahead.Truncate(24 * time.Hour), Country: "FR"}); err != nil {
+		t.Fatal(err)
+	}
+	set, err = Load(context.Background(), []Spec{{Label: "s", Path: snap}}, LoadOptions{Normalizer: n, Checks: Checks{Now: now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := set.AsOf(); !got.Equal(today) {
+		t.Errorf("snapshot dated tomorrow: as-of %v, want today %v", got, today)
 	}
 }
 

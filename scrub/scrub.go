@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -162,6 +163,11 @@ type job struct {
 type counts struct {
 	checked, valid, registered, exempted int64
 	byType                               [normalize.NumTypes]int64
+	// rowsByCC counts, by calling code, the rows with a valid number of
+	// that code that a registry screens but does not hold (see ccRows);
+	// ccUsed says whether any is non-zero.
+	rowsByCC [1000]int32
+	ccUsed   bool
 }
 
 // Run scrubs o.Input and returns the statistics. Outputs named by path are
@@ -428,6 +434,11 @@ type pipeline struct {
 	noConsent int64
 	byReason  map[string]int64
 	row       Row
+	// ccRows counts, by calling code, the rows with a valid number of that
+	// code that a registry screens and does not hold: when the registry
+	// holds no number of the code at all, it was most likely read with the
+	// wrong region (finishStats warns).
+	ccRows [1000]int64
 }
 
 // run scrubs the input with workers goroutines. There is no reader or
@@ -638,6 +649,8 @@ func (p *pipeline) decide(j *job) {
 		var mask uint64
 		valid, consented, uncovered := false, false, false
 		firstBad := normalize.ReasonNone
+		var rowCC [4]int // calling codes counted for this row
+		nrc := 0
 		for ci := range nc {
 			res := j.nums[i*nc+ci]
 			if res.Reason == normalize.ReasonEmpty {
@@ -654,8 +667,17 @@ func (p *pipeline) decide(j *job) {
 			c.valid++
 			c.byType[res.Type]++
 			m := j.regMasks[i*nc+ci]
-			if m == 0 && reg != nil && !reg.Covers(res.Key) {
-				uncovered = true
+			if m == 0 && reg != nil {
+				if !reg.Covers(res.Key) {
+					uncovered = true
+				} else if cc := norm.CallingCode(res.Key); cc != 0 && !slices.Contains(rowCC[:nrc], cc) {
+					c.rowsByCC[cc]++
+					c.ccUsed = true
+					if nrc < len(rowCC) {
+						rowCC[nrc] = cc
+						nrc++
+					}
+				}
 			}
 			if m != 0 {
 				c.registered++
@@ -808,6 +830,11 @@ func (p *pipeline) write(j *job) error {
 	for t, n := range c.byType {
 		st.ByType.Add(normalize.Type(t).String(), n)
 	}
+	if c.ccUsed {
+		for cc, n := range c.rowsByCC {
+			p.ccRows[cc] += int64(n)
+		}
+	}
 	if p.o.Progress != nil {
 		p.o.Progress(Progress{Rows: st.RowsIn, BytesRead: p.in.count.n.Load(), BytesSize: p.size})
 	}
@@ -835,6 +862,39 @@ func (p *pipeline) finishStats() {
 			p.st.InvalidByReason.Add(r, n)
 		}
 	}
+	if reg := p.o.Registry; reg != nil && reg.Len() == 0 {
+		// Accepted only with --allow-empty-registry: said on every run all
+		// the same, since it blocks nothing.
+		p.st.Warnings = append(p.st.Warnings, "the registry holds no number: it blocks nothing, every row with a valid number is clean unless another rule applies")
+	} else {
+		p.st.Warnings = append(p.st.Warnings, notHeldWarnings(reg, &p.ccRows)...)
+	}
+}
+
+// notHeldWarnings warns about every calling code whose prospects were
+// checked against a registry that holds no number of it (one range count
+// per calling code seen, at the end of the run): those rows could not be
+// blocked, whether because the registry was read with the wrong region (a
+// Belgian list read as French) or because no registry of that country was
+// given.
+func notHeldWarnings(reg *registry.Set, rows *[1000]int64) []string {
+	if reg == nil {
+		return nil
+	}
+	var out []string
+	for cc, n := range rows {
+		if n == 0 {
+			continue
+		}
+		if msg := reg.NotHeld(cc); msg != "" {
+			what := fmt.Sprintf("%d rows have +%d numbers", n, cc)
+			if n == 1 {
+				what = fmt.Sprintf("1 row has a +%d number", cc)
+			}
+			out = append(out, what+", but "+msg)
+		}
+	}
+	return out
 }
 
 // resize returns s with length n, reusing its storage when it can.

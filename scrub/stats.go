@@ -69,7 +69,8 @@ type SourceStats struct {
 	SHA256  string `json:"sha256"`
 	// InvalidLines counts the source's lines that held no valid number
 	// (for a snapshot, its own sources' when it was built), blank ones
-	// included; InvalidByReason breaks them down (for a raw source).
+	// included; InvalidByReason breaks them down (for a snapshot, its
+	// sources' reasons summed).
 	InvalidLines    int            `json:"invalid_lines"`
 	InvalidByReason map[string]int `json:"invalid_by_reason"`
 	// Region is the region the source's national-format numbers were read
@@ -173,10 +174,7 @@ func newRegistryStats(set *registry.Set, now time.Time) RegistryStats {
 		rs.AsOf = set.AsOf().Format(time.DateOnly)
 	}
 	for _, s := range set.Sources() {
-		inv := map[string]int{}
-		for k, n := range s.Invalid {
-			inv[k] = n
-		}
+		inv := s.InvalidByReason()
 		rs.Sources = append(rs.Sources, SourceStats{
 			Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries,
 			AsOf: s.AsOf.Format(time.DateOnly), AgeDays: AgeDays(s.AsOf, now), SHA256: s.SHA256,
@@ -186,11 +184,13 @@ func newRegistryStats(set *registry.Set, now time.Time) RegistryStats {
 	return rs
 }
 
-// AgeDays returns how many whole days have passed from asOf's date to now's.
+// AgeDays returns how many whole days have passed from asOf's date to now's,
+// never fewer than 0: an as-of date a day ahead of now's UTC date (a time
+// zone east of UTC, within registry.MaxClockSkew) is today's.
 func AgeDays(asOf, now time.Time) int {
 	a := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
 	n := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	return int(n.Sub(a).Hours() / 24)
+	return max(0, int(n.Sub(a).Hours()/24))
 }
 
 // WriteJSON writes the stats as indented JSON.

@@ -58,8 +58,13 @@ func runCheck(ctx context.Context, registries []string, country string, numbers 
 	if err != nil {
 		return rc.explain(err)
 	}
+	if set.Len() == 0 {
+		fmt.Fprintln(stdio.ErrOut, "listscrub: warning: the registry holds no number: it blocks nothing, every valid number is not registered")
+	}
 	sources := set.Sources()
 	found := false
+	var ccs []int // calling codes of the numbers not registered, in order
+	defer func() { warnNotHeld(stdio, set, ccs) }()
 	for _, n := range numbers {
 		res := norm.NormalizeString(n)
 		if !res.Valid() {
@@ -68,6 +73,7 @@ func runCheck(ctx context.Context, registries []string, country string, numbers 
 		}
 		mask := set.Lookup(res.Key)
 		if mask == 0 {
+			ccs = append(ccs, norm.CallingCode(res.Key))
 			fmt.Fprintf(stdio.Out, "%s\tnot registered\n", res.Key)
 			continue
 		}
@@ -84,4 +90,29 @@ func runCheck(ctx context.Context, registries []string, country string, numbers 
 		return errRegistered
 	}
 	return nil
+}
+
+// warnNotHeld warns, once per calling code, about numbers said not
+// registered while the registry holds no number of their calling code at
+// all (a Belgian list read as French): see registry.Set.NotHeld.
+func warnNotHeld(stdio IO, set *registry.Set, ccs []int) {
+	count := map[int]int{}
+	var order []int
+	for _, cc := range ccs {
+		if count[cc] == 0 {
+			order = append(order, cc)
+		}
+		count[cc]++
+	}
+	for _, cc := range order {
+		msg := set.NotHeld(cc)
+		if msg == "" || set.Len() == 0 {
+			continue
+		}
+		what := fmt.Sprintf("%d numbers are +%d numbers", count[cc], cc)
+		if count[cc] == 1 {
+			what = fmt.Sprintf("1 number is a +%d number", cc)
+		}
+		fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s, but %s\n", what, msg)
+	}
 }

@@ -43,7 +43,15 @@ type buildOptions struct {
 	// countryGiven is true when --country was given (with --base, the
 	// base's region is used otherwise).
 	countryGiven bool
+	// asOfGiven is true when --as-of was given (otherwise the date is the
+	// oldest source's): whatever date it gives, even the zero one.
+	asOfGiven bool
 }
+
+// minAsOf is the earliest --as-of accepted: no list is older, and an
+// earlier date is a typo or a zero value (0001-01-01), which would make the
+// snapshot look as old as can be for no reason the user meant.
+var minAsOf = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func newRegistryBuildCmd(stdio IO) *cobra.Command {
 	var o buildOptions
@@ -55,10 +63,12 @@ US/Canada area-code file "AAA,NNNNNNN", .gz or not, or an earlier snapshot;
 NAME=PATH labels a source) and writes one snapshot. Sources are held to the
 rules of scrub -r: a line that is no phone number at all (a word, an HTML
 page, unbalanced quotes, a spreadsheet's 6.1E+8), more invalid lines than
---max-invalid (default 1% of a source's lines, blank lines aside), or a
-source with no number stops the build, naming the file and the first bad
-line; when the lines are valid numbers of another region, the message says
-which --country reads them. --lenient accepts such sources, with a warning.
+--max-invalid (default 1% of a source's lines rounded down, but at least
+one line; blank lines aside), or a source with no number stops the build,
+naming the file and the first bad line; when the lines are valid numbers of
+another region, the message says which --country reads them (every region
+that reads as many). So does a result that holds no number (a --remove that
+took them all). --lenient accepts such sources and results, with a warning.
 Other invalid lines are counted and reported per source and reason. A line
 holding several numbers clearly separated ("0612345678 / 0145678901", a tab,
 ';', ',' or '|' between them) gives each of them.
@@ -67,8 +77,9 @@ The snapshot records the region its national-format numbers were read with
 (--country, default FR; with --base, the base's), and a scrub with another
 --country warns. Its as-of date is the oldest source's (a raw list's
 modification date, a snapshot's as-of date; with --base, the base's) unless
---as-of gives it; a date after today is refused, and so is a source dated
-more than a day ahead.
+--as-of gives it; a date after today (or before 1970) is refused, and so is
+a source dated more than a day ahead; one dated less than a day ahead (a
+clock or a time zone ahead) is dated today.
 
 --covers records which number prefixes the registry screens (a US subscriber
 buys area codes): at scrub time, a valid number that no registry covers has
@@ -102,7 +113,7 @@ and records the base and each change file.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.out, "out", "o", "", "snapshot to write (required)")
-	f.StringVar(&o.asOf, "as-of", "", "the lists' as-of date, YYYY-MM-DD, at most today (default: the oldest source's)")
+	f.StringVar(&o.asOf, "as-of", "", "the lists' as-of date, YYYY-MM-DD, from 1970-01-01 to today (default: the oldest source's)")
 	f.StringVar(&o.country, "country", "FR", "region of numbers written in national format (with --base: the base's)")
 	f.StringSliceVar(&o.covers, "covers", nil, "E.164 prefixes the registry screens, e.g. +33,+1201 (default: what the sources cover)")
 	f.StringVar(&o.base, "base", "", "earlier snapshot to apply change files to")
@@ -114,21 +125,25 @@ and records the base and each change file.`,
 	cmd.PreRun = func(cmd *cobra.Command, args []string) {
 		o.sources = args
 		o.countryGiven = cmd.Flags().Changed("country")
+		o.asOfGiven = cmd.Flags().Changed("as-of")
 	}
 	return cmd
 }
 
 func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 	now := time.Now().UTC()
-	var asOf time.Time // zero: the oldest source's
-	if o.asOf != "" {
-		t, err := time.Parse(time.DateOnly, o.asOf)
+	var asOf time.Time // with !o.asOfGiven: the oldest source's
+	if o.asOfGiven {
+		t, err := time.Parse(time.DateOnly, strings.TrimSpace(o.asOf))
 		if err != nil {
 			return usagef("--as-of %q: want YYYY-MM-DD", o.asOf)
 		}
 		if t.After(today(now)) {
 			return usagef("--as-of %s is after today (%s): a snapshot dated in the future would never turn stale",
 				o.asOf, today(now).Format(time.DateOnly))
+		}
+		if t.Before(minAsOf) {
+			return usagef("--as-of %s is before %s: no registry is that old (a typo?)", o.asOf, minAsOf.Format(time.DateOnly))
 		}
 		asOf = t
 	}
@@ -210,15 +225,25 @@ func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 		oldest = set.AsOf()
 	}
 	switch {
-	case asOf.IsZero() && oldest.IsZero():
+	case !o.asOfGiven && oldest.IsZero():
 		asOf = today(now)
-	case asOf.IsZero():
+	case !o.asOfGiven:
 		asOf = oldest
 	case asOf.After(oldest) && !oldest.IsZero():
 		fmt.Fprintf(stdio.ErrOut, "listscrub: warning: --as-of %s is later than the oldest source's date (%s): the snapshot will look fresher than its oldest list\n",
 			asOf.Format(time.DateOnly), oldest.Format(time.DateOnly))
 	}
 	meta.AsOf = asOf
+	if set.Len() == 0 {
+		// Each source may hold numbers and the result none (--remove took
+		// them all, a base of 0 numbers and empty additions): what a scrub
+		// would get is what counts.
+		msg := fmt.Sprintf("%s would hold no number: an empty registry would let every number through", o.out)
+		if !o.checks.lenient {
+			return fmt.Errorf("registry build: %s (--lenient to write it anyway)", msg)
+		}
+		fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s (written: lenient)\n", msg)
+	}
 	for _, s := range set.Sources() {
 		fmt.Fprintf(stdio.ErrOut, "%s: %d numbers", s.Label, s.Entries)
 		if s.Kind != "snapshot" {
@@ -238,8 +263,17 @@ func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 	if err := outs.commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdio.ErrOut, "wrote %s: %d numbers, as of %s, checksum %s, national numbers read as %s\n",
+	fmt.Fprintf(stdio.ErrOut, "wrote %s: %d numbers, as of %s, checksum %s, national numbers read as %s",
 		o.out, set.Len(), asOf.Format(time.DateOnly), set.Checksum(), meta.Country)
+	if !o.countryGiven && o.base == "" {
+		// Said, not warned: a list of another country often reads as valid
+		// numbers of the default one (Belgian mobiles are French 04 fixed
+		// lines, French mobiles Swiss or Dutch ones), so nothing here tells a
+		// misread list from a right one; a scrub tells, by the prospects'
+		// calling codes (registry.Set.NotHeld).
+		fmt.Fprintf(stdio.ErrOut, " (the default: --country for another country's list)")
+	}
+	fmt.Fprintln(stdio.ErrOut)
 	return nil
 }
 
@@ -381,10 +415,7 @@ func runInfo(path string, asJSON bool, out io.Writer) error {
 		Covers:        meta.Covers, Base: meta.Base, Changes: meta.Changes,
 	}
 	for _, s := range set.Sources() {
-		inv := s.Invalid
-		if inv == nil {
-			inv = map[string]int{}
-		}
+		inv := s.InvalidByReason()
 		info.Sources = append(info.Sources, sourceInfo{
 			Label: s.Label, Kind: s.Kind, Entries: s.Entries, AsOf: s.AsOf.Format(time.DateOnly),
 			SHA256: s.SHA256, Lines: s.Lines, Invalid: inv, InvalidLines: s.InvalidLines(), Region: s.Region,

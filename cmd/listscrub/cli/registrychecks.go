@@ -24,7 +24,7 @@ type registryChecks struct {
 func (c *registryChecks) bind(f *pflag.FlagSet, build bool) {
 	c.build = build
 	f.StringVar(&c.maxInvalid, "max-invalid", registry.DefaultMaxInvalid.String(),
-		"invalid lines a raw registry may hold (blank lines aside), as a share (1%) or a count (100); more stops the run")
+		"invalid lines a raw registry may hold (blank lines aside): a share of its lines (1%: rounded down, at least 1 line; 0% none) or a count (100); more stops the run")
 	if build {
 		f.BoolVar(&c.lenient, "lenient", false, "accept a source with too many invalid lines, unreadable lines or no number (with a warning)")
 	} else {
@@ -66,14 +66,5 @@ func (c *registryChecks) explain(err error) error {
 	return err
 }
 
-// today returns the latest calendar date it is anywhere the run could be:
-// the later of the local and the UTC date, at 00:00 UTC (as-of dates are
-// days in UTC).
-func today(now time.Time) time.Time {
-	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
-	l, u := day(now.Local()), day(now.UTC())
-	if l.After(u) {
-		return l
-	}
-	return u
-}
+// today is registry.Today: no as-of date is later.
+func today(now time.Time) time.Time { return registry.Today(now) }
