@@ -27,7 +27,7 @@ func resolveColumns(specs []string, header []string, width int) ([]int, error) {
 		}
 		var cols []int
 		for i, h := range header {
-			if colname.Classify(h) != colname.None {
+			if colname.Prospect.Reads(h) {
 				cols = append(cols, i)
 			}
 		}

@@ -221,7 +221,7 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		comma = csvsplit.Sniff(sample)
 	}
 	lb := csvsplit.SniffLineBreak(sample, comma)
-	enc, encNote, err := chooseEncoding(in.name, o.Encoding, sample, lb)
+	enc, perCell, encNote, err := chooseEncoding(in.name, o.Encoding, sample, lb)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +241,11 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 			return nil, readError(in.name, err)
 		}
 		for j := range header.NumFields(0) {
-			headerNames = append(headerNames, csvsplit.DecodeString(enc, header.Field(0, j)))
+			if perCell {
+				headerNames = append(headerNames, csvsplit.DecodeName(header.Field(0, j)))
+			} else {
+				headerNames = append(headerNames, csvsplit.DecodeString(enc, header.Field(0, j)))
+			}
 		}
 		width, line = len(headerNames), header.Line(0)
 		// The header is copied to every output, the clean one included,
@@ -288,6 +292,19 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	if len(ignored) > 0 {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("%s: columns that look like phone columns are not checked: %s; name them with --column to check them",
 			in.name, colname.QuoteList(ignored)))
+	}
+	for _, l := range []struct {
+		what string
+		set  *registry.Set
+	}{{"registry", o.Registry}, {"allow list", o.Allow}, {"consent list", o.Consent}} {
+		if l.set == nil {
+			continue
+		}
+		for _, src := range l.set.Sources() {
+			if w := src.ColumnsWarning(l.what); w != "" {
+				st.Warnings = append(st.Warnings, w)
+			}
+		}
 	}
 	st.Input.LineBreak = lb.String()
 	if encNote != "" {
@@ -339,6 +356,8 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		}
 	}
 	st.Registry = newRegistryStats(o.Registry, start)
+	st.Allow = newRegistryStats(o.Allow, start)
+	st.Consent = newRegistryStats(o.Consent, start)
 	st.ElapsedSeconds = time.Since(start).Seconds()
 	if st.ElapsedSeconds > 0 {
 		st.RowsPerSecond = float64(st.RowsIn) / st.ElapsedSeconds
@@ -366,23 +385,29 @@ func checkText(name string, sample []byte) error {
 
 // chooseEncoding resolves --encoding. With auto, a sample kept as UTF-8
 // although some of its bytes are not valid UTF-8 gets a note saying where
-// the first is (its line, never its bytes, which may be a phone number).
-func chooseEncoding(file, name string, sample []byte, lb csvsplit.LineBreak) (_ csvsplit.Encoding, note string, _ error) {
+// the first is (its line, never its bytes, which may be a phone number);
+// and a header that mixes UTF-8 with bytes that are not has its names read
+// each on its own (perCell: csvsplit.DecodeName), with a note, so that one
+// bad byte in a name does not turn Tél into TÃ©l.
+func chooseEncoding(file, name string, sample []byte, lb csvsplit.LineBreak) (_ csvsplit.Encoding, perCell bool, note string, _ error) {
 	switch name {
 	case "", "auto":
 		g := csvsplit.DetectEncodingDetail(sample)
-		if g.Invalid > 0 {
+		switch {
+		case g.Invalid > 0:
 			line := 1 + bytes.Count(sample[:g.FirstInvalid], []byte{lb.Byte()})
 			note = fmt.Sprintf("%s:%d: %d byte(s) in the first %d bytes are not valid UTF-8: read as UTF-8 all the same, as the header and the rest are (give --encoding to decide)",
 				file, line, g.Invalid, len(sample))
+		case g.MixedHeader:
+			note = fmt.Sprintf("%s:1: the header mixes UTF-8 and bytes that are not: each header name was read on its own, as UTF-8 where it is valid and as Windows-1252 elsewhere (give --encoding to decide)", file)
 		}
-		return g.Encoding, note, nil
+		return g.Encoding, g.MixedHeader, note, nil
 	case "utf-8", "utf8", "UTF-8":
-		return csvsplit.UTF8, "", nil
+		return csvsplit.UTF8, false, "", nil
 	case "windows-1252", "cp1252", "latin1", "iso-8859-1":
-		return csvsplit.Windows1252, "", nil
+		return csvsplit.Windows1252, false, "", nil
 	}
-	return 0, "", usageErrorf("--encoding %q: want auto, utf-8 or windows-1252", name)
+	return 0, false, "", usageErrorf("--encoding %q: want auto, utf-8 or windows-1252", name)
 }
 
 func encodingName(e csvsplit.Encoding) string {

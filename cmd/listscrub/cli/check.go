@@ -59,6 +59,7 @@ func runCheck(ctx context.Context, registries []string, country string, numbers 
 		return rc.explain(err)
 	}
 	sources := set.Sources()
+	printColumnsWarnings(stdio, sources)
 	found := false
 	for _, n := range numbers {
 		res := norm.NormalizeString(n)
