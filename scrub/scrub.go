@@ -328,7 +328,8 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 			size = fi.Size()
 		}
 	}
-	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name, in: in, size: size, nFields: width, first: first}
+	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name, in: in, size: size, nFields: width, first: first,
+		names: headerNames, probe: newNumberProbe(width, cols)}
 	if err := p.run(ctx, workers); err != nil {
 		return nil, err
 	}
@@ -444,11 +445,15 @@ type pipeline struct {
 	// pipeline to learn the width, it is its first batch.
 	first *job
 
+	// names are the header's names (nil without a header), for messages.
+	names []string
+
 	// Writer-side state.
-	lastByte  byte    // the last byte of the last row written (its terminator, if it has one)
-	lastLine  int     // the line where that row starts
-	seen      *keySet // numbers seen, with Dedupe
-	bySource  []int64 // blocked rows per registry source
+	probe     *numberProbe // unchecked columns' fields in the first rows; nil once looked at
+	lastByte  byte         // the last byte of the last row written (its terminator, if it has one)
+	lastLine  int          // the line where that row starts
+	seen      *keySet      // numbers seen, with Dedupe
+	bySource  []int64      // blocked rows per registry source
 	noConsent int64
 	byReason  map[string]int64
 	row       Row
@@ -801,6 +806,9 @@ func (p *pipeline) write(j *job) error {
 		raw := b.Raw(n - 1)
 		p.lastByte, p.lastLine = raw[len(raw)-1], b.Line(n-1)
 	}
+	if p.probe != nil && p.probe.look(b, p.o.Normalizer) {
+		p.reportNumberColumns()
+	}
 	st.RowsIn += int64(len(j.rows))
 	c := &j.count
 	st.NumbersChecked += c.checked
@@ -818,6 +826,9 @@ func (p *pipeline) write(j *job) error {
 
 // finishStats moves the writer's counters into the stats.
 func (p *pipeline) finishStats() {
+	if p.probe != nil {
+		p.reportNumberColumns() // a file of fewer rows than the probe looks at
+	}
 	if p.o.Registry != nil {
 		for i, s := range p.o.Registry.Sources() {
 			p.st.BlockedBySource.Add(s.Label, p.bySource[i])
