@@ -171,20 +171,19 @@ func (pr *numberProbe) look(b *csvsplit.Batch, norm *normalize.Normalizer) (done
 // written: valid, and with a trunk or international prefix ('0', '+') or
 // ten digits or more, so that a company number (a 9-digit SIREN, valid as a
 // French national number without its 0) is not taken for one.
+// Fields of fewer than six digits (names, postcodes) are not normalized at
+// all.
 func looksPhone(f []byte, norm *normalize.Normalizer) bool {
-	if !norm.Normalize(f).Valid() {
-		return false
-	}
-	if f[0] == '+' || f[0] == '0' || f[0] == '(' && len(f) > 1 && f[1] == '0' {
-		return true
-	}
 	digits := 0
 	for _, c := range f {
 		if '0' <= c && c <= '9' {
 			digits++
 		}
 	}
-	return digits >= 10
+	if digits < 6 || !norm.Normalize(f).Valid() {
+		return false
+	}
+	return digits >= 10 || f[0] == '+' || f[0] == '0' || f[0] == '(' && len(f) > 1 && f[1] == '0'
 }
 
 // numberColumns returns the columns looked at in which most non-empty
