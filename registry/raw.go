@@ -435,9 +435,9 @@ func detectHeader(line []byte, role colname.Role) (header, bool) {
 	return h, true
 }
 
-// numberDigits is how many digits make a field of a column that only may
-// hold numbers (a fax, "Phone type") be read as one: as many as make a cell
-// look like a number in colname (colname.LooksLikeNumber).
+// numberDigits is how many digits a field of a column that only may hold
+// numbers (a fax, "Phone type") needs to be normalized: as many as make a
+// cell look like a number in colname (colname.LooksLikeNumber).
 const numberDigits = 6
 
 // asciiDigits counts b's ASCII digits.
@@ -723,6 +723,29 @@ func (p *textParser) add(field []byte, lineNo int) error {
 		return fmt.Errorf("%s:%d: not a phone number (%s): a registry must be read in full", p.path, lineNo, r)
 	}
 	return nil
+}
+
+// addExtra adds the numbers of a field of a column that only may hold
+// numbers (hdr.extra), and reports whether it held any. A field that is not
+// a valid number is not an invalid line: such a column ("Numéro" beside
+// "Téléphone", an id; "Phone type") is read to block more, never to refuse
+// a list that its number columns read right.
+func (p *textParser) addExtra(field []byte) bool {
+	if res := p.opts.Normalizer.Normalize(field); res.Valid() {
+		if res.Key != 0 && uint64(res.Key) <= maxKey {
+			p.addKey(uint64(res.Key))
+			return true
+		}
+		return false
+	}
+	added := false
+	for _, k := range splitNumbers(p.opts.Normalizer, field) {
+		if k != 0 && uint64(k) <= maxKey {
+			p.addKey(uint64(k))
+			added = true
+		}
+	}
+	return added
 }
 
 func (p *textParser) reject(r normalize.Reason, lineNo int, what string) error {
@@ -1096,9 +1119,8 @@ func (p *textParser) line(line []byte, lineNo int, kind string, hdr header) erro
 			if !present || asciiDigits(f) < numberDigits {
 				continue
 			}
-			seen = true
-			if err := p.add(f, lineNo); err != nil {
-				return err
+			if p.addExtra(f) {
+				seen = true
 			}
 		}
 		if !seen {

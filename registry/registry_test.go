@@ -486,7 +486,12 @@ func TestCSVColumnsByRole(t *testing.T) {
 		{"mention-exempt", "Phone;Phone type\n0612345678;0145678901\n", true, []uint64{a}, []string{"Phone type"}, 0},
 		{"customer-number-ignored", "Nom;Tel;Numéro client\nx;0612345678;0145678901\n", false, []uint64{a}, []string{"Numéro client"}, 0},
 		{"ambiguous-ignored", "Tel;Domicile;Bureau\n0612345678;0145678901;\n", false, []uint64{a}, []string{"Domicile", "Bureau"}, 0},
-		{"fax-invalid-counted", "Tel,Fax\n0612345678,0612 345 678 999\n", false, []uint64{a}, []string{}, 1},
+		// An extra column's field that is not a number is no invalid line: it
+		// never refuses a list its number columns read right.
+		{"fax-invalid-not-counted", "Tel,Fax\n0612345678,0612 345 678 999\n", false, []uint64{a}, []string{}, 0},
+		{"id-beside-phone", "numero;telephone\n100001;0612345678\n100002;0145678901\n", false, []uint64{a, b}, []string{}, 0},
+		{"id-holding-a-number", "numero;telephone\n0699999999;0612345678\n", false, []uint64{a, c}, []string{}, 0},
+		{"two-numbers-in-fax", "Tel,Fax\n0612345678,0145678901 / 0699999999\n", false, []uint64{a, b, c}, []string{}, 0},
 		{"no-header-nothing-ignored", "0612345678\n", false, []uint64{a}, nil, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
