@@ -22,21 +22,29 @@
 //
 //   - E164 when its words name numbers in international form: "E164",
 //     "E.164", "MSISDN";
-//   - Phone when every word is known and one is a phone word
-//     ("Téléphone", "Tél. fixe", "MobilePhone", "N° tél."), or a number
-//     word with a qualifier ("ContactNumber", "Home No", "Autre numéro");
+//   - Phone when every word is known and one is a phone word, in the
+//     languages a European call centre meets ("Téléphone", "Tél. fixe",
+//     "MobilePhone", "N° tél.", "Móvil", "Cellulare", "Telemóvel",
+//     "Rufnummer", "Mobiel"), or a number or line word with a qualifier
+//     ("ContactNumber", "Home No", "Autre numéro", "Ligne directe",
+//     "Direct line");
 //   - Number for a bare number word: "Numéro", "Number", "Num";
 //   - Mention when a phone word stands among unknown words ("Phone type",
-//     "Téléphone client");
+//     "Téléphone client"), beside a fax or an extension ("Tel/Fax", "Phone
+//     ext"), and for "Standard" (a switchboard, in French);
 //   - None otherwise: "Numéro client", "Telecom operator", "Portabilité",
-//     "Fax".
+//     "Fax", and names that are ambiguous alone ("Domicile", "Bureau",
+//     "Contact", "Extension", "Line"), which LooksPhoneLike reports.
 //
-// Prospect files check every column that is not None (a column that may
-// hold a number is checked: fail closed). Lists, where an extra column
-// would add numbers nobody meant to list, use only Number and above.
+// Which kinds a file reads depends on its Role: prospect files check every
+// column that is not None (a column that may hold a number is checked: fail
+// closed); block lists (registry CSVs) read those and fax columns too;
+// allow and consent lists, where an extra column would exempt numbers
+// nobody meant to exempt, read only Number and above.
 package colname
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -73,8 +81,12 @@ const (
 	cNum                     // a number word: numero, number, num
 	cAbbr                    // an abbreviated number word: no, nr
 	cN                       // "n" (from "N°"): a number word next to a phone word only
-	cQual                    // a qualifier that makes a number word a phone number: home, contact
+	cQual                    // a qualifier that makes a number or line word a phone number: home, contact
 	cConn                    // a connector: de, of
+	cLine                    // a line: ligne, line, dial; a phone number with a qualifier ("Direct line")
+	cMaybe                   // a word that alone may name a phone column: standard (French: switchboard)
+	cFax                     // a fax number: fax, telecopie
+	cExt                     // an extension, not a whole number: extension, ext
 )
 
 // vocabulary maps each word (folded) to its class.
@@ -84,8 +96,11 @@ var vocabulary = func() map[string]class {
 		cStrong: {
 			"telephone", "telephones", "tel", "tels", "phone", "phones", "portable", "portables",
 			"mobile", "mobiles", "mobil", "mob", "gsm", "cell", "cellular", "cellulaire",
-			"telefon", "telefono", "telefoon", "telefone", "handy", "mobiel", "fixe", "landline",
-			"tlf", "tfno", "rufnummer", "whatsapp",
+			"telefon", "telefono", "telefonos", "telefoni", "telefoon", "telefoons", "telefone", "telefones",
+			"handy", "mobiel", "fixe", "landline", "tlf", "tfno", "rufnummer", "festnetz", "whatsapp",
+			// Spanish, Italian, Portuguese, Swiss German.
+			"movil", "moviles", "celular", "celulares", "cel", "cellulare", "telemovel", "natel",
+			"switchboard",
 		},
 		cE164: {"e164", "msisdn"},
 		cNum:  {"numero", "numeros", "number", "numbers", "num", "nummer"},
@@ -96,8 +111,16 @@ var vocabulary = func() map[string]class {
 			"maison", "travail", "perso", "personnel", "personal", "pro", "professionnel", "professional",
 			"principal", "main", "primary", "secondary", "other", "autre", "alt", "alternate",
 			"private", "prive", "appel", "call", "sms",
+			// Spanish, Italian, Portuguese, German, Dutch: home, work, office, landline.
+			"casa", "trabajo", "oficina", "particular", "fijo", "ufficio", "lavoro", "fisso",
+			"trabalho", "escritorio", "fixo", "privat", "geschaftlich", "dienstlich", "buro",
+			"thuis", "werk", "vast", "vaste",
 		},
-		cConn: {"de", "du", "d", "of", "the", "la", "le"},
+		cConn:  {"de", "du", "d", "of", "the", "la", "le", "di", "del", "da", "do"},
+		cLine:  {"ligne", "lignes", "line", "lines", "dial", "linea", "linha"},
+		cMaybe: {"standard"},
+		cFax:   {"fax", "telefax", "telecopie", "telecopieur"},
+		cExt:   {"extension", "ext"},
 	} {
 		for _, w := range words {
 			v[w] = cl
@@ -204,19 +227,32 @@ func Classify(name string) Kind {
 		return None
 	case has[cE164]:
 		return E164
+	case has[cFax] || has[cExt]:
+		// A fax number, or an extension ("Phone ext"), is not a number to
+		// call; beside a phone word ("Tel/Fax") it may be one.
+		if has[cStrong] || has[cLine] || has[cMaybe] {
+			return Mention
+		}
+		return None
 	case has[cStrong]:
 		return Phone
-	case has[cQual] && (has[cNum] || has[cAbbr]):
-		return Phone
+	case (has[cQual] || has[cMaybe]) && has[cLine]:
+		return Phone // "Ligne directe", "Direct line", "Standard line"
+	case has[cLine]:
+		return None // "Line", "Line number": a line of a file as well as a telephone line
+	case (has[cQual] || has[cMaybe]) && (has[cNum] || has[cAbbr]):
+		return Phone // "ContactNumber", "Numéro standard"
 	case has[cNum]:
 		return Number
+	case has[cMaybe]:
+		return Mention // "Standard": a switchboard's number, or a product's tier
 	}
 	return None
 }
 
 // read reads folded words and returns the classes of the vocabulary words
 // found; unknown is true when a word cannot be read whole.
-func read(words []string) (has [cConn + 1]bool, unknown bool) {
+func read(words []string) (has [cExt + 1]bool, unknown bool) {
 	for _, w := range words {
 		toks, ok := readWord(w)
 		if !ok {
@@ -294,18 +330,74 @@ func segment(w string) ([]class, bool) {
 	return classes, true
 }
 
+// Role is what a file is for, which decides which of its columns are read:
+// more columns can only block more in a prospect file or a block list, and
+// only exempt more in an allow or a consent list.
+type Role uint8
+
+// The roles of files with phone columns.
+const (
+	// Prospect: a prospect file checks every column that is not None.
+	Prospect Role = iota
+	// Block: a registry CSV (a do-not-call or suppression list) reads every
+	// column that is not None, and its fax columns: a number a person
+	// listed, on any column, is a number they asked not to be called on.
+	Block
+	// Exempt: an allow or a consent list reads only Number and above: an
+	// extra column would exempt numbers nobody meant to exempt.
+	Exempt
+)
+
+// Reads reports whether a file of role r reads the column name.
+func (r Role) Reads(name string) bool {
+	k := Classify(name)
+	switch r {
+	case Block:
+		return k != None || IsFax(name)
+	case Exempt:
+		return k >= Number
+	}
+	return k != None
+}
+
+// IsFax reports whether name names a fax column ("Fax", "Fax number",
+// "Télécopie"): not a number to call, but one a suppression list holds.
+func IsFax(name string) bool {
+	if LooksLikeNumber(name) {
+		return false
+	}
+	has, unknown := read(Words(name))
+	return !unknown && has[cFax]
+}
+
 // phoneLike are the word parts that make a name look like a phone column's,
 // anywhere in a word; phoneLikePrefix those that do at a word's start only
 // ("Telecom", not "Hotel").
 var (
-	phoneLike       = []string{"phone", "telephon", "telefon", "mobil", "portab", "gsm", "msisdn", "e164", "fax", "numero", "number"}
+	phoneLike       = []string{"phone", "telephon", "telefon", "mobil", "movil", "celul", "portab", "gsm", "msisdn", "e164", "fax", "numero", "number"}
 	phoneLikePrefix = []string{"tel", "num", "cell"}
 )
 
+// ambiguous are the qualifiers that alone often name a phone column
+// ("Domicile", "Bureau", "Work"), but as often something else (an address,
+// a person): not read, but said. Lines, faxes and extensions are always.
+var ambiguous = map[string]bool{
+	"contact": true, "home": true, "work": true, "office": true, "business": true, "direct": true,
+	"directe": true, "domicile": true, "bureau": true, "maison": true, "travail": true, "perso": true,
+	"personnel": true, "personal": true, "professionnel": true, "secondary": true, "other": true,
+	"autre": true, "alternate": true, "private": true, "prive": true, "casa": true, "trabajo": true,
+	"oficina": true, "fijo": true, "ufficio": true, "lavoro": true, "fisso": true, "trabalho": true,
+	"escritorio": true, "fixo": true, "privat": true, "geschaftlich": true, "dienstlich": true,
+	"buro": true, "thuis": true, "werk": true,
+}
+
+func isAmbiguous(w string) bool { return ambiguous[w] }
+
 // LooksPhoneLike reports whether a header cell looks like it might name a
 // phone column, recognized or not: "Fax", "Numéro client", "Telecom
-// operator", "Portabilité", as well as every name Classify accepts. A
-// scrub says which such columns it does not check.
+// operator", "Portabilité", names that are ambiguous alone ("Domicile",
+// "Bureau", "Contact", "Secondary", "Extension", "Line"), as well as every
+// name Classify accepts. A scrub says which such columns it does not check.
 func LooksPhoneLike(name string) bool {
 	if LooksLikeNumber(name) {
 		return false
@@ -313,7 +405,11 @@ func LooksPhoneLike(name string) bool {
 	if Classify(name) != None {
 		return true
 	}
-	for _, w := range Words(name) {
+	words := Words(name)
+	if has, unknown := read(words); !unknown && (has[cLine] || has[cMaybe] || has[cFax] || has[cExt] || slices.ContainsFunc(words, isAmbiguous)) {
+		return true // every word known, and one may name a phone column
+	}
+	for _, w := range words {
 		for _, p := range phoneLike {
 			if strings.Contains(w, p) {
 				return true

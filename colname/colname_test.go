@@ -56,9 +56,27 @@ func TestClassify(t *testing.T) {
 		{"Tél. mobile", Phone}, {"N°Tel", Phone}, {"NºTel", Phone}, {"Telefon-Nr.", Phone},
 		{"Rufnummer", Phone}, {"WhatsApp", Phone}, {"Cell #", Phone}, {"Phone#", Phone},
 		{"PHONENUMBER", Phone}, {"MOBILEPHONENUMBER", Phone}, {"Mob. No.", Phone},
-		{"Car Phone", Mention}, {"AssistantPhone", Mention}, {"Tél. standard", Mention},
+		{"Car Phone", Mention}, {"AssistantPhone", Mention}, {"Tél. standard", Phone},
 		{"Fax Number", None}, {"Company Number", None}, {"SMS", None},
 		{"Numéro 2", Number}, {"Num.", Number}, {"Numéro de", Number},
+
+		// The languages a European call centre meets: Spanish, Italian,
+		// Portuguese, German, Dutch; lines and switchboards.
+		{"Móvil", Phone}, {"movil", Phone}, {"Celular", Phone}, {"Teléfono", Phone}, {"Teléfono móvil", Phone},
+		{"Número de teléfono", Phone}, {"Número de móvil", Phone}, {"Teléfono fijo", Phone}, {"Tel. casa", Phone},
+		{"Cellulare", Phone}, {"Telefono", Phone}, {"Numero di telefono", Phone}, {"Telefono fisso", Phone},
+		{"Telemóvel", Phone}, {"Telefone", Phone}, {"Número do telefone", Phone}, {"Telefone celular", Phone},
+		{"Handy", Phone}, {"Mobilnummer", Phone}, {"Rufnummer", Phone}, {"Telefon", Phone},
+		{"Telefon privat", Phone}, {"Festnetz", Phone}, {"Natel", Phone}, {"Mobiel", Phone}, {"Telefoon", Phone},
+		{"Telefoonnummer", Phone}, {"GSM", Phone}, {"Telefoon werk", Phone}, {"Cel.", Phone},
+		{"Ligne directe", Phone}, {"Direct line", Phone}, {"Direct dial", Phone}, {"Main line", Phone},
+		{"DirectLine", Phone}, {"Switchboard", Phone}, {"Numéro standard", Phone}, {"Tél. domicile", Phone},
+		{"Tél. bureau", Phone}, {"Ligne fixe", Phone},
+		{"Standard", Mention}, {"Tel/Fax", Mention}, {"Phone ext", Mention}, {"Phone extension", Mention},
+		{"Domicile", None}, {"Bureau", None}, {"Secondary", None}, {"Extension", None}, {"Ext.", None},
+		{"Work", None}, {"Home", None}, {"Line", None}, {"Ligne", None}, {"Line number", None},
+		{"Line No", None}, {"Numéro de ligne", None}, {"Télécopie", None}, {"Fax Number", None},
+		{"Product line", None}, {"Standard price", None}, {"Home address", None}, {"Casa", None},
 
 		// A phone word among words the vocabulary does not know: checked in a
 		// prospect file, not read from a list.
@@ -134,11 +152,50 @@ func TestLooksPhoneLike(t *testing.T) {
 		{"Fax", true}, {"Numéro client", true}, {"Telecom operator", true}, {"Portabilité", true},
 		{"Téléphonie", true}, {"Customer Number", true}, {"Cellule", true}, {"Phone type", true},
 		{"Smartphone model", true}, {"Phone", true}, {"Numéro", true},
-		{"Nom", false}, {"Hotel", false}, {"Email", false}, {"Ville", false}, {"Contact", false},
-		{"0612345678", false},
+		// Ambiguous alone: not read, but said.
+		{"Domicile", true}, {"Bureau", true}, {"Contact", true}, {"Secondary", true}, {"Extension", true},
+		{"Standard", true}, {"Fax", true}, {"Work", true}, {"Home", true}, {"Line", true}, {"Ligne", true},
+		{"Line number", true}, {"Télécopie", true}, {"Móvil", true}, {"Celular", true}, {"Celulares cliente", true},
+		{"Nom", false}, {"Hotel", false}, {"Email", false}, {"Ville", false}, {"Home address", false},
+		{"Contact name", false}, {"Product line", false}, {"Standard price", false}, {"No", false},
+		{"N°", false}, {"Nr", false}, {"Pro", false}, {"SMS", false}, {"0612345678", false},
 	} {
 		if got := LooksPhoneLike(tc.name); got != tc.want {
 			t.Errorf("LooksPhoneLike(%q) = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestRoleReads: which columns each kind of file reads. A block list reads
+// whatever may hold a number a person listed, a fax included; an allow or
+// consent list only the columns that surely hold phone numbers.
+func TestRoleReads(t *testing.T) {
+	for _, tc := range []struct {
+		name                    string
+		prospect, block, exempt bool
+	}{
+		{"Tel", true, true, true},
+		{"Móvil", true, true, true},
+		{"Numéro", true, true, true},
+		{"E164", true, true, true},
+		{"Phone type", true, true, false},
+		{"Standard", true, true, false},
+		{"Tel/Fax", true, true, false},
+		{"Fax", false, true, false},
+		{"Fax Number", false, true, false},
+		{"Télécopie", false, true, false},
+		{"Numéro client", false, false, false},
+		{"Domicile", false, false, false},
+		{"Nom", false, false, false},
+		{"0612345678", false, false, false},
+	} {
+		for _, r := range []struct {
+			role Role
+			want bool
+		}{{Prospect, tc.prospect}, {Block, tc.block}, {Exempt, tc.exempt}} {
+			if got := r.role.Reads(tc.name); got != r.want {
+				t.Errorf("Role(%d).Reads(%q) = %v, want %v", r.role, tc.name, got, r.want)
+			}
 		}
 	}
 }
@@ -179,6 +236,12 @@ func FuzzClassify(f *testing.F) {
 		}
 		if strings.ReplaceAll(Fold(name), " ", "") != Key(name) {
 			t.Fatalf("Fold(%q) = %q, Key = %q", name, Fold(name), Key(name))
+		}
+		if Exempt.Reads(name) && !Prospect.Reads(name) || Prospect.Reads(name) && !Block.Reads(name) {
+			t.Fatalf("%q: an exempt list reads what a prospect file does not, or a prospect file what a block list does not", name)
+		}
+		if Block.Reads(name) && !LooksPhoneLike(name) {
+			t.Fatalf("%q is read by a block list but does not look phone-like", name)
 		}
 		if w := Words(name); slices.Contains(w, "") {
 			t.Fatalf("Words(%q) = %q holds an empty word", name, w)

@@ -452,6 +452,11 @@ type EncodingGuess struct {
 	// is the offset of the first of them, or -1.
 	Invalid      int
 	FirstInvalid int
+	// MixedHeader is set, with Windows1252, when the first line holds both
+	// valid UTF-8 multi-byte sequences and bytes that are not UTF-8 (a
+	// header pasted together from two exports): its names are then read
+	// each on its own (DecodeName), not all as Windows-1252.
+	MixedHeader bool
 }
 
 // DetectEncodingDetail decides the encoding of a file from a sample of its
@@ -463,6 +468,13 @@ type EncodingGuess struct {
 // Invalid so that the caller can say so; else Windows1252, whose text is
 // hardly ever valid UTF-8 (é is the lone byte E9 there).
 func DetectEncodingDetail(sample []byte) EncodingGuess { return detectEncoding(sample) }
+
+// DecodeName returns a header cell read on its own: as UTF-8 when it is
+// valid UTF-8, else as Windows-1252. It is how the names of a header that
+// mixes the two are read (EncodingGuess.MixedHeader), and of every list's
+// header: a name decides a column, and one bad byte in another name must
+// not change how it reads (Tél, not TÃ©l).
+func DecodeName(b []byte) string { return decodeName(b) }
 
 // DecodeString returns b (in encoding e) as a UTF-8 string.
 //

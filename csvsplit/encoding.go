@@ -30,3 +30,10 @@ func decodeString(e Encoding, b []byte) string {
 	}
 	return sb.String()
 }
+
+func decodeName(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return decodeString(Windows1252, b)
+}

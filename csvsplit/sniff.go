@@ -96,7 +96,27 @@ func detectEncoding(sample []byte) EncodingGuess {
 	if good > 0 && g.Invalid <= good && g.FirstInvalid > len(header) && utf8.Valid(header) {
 		return g
 	}
-	return EncodingGuess{Encoding: Windows1252, FirstInvalid: -1}
+	return EncodingGuess{Encoding: Windows1252, FirstInvalid: -1, MixedHeader: mixedUTF8(header)}
+}
+
+// mixedUTF8 reports whether b holds both a valid UTF-8 multi-byte sequence
+// and a byte that is not UTF-8.
+func mixedUTF8(b []byte) bool {
+	good, bad := false, false
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			bad = true
+		} else {
+			good = true
+		}
+		i += size
+	}
+	return good && bad
 }
 
 func sniffLineBreak(sample []byte, comma byte) LineBreak {

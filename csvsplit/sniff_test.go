@@ -110,22 +110,42 @@ func TestDetectEncodingDetail(t *testing.T) {
 		sample       string
 		want         Encoding
 		invalid, off int
+		mixed        bool
 	}{
-		{"Valid", "T\xc3\xa9l;Nom\nA;Zo\xc3\xa9\n", UTF8, 0, -1},
-		{"OneBadByteInData", "T\xc3\xa9l;Nom\n06;Zo\xe9\n", UTF8, 1, 14},
-		{"OneBadByteAsciiHeader", "Tel;Nom\n06;Zo\xc3\xa9\n07;H\xe9l\xc3\xa8ne\r\n", UTF8, 1, 20},
-		{"BadBytesCRFile", "T\xc3\xa9l\r\xc3\xa9\r\xff\r", UTF8, 1, 8},
-		{"BOMWithBadByte", "\xEF\xBB\xBFTel\nx\xe9\n", UTF8, 1, 8},
-		{"AllWindows1252", "T\xe9l;Nom\n06;Zo\xe9\n", Windows1252, 0, -1},
-		{"Windows1252DataOnly", "Tel;Nom\n06;Zo\xe9\n07;H\xe9l\xe8ne\n", Windows1252, 0, -1},
-		{"BadHeader", "T\xe9l;Nom\n06;Zo\xc3\xa9;\xc3\xa9\n", Windows1252, 0, -1},
-		{"MoreBadThanGood", "T\xc3\xa9l\n\xe9\xe8\n", Windows1252, 0, -1},
-		{"CutAtTheEnd", "T\xc3\xa9l\nx\xe9\n\xe2\x82", UTF8, 1, 6},
+		{"Valid", "T\xc3\xa9l;Nom\nA;Zo\xc3\xa9\n", UTF8, 0, -1, false},
+		{"OneBadByteInData", "T\xc3\xa9l;Nom\n06;Zo\xe9\n", UTF8, 1, 14, false},
+		{"OneBadByteAsciiHeader", "Tel;Nom\n06;Zo\xc3\xa9\n07;H\xe9l\xc3\xa8ne\r\n", UTF8, 1, 20, false},
+		{"BadBytesCRFile", "T\xc3\xa9l\r\xc3\xa9\r\xff\r", UTF8, 1, 8, false},
+		{"BOMWithBadByte", "\xEF\xBB\xBFTel\nx\xe9\n", UTF8, 1, 8, false},
+		{"AllWindows1252", "T\xe9l;Nom\n06;Zo\xe9\n", Windows1252, 0, -1, false},
+		{"Windows1252DataOnly", "Tel;Nom\n06;Zo\xe9\n07;H\xe9l\xe8ne\n", Windows1252, 0, -1, false},
+		{"BadHeader", "T\xe9l;Nom\n06;Zo\xc3\xa9;\xc3\xa9\n", Windows1252, 0, -1, false},
+		{"MoreBadThanGood", "T\xc3\xa9l\n\xe9\xe8\n", Windows1252, 0, -1, false},
+		{"CutAtTheEnd", "T\xc3\xa9l\nx\xe9\n\xe2\x82", UTF8, 1, 6, false},
+		// A header that mixes UTF-8 and other bytes: its names are read one by one.
+		{"MixedHeader", "Nom\xff;T\xc3\xa9l\nA;06\n", Windows1252, 0, -1, true},
+		{"MixedHeaderCRLF", "Pr\xe9nom;T\xc3\xa9l\r\nA;06\r\n", Windows1252, 0, -1, true},
+		{"MixedInDataOnly", "Tel;Nom\n06;Zo\xe9\n07;H\xc3\xa9\xe8\xe8ne\n", Windows1252, 0, -1, false},
 	}
 	for _, tt := range tests {
 		g := DetectEncodingDetail([]byte(tt.sample))
-		if g.Encoding != tt.want || g.Invalid != tt.invalid || g.FirstInvalid != tt.off {
+		if g.Encoding != tt.want || g.Invalid != tt.invalid || g.FirstInvalid != tt.off || g.MixedHeader != tt.mixed {
 			t.Errorf("%s: DetectEncodingDetail(%q) = %+v, want %v, %d invalid, first at %d", tt.name, tt.sample, g, tt.want, tt.invalid, tt.off)
+		}
+	}
+}
+
+func TestDecodeName(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"T\xc3\xa9l", "Tél"},   // valid UTF-8: as is
+		{"T\xe9l", "Tél"},       // not UTF-8: Windows-1252
+		{"Nom\xff", "Nomÿ"},     // one bad byte: the cell alone is Windows-1252
+		{"\xc3\xa9\xe9", "Ã©é"}, // a cell that is not UTF-8 is Windows-1252 throughout
+		{"Phone", "Phone"},
+		{"", ""},
+	} {
+		if got := DecodeName([]byte(tt.in)); got != tt.want {
+			t.Errorf("DecodeName(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -18,8 +18,10 @@
 package registry
 
 import (
+	"fmt"
 	"time"
 
+	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/normalize"
 )
 
@@ -59,6 +61,12 @@ type SourceInfo struct {
 	// suggestRegion.
 	BetterRegion []string
 
+	// ColumnsIgnored are the header cells of a CSV source that look like
+	// phone columns (colname.LooksPhoneLike) but are not read: a customer
+	// number, or in an allow or consent list a fax or a "Phone type"
+	// (nil for other sources). ColumnsWarning says so.
+	ColumnsIgnored []string
+
 	// invalidSample holds a few invalid fields of a raw source, for
 	// suggestRegion; only Checks.vet reads it.
 	invalidSample [][]byte
@@ -95,6 +103,22 @@ func (si *SourceInfo) addInvalid(m map[string]int) {
 	}
 }
 
+// ColumnsWarning returns the warning about the source's ignored columns
+// (ColumnsIgnored), or "" when none is; what names what the source is for
+// ("registry", "allow list", "consent list"). No cell that looks like a
+// number is printed (colname.QuoteList).
+func (si *SourceInfo) ColumnsWarning(what string) string {
+	if len(si.ColumnsIgnored) == 0 {
+		return ""
+	}
+	name := si.Label
+	if si.Path != "" && si.Path != si.Label {
+		name += " (" + si.Path + ")"
+	}
+	return fmt.Sprintf("%s %s: columns that look like phone columns are not read: %s; rename a column (to \"Phone 2\", say) to read it",
+		what, name, colname.QuoteList(si.ColumnsIgnored))
+}
+
 // BloomInfo describes a Set's bloom filter.
 type BloomInfo struct {
 	Bits   uint    // m
@@ -120,6 +144,12 @@ type LoadOptions struct {
 	// first call of Checksum computes it.
 	Checksum bool
 
+	// Exempt says the sources are allow or consent lists, which read only
+	// the columns that surely hold phone numbers (colname.Exempt); false,
+	// they are block lists, which read every column that may
+	// (colname.Block). See columnRank.
+	Exempt bool
+
 	// Checks are the rules a source must pass to be used at all (too many
 	// invalid lines, no number, an as-of date in the future); see Checks.
 	Checks Checks
@@ -127,6 +157,14 @@ type LoadOptions struct {
 	// chunkBytes overrides the size of the chunks raw lines are parsed in
 	// (tests make it tiny, to cross many chunk boundaries); 0 is the default.
 	chunkBytes int
+}
+
+// role returns the colname.Role the sources are read with.
+func (o *LoadOptions) role() colname.Role {
+	if o.Exempt {
+		return colname.Exempt
+	}
+	return colname.Block
 }
 
 // SnapshotMeta is what a snapshot records besides its numbers.

@@ -36,6 +36,9 @@ type ChangeInfo struct {
 	Invalid map[string]int `json:"invalid,omitempty"` // invalid lines by reason
 	Entries int            `json:"entries"`           // distinct valid numbers in the file
 	Applied int            `json:"applied"`           // numbers actually added to or removed from a source
+	// ColumnsIgnored are the file's header cells that look like phone
+	// columns but were not read (see SourceInfo.ColumnsIgnored).
+	ColumnsIgnored []string `json:"-"`
 }
 
 // BaseInfo identifies the base snapshot a snapshot was built from.
@@ -75,7 +78,11 @@ func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts L
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, c := range changes {
 		g.Go(func() error {
-			sd, err := readSource(gctx, Spec{Label: c.Label, Path: c.Path}, opts)
+			o := opts
+			// A removal read from one column too many would unregister
+			// numbers: removal files read as few columns as exempt lists.
+			o.Exempt = opts.Exempt || c.Remove
+			sd, err := readSource(gctx, Spec{Label: c.Label, Path: c.Path}, o)
 			if err != nil {
 				return err
 			}
@@ -118,7 +125,7 @@ func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts L
 	for i, c := range changes {
 		sd := data[i]
 		infos[i] = ChangeInfo{Op: "add", Label: c.Label, Path: c.Path, SHA256: sd.info.SHA256,
-			Lines: sd.info.Lines, Invalid: sd.info.Invalid, Entries: len(sd.keys)}
+			Lines: sd.info.Lines, Invalid: sd.info.Invalid, Entries: len(sd.keys), ColumnsIgnored: sd.info.ColumnsIgnored}
 		if c.Remove {
 			infos[i].Op = "remove"
 			m := ^uint64(0)
@@ -148,7 +155,8 @@ func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts L
 				return nil, SnapshotMeta{}, fmt.Errorf("registry %s: base snapshot %s already has %d sources", c.Path, basePath, MaxSources)
 			}
 			sources = append(sources, SourceInfo{Label: label, Path: c.Path, Kind: sd.info.Kind, AsOf: sd.info.AsOf,
-				SHA256: sd.info.SHA256, Lines: sd.info.Lines, Invalid: sd.info.Invalid, Region: sd.info.Region})
+				SHA256: sd.info.SHA256, Lines: sd.info.Lines, Invalid: sd.info.Invalid, Region: sd.info.Region,
+				ColumnsIgnored: sd.info.ColumnsIgnored})
 			b = len(sources) - 1
 		}
 		infos[i].Label = label

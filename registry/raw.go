@@ -15,14 +15,12 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"compress/gzip"
 	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/csvsplit"
 	"github.com/listscrub/listscrub/ctxfile"
 	"github.com/listscrub/listscrub/normalize"
-	"golang.org/x/text/encoding/charmap"
 )
 
 // Source kinds reported in SourceInfo.Kind.
@@ -214,10 +212,15 @@ func finishSource(sd *sourceData, spec Spec) *sourceData {
 
 // columnRank ranks a header name as a list's number column: lower is
 // preferred, 0 is not one. The vocabulary is colname's, shared with
-// prospect files; a list reads only names made of known words (Number and
-// above): an extra column would add numbers nobody meant to list (in an
-// allow list, numbers then never blocked).
-func columnRank(name string) int {
+// prospect files, and which columns a list reads is its colname.Role's: a
+// block list (a registry) reads every column that may hold a number a
+// person listed, fax included (reading one more column can only block
+// more); an allow or consent list only Number and above (an extra column
+// would exempt numbers nobody meant to exempt).
+func columnRank(name string, role colname.Role) int {
+	if !role.Reads(name) {
+		return 0
+	}
 	switch colname.Classify(name) {
 	case colname.E164:
 		return 1
@@ -225,9 +228,20 @@ func columnRank(name string) int {
 		return 2
 	case colname.Number:
 		return 4 // a bare "numero" may be an id: only when nothing better
+	case colname.Mention:
+		return 5 // "Phone type", "Standard": never the number column, but read
 	}
-	return 0
+	return 6 // a fax
 }
+
+// Column ranks: a header names a number column when its best column ranks
+// at most numberRank; columns ranked at most sureRank surely hold phone
+// numbers and are read in full, the others only where a field looks like a
+// number (a Phone type column's "mobile" is not an invalid line).
+const (
+	sureRank   = 3
+	numberRank = 4
+)
 
 // areaColumnNames are the keys (colname.Key) of an area-code column (NANP
 // files with a header).
@@ -238,21 +252,17 @@ type header struct {
 	delim   byte  // 0 when the line has a single field
 	col     int   // number column (the best-named one)
 	cols    []int // every number column, col included: a suppression list may have several
+	extra   []int // columns that may hold numbers (block lists): read where a field looks like one
 	areaCol int   // area-code column, or -1
 	fields  int
+	// ignored are the header cells that look like phone columns
+	// (colname.LooksPhoneLike) but are not read.
+	ignored []string
 }
 
 // headerName decodes a header field: UTF-8, or Windows-1252 when it is not
-// valid UTF-8.
-func headerName(field []byte) string {
-	s := string(field)
-	if !utf8.ValidString(s) {
-		if d, err := charmap.Windows1252.NewDecoder().String(s); err == nil {
-			s = d
-		}
-	}
-	return s
-}
+// valid UTF-8 (csvsplit.DecodeName, the prospect files' rule too).
+func headerName(field []byte) string { return csvsplit.DecodeName(field) }
 
 // detectDelim returns the delimiter among ; , tab | occurring most often
 // outside quotes in line, or 0.
@@ -373,25 +383,27 @@ func unquote(f []byte) ([]byte, bool) {
 	return out, true
 }
 
-// detectHeader recognizes a header line naming a number column.
-func detectHeader(line []byte) (header, bool) {
+// detectHeader recognizes a header line naming a number column, and which
+// columns a list of role reads.
+func detectHeader(line []byte, role colname.Role) (header, bool) {
 	delim := detectDelim(line)
 	fields, ok := splitFields(line, delim, nil)
 	if !ok {
 		return header{}, false
 	}
 	h := header{delim: delim, col: -1, areaCol: -1, fields: len(fields)}
-	for _, f := range fields {
-		if colname.LooksLikeNumber(headerName(f)) {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = headerName(f)
+		if colname.LooksLikeNumber(names[i]) {
 			return header{}, false // a data line, even beside a "tel" cell
 		}
 	}
 	ranks := make([]int, len(fields))
 	bestRank := 1 << 30
-	for i, f := range fields {
-		name := headerName(f)
-		ranks[i] = columnRank(name)
-		if r := ranks[i]; r > 0 && r < bestRank {
+	for i, name := range names {
+		ranks[i] = columnRank(name, role)
+		if r := ranks[i]; r > 0 && r <= numberRank && r < bestRank {
 			h.col, bestRank = i, r
 		}
 		if areaColumnNames[colname.Key(name)] && h.areaCol < 0 {
@@ -402,13 +414,43 @@ func detectHeader(line []byte) (header, bool) {
 		return header{}, false
 	}
 	for i, r := range ranks {
-		// The best column, and every other one that surely holds phone
-		// numbers (not a bare "numero", which may be an id).
-		if i == h.col || r > 0 && r <= 3 && i != h.areaCol {
+		switch {
+		case i == h.areaCol:
+		case i == h.col || r > 0 && r <= sureRank:
+			// The best column, and every other one that surely holds
+			// phone numbers (not a bare "numero", which may be an id).
 			h.cols = append(h.cols, i)
+		case r > 0 && h.areaCol < 0:
+			h.extra = append(h.extra, i)
+		}
+	}
+	h.ignored = []string{}
+	read := make(map[int]bool, len(h.cols)+len(h.extra))
+	for _, c := range append(append([]int(nil), h.cols...), h.extra...) {
+		read[c] = true
+	}
+	for i, name := range names {
+		if !read[i] && i != h.areaCol && colname.LooksPhoneLike(name) {
+			h.ignored = append(h.ignored, name)
 		}
 	}
 	return h, true
+}
+
+// numberDigits is how many digits a field of a column that only may hold
+// numbers (a fax, "Phone type") needs to be normalized: as many as make a
+// cell look like a number in colname (colname.LooksLikeNumber).
+const numberDigits = 6
+
+// asciiDigits counts b's ASCII digits.
+func asciiDigits(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 // hasDigit reports whether b holds an ASCII digit.
@@ -683,6 +725,29 @@ func (p *textParser) add(field []byte, lineNo int) error {
 		return fmt.Errorf("%s:%d: not a phone number (%s): a registry must be read in full", p.path, lineNo, r)
 	}
 	return nil
+}
+
+// addExtra adds the numbers of a field of a column that only may hold
+// numbers (hdr.extra), and reports whether it held any. A field that is not
+// a valid number is not an invalid line: such a column ("Numéro" beside
+// "Téléphone", an id; "Phone type") is read to block more, never to refuse
+// a list that its number columns read right.
+func (p *textParser) addExtra(field []byte) bool {
+	if res := p.opts.Normalizer.Normalize(field); res.Valid() {
+		if res.Key != 0 && uint64(res.Key) <= maxKey {
+			p.addKey(uint64(res.Key))
+			return true
+		}
+		return false
+	}
+	added := false
+	for _, k := range splitNumbers(p.opts.Normalizer, field) {
+		if k != 0 && uint64(k) <= maxKey {
+			p.addKey(uint64(k))
+			added = true
+		}
+	}
+	return added
 }
 
 func (p *textParser) reject(r normalize.Reason, lineNo int, what string) error {
@@ -960,7 +1025,7 @@ func readTextWith(ctx context.Context, r *bufio.Reader, path string, size int64,
 			continue
 		}
 		// First non-blank line: a header, or the first data line.
-		if h, ok := detectHeader(line); ok {
+		if h, ok := detectHeader(line, opts.role()); ok {
 			hdr = h
 			switch {
 			case h.areaCol >= 0:
@@ -1001,7 +1066,8 @@ func readTextWith(ctx context.Context, r *bufio.Reader, path string, size int64,
 		kind = KindList
 	}
 	keys := sortDistinctKeys(p.arena, p.takeBlocks())
-	info := SourceInfo{Kind: kind, Entries: len(keys), Lines: p.lines, Invalid: map[string]int{}, Region: opts.Normalizer.Region()}
+	info := SourceInfo{Kind: kind, Entries: len(keys), Lines: p.lines, Invalid: map[string]int{}, Region: opts.Normalizer.Region(),
+		ColumnsIgnored: hdr.ignored}
 	for r, n := range p.invalid {
 		if n > 0 {
 			info.Invalid[normalize.Reason(r).String()] = n
@@ -1029,8 +1095,10 @@ func (p *textParser) line(line []byte, lineNo int, kind string, hdr header) erro
 		}
 		return p.add(f, lineNo)
 	}
-	if hdr.areaCol < 0 && len(hdr.cols) > 1 {
-		// Several number columns: every non-empty one is a registered number.
+	if hdr.areaCol < 0 && len(hdr.cols)+len(hdr.extra) > 1 {
+		// Several number columns: every non-empty one is a registered
+		// number; in a column that only may hold numbers, every field that
+		// looks like one.
 		seen := false
 		for _, col := range hdr.cols {
 			f, present, bad := fieldAt(line, hdr.delim, col)
@@ -1043,6 +1111,18 @@ func (p *textParser) line(line []byte, lineNo int, kind string, hdr header) erro
 			seen = true
 			if err := p.add(f, lineNo); err != nil {
 				return err
+			}
+		}
+		for _, col := range hdr.extra {
+			f, present, bad := fieldAt(line, hdr.delim, col)
+			if bad {
+				return p.reject(normalize.ReasonNotANumber, lineNo, "unbalanced quotes")
+			}
+			if !present || asciiDigits(f) < numberDigits {
+				continue
+			}
+			if p.addExtra(f) {
+				seen = true
 			}
 		}
 		if !seen {

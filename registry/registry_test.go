@@ -459,3 +459,62 @@ func TestParallelParseChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVColumnsByRole: a block list (a registry CSV) reads every column
+// that may hold a number a person listed, fax included, where a field looks
+// like a number; an allow or consent list (Exempt) reads only the columns
+// that surely hold phone numbers. Both report the phone-like columns they
+// do not read.
+func TestCSVColumnsByRole(t *testing.T) {
+	const (
+		a = 33612345678
+		b = 33145678901
+		c = 33699999999
+	)
+	for _, tc := range []struct {
+		name, data  string
+		exempt      bool
+		want        []uint64
+		ignored     []string
+		invalidRows int
+	}{
+		{"spanish-movil", "Nom,Tel,Móvil\nx,0612345678,0145678901\n", false, []uint64{a, b}, []string{}, 0},
+		{"fax-block", "Nom,Phone,Fax\nx,0612345678,0145678901\ny,,0699999999\n", false, []uint64{a, b, c}, []string{}, 0},
+		{"fax-exempt", "Nom,Phone,Fax\nx,0612345678,0145678901\n", true, []uint64{a}, []string{"Fax"}, 0},
+		{"mention-labels-not-invalid", "Phone;Phone type\n0612345678;mobile\n0145678901;fixed\n", false, []uint64{a, b}, []string{}, 0},
+		{"mention-number-read", "Phone;Phone type\n0612345678;0145678901\n", false, []uint64{a, b}, []string{}, 0},
+		{"mention-exempt", "Phone;Phone type\n0612345678;0145678901\n", true, []uint64{a}, []string{"Phone type"}, 0},
+		{"customer-number-ignored", "Nom;Tel;Numéro client\nx;0612345678;0145678901\n", false, []uint64{a}, []string{"Numéro client"}, 0},
+		{"ambiguous-ignored", "Tel;Domicile;Bureau\n0612345678;0145678901;\n", false, []uint64{a}, []string{"Domicile", "Bureau"}, 0},
+		// An extra column's field that is not a number is no invalid line: it
+		// never refuses a list its number columns read right.
+		{"fax-invalid-not-counted", "Tel,Fax\n0612345678,0612 345 678 999\n", false, []uint64{a}, []string{}, 0},
+		{"id-beside-phone", "numero;telephone\n100001;0612345678\n100002;0145678901\n", false, []uint64{a, b}, []string{}, 0},
+		{"id-holding-a-number", "numero;telephone\n0699999999;0612345678\n", false, []uint64{a, c}, []string{}, 0},
+		{"two-numbers-in-fax", "Tel,Fax\n0612345678,0145678901 / 0699999999\n", false, []uint64{a, b, c}, []string{}, 0},
+		{"no-header-nothing-ignored", "0612345678\n", false, []uint64{a}, nil, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := writeFile(t, t.TempDir(), "l.csv", []byte(tc.data))
+			set, err := Load(context.Background(), []Spec{ParseSpec(p)}, LoadOptions{Normalizer: normalizer(t, "FR"), Strict: true, Exempt: tc.exempt})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := keysOf(set), slices.Sorted(slices.Values(tc.want)); !slices.Equal(got, want) {
+				t.Errorf("keys = %v, want %v", got, want)
+			}
+			src := set.Sources()[0]
+			if !slices.Equal(src.ColumnsIgnored, tc.ignored) || (src.ColumnsIgnored == nil) != (tc.ignored == nil) {
+				t.Errorf("ColumnsIgnored = %q, want %q", src.ColumnsIgnored, tc.ignored)
+			}
+			inv := src.InvalidLines() - src.Invalid["empty"]
+			if inv != tc.invalidRows {
+				t.Errorf("invalid lines = %d (%v), want %d", inv, src.Invalid, tc.invalidRows)
+			}
+			w := src.ColumnsWarning("registry")
+			if (w != "") != (len(tc.ignored) > 0) || strings.Contains(w, "0145678901") {
+				t.Errorf("ColumnsWarning = %q", w)
+			}
+		})
+	}
+}

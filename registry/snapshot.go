@@ -77,6 +77,9 @@ type snapChange struct {
 	Invalid map[string]int `json:"invalid,omitempty"`
 	Entries int            `json:"entries"`
 	Applied int            `json:"applied"`
+	// ColumnsIgnored is ChangeInfo's, which is converted to and from this
+	// type: not stored.
+	ColumnsIgnored []string `json:"-"`
 }
 
 type snapSource struct {

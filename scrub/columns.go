@@ -1,12 +1,16 @@
 package scrub
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/listscrub/listscrub/colname"
+	"github.com/listscrub/listscrub/csvsplit"
+	"github.com/listscrub/listscrub/normalize"
 )
 
 // errHeaderIsData is the error for a header line that looks like a row.
@@ -27,7 +31,7 @@ func resolveColumns(specs []string, header []string, width int) ([]int, error) {
 		}
 		var cols []int
 		for i, h := range header {
-			if colname.Classify(h) != colname.None {
+			if colname.Prospect.Reads(h) {
 				cols = append(cols, i)
 			}
 		}
@@ -119,4 +123,113 @@ func ignoredColumns(header []string, cols []int) []string {
 		}
 	}
 	return ignored
+}
+
+// probeRows is how many rows (the first) the columns that are not checked
+// are looked at in, for phone numbers: a batch's worth, so that only the
+// first batches pay for it.
+const probeRows = batchRows
+
+// numberProbe looks for phone numbers in the columns a scrub does not check,
+// in its first rows: a column whose name says nothing ("Ref", "Bureau", a
+// headerless file's third column) but which holds phone numbers is reported
+// (Stats.ColumnsIgnored and a warning), whatever the vocabulary knows. It
+// runs on the writer, in input order, and only until probeRows rows were
+// seen: later batches cost one nil check.
+type numberProbe struct {
+	width int   // the rows' field count; other rows (ragged) are passed over
+	cols  []int // the columns looked at: every column not checked
+	// filled and numbers count, per column of cols, the non-empty fields
+	// and those that are phone numbers (looksPhone).
+	filled, numbers []int
+	rows            int
+}
+
+// newNumberProbe returns a probe of the columns of width not among checked,
+// or nil when there are none.
+func newNumberProbe(width int, checked []int) *numberProbe {
+	pr := &numberProbe{width: width}
+	for c := range width {
+		if !slices.Contains(checked, c) {
+			pr.cols = append(pr.cols, c)
+		}
+	}
+	if len(pr.cols) == 0 {
+		return nil
+	}
+	pr.filled = make([]int, len(pr.cols))
+	pr.numbers = make([]int, len(pr.cols))
+	return pr
+}
+
+// look counts the batch's fields, up to probeRows rows in all, and reports
+// whether the probe has seen enough.
+func (pr *numberProbe) look(b *csvsplit.Batch, norm *normalize.Normalizer) (done bool) {
+	for i := 0; i < b.Len() && pr.rows < probeRows; i++ {
+		pr.rows++
+		if b.NumFields(i) != pr.width {
+			continue
+		}
+		for k, c := range pr.cols {
+			f := bytes.TrimSpace(b.Field(i, c))
+			if len(f) == 0 {
+				continue
+			}
+			pr.filled[k]++
+			if looksPhone(f, norm) {
+				pr.numbers[k]++
+			}
+		}
+	}
+	return pr.rows >= probeRows
+}
+
+// looksPhone reports whether a field is a phone number as phone numbers are
+// written: valid, and with a trunk or international prefix ('0', '+') or
+// ten digits or more, so that a company number (a 9-digit SIREN, valid as a
+// French national number without its 0) is not taken for one.
+// Fields of fewer than six digits (names, postcodes) are not normalized at
+// all.
+func looksPhone(f []byte, norm *normalize.Normalizer) bool {
+	digits := 0
+	for _, c := range f {
+		if '0' <= c && c <= '9' {
+			digits++
+		}
+	}
+	if digits < 6 || !norm.Normalize(f).Valid() {
+		return false
+	}
+	return digits >= 10 || f[0] == '+' || f[0] == '0' || f[0] == '(' && len(f) > 1 && f[1] == '0'
+}
+
+// numberColumns returns the columns looked at in which most non-empty
+// fields are phone numbers.
+func (pr *numberProbe) numberColumns() []int {
+	var cols []int
+	for k, c := range pr.cols {
+		if pr.numbers[k] > 0 && 2*pr.numbers[k] > pr.filled[k] {
+			cols = append(cols, c)
+		}
+	}
+	return cols
+}
+
+// reportNumberColumns adds the probe's findings to the stats (columns_ignored,
+// a warning per column, naming it, never its numbers) and ends the probe.
+func (p *pipeline) reportNumberColumns() {
+	for _, c := range p.probe.numberColumns() {
+		name := strconv.Itoa(c + 1)
+		quoted := name
+		if p.names != nil {
+			name = p.names[c]
+			quoted = colname.Quote(name)
+		}
+		if !slices.Contains(p.st.ColumnsIgnored, name) {
+			p.st.ColumnsIgnored = append(p.st.ColumnsIgnored, name)
+		}
+		p.st.Warnings = append(p.st.Warnings, fmt.Sprintf("%s: column %s holds phone numbers but is not checked; name it with --column to check it",
+			p.name, quoted))
+	}
+	p.probe = nil
 }

@@ -226,7 +226,7 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		comma = csvsplit.Sniff(sample)
 	}
 	lb := csvsplit.SniffLineBreak(sample, comma)
-	enc, encNote, err := chooseEncoding(in.name, o.Encoding, sample, lb)
+	enc, perCell, encNote, err := chooseEncoding(in.name, o.Encoding, sample, lb)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +246,11 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 			return nil, readError(in.name, err)
 		}
 		for j := range header.NumFields(0) {
-			headerNames = append(headerNames, csvsplit.DecodeString(enc, header.Field(0, j)))
+			if perCell {
+				headerNames = append(headerNames, csvsplit.DecodeName(header.Field(0, j)))
+			} else {
+				headerNames = append(headerNames, csvsplit.DecodeString(enc, header.Field(0, j)))
+			}
 		}
 		width, line = len(headerNames), header.Line(0)
 		// The header is copied to every output, the clean one included,
@@ -294,6 +298,19 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("%s: columns that look like phone columns are not checked: %s; name them with --column to check them",
 			in.name, colname.QuoteList(ignored)))
 	}
+	for _, l := range []struct {
+		what string
+		set  *registry.Set
+	}{{"registry", o.Registry}, {"allow list", o.Allow}, {"consent list", o.Consent}} {
+		if l.set == nil {
+			continue
+		}
+		for _, src := range l.set.Sources() {
+			if w := src.ColumnsWarning(l.what); w != "" {
+				st.Warnings = append(st.Warnings, w)
+			}
+		}
+	}
 	st.Input.LineBreak = lb.String()
 	if encNote != "" {
 		st.Input.EncodingNote = encNote
@@ -315,7 +332,8 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		size = in.want
 	}
 	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name, in: in, size: size, nFields: width, first: first,
-		unproven: in.at == nil && in.gz == nil}
+		unproven: in.at == nil && in.gz == nil,
+		names:    headerNames, probe: newNumberProbe(width, cols)}
 	if err := p.run(ctx, workers); err != nil {
 		return nil, err
 	}
@@ -340,6 +358,8 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		}
 	}
 	st.Registry = newRegistryStats(o.Registry, start)
+	st.Allow = newRegistryStats(o.Allow, start)
+	st.Consent = newRegistryStats(o.Consent, start)
 	st.ElapsedSeconds = time.Since(start).Seconds()
 	if st.ElapsedSeconds > 0 {
 		st.RowsPerSecond = float64(st.RowsIn) / st.ElapsedSeconds
@@ -367,23 +387,29 @@ func checkText(name string, sample []byte) error {
 
 // chooseEncoding resolves --encoding. With auto, a sample kept as UTF-8
 // although some of its bytes are not valid UTF-8 gets a note saying where
-// the first is (its line, never its bytes, which may be a phone number).
-func chooseEncoding(file, name string, sample []byte, lb csvsplit.LineBreak) (_ csvsplit.Encoding, note string, _ error) {
+// the first is (its line, never its bytes, which may be a phone number);
+// and a header that mixes UTF-8 with bytes that are not has its names read
+// each on its own (perCell: csvsplit.DecodeName), with a note, so that one
+// bad byte in a name does not turn Tél into TÃ©l.
+func chooseEncoding(file, name string, sample []byte, lb csvsplit.LineBreak) (_ csvsplit.Encoding, perCell bool, note string, _ error) {
 	switch name {
 	case "", "auto":
 		g := csvsplit.DetectEncodingDetail(sample)
-		if g.Invalid > 0 {
+		switch {
+		case g.Invalid > 0:
 			line := 1 + bytes.Count(sample[:g.FirstInvalid], []byte{lb.Byte()})
 			note = fmt.Sprintf("%s:%d: %d byte(s) in the first %d bytes are not valid UTF-8: read as UTF-8 all the same, as the header and the rest are (give --encoding to decide)",
 				file, line, g.Invalid, len(sample))
+		case g.MixedHeader:
+			note = fmt.Sprintf("%s:1: the header mixes UTF-8 and bytes that are not: each header name was read on its own, as UTF-8 where it is valid and as Windows-1252 elsewhere (give --encoding to decide)", file)
 		}
-		return g.Encoding, note, nil
+		return g.Encoding, g.MixedHeader, note, nil
 	case "utf-8", "utf8", "UTF-8":
-		return csvsplit.UTF8, "", nil
+		return csvsplit.UTF8, false, "", nil
 	case "windows-1252", "cp1252", "latin1", "iso-8859-1":
-		return csvsplit.Windows1252, "", nil
+		return csvsplit.Windows1252, false, "", nil
 	}
-	return 0, "", usageErrorf("--encoding %q: want auto, utf-8 or windows-1252", name)
+	return 0, false, "", usageErrorf("--encoding %q: want auto, utf-8 or windows-1252", name)
 }
 
 func encodingName(e csvsplit.Encoding) string {
@@ -427,10 +453,14 @@ type pipeline struct {
 	// another valid number: it is invalid as ReasonTruncated (see cutRow).
 	unproven bool
 
+	// names are the header's names (nil without a header), for messages.
+	names []string
+
 	// Writer-side state.
-	cutLine   int     // the line where the row made ReasonTruncated starts (0: none)
-	seen      *keySet // numbers seen, with Dedupe
-	bySource  []int64 // blocked rows per registry source
+	cutLine   int          // the line where the row made ReasonTruncated starts (0: none)
+	probe     *numberProbe // unchecked columns' fields in the first rows; nil once looked at
+	seen      *keySet      // numbers seen, with Dedupe
+	bySource  []int64      // blocked rows per registry source
 	noConsent int64
 	byReason  map[string]int64
 	row       Row
@@ -821,6 +851,9 @@ func (p *pipeline) write(j *job) error {
 	if n := len(j.rows); n > 0 && j.rows[n-1].reason == ReasonTruncated {
 		p.cutLine = b.Line(n - 1)
 	}
+	if p.probe != nil && p.probe.look(b, p.o.Normalizer) {
+		p.reportNumberColumns()
+	}
 	st.RowsIn += int64(len(j.rows))
 	c := &j.count
 	st.NumbersChecked += c.checked
@@ -843,6 +876,9 @@ func (p *pipeline) write(j *job) error {
 
 // finishStats moves the writer's counters into the stats.
 func (p *pipeline) finishStats() {
+	if p.probe != nil {
+		p.reportNumberColumns() // a file of fewer rows than the probe looks at
+	}
 	if p.o.Registry != nil {
 		for i, s := range p.o.Registry.Sources() {
 			p.st.BlockedBySource.Add(s.Label, p.bySource[i])

@@ -502,3 +502,31 @@ func TestNoHeaderSameRules(t *testing.T) {
 		}
 	}
 }
+
+// TestLooksPhone: what the probe of unchecked columns takes for a phone
+// number, as written: valid, with a prefix or ten digits.
+func TestLooksPhone(t *testing.T) {
+	fr, err := normalize.New("FR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	us, err := normalize.New("US")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		norm *normalize.Normalizer
+		in   string
+		want bool
+	}{
+		{fr, "06 12 34 56 78", true}, {fr, "+33 6 12 34 56 78", true}, {fr, "0033612345678", true},
+		{fr, "(0)1 45 67 89 01", true},
+		{fr, "552100554", false}, // a SIREN: valid without its 0, not written as a phone number
+		{fr, "75001", false}, {fr, "2024-01-01", false}, {fr, "Paris", false}, {fr, "12345678901234", false},
+		{us, "202-555-0123", true}, {us, "(202) 555-0123", true}, {us, "2025550123", true},
+	} {
+		if got := looksPhone([]byte(tc.in), tc.norm); got != tc.want {
+			t.Errorf("looksPhone(%q, %s) = %v, want %v", tc.in, tc.norm.Region(), got, tc.want)
+		}
+	}
+}

@@ -35,8 +35,12 @@ type Stats struct {
 	ByType          OrderedCounts `json:"by_type"`           // valid numbers per type
 
 	Registry RegistryStats `json:"registry"`
-	Input    InputStats    `json:"input"`
-	Columns  []string      `json:"columns"` // the phone columns used
+	// Allow and Consent describe the allow and consent lists (no source
+	// when none was given).
+	Allow   RegistryStats `json:"allow"`
+	Consent RegistryStats `json:"consent"`
+	Input   InputStats    `json:"input"`
+	Columns []string      `json:"columns"` // the phone columns used
 	// ColumnsIgnored are the header cells that look like phone columns
 	// but were not checked (unrecognized, or not named by --column).
 	ColumnsIgnored []string `json:"columns_ignored"`
@@ -76,6 +80,9 @@ type SourceStats struct {
 	// Region is the region the source's national-format numbers were read
 	// with ("" for a snapshot that did not record it).
 	Region string `json:"region"`
+	// ColumnsIgnored are the header cells of a CSV source that look like
+	// phone columns but were not read (registry.SourceInfo.ColumnsIgnored).
+	ColumnsIgnored []string `json:"columns_ignored"`
 }
 
 // InputStats identifies the scrubbed file.
@@ -179,6 +186,7 @@ func newRegistryStats(set *registry.Set, now time.Time) RegistryStats {
 			Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries,
 			AsOf: s.AsOf.Format(time.DateOnly), AgeDays: AgeDays(s.AsOf, now), SHA256: s.SHA256,
 			InvalidLines: s.InvalidLines(), InvalidByReason: inv, Region: s.Region,
+			ColumnsIgnored: append([]string{}, s.ColumnsIgnored...),
 		})
 	}
 	return rs

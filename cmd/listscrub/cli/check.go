@@ -62,6 +62,7 @@ func runCheck(ctx context.Context, registries []string, country string, numbers 
 		fmt.Fprintln(stdio.ErrOut, "listscrub: warning: the registry holds no number: it blocks nothing, every valid number is not registered")
 	}
 	sources := set.Sources()
+	printColumnsWarnings(stdio, sources)
 	found := false
 	var ccs []int // calling codes of the numbers not registered, in order
 	defer func() { warnNotHeld(stdio, set, ccs) }()

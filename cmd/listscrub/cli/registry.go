@@ -244,6 +244,9 @@ func runBuild(ctx context.Context, o *buildOptions, stdio IO) error {
 		}
 		fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s (written: lenient)\n", msg)
 	}
+	if o.base == "" {
+		printColumnsWarnings(stdio, set.Sources())
+	}
 	for _, s := range set.Sources() {
 		fmt.Fprintf(stdio.ErrOut, "%s: %d numbers", s.Label, s.Entries)
 		if s.Kind != "snapshot" {
@@ -307,6 +310,15 @@ func buildFromBase(ctx context.Context, o *buildOptions, opts registry.LoadOptio
 	}
 	fmt.Fprintf(stdio.ErrOut, "base %s: %d numbers\n", o.base, bm.Base.Entries)
 	for _, c := range bm.Changes {
+		si := registry.SourceInfo{Label: c.Label, Path: c.Path, ColumnsIgnored: c.ColumnsIgnored}
+		if si.Label == "" {
+			si.Label = "(every source)"
+		}
+		if w := si.ColumnsWarning(c.Op + " file"); w != "" {
+			fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s\n", w)
+		}
+	}
+	for _, c := range bm.Changes {
 		verb, prep := "added", "to"
 		if c.Op == "remove" {
 			verb, prep = "removed", "from"
@@ -322,6 +334,16 @@ func buildFromBase(ctx context.Context, o *buildOptions, opts registry.LoadOptio
 		fmt.Fprintln(stdio.ErrOut)
 	}
 	return set, bm.AsOf, nil
+}
+
+// printColumnsWarnings prints, for each registry source, the phone-like
+// columns it did not read (registry.SourceInfo.ColumnsWarning).
+func printColumnsWarnings(stdio IO, sources []registry.SourceInfo) {
+	for i := range sources {
+		if w := sources[i].ColumnsWarning("registry"); w != "" {
+			fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s\n", w)
+		}
+	}
 }
 
 func invalidSummary(m map[string]int) string {

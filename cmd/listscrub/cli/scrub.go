@@ -95,7 +95,9 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 	if err != nil {
 		return scrub.Options{}, err
 	}
-	load := func(args []string, checks registry.Checks) (*registry.Set, error) {
+	// exempt: allow and consent lists read fewer columns than registries
+	// (registry.LoadOptions.Exempt).
+	load := func(args []string, checks registry.Checks, exempt bool) (*registry.Set, error) {
 		if len(args) == 0 {
 			return nil, nil
 		}
@@ -104,10 +106,10 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 			return nil, err
 		}
 		set, err := registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm, Strict: true, Checksum: true,
-			ProbeBloom: os.Getenv("LISTSCRUB_BLOOM_PROBE") == "1", Checks: checks})
+			ProbeBloom: os.Getenv("LISTSCRUB_BLOOM_PROBE") == "1", Checks: checks, Exempt: exempt})
 		return set, o.checks.explain(err)
 	}
-	reg, err := load(o.registries, checks)
+	reg, err := load(o.registries, checks, false)
 	if err != nil {
 		return scrub.Options{}, err
 	}
@@ -119,11 +121,11 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 	// Allow and consent lists only ever make fewer rows clean when read
 	// short: they are not held to the registries' checks.
 	lists := registry.Checks{Warn: checks.Warn}
-	allow, err := load(o.allow, lists)
+	allow, err := load(o.allow, lists, true)
 	if err != nil {
 		return scrub.Options{}, err
 	}
-	consent, err := load(o.consent, lists)
+	consent, err := load(o.consent, lists, true)
 	if err != nil {
 		return scrub.Options{}, err
 	}
