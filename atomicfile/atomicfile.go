@@ -155,6 +155,20 @@ func Create(path string) (*File, error) {
 // Path returns the destination path, as given.
 func (f *File) Path() string { return f.path }
 
+// Stream reports whether the destination is a stream or the null device,
+// written in place (see the package comment), rather than a regular file
+// replaced on commit: such a destination holds nothing to check afterwards.
+func (f *File) Stream() bool { return f.kind != replace }
+
+// Target returns the absolute path of the regular file that commit replaces,
+// symbolic links followed (the file the data lands in), or "" for a stream.
+func (f *File) Target() string {
+	if f.kind != replace {
+		return ""
+	}
+	return f.target
+}
+
 // Commit commits a file made by Create. A file of a Group with other files
 // is committed with them by Group.Commit.
 func (f *File) Commit() error {

@@ -213,3 +213,52 @@ func TestBackgroundSync(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamAndTarget: a regular destination (by a relative path or through a
+// symbolic link) has the absolute path of the file the data lands in as its
+// Target; a stream ("-", a device, a named pipe) has none and is a Stream.
+func TestStreamAndTarget(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	if err := os.Mkdir("real", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real/data.csv", "link.csv"); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mknod("null", syscall.S_IFCHR|0o666, 1<<8|3); err != nil { // c 1 3
+		t.Fatal("mknod:", err)
+	}
+	if err := syscall.Mkfifo("fifo", 0o600); err != nil {
+		t.Fatal("mkfifo:", err)
+	}
+	reader, err := os.OpenFile("fifo", os.O_RDWR, 0) // a reader, so that Create does not block
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	g := Group{Stdout: new(bytes.Buffer)}
+	defer g.Abort()
+	for _, c := range []struct {
+		path, target string
+		stream       bool
+	}{
+		{"new.csv", filepath.Join(dir, "new.csv"), false},
+		{"./real/../other.csv", filepath.Join(dir, "other.csv"), false},
+		{"link.csv", filepath.Join(dir, "real", "data.csv"), false},
+		{"-", "", true},
+		{"null", "", true},
+		{"fifo", "", true},
+	} {
+		f, err := g.Create(c.path)
+		if err != nil {
+			t.Fatalf("%s: %v", c.path, err)
+		}
+		if f.Stream() != c.stream || f.Target() != c.target {
+			t.Errorf("%s: Stream() = %v, Target() = %q; want %v, %q", c.path, f.Stream(), f.Target(), c.stream, c.target)
+		}
+	}
+}

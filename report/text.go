@@ -1,11 +1,12 @@
 package report
 
 import (
-	"encoding/csv"
+	"bufio"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/listscrub/listscrub/progress"
@@ -144,11 +145,11 @@ func (t *table) write(b *strings.Builder) {
 // WriteCSV writes the report as CSV, one line per bucket: columns breakdown,
 // key, label, rows, clean, blocked, invalid, duplicate, numbers. Cells that
 // do not apply to a breakdown are empty (a registry source has blocked rows
-// and numbers; an overlap pair has numbers only). Every cell goes through
-// spreadsheetSafe: the --by values come from the prospect file, and a
-// spreadsheet opening the report must not run one as a formula.
+// and numbers; an overlap pair has numbers only). The --by values come from
+// the prospect file, and a spreadsheet opening the report must not run one
+// as a formula, whatever separator it assumes: every cell goes through
+// spreadsheetSafe, and writeCSV quotes every cell holding a separator.
 func (r *Report) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
 	n := func(v int64) string { return strconv.FormatInt(v, 10) }
 	rec := func(breakdown, key, label string, c Counts) []string {
 		return []string{breakdown, key, label, n(c.Rows), n(c.Clean), n(c.Blocked), n(c.Invalid), n(c.Duplicate), ""}
@@ -184,22 +185,69 @@ func (r *Report) WriteCSV(w io.Writer) error {
 			rec[i] = spreadsheetSafe(c)
 		}
 	}
-	if err := cw.WriteAll(recs); err != nil {
+	if err := writeCSV(w, recs); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
 }
 
+// csvQuoted are the bytes that make writeCSV quote a cell: ',' (the
+// separator written), ';' and tab (the separators French-locale Excel and
+// LibreOffice's import assume), the quote and line breaks.
+const csvQuoted = ",;\t\"\r\n"
+
+// writeCSV writes recs as CSV with ',' between cells and LF after each
+// record. It quotes more than encoding/csv does, which quotes only for its
+// own separator: a cell holding any byte of csvQuoted, or starting with a
+// blank, is quoted (its quotes doubled), so that a spreadsheet splitting on
+// ';' or tab still reads it as one cell.
+func writeCSV(w io.Writer, recs [][]string) error {
+	bw := bufio.NewWriter(w)
+	for _, rec := range recs {
+		for i, c := range rec {
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			r, _ := utf8.DecodeRuneInString(c)
+			if !strings.ContainsAny(c, csvQuoted) && (c == "" || !unicode.IsSpace(r)) {
+				bw.WriteString(c)
+				continue
+			}
+			bw.WriteByte('"')
+			bw.WriteString(strings.ReplaceAll(c, `"`, `""`))
+			bw.WriteByte('"')
+		}
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
+}
+
 // spreadsheetSafe neutralizes a CSV cell that a spreadsheet would evaluate
-// as a formula ("CSV injection"): one that starts with =, +, -, @, a tab or a
-// carriage return gets a leading apostrophe, which spreadsheets read as
-// "text follows" (OWASP's recommendation). The counts never start with one
-// of these (they are not negative); keys that do, such as the country code
-// "+33", are written '+33, which a spreadsheet shows as +33 (it would
-// otherwise compute 33). encoding/csv then quotes the cell if CSV requires it.
+// as a formula ("CSV injection"), OWASP's way: with a leading apostrophe,
+// which spreadsheets read as "text follows". A cell is neutralized when it
+// starts with =, +, -, @, a tab or a carriage return, or when a formula
+// character follows, after optional blanks, the start of the cell or a
+// separator some reader may split the cell on (',', ';', tab, a line break):
+// a reader that assumes ';' (French Excel) or tab (LibreOffice's import)
+// would make "x;=HYPERLINK(...)" two cells, the second a formula. The
+// counts never hold one of these (they are not negative); keys that do,
+// such as the country code "+33", are written '+33, which a spreadsheet
+// shows as +33 (it would otherwise compute 33). writeCSV then quotes the
+// cell if it holds a separator.
 func spreadsheetSafe(cell string) string {
 	if cell != "" && strings.IndexByte("=+-@\t\r", cell[0]) >= 0 {
 		return "'" + cell
+	}
+	for start := 0; start < len(cell); {
+		rest := strings.TrimLeftFunc(cell[start:], unicode.IsSpace)
+		if rest != "" && strings.IndexByte("=+-@", rest[0]) >= 0 {
+			return "'" + cell
+		}
+		i := strings.IndexAny(rest, ",;\t\r\n")
+		if i < 0 {
+			break
+		}
+		start = len(cell) - len(rest) + i + 1
 	}
 	return cell
 }

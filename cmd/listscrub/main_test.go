@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -54,6 +55,7 @@ func TestScripts(t *testing.T) {
 			"truncate": cmdTruncate,
 			"write":    cmdWrite,
 			"mtime":    cmdMtime,
+			"mknod":    cmdMknod,
 		},
 	})
 }
@@ -268,4 +270,23 @@ func cmdMtime(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 	}
 	ts.Check(os.Chtimes(ts.MkAbs(args[0]), t, t))
+}
+
+// cmdMknod makes a special file: "mknod PATH null" a character device like
+// the null device (c 1 3) of the script's own, "mknod PATH fifo" a named
+// pipe. (Scripts never write the system's /dev/null: as root, code that
+// replaced an output path would replace it.)
+func cmdMknod(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: mknod PATH null|fifo")
+	}
+	p := ts.MkAbs(args[0])
+	switch args[1] {
+	case "null":
+		ts.Check(syscall.Mknod(p, syscall.S_IFCHR|0o666, 1<<8|3))
+	case "fifo":
+		ts.Check(syscall.Mkfifo(p, 0o644))
+	default:
+		ts.Fatalf("mknod: want null or fifo, got %q", args[1])
+	}
 }

@@ -52,17 +52,23 @@ func (p *paths) check() error {
 
 // outputs are a command's output files, committed together once the command
 // has written them all: every one appears, or none (atomicfile.Group).
-type outputs struct{ g atomicfile.Group }
+type outputs struct {
+	g     atomicfile.Group
+	files map[string]*atomicfile.File // by flag
+}
 
 // newOutputs returns a command's outputs, registered with the run's scope
 // so that a signal can remove their temporary files.
 func newOutputs(stdio IO) *outputs {
-	o := &outputs{g: atomicfile.Group{Stdout: stdio.Out}}
+	o := &outputs{g: atomicfile.Group{Stdout: stdio.Out}, files: map[string]*atomicfile.File{}}
 	if stdio.scope != nil {
 		stdio.scope.add(&o.g)
 	}
 	return o
 }
+
+// file returns the output created for flag, or nil.
+func (o *outputs) file(flag string) *atomicfile.File { return o.files[flag] }
 
 // create creates the output flag names (a path, or - for standard output)
 // now, so that one that cannot be written fails before the work; "" is no
@@ -75,6 +81,7 @@ func (o *outputs) create(flag, path string) (io.Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", flag, err)
 	}
+	o.files[flag] = f
 	return f, nil
 }
 

@@ -8,22 +8,26 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/listscrub/listscrub/pathcheck"
 	"github.com/listscrub/listscrub/scrub"
 )
 
 // receiptVersion is the version of the receipt's JSON layout. Version 2
-// added each output's size and SHA-256 and the receipt's digest; version 1
-// receipts are still read (their input is verified, their counts are said
-// to be unverifiable).
+// added each output's size and SHA-256 (later: the stats file's too, each
+// output's absolute path, whether it was a stream) and the receipt's digest;
+// version 1 receipts are still read (their input is verified, their counts
+// cannot be: verify accepts them only with --allow-v1).
 const receiptVersion = 2
 
 // receipt is the JSON proof of one scrub run written by scrub --receipt.
@@ -45,10 +49,18 @@ type receipt struct {
 	Digest string `json:"digest,omitempty"`
 }
 
-// receiptOutput is one output as the scrub wrote it. The stats file has
-// only a path (it is written after the receipt).
+// receiptOutput is one output as the scrub wrote it: every output of the
+// run, the stats file included (it is written before the receipt).
 type receiptOutput struct {
-	Path   string `json:"path"`
+	Path string `json:"path"` // as on the command line; "-" is standard output
+	// AbsPath is the absolute path of the regular file the output was
+	// committed as, symbolic links followed: verify finds it from any
+	// directory. Empty for a stream.
+	AbsPath string `json:"abs_path,omitempty"`
+	// Stream is true for an output written onto a stream (standard output,
+	// /dev/stdout and other descriptors, a device, a named pipe): nothing
+	// holds its data afterwards, verify never opens it.
+	Stream bool   `json:"stream,omitempty"`
 	Bytes  *int64 `json:"bytes,omitempty"`
 	SHA256 string `json:"sha256,omitempty"`
 }
@@ -63,6 +75,47 @@ func (o *receiptOutput) UnmarshalJSON(data []byte) error {
 	}
 	type plain receiptOutput
 	return json.Unmarshal(data, (*plain)(o))
+}
+
+// receiptV1 is the layout of version 1 receipts, frozen: a receipt that says
+// it is version 1 must hold nothing else (see readReceipt). Its types are
+// its own so that a member added to a later version cannot widen it.
+type receiptV1 struct {
+	Receipt     int       `json:"receipt"`
+	Tool        string    `json:"tool"`
+	Version     string    `json:"version"`
+	CommandLine []string  `json:"command_line"`
+	Started     time.Time `json:"started"`
+	Finished    time.Time `json:"finished"`
+	Input       struct {
+		Path   string `json:"path"`
+		Bytes  int64  `json:"bytes"`
+		SHA256 string `json:"sha256"`
+	} `json:"input"`
+	Registry struct {
+		Entries int    `json:"entries"`
+		AsOf    string `json:"as_of"`
+		SHA256  string `json:"sha256"`
+	} `json:"registry"`
+	Registries []struct {
+		Label   string `json:"label"`
+		Path    string `json:"path"`
+		Kind    string `json:"kind"`
+		AsOf    string `json:"as_of"`
+		Entries int    `json:"entries"`
+		SHA256  string `json:"sha256"`
+		// Written by version 1 receipts between the registry checks
+		// and version 2.
+		InvalidLines int `json:"invalid_lines"`
+	} `json:"registries"`
+	Rows struct {
+		In        int64 `json:"in"`
+		Clean     int64 `json:"clean"`
+		Blocked   int64 `json:"blocked"`
+		Invalid   int64 `json:"invalid"`
+		Duplicate int64 `json:"duplicate"`
+	} `json:"rows"`
+	Outputs map[string]string `json:"outputs"` // a path per output, no sums
 }
 
 type receiptInput struct {
@@ -97,8 +150,8 @@ type receiptRows struct {
 }
 
 // writeReceipt writes the receipt of a successful scrub to w, the output
-// --receipt path.
-func writeReceipt(w io.Writer, path string, o *scrubOptions, st *scrub.Stats, started, finished time.Time) error {
+// --receipt path; outputs are the run's outputs by name (receiptOutputs).
+func writeReceipt(w io.Writer, path string, st *scrub.Stats, outputs map[string]receiptOutput, started, finished time.Time) error {
 	args := append([]string{"listscrub"}, os.Args[1:]...)
 	r := receipt{
 		Receipt: receiptVersion, Tool: "listscrub", Version: version(), CommandLine: args,
@@ -108,18 +161,11 @@ func writeReceipt(w io.Writer, path string, o *scrubOptions, st *scrub.Stats, st
 		Registries: []receiptSource{},
 		Rows: receiptRows{In: st.RowsIn, Clean: st.RowsClean, Blocked: st.RowsBlocked,
 			Invalid: st.RowsInvalid, Duplicate: st.RowsDuplicate},
-		Outputs: map[string]receiptOutput{},
+		Outputs: outputs,
 	}
 	for _, s := range st.Registry.Sources {
 		r.Registries = append(r.Registries, receiptSource{Label: s.Label, Path: s.Path, Kind: s.Kind,
 			AsOf: s.AsOf, Entries: s.Entries, SHA256: s.SHA256, InvalidLines: s.InvalidLines})
-	}
-	for _, out := range st.Outputs {
-		n := out.Bytes
-		r.Outputs[out.Name] = receiptOutput{Path: out.Path, Bytes: &n, SHA256: out.SHA256}
-	}
-	if o.stats != "" {
-		r.Outputs["stats"] = receiptOutput{Path: o.stats}
 	}
 	doc, err := json.Marshal(r)
 	if err != nil {
@@ -135,6 +181,46 @@ func writeReceipt(w io.Writer, path string, o *scrubOptions, st *scrub.Stats, st
 	}
 	return nil
 }
+
+// receiptOutputs returns the record of a scrub's outputs: the row outputs
+// as the scrub counted and hashed them, the stats file as stats summed it
+// (nil: no --stats), each with where outs put it.
+func receiptOutputs(st *scrub.Stats, stats *summer, statsPath string, outs *outputs) map[string]receiptOutput {
+	m := map[string]receiptOutput{}
+	add := func(name, flag, path string, n int64, sum string) {
+		o := receiptOutput{Path: path, Bytes: &n, SHA256: sum}
+		if f := outs.file(flag); f != nil {
+			o.Stream, o.AbsPath = f.Stream(), f.Target()
+		}
+		m[name] = o
+	}
+	flags := map[string]string{"clean": "-o", "blocked": "--blocked", "invalid": "--invalid", "duplicates": "--duplicates"}
+	for _, out := range st.Outputs {
+		add(out.Name, flags[out.Name], out.Path, out.Bytes, out.SHA256)
+	}
+	if stats != nil {
+		add("stats", "--stats", statsPath, stats.n, stats.sum())
+	}
+	return m
+}
+
+// summer passes writes on to w, counting and hashing them.
+type summer struct {
+	w io.Writer
+	h hash.Hash
+	n int64
+}
+
+func newSummer(w io.Writer) *summer { return &summer{w: w, h: sha256.New()} }
+
+func (s *summer) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	s.h.Write(p[:n])
+	s.n += int64(n)
+	return n, err
+}
+
+func (s *summer) sum() string { return hex.EncodeToString(s.h.Sum(nil)) }
 
 // receiptDigest returns the digest of a receipt's JSON text: the SHA-256, in
 // hex, of its canonical form, which is every member but "digest", objects
@@ -171,13 +257,15 @@ func newReceiptCmd(stdio IO) *cobra.Command {
 		Short: "Check the receipts written by scrub --receipt",
 		Long: `scrub --receipt FILE writes a JSON proof of the run: tool version, command
 line, start and end times, the input's path, size and SHA-256, each registry's
-label, as-of date, entries and SHA-256, the row counts, each output's path,
-size and SHA-256, and a digest of the receipt itself. receipt verify tells
-whether a file is the one that was scrubbed, whether the receipt is the one
-written, and whether the outputs are the ones written.`,
+label, as-of date, entries and SHA-256, the row counts, each output's path
+(as given and absolute), size and SHA-256 — the stats file's included — and
+a digest of the receipt itself. receipt verify tells whether a file is the
+one that was scrubbed, whether the receipt is the one written, and whether
+the outputs are the ones written.`,
 	}
 	var rpath, input string
 	var outputs []string
+	var allowV1 bool
 	verify := &cobra.Command{
 		Use:   "verify RECEIPT INPUT [OUTPUT...]",
 		Short: "Tell whether INPUT (and outputs) are the files of a receipt (exit 0 if they are, 1 if not)",
@@ -191,14 +279,22 @@ written, and whether the outputs are the ones written.`,
                 SHA-256 must be the receipt's.
   the outputs   each OUTPUT given must be one of the receipt's outputs (same
                 size and SHA-256; a renamed or moved copy is fine). With no
-                OUTPUT, every output the receipt records by path is checked
-                if a file is still there (paths as on the scrub's command
-                line, from the current directory); one that is gone is
-                reported, not checked. Standard output cannot be checked.
+                OUTPUT, every output the receipt records is checked at the
+                absolute path it was written to: one that is gone or is no
+                longer a regular file fails (give its copy as OUTPUT). An
+                output written onto a stream (standard output, /dev/stdout,
+                a device, a named pipe) is never opened: it is reported, not
+                checked (give a copy of what it received as OUTPUT).
 
 Exit 0 when all of these match; 1 when one does not, or when the receipt or a
-file cannot be read. A version 1 receipt (before listscrub recorded outputs
-and digests) has its input verified; its counts are printed as unverified.`,
+file cannot be read.
+
+A version 1 receipt (before listscrub recorded outputs and digests) cannot
+prove its counts: anyone can change them. Its input is verified, then verify
+exits 1, unless --allow-v1 says the counts are known to be unverifiable: they
+are then printed as UNVERIFIED, exit 0. A receipt that says it is version 1
+but holds anything version 1 never had (a digest, output sums) was modified:
+exit 1.`,
 		Example: `  listscrub scrub -r bloctel.snap --receipt run.receipt.json -o clean.csv prospects.csv
   listscrub receipt verify run.receipt.json prospects.csv
   listscrub receipt verify run.receipt.json prospects.csv archive/clean-2026-11.csv`,
@@ -206,43 +302,79 @@ and digests) has its input verified; its counts are printed as unverified.`,
 			if len(args) < 2 {
 				return usagef("want RECEIPT INPUT [OUTPUT...], got %d arguments", len(args))
 			}
+			stdin := 0
+			for _, a := range args[1:] {
+				if a == "-" {
+					stdin++
+				}
+			}
+			if stdin > 1 {
+				return usagef("standard input (-) can be given once")
+			}
 			return nil
 		},
-		RunE: run(func(ctx context.Context) error { return runReceiptVerify(ctx, rpath, input, outputs, stdio) }),
+		RunE: run(func(ctx context.Context) error {
+			return runReceiptVerify(ctx, rpath, input, outputs, allowV1, stdio)
+		}),
 	}
 	verify.PreRun = func(_ *cobra.Command, args []string) { rpath, input, outputs = args[0], args[1], args[2:] }
+	verify.Flags().BoolVar(&allowV1, "allow-v1", false, "accept a version 1 receipt (no digest): its input is verified, its counts are printed as UNVERIFIED")
 	cmd.AddCommand(verify)
 	return cmd
 }
 
-func runReceiptVerify(ctx context.Context, rpath, input string, outputs []string, stdio IO) error {
+// readReceipt reads and checks the receipt at rpath: a version 2 receipt
+// must match its digest; one that says it is version 1 must hold exactly the
+// version 1 layout (receiptV1), or it is a later receipt relabelled to escape
+// the digest.
+func readReceipt(rpath string) (*receipt, error) {
 	data, err := os.ReadFile(rpath)
 	if err != nil {
-		return fmt.Errorf("receipt %s: %w", rpath, err)
+		return nil, fmt.Errorf("receipt %s: %w", rpath, err)
 	}
 	var r receipt
 	if err := json.Unmarshal(data, &r); err != nil {
-		return fmt.Errorf("receipt %s: not a listscrub receipt: %w", rpath, err)
+		return nil, fmt.Errorf("receipt %s: not a listscrub receipt: %w", rpath, err)
 	}
 	if b, err := hex.DecodeString(r.Input.SHA256); (r.Receipt != 1 && r.Receipt != receiptVersion) || r.Tool != "listscrub" || err != nil || len(b) != sha256.Size {
-		return fmt.Errorf("receipt %s: not a listscrub receipt (version %d): no input SHA-256", rpath, r.Receipt)
+		return nil, fmt.Errorf("receipt %s: not a listscrub receipt (version %d): no input SHA-256", rpath, r.Receipt)
+	}
+	if r.Receipt == 1 {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		var v1 receiptV1
+		err := dec.Decode(&v1)
+		if err == nil && dec.More() {
+			err = errors.New("data after the receipt")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("receipt %s was modified: it says it is version 1 but is not laid out as one (%v): nothing it says can be trusted", rpath, err)
+		}
+		return &r, nil
+	}
+	if r.Digest == "" {
+		return nil, fmt.Errorf("receipt %s was modified: its digest is missing", rpath)
+	}
+	want, err := receiptDigest(data)
+	if err != nil {
+		return nil, fmt.Errorf("receipt %s: %w", rpath, err)
+	}
+	if want != r.Digest {
+		return nil, fmt.Errorf("receipt %s was modified after it was written: its digest does not match its content (nothing it says can be trusted)", rpath)
+	}
+	return &r, nil
+}
+
+func runReceiptVerify(ctx context.Context, rpath, input string, outputs []string, allowV1 bool, stdio IO) error {
+	r, err := readReceipt(rpath)
+	if err != nil {
+		return err
 	}
 	legacy := r.Receipt == 1
-	if !legacy {
-		if r.Digest == "" {
-			return fmt.Errorf("receipt %s was modified: its digest is missing", rpath)
-		}
-		want, err := receiptDigest(data)
-		if err != nil {
-			return fmt.Errorf("receipt %s: %w", rpath, err)
-		}
-		if want != r.Digest {
-			return fmt.Errorf("receipt %s was modified after it was written: its digest does not match its content (nothing it says can be trusted)", rpath)
-		}
-	} else if len(outputs) > 0 {
+	if legacy && len(outputs) > 0 {
 		return fmt.Errorf("receipt %s is a version 1 receipt: it records no output SHA-256, outputs cannot be verified", rpath)
 	}
-	n, sum, err := hashFile(ctx, input, stdio)
+	n, sum, err := hashGiven(ctx, input, stdio)
 	if err != nil {
 		return fmt.Errorf("input %s: %w", input, err)
 	}
@@ -252,6 +384,9 @@ func runReceiptVerify(ctx context.Context, rpath, input string, outputs []string
 	}
 	fmt.Fprintf(stdio.Out, "OK: %s is the file scrubbed in receipt %s (%d bytes, sha256 %s)\n", input, rpath, n, sum)
 	if legacy {
+		if !allowV1 {
+			return fmt.Errorf("receipt %s is version 1 (no digest): its counts cannot be verified, anyone could have changed them; give --allow-v1 to accept it with its counts printed as UNVERIFIED", rpath)
+		}
 		fmt.Fprintf(stdio.Out, "receipt %s is version 1 (no digest): what follows is what it says, UNVERIFIED\n", rpath)
 	}
 	fmt.Fprintf(stdio.Out, "scrubbed %s by listscrub %s: %d rows, %d clean, %d blocked, %d invalid, %d duplicate\n",
@@ -262,11 +397,11 @@ func runReceiptVerify(ctx context.Context, rpath, input string, outputs []string
 	if legacy {
 		return nil
 	}
-	return verifyOutputs(ctx, rpath, &r, outputs, stdio)
+	return verifyOutputs(ctx, rpath, r, outputs, stdio)
 }
 
-// verifyOutputs checks the outputs given, or else those of r still at their
-// paths (see the verify command's help).
+// verifyOutputs checks the outputs given, or else every output r records
+// (see the verify command's help).
 func verifyOutputs(ctx context.Context, rpath string, r *receipt, given []string, stdio IO) error {
 	names := make([]string, 0, len(r.Outputs))
 	for name := range r.Outputs {
@@ -276,7 +411,7 @@ func verifyOutputs(ctx context.Context, rpath string, r *receipt, given []string
 	var bad []string
 	if len(given) > 0 {
 		for _, path := range given {
-			n, sum, err := hashFile(ctx, path, stdio)
+			n, sum, err := hashGiven(ctx, path, stdio)
 			if err != nil {
 				return fmt.Errorf("output %s: %w", path, err)
 			}
@@ -299,18 +434,33 @@ func verifyOutputs(ctx context.Context, rpath string, r *receipt, given []string
 			o := r.Outputs[name]
 			switch {
 			case o.SHA256 == "" || o.Bytes == nil:
-				continue // the stats file: not hashed
+				// The stats file of a receipt written before its sum was
+				// recorded (the digest vouches for its absence).
+				fmt.Fprintf(stdio.Out, "%s output: %s, not recorded with a SHA-256, not checked\n", name, o.Path)
+				continue
 			case o.Path == "-":
 				fmt.Fprintf(stdio.Out, "%s output: standard output, not checked (%d bytes, sha256 %s)\n", name, *o.Bytes, o.SHA256)
 				continue
-			}
-			if _, err := os.Stat(o.Path); errors.Is(err, fs.ErrNotExist) {
-				fmt.Fprintf(stdio.Out, "%s output: %s is gone, not checked (give its copy as OUTPUT to check it)\n", name, o.Path)
+			case o.Stream:
+				fmt.Fprintf(stdio.Out, "%s output: %s (a stream), not checked (%d bytes, sha256 %s)\n", name, o.Path, *o.Bytes, o.SHA256)
 				continue
 			}
-			n, sum, err := hashFile(ctx, o.Path, stdio)
+			path := o.AbsPath
+			if path == "" {
+				path = o.Path // a receipt from before absolute paths: from the current directory
+			}
+			n, sum, err := hashRecorded(ctx, path)
 			if err != nil {
-				return fmt.Errorf("%s output %s: %w", name, o.Path, err)
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				where := o.Path
+				if path != o.Path {
+					where += " (" + path + ")"
+				}
+				bad = append(bad, o.Path)
+				fmt.Fprintf(stdio.ErrOut, "listscrub: %s output %s cannot be checked: %v: give its copy as OUTPUT\n", name, where, err)
+				continue
 			}
 			if n != *o.Bytes || sum != o.SHA256 {
 				bad = append(bad, o.Path)
@@ -327,24 +477,111 @@ func verifyOutputs(ctx context.Context, rpath string, r *receipt, given []string
 	return nil
 }
 
-// hashFile returns the size and SHA-256 (hex) of the file at path, or of
-// standard input for "-".
-func hashFile(ctx context.Context, path string, stdio IO) (int64, string, error) {
-	var in io.Reader = stdio.In
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return 0, "", err
-		}
-		defer f.Close()
-		in = f
+// hashRecorded returns the size and SHA-256 of the output a receipt records
+// at path, which must still be a regular file: it is examined before it is
+// opened, so that a path that is now a named pipe, a device or a descriptor
+// (a pipe to this very process) is never opened — opening a pipe blocks,
+// reading a device may never end. The open does not block either (a named
+// pipe swapped in after the check), and what is opened must be what was
+// examined.
+func hashRecorded(ctx context.Context, path string) (int64, string, error) {
+	fi, err := os.Stat(path) // a symbolic link was written through: follow it
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, "", errors.New("not found")
 	}
-	h := sha256.New()
-	n, err := io.Copy(h, ctxReader{ctx, in})
 	if err != nil {
 		return 0, "", err
 	}
-	return n, hex.EncodeToString(h.Sum(nil)), nil
+	if !fi.Mode().IsRegular() {
+		return 0, "", fmt.Errorf("not a regular file (%s)", fileType(fi))
+	}
+	return hashCancellable(ctx, func() (io.ReadCloser, error) {
+		f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+		if err != nil {
+			return nil, err
+		}
+		if now, err := f.Stat(); err != nil || !now.Mode().IsRegular() || !os.SameFile(fi, now) {
+			f.Close()
+			return nil, errors.New("replaced while it was being checked")
+		}
+		return f, nil
+	})
+}
+
+// hashGiven returns the size and SHA-256 of a file given on verify's command
+// line (INPUT or OUTPUT), or of standard input for "-". A named pipe is read
+// (`<(zcat clean.csv.gz)` is a fine copy); this process's standard output or
+// error, and devices, are refused: reading them would block or never end.
+func hashGiven(ctx context.Context, path string, stdio IO) (int64, string, error) {
+	if path == "-" {
+		return hashCancellable(ctx, func() (io.ReadCloser, error) { return io.NopCloser(stdio.In), nil })
+	}
+	t, err := pathcheck.Resolve(path)
+	if err != nil {
+		return 0, "", err
+	}
+	if t.FD == 1 || t.FD == 2 {
+		return 0, "", errors.New("is listscrub's own standard output or error: give a file")
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, "", err
+	}
+	if fi.IsDir() || fi.Mode()&os.ModeDevice != 0 && t.FD != 0 {
+		return 0, "", fmt.Errorf("is a %s, not a file", fileType(fi))
+	}
+	return hashCancellable(ctx, func() (io.ReadCloser, error) { return os.Open(path) })
+}
+
+// fileType names what kind of file fi is, for messages.
+func fileType(fi fs.FileInfo) string {
+	m := fi.Mode()
+	switch {
+	case m.IsDir():
+		return "directory"
+	case m&os.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&os.ModeSocket != 0:
+		return "socket"
+	case m&os.ModeCharDevice != 0:
+		return "character device"
+	case m&os.ModeDevice != 0:
+		return "device"
+	case m&os.ModeSymlink != 0:
+		return "symbolic link"
+	}
+	return "special file"
+}
+
+// hashCancellable opens a file with open and returns its size and SHA-256
+// (hex), or ctx's error as soon as ctx is done, even when the open or a read
+// blocks (a pipe whose writer never comes, or never closes): they run on a
+// goroutine of their own, which is left behind blocked in that case — the
+// command returns and the process exits.
+func hashCancellable(ctx context.Context, open func() (io.ReadCloser, error)) (int64, string, error) {
+	type result struct {
+		n   int64
+		sum string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		f, err := open()
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		defer f.Close()
+		h := sha256.New()
+		n, err := io.Copy(h, ctxReader{ctx, f})
+		done <- result{n, hex.EncodeToString(h.Sum(nil)), err}
+	}()
+	select {
+	case r := <-done:
+		return r.n, r.sum, r.err
+	case <-ctx.Done():
+		return 0, "", ctx.Err()
+	}
 }
 
 // ctxReader stops reading once ctx is done.

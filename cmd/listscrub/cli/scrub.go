@@ -248,14 +248,18 @@ func runScrub(ctx context.Context, o *scrubOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	if receiptW != nil {
-		if err := writeReceipt(receiptW, o.receipt, o, st, now, time.Now()); err != nil {
-			return err
+	// The stats first, then the receipt, which records the stats' size and
+	// SHA-256 (the stats hold nothing of the receipt).
+	var stats *summer
+	if statsW != nil {
+		stats = newSummer(statsW)
+		if err := st.WriteJSON(stats); err != nil {
+			return fmt.Errorf("write stats %s: %w", o.stats, err)
 		}
 	}
-	if statsW != nil {
-		if err := st.WriteJSON(statsW); err != nil {
-			return fmt.Errorf("write stats %s: %w", o.stats, err)
+	if receiptW != nil {
+		if err := writeReceipt(receiptW, o.receipt, st, receiptOutputs(st, stats, o.stats, outs), now, time.Now()); err != nil {
+			return err
 		}
 	}
 	if err := ctx.Err(); err != nil {
