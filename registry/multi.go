@@ -2,6 +2,8 @@ package registry
 
 import (
 	"bytes"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/listscrub/listscrub/normalize"
@@ -31,6 +33,44 @@ const multiSeps = "\t;|,/"
 // as described above into two or more parts that are all valid numbers;
 // nil otherwise.
 func splitNumbers(n *normalize.Normalizer, field []byte) []normalize.Key {
+	if keys := splitAt(n, field); keys != nil {
+		return keys
+	}
+	// A dash between blanks (" - ", " – ", " — ", " − ") and Unicode
+	// blanks (no-break, ideographic, thin…) separate numbers too; inside a
+	// number, a dash has no blanks around it ("06-12-34-56-78").
+	if wide := widenSeps(field); wide != nil {
+		return splitAt(n, wide)
+	}
+	return nil
+}
+
+// spacedDashes are the dashes that separate two numbers when blanks stand
+// on both sides of them.
+var spacedDashes = []string{" - ", " \u2013 ", " \u2014 ", " \u2212 ", " \u2010 ", " \u2011 "}
+
+// widenSeps returns field with every dash between blanks and every Unicode
+// blank made a tab, or nil when it holds none of them.
+func widenSeps(field []byte) []byte {
+	s := string(field)
+	t := s
+	for _, d := range spacedDashes {
+		t = strings.ReplaceAll(t, d, "\t")
+	}
+	t = strings.Map(func(r rune) rune {
+		if r > utf8.RuneSelf && unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' || r == '\u2007' {
+			return '\t'
+		}
+		return r
+	}, t)
+	if t == s {
+		return nil
+	}
+	return []byte(t)
+}
+
+// splitAt is splitNumbers on field as it is.
+func splitAt(n *normalize.Normalizer, field []byte) []normalize.Key {
 	if keys := splitValid(n, field, func(c byte) bool { return bytes.IndexByte([]byte(multiSeps), c) >= 0 }); keys != nil {
 		return keys
 	}

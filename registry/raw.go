@@ -47,6 +47,7 @@ type hashingFile struct {
 	size    int64
 	mod     time.Time
 	regular bool // a regular file: finish checks that it did not change
+	last    byte // the last byte read
 	h       hashWriter
 	n       int64         // bytes read (hashed)
 	br      *bufio.Reader // over io.TeeReader(f, the hash and n)
@@ -55,6 +56,9 @@ type hashingFile struct {
 // Write hashes and counts p (the tee of the file's reads).
 func (hf *hashingFile) Write(p []byte) (int, error) {
 	hf.n += int64(len(p))
+	if len(p) > 0 {
+		hf.last = p[len(p)-1]
+	}
 	return hf.h.Write(p)
 }
 
@@ -119,6 +123,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 
 	var content *bufio.Reader = hf.br
 	sizeHint := hf.size
+	gzipped := false
 	if magic, _ := hf.br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := newGzip(hf.br)
 		if err != nil {
@@ -127,6 +132,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 		defer gz.Close()
 		content = bufio.NewReaderSize(gz, min(hf.br.Size()*4, 1<<20))
 		sizeHint = -1
+		gzipped = true
 	}
 
 	var sd *sourceData
@@ -152,8 +158,25 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 	if err != nil {
 		return nil, err
 	}
+	if err := cutShort(hf, gzipped || sd.info.Kind == KindSnapshot, path, opts); err != nil {
+		return nil, err
+	}
 	sd.info.SHA256 = sum
 	return finishSource(sd, spec), nil
+}
+
+// cutShort refuses a block list read from a plain stream (a pipe, a FIFO)
+// whose last line has no line break: its end proves nothing, so it may have
+// been cut short, and the numbers after the cut (and the one cut, now an
+// invalid line under --max-invalid, or another valid number) would be
+// missing with no error. A regular file's end is proven by its size, a gzip
+// stream's by its trailer, a snapshot's by its checksum (proven). Allow and consent lists read short can only make
+// fewer rows clean; Lenient accepts the stream.
+func cutShort(hf *hashingFile, proven bool, path string, opts LoadOptions) error {
+	if hf.regular || proven || opts.Exempt || opts.Checks.Lenient || hf.n == 0 || hf.last == '\n' || hf.last == '\r' {
+		return nil
+	}
+	return fmt.Errorf("registry %s: a stream whose last line has no line break may have been cut short: give the list as a file, or end it with a line break", path)
 }
 
 // readPlainSnapshot reads path if it is an uncompressed snapshot: the whole
@@ -1094,6 +1117,21 @@ func (p *textParser) line(line []byte, lineNo int, kind string, hdr header) erro
 			f = line
 		}
 		return p.add(f, lineNo)
+	}
+	if hdr.delim != 0 && hdr.fields > 0 && !p.opts.Exempt {
+		// A block list's line with more fields than its header: the
+		// fields past the header hold no column name, but a number there
+		// is as registered as one in the number column ("A;0612345678;
+		// 0145678901" under "Nom;Tel"). Reading it only blocks more.
+		for col := hdr.fields; ; col++ {
+			f, present, bad := fieldAt(line, hdr.delim, col)
+			if !present || bad {
+				break
+			}
+			if asciiDigits(f) >= numberDigits {
+				p.addExtra(f)
+			}
+		}
 	}
 	if hdr.areaCol < 0 && len(hdr.cols)+len(hdr.extra) > 1 {
 		// Several number columns: every non-empty one is a registered

@@ -177,6 +177,14 @@ func TestMultipleNumbersOnALine(t *testing.T) {
 		{"one part invalid stays invalid", "FR", "0612345678 / 0145\n", nil, 1},
 		{"a number and digits stay invalid", "FR", "06 12 34 56 78 9\n", nil, 1},
 		{"CSV field", "FR", "nom;tel\na;0612345678 / 0145678901\n", fr, 0},
+		{"spaced hyphen", "FR", "0612345678 - 0145678901\n", fr, 0},
+		{"spaced en dash", "FR", "0612345678 \u2013 0145678901\n", fr, 0},
+		{"spaced em dash", "FR", "0612345678 \u2014 0145678901\n", fr, 0},
+		{"spaced minus sign", "FR", "0612345678 \u2212 0145678901\n", fr, 0},
+		{"no-break space", "FR", "0612345678\u00a00145678901\n", fr, 0},
+		{"ideographic space", "FR", "0612345678\u30000145678901\n", fr, 0},
+		{"hyphens inside one number", "FR", "06-12-34-56-78\n", fr[1:], 0},
+		{"CSV line longer than its header", "FR", "nom;tel\na;0612345678;0145678901\n", fr, 0},
 		{"NANP line is one number", "US", "201,5550123\n202,5550124\n", []uint64{12015550123, 12025550124}, 0},
 	}
 	for _, tt := range tests {
