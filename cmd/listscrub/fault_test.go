@@ -280,3 +280,114 @@ func TestGzipBomb(t *testing.T) {
 		t.Logf("peak RSS %d MiB", ru.Maxrss>>10)
 	}
 }
+
+// TestSignalWhileBlocked signals runs blocked where no context reaches by
+// itself: a registry that is a named pipe with no writer, or whose writer
+// is silent, a silent standard input, an output that is a named pipe
+// nobody reads (its open waits), a registry build from a named pipe. Every
+// signal that stops a run (SIGQUIT included) must make it exit 1, saying it
+// was interrupted, with no file left in its output folder or in TMPDIR
+// (the spool of standard output). The waits are hang guards, not timing
+// assertions: a run that has not returned by itself within the grace
+// period has its temporary files removed by the signal path.
+func TestSignalWhileBlocked(t *testing.T) {
+	dir := t.TempDir()
+	reg := filepath.Join(dir, "reg.txt")
+	writeFile(t, reg, "0612345678\n")
+	input := filepath.Join(dir, "in.csv")
+	writeFile(t, input, "id;tel\n1;0612345678\n")
+	noWriter, quiet, unread := filepath.Join(dir, "no-writer"), filepath.Join(dir, "quiet"), filepath.Join(dir, "unread")
+	for _, p := range []string{noWriter, quiet, unread} {
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := os.OpenFile(quiet, os.O_RDWR, 0) // a writer that sends a line, then nothing
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.WriteString("0612345678\n")
+	type tc struct {
+		name string
+		sig  syscall.Signal
+		args func(out string) []string
+	}
+	var cases []tc
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT} {
+		cases = append(cases, tc{"registry pipe without writer", sig, func(out string) []string {
+			return []string{"scrub", "-r", noWriter, "-o", filepath.Join(out, "clean.csv"), "--blocked", filepath.Join(out, "blocked.csv"), "-"}
+		}})
+	}
+	cases = append(cases,
+		tc{"silent registry pipe", syscall.SIGTERM, func(out string) []string {
+			return []string{"scrub", "-r", quiet, "-o", filepath.Join(out, "clean.csv"), input}
+		}},
+		tc{"silent stdin", syscall.SIGTERM, func(out string) []string {
+			return []string{"scrub", "-r", reg, "--invalid", filepath.Join(out, "invalid.csv"), "-"}
+		}},
+		tc{"output pipe nobody reads", syscall.SIGTERM, func(out string) []string {
+			return []string{"scrub", "-r", reg, "-o", filepath.Join(out, "clean.csv"), "--blocked", unread, input}
+		}},
+		tc{"registry build from a pipe", syscall.SIGTERM, func(out string) []string {
+			return []string{"registry", "build", "-o", filepath.Join(out, "reg.snap"), noWriter}
+		}},
+	)
+	for _, c := range cases {
+		t.Run(c.name+"/"+c.sig.String(), func(t *testing.T) {
+			out, tmp := t.TempDir(), t.TempDir()
+			cmd := listscrub(c.args(out)...)
+			cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
+			stdin, err := cmd.StdinPipe() // open and silent
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stdin.Close()
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(30 * time.Second)
+			for len(entries(t, out)) == 0 { // the run has started: its temporary output exists
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					t.Fatal("temporary output never appeared")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			// Time to reach the wait (the temporary outputs are made before
+			// the registries and the input are opened): a build without the
+			// fix is then stuck there when signalled. With the fix, a
+			// signal at any point must pass.
+			time.Sleep(300 * time.Millisecond)
+			if err := cmd.Process.Signal(c.sig); err != nil {
+				t.Fatal(err)
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			select {
+			case err = <-exited:
+			case <-time.After(30 * time.Second):
+				cmd.Process.Kill()
+				<-exited
+				t.Fatalf("still running 30 s after %v; stderr: %s", c.sig, stderr.String())
+			}
+			if code := exitCode(t, err); code != 1 {
+				t.Errorf("exit code %d, want 1; stderr: %s", code, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), "interrupted") {
+				t.Errorf("stderr does not say it was interrupted: %s", stderr.String())
+			}
+			if c.sig == syscall.SIGQUIT && !strings.Contains(stderr.String(), "goroutine") {
+				t.Errorf("SIGQUIT: no goroutine dump on stderr: %s", stderr.String())
+			}
+			if left := entries(t, out); len(left) != 0 {
+				t.Errorf("left in the output folder: %v", left)
+			}
+			if left := entries(t, tmp); len(left) != 0 {
+				t.Errorf("left in TMPDIR: %v", left)
+			}
+		})
+	}
+}

@@ -51,6 +51,7 @@ func outputChoices() []pathChoice {
 		{"dangling.csv", "dtarget"}, {"dtarget.csv", "dtarget"},
 		{"in.csv", "in"}, {"./in.csv", "in"}, {"reg.txt", "reg"}, {"inlink.csv", "in"}, {"allow.txt", "allow"},
 		{"-", "stdout"}, {"/dev/stdout", "stdout"}, {os.DevNull, "null"}, {"fifo", "fifo"},
+		{"/dev/stderr", "stderr"}, {"/proc/self/fd/2", "stderr"},
 		{"sub", "dir"}, {"nope/x.csv", "missing"}, {"/dev/full", "full"},
 	}
 }
@@ -228,7 +229,7 @@ func runOutputCase(t *testing.T, seed uint64, ref map[string]string) {
 		if !ok {
 			continue
 		}
-		if inputClasses[c.class] {
+		if inputClasses[c.class] || c.class == "stderr" { // standard error carries the messages
 			want = 2
 		}
 		if _, dup := classes[c.class]; dup && c.class != "null" {

@@ -97,6 +97,7 @@ func Main(args []string, stdio IO) int {
 	go func() { done <- execute(ctx, args, stdio) }()
 	var grace <-chan time.Time
 	for {
+		why := fmt.Sprintf("did not stop within %v", signalGrace)
 		select {
 		case code := <-done:
 			return code
@@ -112,10 +113,11 @@ func Main(args []string, stdio IO) int {
 			if sig == syscall.SIGPIPE {
 				continue // the cancelled run's own writes to a closed pipe
 			}
+			why = "had not stopped at a second signal"
 		case <-grace:
 		}
 		stdio.scope.cancel()
-		fmt.Fprintf(stdio.ErrOut, "listscrub: interrupted: the run was blocked (a named pipe or stream that neither sends nor takes data?) and did not stop within %v; its temporary files were removed, no output was written\n", signalGrace)
+		fmt.Fprintf(stdio.ErrOut, "listscrub: interrupted: the run %s (blocked on a named pipe or stream that neither sends nor takes data?); its temporary files were removed, no output was written\n", why)
 		return ExitFailed
 	}
 }
