@@ -29,6 +29,9 @@ import (
 type Spec struct {
 	Label string // NAME, or the file's base name without extensions
 	Path  string
+	// Format is the source format the argument names ("wash" for
+	// "wash:PATH"); "" means sniffed from the content.
+	Format string
 }
 
 // SourceInfo describes one source of a Set (one Spec).
@@ -49,6 +52,9 @@ type SourceInfo struct {
 	// with (LoadOptions.Normalizer's for a raw source, the snapshot's for a
 	// snapshot); "" when a version-1 snapshot did not record it.
 	Region string
+	// Screened is, for a wash result (or a snapshot built from some), the
+	// number of distinct numbers it screened: registered or passed.
+	Screened int
 
 	// FirstInvalid is the number of the first line that holds something but
 	// not a valid number (raw sources; 0 when none), and FirstReason its
@@ -154,6 +160,9 @@ type LoadOptions struct {
 	// invalid lines, no number, an as-of date in the future); see Checks.
 	Checks Checks
 
+	// Wash gives the verdicts of wash-result sources (Spec.Format "wash").
+	Wash WashCodes
+
 	// chunkBytes overrides the size of the chunks raw lines are parsed in
 	// (tests make it tiny, to cross many chunk boundaries); 0 is the default.
 	chunkBytes int
@@ -165,6 +174,14 @@ func (o *LoadOptions) role() colname.Role {
 		return colname.Exempt
 	}
 	return colname.Block
+}
+
+// WashCodes say how the verdicts of a wash result read (spec: "Wash
+// results"): Block are the verdicts that register a number (default "Y"),
+// Pass those that mean screened and not registered (default "N"); any other
+// verdict means not screened. Verdicts compare trimmed and case-insensitively.
+type WashCodes struct {
+	Block, Pass []string
 }
 
 // SnapshotMeta is what a snapshot records besides its numbers.

