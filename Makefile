@@ -1,6 +1,7 @@
 # listscrub — build, demo, test, bench.
-# Everything this file needs comes from the Go module proxy; `make test` passes
-# on a fresh clone with only Go installed.
+# Go modules come from the Go module proxy; `make test` also installs Debian's
+# chromium when it is missing (apt-get), for the HTML report's browser test, and
+# `make bench` the Debian and npm tools it compares listscrub with.
 
 GO        ?= go
 BIN       := bin/listscrub
@@ -14,7 +15,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   := golang.org/x/perf/cmd/benchstat@latest
 FUZZTIME  ?= 30s
 
-.PHONY: all build demo test test-short bench bench-rss fuzz lint fmt tidy-check clean
+.PHONY: all build demo test test-short browser-deps bench bench-rss fuzz lint fmt tidy-check clean
 
 all: build
 
@@ -38,13 +39,16 @@ demo: build
 	@head -4 $(DEMO_OUT)/blocked.csv | iconv -f windows-1252 -t utf-8 2>/dev/null | sed 's/^/  /' || head -4 $(DEMO_OUT)/blocked.csv
 
 ## test: every test, with the race detector; fuzz targets replay their seed corpora.
-test:
+## The HTML report's browser test runs for real: Chromium is installed when missing,
+## and LISTSCRUB_REQUIRE_BROWSER=1 makes a missing browser a failure, not a skip.
+test: browser-deps
 	$(GO) mod download
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	LISTSCRUB_REQUIRE_BROWSER=1 $(GO) test -race -count=1 ./...
 	@# The race detector shrinks the normalizer's differential test; run it in full.
 	$(GO) test -count=1 -run '^TestDifferential$$' ./normalize
 
+## test-short: the quick tests: no browser, no long-running cases.
 test-short:
 	$(GO) test -short ./...
 
@@ -122,9 +126,16 @@ bench-registry: build
 	$(GO) test -run='^$$' -bench='BenchmarkLookup$$/n=10M' -benchtime=2000000x ./registry
 	$(GO) test -run='^$$' -bench='BenchmarkLookupBatch$$/n=10M' ./registry
 
-## test-browser: install headless Chromium (Debian's chromium package) and render
-## the coverage report's HTML in it; saves the screenshot as testdata/report.png.
+## browser-deps: Debian's chromium, which the HTML report's browser test
+## (report/html_test.go, TestHTMLInBrowser) runs headless.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "apt-get install -y chromium"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	}
+
+## test-browser: render the coverage report's HTML in headless Chromium and save the
+## screenshot as testdata/report.png.
 .PHONY: test-browser
-test-browser:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium)
-	LISTSCRUB_SCREENSHOT=$(CURDIR)/testdata/report.png $(GO) test -count=1 -v -run 'TestHTML' ./report
+test-browser: browser-deps
+	LISTSCRUB_REQUIRE_BROWSER=1 LISTSCRUB_SCREENSHOT=$(CURDIR)/testdata/report.png $(GO) test -count=1 -v -run 'TestHTML' ./report

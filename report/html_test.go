@@ -63,19 +63,21 @@ func assertPage(t *testing.T, page string) {
 // holds the figures and charts, and the screenshot shows the category
 // colours of the bars. LISTSCRUB_SCREENSHOT=PATH keeps the screenshot
 // (make test-browser saves testdata/report.png).
+//
+// Without Chromium the test skips, unless LISTSCRUB_REQUIRE_BROWSER=1 (set
+// by make test, which CI runs, after installing it) or CI is set: there a
+// skip would let a broken report pass, so a missing browser fails the test.
 func TestHTMLInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode")
 	}
-	var chromium string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			chromium = p
-			break
-		}
-	}
+	chromium := findChromium()
 	if chromium == "" {
-		t.Skip("chromium not found: `make test-browser` installs it (apt-get install chromium) and runs this test")
+		msg := "chromium not found: `make test-browser` installs it (apt-get install chromium) and runs this test"
+		if browserRequired() {
+			t.Fatal(msg + "; LISTSCRUB_REQUIRE_BROWSER or CI is set, so the browser test may not be skipped")
+		}
+		t.Skip(msg)
 	}
 	r := sampleReport(t)
 	dir := t.TempDir()
@@ -134,6 +136,27 @@ func TestHTMLInBrowser(t *testing.T) {
 		}
 		t.Logf("screenshot saved to %s (%d bytes)", keep, len(data))
 	}
+}
+
+// findChromium returns the path of a Chromium or Chrome binary, or "".
+func findChromium() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// browserRequired reports whether a missing browser must fail the browser
+// test rather than skip it: LISTSCRUB_REQUIRE_BROWSER=1, or CI set to
+// anything but "" or "false" (as CI services set it).
+func browserRequired() bool {
+	if os.Getenv("LISTSCRUB_REQUIRE_BROWSER") == "1" {
+		return true
+	}
+	ci := os.Getenv("CI")
+	return ci != "" && ci != "false" && ci != "0"
 }
 
 // countColor counts the pixels of img within a small distance of c (8-bit RGB).
