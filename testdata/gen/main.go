@@ -86,11 +86,28 @@ func main() {
 	flag.Parse()
 	r := rand.New(rand.NewPCG(2026, 11))
 
-	var prospects bytes.Buffer
-	prospects.WriteString("Civilité;Nom;Prénom;Adresse;Code postal;Ville;Tél. fixe;Portable;Email;Campagne;Commentaire\r\n")
-	var registered []string // numbers (as NSN or national overseas) to put in the registry
+	prospects, registered := genProspects(r, *rows)
+	enc, err := charmap.Windows1252.NewEncoder().Bytes(prospects)
+	if err != nil {
+		log.Fatal(err)
+	}
+	write(*dir, "prospects.csv", enc)
+	// The lists are drawn after the prospects, from the same generator, in
+	// this order: the files depend on it.
+	bloctel, optout := genRegistries(r, registered)
+	write(*dir, "bloctel.csv", bloctel)
+	write(*dir, "optout.txt", optout)
+	write(*dir, "customers.csv", genCustomers(r, registered))
+}
+
+// genProspects writes the prospect file (UTF-8; the caller encodes it) and
+// returns it with the numbers of its rows that the registries must hold (as
+// NSN, or overseas numbers in national form).
+func genProspects(r *rand.Rand, rows int) (file []byte, registered []string) {
+	var b bytes.Buffer
+	b.WriteString("Civilité;Nom;Prénom;Adresse;Code postal;Ville;Tél. fixe;Portable;Email;Campagne;Commentaire\r\n")
 	var seenMobiles []string
-	for i := range *rows {
+	for i := range rows {
 		c := cities[r.IntN(len(cities))]
 		fn, ln := firstNames[r.IntN(len(firstNames))], lastNames[r.IntN(len(lastNames))]
 		civ := "M."
@@ -101,42 +118,14 @@ func main() {
 		if r.IntN(15) == 0 {
 			addr = fmt.Sprintf("\"%s; Bât. %c\"", addr, 'A'+r.IntN(4)) // a delimiter inside quotes
 		}
-		var fixe, mobile string
-		var fixeKey, mobileKey string
-		switch {
-		case c.zone == "R" || c.zone == "G":
-			fixe, mobile = overseas(r, c.zone, false), overseas(r, c.zone, true)
-			fixeKey, mobileKey = fixe, mobile
-		default:
-			f, m := fixedNSN(r, c.zone), mobileNSN(r)
-			fixe, mobile = spell(r, f), spell(r, m)
-			fixeKey, mobileKey = f, m
+		ph := genPhones(r, c.zone, seenMobiles)
+		if ph.mobileKey != "" && len(ph.mobileKey) == 9 {
+			seenMobiles = append(seenMobiles, ph.mobileKey)
 		}
-		if r.IntN(3) == 0 {
-			fixe, fixeKey = "", ""
-		}
-		switch k := r.IntN(100); {
-		case k < 4: // both empty
-			fixe, mobile, fixeKey, mobileKey = "", "", "", ""
-		case k < 6:
-			fixe, mobile, fixeKey, mobileKey = "", "06 12 34", "", ""
-		case k < 7:
-			fixe, mobile, fixeKey, mobileKey = "", "N/A", "", ""
-		case k < 8:
-			fixe, mobile, fixeKey, mobileKey = "", fmt.Sprintf("6,%08dE+08", r.IntN(100000000)), "", ""
-		case k < 9:
-			fixe, fixeKey = "01 23 45 67 89 12", ""
-		case k < 13 && len(seenMobiles) > 0: // the same person imported twice
-			mobileKey = seenMobiles[r.IntN(len(seenMobiles))]
-			mobile = spell(r, mobileKey)
-		}
-		if mobileKey != "" && len(mobileKey) == 9 {
-			seenMobiles = append(seenMobiles, mobileKey)
-		}
-		if r.IntN(4) == 0 && mobileKey != "" {
-			registered = append(registered, mobileKey)
-		} else if r.IntN(10) == 0 && fixeKey != "" {
-			registered = append(registered, fixeKey)
+		if r.IntN(4) == 0 && ph.mobileKey != "" {
+			registered = append(registered, ph.mobileKey)
+		} else if r.IntN(10) == 0 && ph.fixeKey != "" {
+			registered = append(registered, ph.fixeKey)
 		}
 		email := strings.ToLower(fmt.Sprintf("%s.%s%d@example.fr", fn, ln, i))
 		comment := ""
@@ -146,43 +135,85 @@ func main() {
 		case 1:
 			comment = "\"Client \"\"fidèle\"\"\""
 		}
-		fmt.Fprintf(&prospects, "%s;%s;%s;%s;%s;%s;%s;%s;%s;%s;%s\r\n",
-			civ, ln, fn, addr, c.zip, c.name, fixe, mobile, email, campaigns[r.IntN(len(campaigns))], comment)
+		fmt.Fprintf(&b, "%s;%s;%s;%s;%s;%s;%s;%s;%s;%s;%s\r\n",
+			civ, ln, fn, addr, c.zip, c.name, ph.fixe, ph.mobile, email, campaigns[r.IntN(len(campaigns))], comment)
 	}
-	enc, err := charmap.Windows1252.NewEncoder().Bytes(prospects.Bytes())
-	if err != nil {
-		log.Fatal(err)
-	}
-	write(*dir, "prospects.csv", enc)
+	return b.Bytes(), registered
+}
 
-	// Bloctel-style registry: a CSV with a header, registered prospects plus
-	// numbers of people who are not in the file, in mixed spellings.
-	var bloctel bytes.Buffer
-	bloctel.WriteString("numero;date_inscription\n")
+// phones are a prospect row's two phone fields as written, and the numbers
+// they hold ("" when none is valid).
+type phones struct {
+	fixe, mobile       string
+	fixeKey, mobileKey string
+}
+
+// genPhones draws a row's fixed and mobile numbers for a city's zone: some
+// missing, invalid, in Excel's scientific notation, or a mobile seen in an
+// earlier row (the same person imported twice).
+func genPhones(r *rand.Rand, zone string, seenMobiles []string) phones {
+	var p phones
+	switch {
+	case zone == "R" || zone == "G":
+		p.fixe, p.mobile = overseas(r, zone, false), overseas(r, zone, true)
+		p.fixeKey, p.mobileKey = p.fixe, p.mobile
+	default:
+		f, m := fixedNSN(r, zone), mobileNSN(r)
+		p.fixe, p.mobile = spell(r, f), spell(r, m)
+		p.fixeKey, p.mobileKey = f, m
+	}
+	if r.IntN(3) == 0 {
+		p.fixe, p.fixeKey = "", ""
+	}
+	switch k := r.IntN(100); {
+	case k < 4: // both empty
+		p = phones{}
+	case k < 6:
+		p = phones{mobile: "06 12 34"}
+	case k < 7:
+		p = phones{mobile: "N/A"}
+	case k < 8:
+		p = phones{mobile: fmt.Sprintf("6,%08dE+08", r.IntN(100000000))}
+	case k < 9:
+		p.fixe, p.fixeKey = "01 23 45 67 89 12", ""
+	case k < 13 && len(seenMobiles) > 0:
+		p.mobileKey = seenMobiles[r.IntN(len(seenMobiles))]
+		p.mobile = spell(r, p.mobileKey)
+	}
+	return p
+}
+
+// genRegistries writes the two registries: a Bloctel-style CSV with a header
+// (four fifths of the registered prospects plus numbers of people who are
+// not in the file, in mixed spellings) and the company's own opt-out list,
+// one number per line (the other fifth, and one invalid line).
+func genRegistries(r *rand.Rand, registered []string) (bloctel, optout []byte) {
+	var b bytes.Buffer
+	b.WriteString("numero;date_inscription\n")
 	half := len(registered) * 4 / 5
 	for _, k := range registered[:half] {
-		fmt.Fprintf(&bloctel, "%s;2026-%02d-%02d\n", registryForm(r, k), 1+r.IntN(10), 1+r.IntN(28))
+		fmt.Fprintf(&b, "%s;2026-%02d-%02d\n", registryForm(r, k), 1+r.IntN(10), 1+r.IntN(28))
 	}
 	for range 150 {
-		fmt.Fprintf(&bloctel, "%s;2026-%02d-%02d\n", registryForm(r, mobileNSN(r)), 1+r.IntN(10), 1+r.IntN(28))
+		fmt.Fprintf(&b, "%s;2026-%02d-%02d\n", registryForm(r, mobileNSN(r)), 1+r.IntN(10), 1+r.IntN(28))
 	}
-	write(*dir, "bloctel.csv", bloctel.Bytes())
-
-	// The company's own opt-out list: one number per line, some invalid.
-	var optout bytes.Buffer
+	var o bytes.Buffer
 	for _, k := range registered[half:] {
-		fmt.Fprintf(&optout, "%s\n", registryForm(r, k))
+		fmt.Fprintf(&o, "%s\n", registryForm(r, k))
 	}
-	optout.WriteString("01 23\n")
-	write(*dir, "optout.txt", optout.Bytes())
+	o.WriteString("01 23\n")
+	return b.Bytes(), o.Bytes()
+}
 
-	// Customers with a contract in progress (exempt): a few registered numbers.
-	var customers bytes.Buffer
-	customers.WriteString("telephone\n")
+// genCustomers writes the customers with a contract in progress (the allow
+// list): a few registered numbers.
+func genCustomers(r *rand.Rand, registered []string) []byte {
+	var b bytes.Buffer
+	b.WriteString("telephone\n")
 	for _, k := range registered[:5] {
-		fmt.Fprintf(&customers, "%s\n", registryForm(r, k))
+		fmt.Fprintf(&b, "%s\n", registryForm(r, k))
 	}
-	write(*dir, "customers.csv", customers.Bytes())
+	return b.Bytes()
 }
 
 // registryForm writes a number as a registry would: E.164 for most, national otherwise.
