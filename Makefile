@@ -91,8 +91,8 @@ bench-rss:
 	LISTSCRUB_BENCH_RSS=1 $(GO) test -run='^$$' -bench='^BenchmarkScrubRSS$$/$(RSS_CASE)' -benchtime=1x -timeout=60m ./cmd/listscrub
 
 ## fuzz: run every fuzz target for FUZZTIME each. Each new input is minimized
-## for at most 2 s: with Go's default of 60 s the exec count stands still for a
-## minute at a time, which looked like a hung target (FuzzReadSnapshot).
+## for at most 2 s: Go's default of 60 s holds the exec count still for a minute
+## at a time, which reads as a hung target.
 fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \
 		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
