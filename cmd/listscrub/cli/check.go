@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/listscrub/listscrub/normalize"
 	"github.com/listscrub/listscrub/registry"
 )
 
@@ -73,11 +75,38 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	}
 	sources := set.Sources()
 	printColumnsWarnings(stdio, sources)
-	registered, unscreened := 0, 0
-	var ccs []int // calling codes of the numbers not registered, in order
-	defer func() { warnNotHeld(stdio, set, ccs) }()
 	w := bufio.NewWriter(stdio.Out)
-	for _, n := range o.numbers {
+	v := checkNumbers(w, norm, set, sources, o.numbers)
+	defer warnNotHeld(stdio, set, v.notRegistered)
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	switch {
+	case v.registered > 0:
+		return errRegistered
+	case v.notScreened > 0:
+		return fmt.Errorf("%d number(s) not screened: no wash result has a verdict (--block-codes or --pass-codes) for them, they were not checked", v.notScreened)
+	}
+	return nil
+}
+
+// lookupSet is what check asks of a registry (a *registry.Set).
+type lookupSet interface {
+	Lookup(normalize.Key) uint64
+	Screened(normalize.Key) bool
+}
+
+// checkVerdicts counts check's verdicts.
+type checkVerdicts struct {
+	registered, notScreened int
+	notRegistered           []int // their calling codes, in order
+}
+
+// checkNumbers writes check's line for each number to w: invalid,
+// registered (with the labels of sources), not screened, or not registered.
+func checkNumbers(w io.Writer, norm *normalize.Normalizer, set lookupSet, sources []registry.SourceInfo, numbers []string) checkVerdicts {
+	var v checkVerdicts
+	for _, n := range numbers {
 		res := norm.NormalizeString(n)
 		if !res.Valid() {
 			fmt.Fprintf(w, "%s\tinvalid\t%s\n", n, res.Reason)
@@ -86,28 +115,19 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 		mask := set.Lookup(res.Key)
 		switch {
 		case mask != 0:
-			registered++
+			v.registered++
 			fmt.Fprintf(w, "%s\tregistered\t%s\n", res.Key, strings.Join(labels(sources, mask), ","))
 		case !set.Screened(res.Key):
 			// Fail closed: no wash result has a verdict for it, so it was
 			// not checked; "not registered" would let it be called.
-			unscreened++
+			v.notScreened++
 			fmt.Fprintf(w, "%s\tnot screened\n", res.Key)
 		default:
-			ccs = append(ccs, norm.CallingCode(res.Key))
+			v.notRegistered = append(v.notRegistered, norm.CallingCode(res.Key))
 			fmt.Fprintf(w, "%s\tnot registered\n", res.Key)
 		}
 	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("write: %w", err)
-	}
-	switch {
-	case registered > 0:
-		return errRegistered
-	case unscreened > 0:
-		return fmt.Errorf("%d number(s) not screened: no wash result has a verdict (--block-codes or --pass-codes) for them, they were not checked", unscreened)
-	}
-	return nil
+	return v
 }
 
 // labels returns the labels of the sources whose bits are set in mask.
