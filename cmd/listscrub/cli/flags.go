@@ -52,6 +52,12 @@ func newNormalizer(region string) (*normalize.Normalizer, error) {
 	return n, nil
 }
 
+// bindQuiet registers -q/--quiet, which turns off the progress display
+// (what: "bar", "line") drawn when standard error is a terminal.
+func bindQuiet(f *pflag.FlagSet, quiet *bool, what string) {
+	f.BoolVarP(quiet, "quiet", "q", false, "no progress "+what+" (it is drawn only when standard error is a terminal)")
+}
+
 // parseSize parses a size such as "64MiB", "500kB" or "1048576" (bytes).
 func parseSize(s string) (int, error) {
 	units := []struct {

@@ -119,7 +119,7 @@ and records the base and each change file.`,
 	f.StringVar(&o.base, "base", "", "earlier snapshot to apply change files to")
 	f.StringArrayVar(&o.add, "add", nil, "with --base: [NAME=]FILE of numbers to add (repeatable)")
 	f.StringArrayVar(&o.remove, "remove", nil, "with --base: [NAME=]FILE of numbers to remove (repeatable)")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress line (it is drawn only when standard error is a terminal)")
+	bindQuiet(f, &o.quiet, "line")
 	o.registry.bind(f, forBuild)
 	cmd.MarkFlagRequired("out")
 	return cmd

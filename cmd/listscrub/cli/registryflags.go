@@ -54,14 +54,17 @@ type registryFlags struct {
 // bind registers the flags of use on f.
 func (r *registryFlags) bind(f *pflag.FlagSet, use registryUse) {
 	r.use = use
-	switch use {
-	case forScrub:
-		f.StringArrayVarP(&r.registries, "registry", "r", nil, "registry: raw list, wash result (wash:PATH) or snapshot, as PATH or NAME=PATH (repeatable)")
+	if use != forBuild {
+		help := "registry: raw list, wash result (wash:PATH) or snapshot, as PATH or NAME=PATH (repeatable"
+		if use == forCheck {
+			help += ", required"
+		}
+		f.StringArrayVarP(&r.registries, "registry", "r", nil, help+")")
+	}
+	if use == forScrub {
 		f.StringArrayVar(&r.allow, "allow", nil, "exempt numbers (customers with a contract in progress): never blocked (repeatable)")
 		f.StringArrayVar(&r.consent, "consent", nil, "opt-in mode: a row is clean only if one of its numbers is in this list (repeatable)")
 		f.StringVar(&r.maxAge, "max-age", "0", "refuse a registry whose as-of date is older, e.g. 31d; 0 = no limit (warns past 30 days)")
-	case forCheck:
-		f.StringArrayVarP(&r.registries, "registry", "r", nil, "registry: raw list, wash result (wash:PATH) or snapshot, as PATH or NAME=PATH (repeatable, required)")
 	}
 	f.StringVar(&r.maxInvalid, "max-invalid", registry.DefaultMaxInvalid.String(),
 		"invalid lines a raw registry may hold (blank lines aside): a share of its lines (1%: rounded down, at least 1 line; 0% none) or a count (100); more stops the run")

@@ -39,7 +39,7 @@ func (o *readFlags) bind(f *pflag.FlagSet, verb string) {
 	f.BoolVar(&o.dedupe, "dedupe", false, "rows whose number was seen in an earlier row become duplicates")
 	f.IntVarP(&o.workers, "workers", "j", 0, "parallelism: workers and CPU cores used, registry loading included (default: number of CPUs)")
 	f.StringVar(&o.maxRow, "max-row-size", "64MiB", "largest row accepted (a longer one stops the "+verb+" with exit 1), e.g. 1MiB")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar (it is drawn only when standard error is a terminal)")
+	bindQuiet(f, &o.quiet, "bar")
 }
 
 // addInputs registers the files the read flags name: INPUT, registries,
