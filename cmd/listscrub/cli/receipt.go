@@ -14,10 +14,12 @@ import (
 )
 
 // receiptVersion is the version of the receipt's JSON layout. Version 2
-// added each output's size and SHA-256 (later: the stats file's too, each
-// output's absolute path, whether it was a stream) and the receipt's digest;
-// version 1 receipts are still read (their input is verified, their counts
-// cannot be: verify accepts them only with --allow-v1).
+// records each output's size and SHA-256 (the stats file's included; the
+// stats file's, each output's absolute path and whether it was a stream may
+// be absent from receipts of older releases) and the receipt's digest.
+// Version 1 receipts (paths only, no digest) are still read: their input is
+// verified, their counts cannot be, so verify accepts them only with
+// --allow-v1.
 const receiptVersion = 2
 
 // receipt is the JSON proof of one scrub run written by scrub --receipt.
