@@ -357,9 +357,9 @@ func TestSignalWhileBlocked(t *testing.T) {
 				time.Sleep(10 * time.Millisecond)
 			}
 			// Time to reach the wait (the temporary outputs are made before
-			// the registries and the input are opened): a build without the
-			// fix is then stuck there when signalled. With the fix, a
-			// signal at any point must pass.
+			// the registries and the input are opened): a run is then stuck
+			// there when signalled, and only the signal path can remove its
+			// temporary files. A signal at any point must pass.
 			time.Sleep(300 * time.Millisecond)
 			if err := cmd.Process.Signal(c.sig); err != nil {
 				t.Fatal(err)

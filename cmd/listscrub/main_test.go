@@ -24,11 +24,11 @@ import (
 func TestMain(m *testing.M) {
 	if os.Getenv("LISTSCRUB_TEST_MAIN") == "1" {
 		// The fault tests run this test binary as listscrub.
-		os.Exit(cli.Main(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}))
+		os.Exit(cli.Main(os.Args[1:], processIO()))
 	}
 	testscript.Main(m, map[string]func(){
 		"listscrub": func() {
-			os.Exit(cli.Main(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}))
+			os.Exit(cli.Main(os.Args[1:], processIO()))
 		},
 	})
 }

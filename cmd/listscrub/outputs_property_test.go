@@ -199,51 +199,8 @@ func runOutputCase(t *testing.T, seed uint64, ref map[string]string) {
 	dir := t.TempDir()
 	setupPropDir(t, dir)
 	tmp := t.TempDir()
-	choices := outputChoices()
-
-	// A random subset of the outputs, each on a random path; without -o
-	// the clean rows go to standard output.
-	chosen := map[string]pathChoice{}
-	args := []string{"scrub", "-r", "reg.txt", "--allow", "allow.txt", "--dedupe"}
-	for _, f := range outputFlags {
-		if rng.IntN(3) == 0 && f != "-o" {
-			continue
-		}
-		if f == "-o" && rng.IntN(4) == 0 {
-			chosen[f] = pathChoice{"-", "stdout"} // -o not given
-			continue
-		}
-		c := choices[rng.IntN(len(choices))]
-		if rng.IntN(5) < 3 {
-			c = ownChoice(rng, len(chosen))
-		}
-		chosen[f] = c
-		args = append(args, f, c.path)
-	}
-	args = append(args, "in.csv")
-
-	want := 0
-	classes := map[string]string{}
-	for _, f := range outputFlags {
-		c, ok := chosen[f]
-		if !ok {
-			continue
-		}
-		if inputClasses[c.class] || c.class == "stderr" { // standard error carries the messages
-			want = 2
-		}
-		if _, dup := classes[c.class]; dup && c.class != "null" {
-			want = 2
-		}
-		classes[c.class] = f
-	}
-	if want == 0 {
-		for _, c := range chosen {
-			if failingClasses[c.class] {
-				want = 1
-			}
-		}
-	}
+	chosen, args := chooseOutputs(rng)
+	want := expectedExit(chosen)
 
 	before := snapshotDir(t, dir)
 	// The named pipe's reader, open before the run (non-blocking, so that
@@ -282,21 +239,97 @@ func runOutputCase(t *testing.T, seed uint64, ref map[string]string) {
 		t.Errorf("%s: TMPDIR holds %v", desc, left)
 	}
 	if code != 0 {
-		for name, e := range before {
-			if after[name] != e {
-				t.Errorf("%s: %s changed although the run failed", desc, name)
-			}
-		}
-		for name := range after {
-			if _, ok := before[name]; !ok {
-				t.Errorf("%s: %s created although the run failed", desc, name)
-			}
-		}
+		checkFailedRun(t, desc, before, after)
 		return
 	}
+	written := checkOutputs(t, desc, dir, chosen, ref, stdout.String(), string(fifoData))
+	for name, e := range before {
+		a, ok := after[name]
+		switch {
+		case !ok:
+			t.Errorf("%s: %s removed", desc, name)
+		case e.mode&fs.ModeSymlink != 0 && a != e:
+			t.Errorf("%s: link %s replaced or changed", desc, name)
+		case !written[name] && name != "." && a != e && e.mode.IsRegular():
+			t.Errorf("%s: %s, not an output, changed", desc, name)
+		}
+	}
+	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
+		t.Fatalf("%s: %s is no longer a device", desc, os.DevNull)
+	}
+}
 
-	// Success: every output complete, links still links, other files as
-	// they were.
+// chooseOutputs picks a random subset of the outputs, each on a random
+// path (without -o the clean rows go to standard output), and returns them
+// by flag with the command line.
+func chooseOutputs(rng *rand.Rand) (map[string]pathChoice, []string) {
+	choices := outputChoices()
+	chosen := map[string]pathChoice{}
+	args := []string{"scrub", "-r", "reg.txt", "--allow", "allow.txt", "--dedupe"}
+	for _, f := range outputFlags {
+		if rng.IntN(3) == 0 && f != "-o" {
+			continue
+		}
+		if f == "-o" && rng.IntN(4) == 0 {
+			chosen[f] = pathChoice{"-", "stdout"} // -o not given
+			continue
+		}
+		c := choices[rng.IntN(len(choices))]
+		if rng.IntN(5) < 3 {
+			c = ownChoice(rng, len(chosen))
+		}
+		chosen[f] = c
+		args = append(args, f, c.path)
+	}
+	return chosen, append(args, "in.csv")
+}
+
+// expectedExit returns the exit code the outputs chosen must give: 2 for an
+// output on an input, on standard error or on another output; 1 for one
+// that cannot be written; 0 otherwise.
+func expectedExit(chosen map[string]pathChoice) int {
+	want := 0
+	classes := map[string]string{}
+	for _, f := range outputFlags {
+		c, ok := chosen[f]
+		if !ok {
+			continue
+		}
+		if inputClasses[c.class] || c.class == "stderr" { // standard error carries the messages
+			want = 2
+		}
+		if _, dup := classes[c.class]; dup && c.class != "null" {
+			want = 2
+		}
+		classes[c.class] = f
+	}
+	if want == 0 {
+		for _, c := range chosen {
+			if failingClasses[c.class] {
+				want = 1
+			}
+		}
+	}
+	return want
+}
+
+// checkFailedRun: a failed run changed and created nothing.
+func checkFailedRun(t *testing.T, desc string, before, after map[string]entry) {
+	for name, e := range before {
+		if after[name] != e {
+			t.Errorf("%s: %s changed although the run failed", desc, name)
+		}
+	}
+	for name := range after {
+		if _, ok := before[name]; !ok {
+			t.Errorf("%s: %s created although the run failed", desc, name)
+		}
+	}
+}
+
+// checkOutputs checks that every output chosen holds what the reference run
+// wrote, and returns the files written (links resolved).
+func checkOutputs(t *testing.T, desc, dir string, chosen map[string]pathChoice, ref map[string]string, stdout, fifoData string) map[string]bool {
 	written := map[string]bool{}
 	for _, f := range outputFlags {
 		c, ok := chosen[f]
@@ -308,9 +341,9 @@ func runOutputCase(t *testing.T, seed uint64, ref map[string]string) {
 		case "null":
 			continue
 		case "stdout":
-			got = stdout.String()
+			got = stdout
 		case "fifo":
-			got = string(fifoData)
+			got = fifoData
 		default:
 			p := c.path
 			b, err := os.ReadFile(filepath.Join(dir, p))
@@ -330,20 +363,7 @@ func runOutputCase(t *testing.T, seed uint64, ref map[string]string) {
 			t.Errorf("%s: %s (%s) holds %q, want %q", desc, f, c.path, got, ref[f])
 		}
 	}
-	for name, e := range before {
-		a, ok := after[name]
-		switch {
-		case !ok:
-			t.Errorf("%s: %s removed", desc, name)
-		case e.mode&fs.ModeSymlink != 0 && a != e:
-			t.Errorf("%s: link %s replaced or changed", desc, name)
-		case !written[name] && name != "." && a != e && e.mode.IsRegular():
-			t.Errorf("%s: %s, not an output, changed", desc, name)
-		}
-	}
-	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode()&fs.ModeCharDevice == 0 {
-		t.Fatalf("%s: %s is no longer a device", desc, os.DevNull)
-	}
+	return written
 }
 
 // TestOutputPathsProperty runs the property on a fixed set of seeds.

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -12,85 +14,131 @@ import (
 	"github.com/listscrub/listscrub/registry"
 )
 
-func newCheckCmd(stdio IO) *cobra.Command {
-	var registries []string
-	var country string
-	var numbers []string
-	var checks registryChecks
+// checkOptions are check's: its streams, flags and numbers.
+type checkOptions struct {
+	IO       IO
+	country  countryFlag
+	registry registryFlags
+	numbers  []string
+}
+
+func newCheckCmd(stdio IO, runF func(context.Context, *checkOptions) error) *cobra.Command {
+	o := &checkOptions{IO: stdio}
 	cmd := &cobra.Command{
 		Use:   "check -r REGISTRY... NUMBER...",
 		Short: "Say whether numbers are registered, and in which source",
 		Long: `Check prints one line per NUMBER: its E.164 form and "registered" with the
-sources that hold it, "not registered", or "invalid" with the reason.
-Exit status: 0 when no number is registered, 3 when at least one is.`,
+sources that hold it, "not registered", "not screened" (a wash result is given
+and none has a verdict for the number: it was not checked), or "invalid" with
+the reason.
+Exit status: 0 when every number is invalid or not registered, 3 when at
+least one is registered, 1 otherwise (a number not screened).`,
 		Example: `  listscrub check -r bloctel.snap "06 12 34 56 78" +33145678901
-  listscrub check -r dnc=dnc.snap --country US "(201) 555-0123" || echo "do not call"`,
+  listscrub check -r dnc=dnc.snap --country US "(201) 555-0123" || echo "do not call"
+  listscrub check --country AU -r wash:dncr-result.csv "0412 345 678"`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("want at least one NUMBER")
 			}
 			return nil
 		},
-		RunE: run(func(ctx context.Context) error { return runCheck(ctx, registries, country, numbers, &checks, stdio) }),
+		RunE: runner(o, func(o *checkOptions, args []string) { o.numbers = args }, runF, runCheck),
 	}
-	cmd.PreRun = func(_ *cobra.Command, args []string) { numbers = args }
-	cmd.Flags().StringArrayVarP(&registries, "registry", "r", nil, "registry: raw list or snapshot, as PATH or NAME=PATH (repeatable, required)")
-	cmd.Flags().StringVar(&country, "country", "FR", "region of numbers written in national format")
-	checks.bind(cmd.Flags(), false)
+	o.country.bind(cmd.Flags(), "")
+	o.registry.bind(cmd.Flags(), forCheck)
 	cmd.MarkFlagRequired("registry")
 	return cmd
 }
 
-func runCheck(ctx context.Context, registries []string, country string, numbers []string, rc *registryChecks, stdio IO) error {
-	norm, err := normalize.New(country)
-	if err != nil {
-		return usagef("--country: %v", err)
-	}
-	specs, err := parseSpecs(registries)
+// runCheck loads the registries and prints each number's line.
+func runCheck(ctx context.Context, o *checkOptions) error {
+	stdio := o.IO
+	norm, err := o.country.normalizer()
 	if err != nil {
 		return err
 	}
-	checks, err := rc.checks(time.Now(), stdio)
+	specs, err := parseSpecs(o.registry.registries)
 	if err != nil {
 		return err
 	}
-	set, err := registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm, Strict: true, Checks: checks})
+	opts, err := o.registry.loadOptions(norm, time.Now(), stdio)
 	if err != nil {
-		return rc.explain(err)
+		return err
+	}
+	o.registry.warnWash(specs, stdio)
+	set, err := registry.Load(ctx, specs, opts)
+	if err != nil {
+		return o.registry.explain(err)
 	}
 	if set.Len() == 0 {
 		fmt.Fprintln(stdio.ErrOut, "listscrub: warning: the registry holds no number: it blocks nothing, every valid number is not registered")
 	}
 	sources := set.Sources()
 	printColumnsWarnings(stdio, sources)
-	found := false
-	var ccs []int // calling codes of the numbers not registered, in order
-	defer func() { warnNotHeld(stdio, set, ccs) }()
+	w := bufio.NewWriter(stdio.Out)
+	v := checkNumbers(w, norm, set, sources, o.numbers)
+	defer warnNotHeld(stdio, set, v.notRegistered)
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	switch {
+	case v.registered > 0:
+		return errRegistered
+	case v.notScreened > 0:
+		return fmt.Errorf("%d number(s) not screened: no wash result has a verdict (--block-codes or --pass-codes) for them, they were not checked", v.notScreened)
+	}
+	return nil
+}
+
+// lookupSet is what check asks of a registry (a *registry.Set).
+type lookupSet interface {
+	Lookup(normalize.Key) uint64
+	Screened(normalize.Key) bool
+}
+
+// checkVerdicts counts check's verdicts.
+type checkVerdicts struct {
+	registered, notScreened int
+	notRegistered           []int // their calling codes, in order
+}
+
+// checkNumbers writes check's line for each number to w: invalid,
+// registered (with the labels of sources), not screened, or not registered.
+func checkNumbers(w io.Writer, norm *normalize.Normalizer, set lookupSet, sources []registry.SourceInfo, numbers []string) checkVerdicts {
+	var v checkVerdicts
 	for _, n := range numbers {
 		res := norm.NormalizeString(n)
 		if !res.Valid() {
-			fmt.Fprintf(stdio.Out, "%s\tinvalid\t%s\n", n, res.Reason)
+			fmt.Fprintf(w, "%s\tinvalid\t%s\n", n, res.Reason)
 			continue
 		}
 		mask := set.Lookup(res.Key)
-		if mask == 0 {
-			ccs = append(ccs, norm.CallingCode(res.Key))
-			fmt.Fprintf(stdio.Out, "%s\tnot registered\n", res.Key)
-			continue
+		switch {
+		case mask != 0:
+			v.registered++
+			fmt.Fprintf(w, "%s\tregistered\t%s\n", res.Key, strings.Join(labels(sources, mask), ","))
+		case !set.Screened(res.Key):
+			// Fail closed: no wash result has a verdict for it, so it was
+			// not checked; "not registered" would let it be called.
+			v.notScreened++
+			fmt.Fprintf(w, "%s\tnot screened\n", res.Key)
+		default:
+			v.notRegistered = append(v.notRegistered, norm.CallingCode(res.Key))
+			fmt.Fprintf(w, "%s\tnot registered\n", res.Key)
 		}
-		found = true
-		var labels []string
-		for i := range sources {
-			if mask&(1<<i) != 0 {
-				labels = append(labels, sources[i].Label)
-			}
+	}
+	return v
+}
+
+// labels returns the labels of the sources whose bits are set in mask.
+func labels(sources []registry.SourceInfo, mask uint64) []string {
+	var out []string
+	for i := range sources {
+		if mask&(1<<i) != 0 {
+			out = append(out, sources[i].Label)
 		}
-		fmt.Fprintf(stdio.Out, "%s\tregistered\t%s\n", res.Key, strings.Join(labels, ","))
 	}
-	if found {
-		return errRegistered
-	}
-	return nil
+	return out
 }
 
 // warnNotHeld warns, once per calling code, about numbers said not

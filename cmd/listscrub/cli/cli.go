@@ -9,8 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
 	"time"
@@ -28,16 +26,27 @@ const (
 	ExitRegistered = 3 // check: at least one number is registered
 )
 
-// IO is where a command reads and writes: the process's standard streams, or
-// buffers in tests.
+// IO is what a command gets from the process that runs it: where it reads
+// and writes (the process's standard streams, or buffers in tests) and, from
+// main only, the power to change process-wide settings.
 type IO struct {
 	In     io.Reader
 	Out    io.Writer
 	ErrOut io.Writer
 
+	// LimitCPUs bounds the cores the process uses to n (-j N is a run's CPU
+	// budget, registry loading included, not only its worker count). Only
+	// main sets it, since it changes process-wide state (GOMAXPROCS) for
+	// good; nil, as in tests that call Main, leaves the process alone and
+	// -j bounds the workers only.
+	LimitCPUs func(n int)
+
 	// scope is the run's outputs, for the signal path to remove their
 	// temporary files (set by Main; nil when a test builds a command).
 	scope *scope
+	// args is the command line Main was given, for the receipt (set by
+	// Main; nil when a test builds a command).
+	args []string
 }
 
 // failure marks an error raised while running a command (exit 1), as opposed
@@ -59,18 +68,31 @@ func usagef(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// run adapts a command's run function: its errors are failures, except usage
-// errors, which keep exit code 2.
-func run(f func(ctx context.Context) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, _ []string) error {
-		err := f(cmd.Context())
-		var ue *usageError
-		var se *scrub.UsageError
-		if err == nil || errors.Is(err, errRegistered) || errors.As(err, &ue) || errors.As(err, &se) {
-			return err
-		}
-		return &failure{err}
+// runner returns the RunE of a command whose options are o: it fills o from
+// the positional arguments (args; nil when the command takes none), then
+// calls runF when a test gave one, the command's own run otherwise. Errors
+// are failures (exit 1), except usage errors (exit 2) and errRegistered.
+func runner[O any](o *O, args func(o *O, args []string), runF, run func(context.Context, *O) error) func(*cobra.Command, []string) error {
+	if runF == nil {
+		runF = run
 	}
+	return func(cmd *cobra.Command, a []string) error {
+		if args != nil {
+			args(o, a)
+		}
+		return classify(runF(cmd.Context(), o))
+	}
+}
+
+// classify wraps err as a failure unless it is a usage error or
+// errRegistered, which keep their exit codes.
+func classify(err error) error {
+	var ue *usageError
+	var se *scrub.UsageError
+	if err == nil || errors.Is(err, errRegistered) || errors.As(err, &ue) || errors.As(err, &se) {
+		return err
+	}
+	return &failure{err}
 }
 
 // Main runs listscrub with args and returns the exit code.
@@ -93,6 +115,7 @@ func Main(args []string, stdio IO) int {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGPIPE)
 	defer signal.Stop(sigs)
 	stdio.scope = &scope{}
+	stdio.args = args
 	done := make(chan int, 1)
 	go func() { done <- execute(ctx, args, stdio) }()
 	var grace <-chan time.Time
@@ -179,13 +202,13 @@ Numbers are compared in E.164 form, whatever their spelling: 06 12 34 56 78,
 	root.SetErr(stdio.ErrOut)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
 	root.AddCommand(
-		newScrubCmd(stdio),
-		newCoverageCmd(stdio),
+		newScrubCmd(stdio, nil),
+		newCoverageCmd(stdio, nil),
 		newRegistryCmd(stdio),
 		newReceiptCmd(stdio),
-		newNormalizeCmd(stdio),
-		newCheckCmd(stdio),
-		newVersionCmd(stdio),
+		newNormalizeCmd(stdio, nil),
+		newCheckCmd(stdio, nil),
+		newVersionCmd(stdio, nil),
 	)
 	// Cobra's completion command prints its help, exit 0, for a shell it does
 	// not know: make that a usage error.
@@ -200,67 +223,4 @@ Numbers are compared in E.164 form, whatever their spelling: 06 12 34 56 78,
 		}
 	}
 	return root
-}
-
-// version is set at build time with -ldflags "-X .../cli.buildVersion=...".
-var buildVersion = ""
-
-// buildCommit is set at build time with -ldflags "-X .../cli.buildCommit=..."
-// (make build does); otherwise the Go toolchain's vcs.revision is used.
-var buildCommit = ""
-
-// commit returns the source revision the binary was built from, or "unknown".
-func commit() string {
-	if buildCommit != "" {
-		return buildCommit
-	}
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	rev, dirty := "", false
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
-	if rev == "" {
-		return "unknown"
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if dirty {
-		rev += "-dirty"
-	}
-	return rev
-}
-
-func version() string {
-	if buildVersion != "" {
-		return buildVersion
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
-
-func newVersionCmd(stdio IO) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
-		RunE: run(func(context.Context) error {
-			goVersion := "unknown"
-			if bi, ok := debug.ReadBuildInfo(); ok {
-				goVersion = bi.GoVersion
-			}
-			fmt.Fprintf(stdio.Out, "listscrub %s (commit %s, %s, %s/%s)\n", version(), commit(), goVersion, runtime.GOOS, runtime.GOARCH)
-			return nil
-		}),
-	}
 }

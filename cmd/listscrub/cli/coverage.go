@@ -12,7 +12,9 @@ import (
 	"github.com/listscrub/listscrub/scrub"
 )
 
+// coverageOptions are coverage's: its streams and flags.
 type coverageOptions struct {
+	IO IO
 	readFlags
 	output string
 	format string
@@ -20,8 +22,8 @@ type coverageOptions struct {
 	top    int
 }
 
-func newCoverageCmd(stdio IO) *cobra.Command {
-	var o coverageOptions
+func newCoverageCmd(stdio IO, runF func(context.Context, *coverageOptions) error) *cobra.Command {
+	o := &coverageOptions{IO: stdio}
 	cmd := &cobra.Command{
 		Use:   "coverage -r REGISTRY... [flags] INPUT",
 		Short: "Report how much of a prospect file may be called, and why not the rest",
@@ -50,9 +52,8 @@ charts, for a browser or a printer).`,
   # A report to send round
   listscrub coverage -r bloctel.snap --by Campagne --format html -o report.html prospects.csv`,
 		Args: exactArgs(1, "INPUT (a file, or - for standard input)"),
-		RunE: run(func(ctx context.Context) error { return runCoverage(ctx, &o, stdio) }),
+		RunE: runner(o, func(o *coverageOptions, args []string) { o.input = args[0] }, runF, runCoverage),
 	}
-	cmd.PreRun = func(_ *cobra.Command, args []string) { o.input = args[0] }
 	f := cmd.Flags()
 	o.bind(f, "run")
 	f.StringVarP(&o.output, "out", "o", "", "write the report to this file (default standard output)")
@@ -66,7 +67,9 @@ charts, for a browser or a printer).`,
 	return cmd
 }
 
-func runCoverage(ctx context.Context, o *coverageOptions, stdio IO) error {
+// runCoverage runs the scrub with no row output and renders its report.
+func runCoverage(ctx context.Context, o *coverageOptions) error {
+	stdio := o.IO
 	render, ok := map[string]func(*report.Report, io.Writer) error{
 		"table": (*report.Report).WriteTable,
 		"json":  (*report.Report).WriteJSON,

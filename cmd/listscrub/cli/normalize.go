@@ -9,12 +9,17 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
-
-	"github.com/listscrub/listscrub/normalize"
 )
 
-func newNormalizeCmd(stdio IO) *cobra.Command {
-	var country string
+// normalizeOptions are normalize's: its streams, --country and the file.
+type normalizeOptions struct {
+	IO      IO
+	country countryFlag
+	path    string // "-" for standard input
+}
+
+func newNormalizeCmd(stdio IO, runF func(context.Context, *normalizeOptions) error) *cobra.Command {
+	o := &normalizeOptions{IO: stdio}
 	cmd := &cobra.Command{
 		Use:   "normalize [--country CC] [FILE|-]",
 		Short: "Print the E.164 form of one raw number per line",
@@ -24,23 +29,25 @@ empty line where the input is not a valid number.`,
 		Example: `  printf '06 12 34 56 78\n+33 (0)6 12 34 56 78\nnot a number\n' | listscrub normalize
   listscrub normalize --country US numbers.txt`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			path := "-"
+		RunE: runner(o, func(o *normalizeOptions, args []string) {
+			o.path = "-"
 			if len(args) == 1 {
-				path = args[0]
+				o.path = args[0]
 			}
-			return run(func(ctx context.Context) error { return runNormalize(ctx, path, country, stdio) })(cmd, args)
-		},
+		}, runF, runNormalize),
 	}
-	cmd.Flags().StringVar(&country, "country", "FR", "region of numbers written in national format")
+	o.country.bind(cmd.Flags(), "")
 	return cmd
 }
 
-func runNormalize(ctx context.Context, path, country string, stdio IO) error {
-	norm, err := normalize.New(country)
+// runNormalize prints the E.164 form of each line of the file, or an empty
+// line.
+func runNormalize(ctx context.Context, o *normalizeOptions) error {
+	norm, err := o.country.normalizer()
 	if err != nil {
-		return usagef("--country: %v", err)
+		return err
 	}
+	stdio, path := o.IO, o.path
 	in, name := stdio.In, "stdin"
 	if path != "-" {
 		f, err := os.Open(path)
