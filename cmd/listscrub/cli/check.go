@@ -28,11 +28,12 @@ func newCheckCmd(stdio IO, runF func(context.Context, *checkOptions) error) *cob
 		Use:   "check -r REGISTRY... NUMBER...",
 		Short: "Say whether numbers are registered, and in which source",
 		Long: `Check prints one line per NUMBER: its E.164 form and "registered" with the
-sources that hold it, "not registered", "not screened" (a wash result is given
-and none has a verdict for the number: it was not checked), or "invalid" with
-the reason.
+sources that hold it, "not registered", "not covered" (outside every
+registry's --covers prefixes: it was not checked), "not screened" (a wash
+result is given and none has a verdict for the number: it was not checked),
+or "invalid" with the reason.
 Exit status: 0 when every number is invalid or not registered, 3 when at
-least one is registered, 1 otherwise (a number not screened).`,
+least one is registered, 1 otherwise (a number not covered or not screened).`,
 		Example: `  listscrub check -r bloctel.snap "06 12 34 56 78" +33145678901
   listscrub check -r dnc=dnc.snap --country US "(201) 555-0123" || echo "do not call"
   listscrub check --country AU -r wash:dncr-result.csv "0412 345 678"`,
@@ -84,6 +85,8 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	switch {
 	case v.registered > 0:
 		return errRegistered
+	case v.notCovered > 0:
+		return fmt.Errorf("%d number(s) not covered: they are outside every registry's coverage (registry build --covers), they were not checked", v.notCovered)
 	case v.notScreened > 0:
 		return fmt.Errorf("%d number(s) not screened: no wash result has a verdict (--block-codes or --pass-codes) for them, they were not checked", v.notScreened)
 	}
@@ -93,17 +96,19 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 // lookupSet is what check asks of a registry (a *registry.Set).
 type lookupSet interface {
 	Lookup(normalize.Key) uint64
+	Covers(normalize.Key) bool
 	Screened(normalize.Key) bool
 }
 
 // checkVerdicts counts check's verdicts.
 type checkVerdicts struct {
-	registered, notScreened int
+	registered, notCovered, notScreened int
 	notRegistered           []int // their calling codes, in order
 }
 
 // checkNumbers writes check's line for each number to w: invalid,
-// registered (with the labels of sources), not screened, or not registered.
+// registered (with the labels of sources), not covered, not screened, or
+// not registered.
 func checkNumbers(w io.Writer, norm *normalize.Normalizer, set lookupSet, sources []registry.SourceInfo, numbers []string) checkVerdicts {
 	var v checkVerdicts
 	for _, n := range numbers {
@@ -117,6 +122,10 @@ func checkNumbers(w io.Writer, norm *normalize.Normalizer, set lookupSet, source
 		case mask != 0:
 			v.registered++
 			fmt.Fprintf(w, "%s\tregistered\t%s\n", res.Key, strings.Join(labels(sources, mask), ","))
+		case !set.Covers(res.Key):
+			// Fail closed, like scrub's not-covered: no registry screens it.
+			v.notCovered++
+			fmt.Fprintf(w, "%s\tnot covered\n", res.Key)
 		case !set.Screened(res.Key):
 			// Fail closed: no wash result has a verdict for it, so it was
 			// not checked; "not registered" would let it be called.

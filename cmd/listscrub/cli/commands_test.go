@@ -199,9 +199,9 @@ func TestRunCoverage(t *testing.T) {
 	}
 }
 
-// fakeSet is a registry for checkNumbers: registered numbers (mask 1) and
-// the screened ones.
-type fakeSet struct{ registered, screened map[normalize.Key]bool }
+// fakeSet is a registry for checkNumbers: registered numbers (mask 1), the
+// screened ones and the uncovered ones.
+type fakeSet struct{ registered, screened, uncovered map[normalize.Key]bool }
 
 func (f fakeSet) Lookup(k normalize.Key) uint64 {
 	if f.registered[k] {
@@ -210,6 +210,7 @@ func (f fakeSet) Lookup(k normalize.Key) uint64 {
 	return 0
 }
 func (f fakeSet) Screened(k normalize.Key) bool { return f.screened[k] }
+func (f fakeSet) Covers(k normalize.Key) bool   { return !f.uncovered[k] }
 
 // TestCheckNotScreened: a valid number that no wash result screened is "not
 // screened", never "not registered", and makes check fail (exit 1) unless a
@@ -228,6 +229,25 @@ func TestCheckNotScreened(t *testing.T) {
 		t.Errorf("check lines:\n%s\nwant:\n%s", out.String(), want)
 	}
 	if v.registered != 1 || v.notScreened != 1 || len(v.notRegistered) != 1 {
+		t.Errorf("verdicts %+v", v)
+	}
+}
+
+// TestCheckNotCovered: a valid number outside every registry's coverage is
+// "not covered" (not checked), never "not registered".
+func TestCheckNotCovered(t *testing.T) {
+	norm := mustNormalizer(t, "FR")
+	key := func(s string) normalize.Key { return norm.NormalizeString(s).Key }
+	set := fakeSet{
+		screened:  map[normalize.Key]bool{key("0612345678"): true, key("0145678901"): true},
+		uncovered: map[normalize.Key]bool{key("0145678901"): true},
+	}
+	var out bytes.Buffer
+	v := checkNumbers(&out, norm, set, nil, []string{"0612345678", "0145678901"})
+	if want := "+33612345678\tnot registered\n+33145678901\tnot covered\n"; out.String() != want {
+		t.Errorf("check lines:\n%s\nwant:\n%s", out.String(), want)
+	}
+	if v.notCovered != 1 || len(v.notRegistered) != 1 {
 		t.Errorf("verdicts %+v", v)
 	}
 }
