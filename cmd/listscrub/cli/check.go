@@ -103,7 +103,7 @@ type lookupSet interface {
 // checkVerdicts counts check's verdicts.
 type checkVerdicts struct {
 	registered, notCovered, notScreened int
-	notRegistered           []int // their calling codes, in order
+	notRegistered                       []int // their calling codes, in order
 }
 
 // checkNumbers writes check's line for each number to w: invalid,
