@@ -105,7 +105,7 @@ func BenchmarkLoadRaw(b *testing.B) {
 	fr := normalizer(b, "FR")
 	b.ReportAllocs()
 	for b.Loop() {
-		s, err := Load(context.Background(), []Spec{{"gen", p}}, LoadOptions{Normalizer: fr, Strict: true})
+		s, err := Load(context.Background(), []Spec{{Label: "gen", Path: p}}, LoadOptions{Normalizer: fr, Strict: true})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -128,7 +128,7 @@ func BenchmarkLoadRawNANP(b *testing.B) {
 	us := normalizer(b, "US")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Load(context.Background(), []Spec{{"dnc", p}}, LoadOptions{Normalizer: us, Strict: true}); err != nil {
+		if _, err := Load(context.Background(), []Spec{{Label: "dnc", Path: p}}, LoadOptions{Normalizer: us, Strict: true}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -143,7 +143,7 @@ func BenchmarkSnapshotLoad(b *testing.B) {
 	fr := normalizer(b, "FR")
 	b.ReportAllocs()
 	for b.Loop() {
-		l, err := Load(context.Background(), []Spec{{"gen", p}}, LoadOptions{Normalizer: fr})
+		l, err := Load(context.Background(), []Spec{{Label: "gen", Path: p}}, LoadOptions{Normalizer: fr})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -384,7 +384,7 @@ func BenchmarkNational(b *testing.B) {
 	runtime.GC()
 	us := normalizer(b, "US")
 	t0 = time.Now()
-	l, err := Load(context.Background(), []Spec{{"dnc", p}}, LoadOptions{Normalizer: us})
+	l, err := Load(context.Background(), []Spec{{Label: "dnc", Path: p}}, LoadOptions{Normalizer: us})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -55,7 +55,7 @@ func BenchmarkBuildUS(b *testing.B) {
 	}
 	us := normalizer(b, "US")
 	for b.Loop() {
-		s, err := Load(context.Background(), []Spec{{"dnc", p}}, LoadOptions{Normalizer: us})
+		s, err := Load(context.Background(), []Spec{{Label: "dnc", Path: p}}, LoadOptions{Normalizer: us})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -49,7 +49,7 @@ func TestWriteSeedCorpus(t *testing.T) {
 	dir := t.TempDir()
 	a := writeFile(t, dir, "a.txt", []byte("0612345678\n0123456789\n"))
 	b := writeFile(t, dir, "b.txt", []byte("0123456789\n0698765432\n"))
-	for i, specs := range [][]Spec{{{"a", a}}, {{"a", a}, {"b", b}}} {
+	for i, specs := range [][]Spec{{{Label: "a", Path: a}}, {{Label: "a", Path: a}, {Label: "b", Path: b}}} {
 		s, err := Load(context.Background(), specs, LoadOptions{Normalizer: normalizer(t, "FR")})
 		if err != nil {
 			t.Fatal(err)

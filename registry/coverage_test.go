@@ -64,7 +64,7 @@ func TestCoverageSnapshotRoundTrip(t *testing.T) {
 		t.Fatal("Covers wrong after read")
 	}
 	// Loaded as a source, alone or with a raw list (which covers everything).
-	one, err := Load(context.Background(), []Spec{{"r", p}}, LoadOptions{Normalizer: normalizer(t, "FR")})
+	one, err := Load(context.Background(), []Spec{{Label: "r", Path: p}}, LoadOptions{Normalizer: normalizer(t, "FR")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestCoverageSnapshotRoundTrip(t *testing.T) {
 		t.Fatal("Covers wrong for a snapshot source")
 	}
 	raw := writeFile(t, dir, "x.txt", []byte("0612345678\n"))
-	two, err := Load(context.Background(), []Spec{{"r", p}, {"x", raw}}, LoadOptions{Normalizer: normalizer(t, "FR")})
+	two, err := Load(context.Background(), []Spec{{Label: "r", Path: p}, {Label: "x", Path: raw}}, LoadOptions{Normalizer: normalizer(t, "FR")})
 	if err != nil {
 		t.Fatal(err)
 	}

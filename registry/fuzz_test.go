@@ -106,8 +106,8 @@ func FuzzLoadRaw(f *testing.F) {
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		s, err := Load(context.Background(), []Spec{{"in", p}}, LoadOptions{Normalizer: fr})
-		strictSet, strictErr := Load(context.Background(), []Spec{{"in", p}}, LoadOptions{Normalizer: fr, Strict: true})
+		s, err := Load(context.Background(), []Spec{{Label: "in", Path: p}}, LoadOptions{Normalizer: fr})
+		strictSet, strictErr := Load(context.Background(), []Spec{{Label: "in", Path: p}}, LoadOptions{Normalizer: fr, Strict: true})
 		if err != nil {
 			if strictErr == nil {
 				t.Fatalf("strict accepted what non-strict refused: %v", err)
@@ -239,7 +239,7 @@ func FuzzReadSnapshot(f *testing.F) {
 		if s.computeChecksum() != s.Checksum() && !fix {
 			t.Fatal("recorded checksum differs from content")
 		}
-		l, err := Load(context.Background(), []Spec{{"x", p}}, LoadOptions{Normalizer: fr})
+		l, err := Load(context.Background(), []Spec{{Label: "x", Path: p}}, LoadOptions{Normalizer: fr})
 		if err != nil {
 			t.Fatalf("ReadSnapshotInfo accepted, Load refused: %v", err)
 		}

@@ -208,7 +208,7 @@ func TestLoadErrors(t *testing.T) {
 		t.Fatalf("missing: %v", err)
 	}
 	// Duplicate labels, too many sources, no sources.
-	if _, err := Load(context.Background(), []Spec{{"a", p}, {"a", p}}, LoadOptions{Normalizer: normalizer(t, "FR")}); err == nil {
+	if _, err := Load(context.Background(), []Spec{{Label: "a", Path: p}, {Label: "a", Path: p}}, LoadOptions{Normalizer: normalizer(t, "FR")}); err == nil {
 		t.Fatal("duplicate labels accepted")
 	}
 	var many []Spec
@@ -223,7 +223,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Load(ctx, []Spec{{"b", p}}, LoadOptions{Normalizer: normalizer(t, "FR")}); !errors.Is(err, context.Canceled) {
+	if _, err := Load(ctx, []Spec{{Label: "b", Path: p}}, LoadOptions{Normalizer: normalizer(t, "FR")}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: %v", err)
 	}
 }
@@ -312,12 +312,12 @@ func TestChecksumStable(t *testing.T) {
 	l1 := writeFile(t, dir, "l1.txt", []byte("0612345678\n0123456789\n0698765432\n"))
 	l2 := writeFile(t, dir, "l2.txt", []byte("numero\r\n+33698765432\r\n06 12 34 56 78\r\n0123456789\r\n0612345678\r\n"))
 	l3 := writeFile(t, dir, "l3.csv.gz", gz(t, []byte("x;tel\n1;0123456789\n2;0698765432\n3;0612345678\n")))
-	s1, s2, s3 := load(Spec{"L", l1}), load(Spec{"L", l2}), load(Spec{"L", l3})
+	s1, s2, s3 := load(Spec{Label: "L", Path: l1}), load(Spec{Label: "L", Path: l2}), load(Spec{Label: "L", Path: l3})
 	if s1.Checksum() != s2.Checksum() || s1.Checksum() != s3.Checksum() {
 		t.Fatalf("checksums differ: %s %s %s", s1.Checksum(), s2.Checksum(), s3.Checksum())
 	}
 	o := writeFile(t, dir, "o.txt", []byte("0612345678\n0555555555\n"))
-	ab, ba := load(Spec{"A", l1}, Spec{"O", o}), load(Spec{"O", o}, Spec{"A", l1})
+	ab, ba := load(Spec{Label: "A", Path: l1}, Spec{Label: "O", Path: o}), load(Spec{Label: "O", Path: o}, Spec{Label: "A", Path: l1})
 	if ab.Checksum() != ba.Checksum() {
 		t.Fatal("source order changes the checksum")
 	}
@@ -325,8 +325,8 @@ func TestChecksumStable(t *testing.T) {
 		t.Fatal("different content, same checksum")
 	}
 	// Different memberships, same keys: different checksums.
-	x := load(Spec{"A", l1}, Spec{"O", l2})
-	y := load(Spec{"A", l1}, Spec{"O", o})
+	x := load(Spec{Label: "A", Path: l1}, Spec{Label: "O", Path: l2})
+	y := load(Spec{Label: "A", Path: l1}, Spec{Label: "O", Path: o})
 	if x.Checksum() == y.Checksum() {
 		t.Fatal("memberships not in checksum")
 	}

@@ -21,7 +21,7 @@ func smallSet(t testing.TB) *Set {
 	dir := t.TempDir()
 	a := writeFile(t, dir, "a.txt", []byte("0612345678\n0123456789\n0698765432\n0611111111\n"))
 	b := writeFile(t, dir, "b.txt", []byte("0123456789\n0555555555\n0622222222\n0633333333\n0644444444\n"))
-	s, err := Load(context.Background(), []Spec{{"a", a}, {"b", b}}, LoadOptions{Normalizer: normalizer(t, "FR")})
+	s, err := Load(context.Background(), []Spec{{Label: "a", Path: a}, {Label: "b", Path: b}}, LoadOptions{Normalizer: normalizer(t, "FR")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	// With another source, the snapshot is one bit.
 	dir2 := t.TempDir()
 	o := writeFile(t, dir2, "o.txt", []byte("0612345678\n0699999999\n"))
-	m, err := Load(context.Background(), []Spec{{"o", o}, {"snap", p}}, LoadOptions{Normalizer: normalizer(t, "FR")})
+	m, err := Load(context.Background(), []Spec{{Label: "o", Path: o}, {Label: "snap", Path: p}}, LoadOptions{Normalizer: normalizer(t, "FR")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,11 +110,11 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}
 	// A set of a single source round-trips to the same checksum as its raw load.
 	p1 := filepath.Join(dir, "one.snap")
-	one, _ := Load(context.Background(), []Spec{{"o", o}}, LoadOptions{Normalizer: normalizer(t, "FR")})
+	one, _ := Load(context.Background(), []Spec{{Label: "o", Path: o}}, LoadOptions{Normalizer: normalizer(t, "FR")})
 	if err := WriteSnapshotFile(p1, one, SnapshotMeta{}); err != nil {
 		t.Fatal(err)
 	}
-	l1, err := Load(context.Background(), []Spec{{"o", p1}}, LoadOptions{Normalizer: normalizer(t, "FR")})
+	l1, err := Load(context.Background(), []Spec{{Label: "o", Path: p1}}, LoadOptions{Normalizer: normalizer(t, "FR")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 func TestSnapshotEmptySet(t *testing.T) {
 	dir := t.TempDir()
 	e := writeFile(t, dir, "e.txt", []byte("numero\n"))
-	s, err := Load(context.Background(), []Spec{{"e", e}}, LoadOptions{Normalizer: normalizer(t, "FR")})
+	s, err := Load(context.Background(), []Spec{{Label: "e", Path: e}}, LoadOptions{Normalizer: normalizer(t, "FR")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestSnapshotCorruption(t *testing.T) {
 		if !errors.Is(err, ErrBadChecksum) && !errors.Is(err, ErrTruncated) && !strings.Contains(err.Error(), "not a snapshot") {
 			t.Fatalf("%s: unexpected error %v", what, err)
 		}
-		if _, err := Load(context.Background(), []Spec{{"x", bad}}, LoadOptions{Normalizer: fr}); err == nil {
+		if _, err := Load(context.Background(), []Spec{{Label: "x", Path: bad}}, LoadOptions{Normalizer: fr}); err == nil {
 			// A destroyed magic makes it a text file: it must still not load
 			// as the snapshot's content.
 			if strings.HasPrefix(string(data), snapMagic) {
