@@ -68,7 +68,6 @@ func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (
 	for i, sd := range data {
 		sources[i] = sd.info
 	}
-	probe := opts.ProbeBloom
 	// One snapshot alone: its packed keys and bloom filter are used in place.
 	if len(data) == 1 && data[0].snap != nil {
 		snap := data[0].snap
@@ -76,7 +75,6 @@ func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (
 		if !withBloom {
 			s.bloom = nil
 		}
-		s.probeBloom = probe && withBloom
 		return s, nil
 	}
 	for i, sd := range data {
@@ -98,10 +96,6 @@ func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (
 		s = newSetSummed(keys, masks, width, sources, withBloom)
 	} else {
 		s = newSet(keys, masks, width, sources, withBloom)
-	}
-	if probe && withBloom {
-		s.filter()
-		s.probeBloom = true
 	}
 	return s, nil
 }

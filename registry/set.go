@@ -21,11 +21,8 @@ import (
 // is a 64-bit mask.
 const MaxSources = 64
 
-// BloomFPRate is the false-positive rate the bloom filter is sized for. 1%
-// rather than 0.1%: lookups do not probe the filter (the packed set is
-// faster), and at 250M numbers 0.01 makes the filter 1.20 bytes a number
-// instead of 1.80, its build 17 s instead of 29 s, the snapshot 2.50 bytes a
-// number instead of 3.10 (see FORMAT.md, Bloom filter).
+// BloomFPRate is the false-positive rate the bloom filter is sized for; see
+// buildBloom for what reads the filter and why 1%.
 const BloomFPRate = 0.01
 
 // maxKey bounds valid keys: E.164 numbers have at most 15 digits.
@@ -43,14 +40,7 @@ type Set struct {
 	// the exact set, never pays for it; a snapshot stores it.
 	bloom     *bloom.BloomFilter
 	bloomOnce sync.Once
-	noBloom   bool // for benchmarks comparing without a filter
-	// probeBloom makes Lookup and LookupBatch test the bloom filter before
-	// the exact set. It is off by default: with the packed set in memory, a
-	// miss costs the exact set two memory loads where the filter costs its
-	// hashing and as many loads; see FORMAT.md, "Bloom filter", for the
-	// figures. Load turns it on with LoadOptions.ProbeBloom (a measuring
-	// switch, not a feature).
-	probeBloom bool
+	noBloom   bool // a set made without a filter (Load for a one-off look-up)
 
 	sources []SourceInfo
 	cover   coverage // what the set screens: the union of its sources' coverage
@@ -113,6 +103,24 @@ func (s *Set) filter() *bloom.BloomFilter {
 // buildBloom returns a bloom filter holding every key of p, sized for
 // BloomFPRate. The two halves of the keys are added in parallel into two
 // filters of the same geometry, then merged.
+//
+// What reads the filter: WriteSnapshot stores it, snapshot loading
+// spot-checks that it holds the keys, and Bloom reports its geometry
+// (registry info). Look-ups (Lookup, LookupBatch) never consult it: with
+// the packed set in memory, a miss costs a segment search and one index
+// read, where the filter costs its hashing and 7 random reads into a
+// structure as large as the set. Measured on the 2-core machine, a scrub of
+// 23M rows against the 10M-number Bloctel snapshot of make bench SIZE=large
+// took 4.61 s with the exact set alone and 6.30 s with the filter probed
+// first; 10M rows against 250M US numbers (make bench-registry), 1.94-1.97 s
+// against 3.24-3.88 s; LookupBatch with 30% hits (go test -run '^$' -bench
+// 'LookupBatch/n=10M' ./registry: batch against bloom-batch, which
+// probe_test.go's lookupBatchBloomFirst runs) 29 against 111 ns a key. It is
+// kept in the format for readers that probe a snapshot cold or from disk,
+// where an exact probe costs an I/O. 1% rather than 0.1% false positives:
+// at 250M numbers the filter is 1.20 bytes a number instead of 1.80, builds
+// in 17 s instead of 29 s, and the snapshot is 2.50 bytes a number instead
+// of 3.10.
 func buildBloom(p *packed) *bloom.BloomFilter {
 	n := uint(p.n)
 	if n == 0 {
@@ -205,9 +213,6 @@ func (s *Set) maskAt(i int) uint64 {
 // Lookup returns the sources holding k as a bit mask over Sources() (bit i is
 // Sources()[i]); 0 means k is not registered. It does not allocate.
 func (s *Set) Lookup(k normalize.Key) uint64 {
-	if s.probeBloom && s.bloom != nil && !bloomTest(s.bloom, uint64(k)) {
-		return 0
-	}
 	i := s.p.find(uint64(k))
 	if i < 0 {
 		return 0
@@ -237,10 +242,6 @@ func (s *Set) LookupBatch(keys []normalize.Key, masks []uint64) {
 	if p.n == 0 {
 		return
 	}
-	bf := s.bloom
-	if !s.probeBloom {
-		bf = nil
-	}
 	lowMask := uint64(1)<<p.shift - 1
 	var (
 		ks  [batchChunk]uint64 // the chunk's non-zero keys
@@ -250,20 +251,11 @@ func (s *Set) LookupBatch(keys []normalize.Key, masks []uint64) {
 	for start := 0; start < len(keys); start += batchChunk {
 		chunk := keys[start:min(start+batchChunk, len(keys))]
 		ms := masks[start : start+len(chunk)]
-		// Phase 0: the non-zero keys (that pass the bloom filter, when it
-		// is probed), in order.
+		// Phase 0: the non-zero keys, in order.
 		n := 0
 		for i, k := range chunk {
 			ks[n], at[n] = uint64(k), uint16(i)
 			n += b2i(k != 0)
-		}
-		if bf != nil {
-			m := 0
-			for i := range n {
-				ks[m], at[m] = ks[i], at[i]
-				m += b2i(bloomTest(bf, ks[i]))
-			}
-			n = m
 		}
 		// Phase 1: bucket positions, + 1 (0 for a key no segment holds).
 		// Only computation and small tables here: the index reads are left

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -106,7 +105,7 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 			return nil, err
 		}
 		set, err := registry.Load(ctx, specs, registry.LoadOptions{Normalizer: norm, Strict: true, Checksum: true,
-			ProbeBloom: os.Getenv("LISTSCRUB_BLOOM_PROBE") == "1", Checks: checks, Exempt: exempt})
+			Checks: checks, Exempt: exempt})
 		return set, o.checks.explain(err)
 	}
 	reg, err := load(o.registries, checks, false)
