@@ -83,9 +83,9 @@ func BenchmarkReadUS(b *testing.B) {
 	}
 	us := normalizer(b, "US")
 	var parse, total time.Duration
-	timed := func(tp *textParser, ctx context.Context, lr *lineReader, kind string, hdr header) error {
+	timed := func(tp *textParser, ctx context.Context, lr *lineReader, lf lineFormat) error {
 		t := time.Now()
-		err := tp.parseRest(ctx, lr, kind, hdr)
+		err := tp.parseRest(ctx, lr, lf)
 		parse += time.Since(t)
 		return err
 	}

@@ -44,6 +44,10 @@ type Set struct {
 
 	sources []SourceInfo
 	cover   coverage // what the set screens: the union of its sources' coverage
+	// screened holds the numbers the set's wash results screened (the
+	// union of theirs, registered or passed), packed like p; nil when the
+	// set holds no wash result.
+	screened *packed
 
 	sumOnce  sync.Once
 	checksum string
@@ -72,14 +76,30 @@ func maskWidth(n int) int {
 // bytes each). The keys are packed and not kept: the caller may drop them.
 // Without withBloom the set never builds a bloom filter.
 func newSet(keys []uint64, masks []byte, width int, sources []SourceInfo, withBloom bool) *Set {
-	return &Set{p: encodePacked(keys), masks: masks, width: width, sources: sources, cover: coverageOf(sources), noBloom: !withBloom}
+	return newScreenedSet(keys, masks, width, sources, withBloom, nil)
+}
+
+// newScreenedSet is newSet for a set whose wash results screened the
+// sorted distinct numbers screened (nil: no wash result).
+func newScreenedSet(keys []uint64, masks []byte, width int, sources []SourceInfo, withBloom bool, screened []uint64) *Set {
+	return &Set{p: encodePacked(keys), masks: masks, width: width, sources: sources, cover: coverageOf(sources), noBloom: !withBloom,
+		screened: packScreened(screened)}
+}
+
+// packScreened packs a screened set, nil for none.
+func packScreened(screened []uint64) *packed {
+	if screened == nil {
+		return nil
+	}
+	p := encodePacked(screened)
+	return &p
 }
 
 // newSetSummed is newSet that also computes the set's checksum: from keys,
 // on another goroutine, while they are packed (the packing runs on one
 // core).
-func newSetSummed(keys []uint64, masks []byte, width int, sources []SourceInfo, withBloom bool) *Set {
-	s := &Set{masks: masks, width: width, sources: sources, cover: coverageOf(sources), noBloom: !withBloom}
+func newSetSummed(keys []uint64, masks []byte, width int, sources []SourceInfo, withBloom bool, screened []uint64) *Set {
+	s := &Set{masks: masks, width: width, sources: sources, cover: coverageOf(sources), noBloom: !withBloom, screened: packScreened(screened)}
 	sum := make(chan string, 1)
 	go func() {
 		sum <- s.canonicalSum(false, func(yield func(first int, keys []uint64) bool) { yield(0, keys) })
@@ -317,7 +337,21 @@ func (s *Set) Covers(k normalize.Key) bool { return s.cover.covers(k) }
 // with a blocking or a passing verdict; it is true for every number when
 // the set holds no wash result. A valid number that is not screened was not
 // checked and must never be written as clean (scrub reason not-screened).
-func (s *Set) Screened(k normalize.Key) bool { return true }
+// It does not allocate.
+func (s *Set) Screened(k normalize.Key) bool { return s.screened == nil || s.screened.find(uint64(k)) >= 0 }
+
+// Screening reports whether the set holds wash results: whether Screened
+// can be false.
+func (s *Set) Screening() bool { return s.screened != nil }
+
+// ScreenedLen returns the number of distinct numbers the set's wash results
+// screened (registered or passed); 0 when it holds none (see Screening).
+func (s *Set) ScreenedLen() int {
+	if s.screened == nil {
+		return 0
+	}
+	return s.screened.n
+}
 
 // Coverage returns the E.164 prefixes the set screens ("+33", "+1201"),
 // sorted; nil means every number.
@@ -410,6 +444,8 @@ func (s *Set) AsOf() time.Time {
 // little-endian uint64s. The mask's bits are renumbered in the order of the
 // sources' labels (sorted bytewise), so the order in which the same sources
 // were given does not change the checksum; labels themselves are not hashed.
+// A set holding wash results goes on with "listscrub-screened-v1\n" and
+// every screened number in ascending order, a little-endian uint64 each.
 func (s *Set) Checksum() string {
 	s.sumOnce.Do(func() {
 		if s.checksum == "" {
@@ -498,6 +534,21 @@ func (s *Set) canonicalSum(single bool, walk func(yield func(first int, keys []u
 		return true
 	})
 	h.Write(buf)
+	if s.screened != nil {
+		h.Write([]byte("listscrub-screened-v1\n"))
+		buf = buf[:0]
+		s.screened.decodeRange(0, s.screened.n, func(_ int, keys []uint64) bool {
+			for _, k := range keys {
+				buf = binary.LittleEndian.AppendUint64(buf, k)
+				if len(buf) == cap(buf) {
+					h.Write(buf)
+					buf = buf[:0]
+				}
+			}
+			return true
+		})
+		h.Write(buf)
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
