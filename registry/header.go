@@ -116,4 +116,3 @@ func detectHeader(line []byte, role colname.Role) (header, bool) {
 	}
 	return h, true
 }
-

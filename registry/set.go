@@ -338,7 +338,9 @@ func (s *Set) Covers(k normalize.Key) bool { return s.cover.covers(k) }
 // the set holds no wash result. A valid number that is not screened was not
 // checked and must never be written as clean (scrub reason not-screened).
 // It does not allocate.
-func (s *Set) Screened(k normalize.Key) bool { return s.screened == nil || s.screened.find(uint64(k)) >= 0 }
+func (s *Set) Screened(k normalize.Key) bool {
+	return s.screened == nil || s.screened.find(uint64(k)) >= 0
+}
 
 // Screening reports whether the set holds wash results: whether Screened
 // can be false.
