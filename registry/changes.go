@@ -69,6 +69,12 @@ func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts L
 	if err := base.validateContent(); err != nil {
 		return nil, SnapshotMeta{}, fmt.Errorf("snapshot %s: %w: %v", basePath, ErrCorrupt, err)
 	}
+	if base.Screening() {
+		// A change file says nothing of what was screened: an added number
+		// would be registered but not screened, a removed one screened
+		// with no verdict. Refused rather than guessed.
+		return nil, SnapshotMeta{}, fmt.Errorf("snapshot %s: built from wash results, which change files cannot update: build it again from the new wash results", basePath)
+	}
 	baseSum, err := fileSHA256(basePath)
 	if err != nil {
 		return nil, SnapshotMeta{}, err

@@ -479,6 +479,11 @@ func (s *Set) validateContent() error {
 	if err := s.p.validateKeys(); err != nil {
 		return err
 	}
+	if s.screened != nil {
+		if err := s.screened.validateKeys(); err != nil {
+			return fmt.Errorf("screened set: %w", err)
+		}
+	}
 	if s.width == 0 {
 		return nil
 	}
