@@ -243,3 +243,59 @@ func TestWashSnapshot(t *testing.T) {
 		t.Errorf("base with wash results: %v", err)
 	}
 }
+
+// FuzzWash reads arbitrary bytes as a wash result: it never panics, every
+// registered number is screened, and every screened number is the first
+// field of some line (whatever the delimiter), as the normalizer reads it.
+func FuzzWash(f *testing.F) {
+	for _, s := range []string{
+		"0612345678,Y\n0123456789,N\n0698765432,I\n",
+		"phone,result\r\n0612345678, y\r\n\"0123456789\",\"N\"\r\n",
+		"Number;Status\n06 12 34 56 78;Y\n0612;N\n;Y\n",
+		"0612345678\tY\r0123456789\tX\r",
+		"0612345678\n0123456789,\n\"06,Y\n",
+		"+33612345678,D\n+33123456789,C\n",
+	} {
+		f.Add([]byte(s))
+	}
+	fr := normalizer(f, "FR")
+	dir := f.TempDir()
+	codes := WashCodes{Block: []string{"Y", "D"}, Pass: []string{"N", "C"}}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<14 {
+			return
+		}
+		p := filepath.Join(dir, "res.csv")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Load(context.Background(), []Spec{{Label: "w", Path: p, Format: KindWash}}, LoadOptions{Normalizer: fr, Wash: codes})
+		if err != nil {
+			return
+		}
+		firsts := map[normalize.Key]bool{}
+		for _, line := range strings.FieldsFunc(string(data), func(r rune) bool { return r == '\n' || r == '\r' }) {
+			for _, d := range []string{",", ";", "\t"} {
+				field, _, _ := strings.Cut(line, d)
+				for _, g := range []string{field, strings.Trim(strings.TrimSpace(field), `"`)} {
+					if r := fr.Normalize([]byte(g)); r.Valid() {
+						firsts[r.Key] = true
+					}
+				}
+			}
+		}
+		for k := range s.All() {
+			if !s.Screened(k) {
+				t.Fatalf("registered %d not screened", k)
+			}
+		}
+		if s.screened == nil {
+			t.Fatal("a wash result's set has no screened set")
+		}
+		for _, k := range s.screened.decodeAll() {
+			if !firsts[normalize.Key(k)] {
+				t.Fatalf("screened %d is no line's first field", k)
+			}
+		}
+	})
+}
