@@ -1,14 +1,10 @@
 package registry
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
-	"math"
 	"math/bits"
 	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,10 +16,6 @@ import (
 // MaxSources is the largest number of sources one Set can hold: a membership
 // is a 64-bit mask.
 const MaxSources = 64
-
-// BloomFPRate is the false-positive rate the bloom filter is sized for; see
-// buildBloom for what reads the filter and why 1%.
-const BloomFPRate = 0.01
 
 // maxKey bounds valid keys: E.164 numbers have at most 15 digits.
 const maxKey = 999_999_999_999_999
@@ -107,92 +99,6 @@ func newSetSummed(keys []uint64, masks []byte, width int, sources []SourceInfo, 
 	s.p = encodePacked(keys)
 	s.checksum = <-sum
 	return s
-}
-
-// filter returns the set's bloom filter, building it on first use (nil for
-// a set made without one).
-func (s *Set) filter() *bloom.BloomFilter {
-	s.bloomOnce.Do(func() {
-		if s.bloom == nil && !s.noBloom {
-			s.bloom = buildBloom(&s.p)
-		}
-	})
-	return s.bloom
-}
-
-// buildBloom returns a bloom filter holding every key of p, sized for
-// BloomFPRate. The two halves of the keys are added in parallel into two
-// filters of the same geometry, then merged.
-//
-// What reads the filter: WriteSnapshot stores it, snapshot loading
-// spot-checks that it holds the keys, and Bloom reports its geometry
-// (registry info). Look-ups (Lookup, LookupBatch) never consult it: with
-// the packed set in memory, a miss costs a segment search and one index
-// read, where the filter costs its hashing and 7 random reads into a
-// structure as large as the set. Measured on the 2-core machine, a scrub of
-// 23M rows against the 10M-number Bloctel snapshot of make bench SIZE=large
-// took 4.61 s with the exact set alone and 6.30 s with the filter probed
-// first; 10M rows against 250M US numbers (make bench-registry), 1.94-1.97 s
-// against 3.24-3.88 s; LookupBatch with 30% hits (go test -run '^$' -bench
-// 'LookupBatch/n=10M' ./registry: batch against bloom-batch, which
-// probe_test.go's lookupBatchBloomFirst runs) 29 against 111 ns a key. It is
-// kept in the format for readers that probe a snapshot cold or from disk,
-// where an exact probe costs an I/O. 1% rather than 0.1% false positives:
-// at 250M numbers the filter is 1.20 bytes a number instead of 1.80, builds
-// in 17 s instead of 29 s, and the snapshot is 2.50 bytes a number instead
-// of 3.10.
-func buildBloom(p *packed) *bloom.BloomFilter {
-	n := uint(p.n)
-	if n == 0 {
-		n = 1
-	}
-	f := bloom.NewWithEstimates(n, BloomFPRate)
-	add := func(f *bloom.BloomFilter, from, to int) {
-		if to-from < 1<<20 {
-			p.decodeRange(from, to, func(_ int, keys []uint64) bool {
-				addKeys(f, keys)
-				return true
-			})
-			return
-		}
-		a := newBloomAdder(f)
-		p.decodeRange(from, to, func(_ int, keys []uint64) bool {
-			a.add(keys)
-			return true
-		})
-		a.flush()
-	}
-	if p.n < 1<<16 {
-		add(f, 0, p.n)
-		return f
-	}
-	g := bloom.New(f.Cap(), f.K())
-	half := p.n / 2
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); add(g, half, p.n) }()
-	add(f, 0, half)
-	wg.Wait()
-	if err := f.Merge(g); err != nil {
-		panic("registry: bloom merge of identical geometry failed: " + err.Error())
-	}
-	return f
-}
-
-func addKeys(f *bloom.BloomFilter, keys []uint64) {
-	var b [8]byte
-	for _, k := range keys {
-		binary.LittleEndian.PutUint64(b[:], k)
-		f.Add(b[:])
-	}
-}
-
-// bloomTest reports whether k may be in f. The key is hashed as its 8
-// little-endian bytes; the buffer stays on the stack.
-func bloomTest(f *bloom.BloomFilter, k uint64) bool {
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], k)
-	return f.Test(b[:])
 }
 
 // find returns the position of k, or -1.
@@ -438,41 +344,6 @@ func (s *Set) AsOf() time.Time {
 	return t
 }
 
-// Checksum returns the hex SHA-256 of the set's canonical content (sorted keys
-// and their memberships), identical however the same content was loaded.
-//
-// The canonical content is the string "listscrub-set-v1\n" followed, for
-// every key in ascending order, by the key and its membership mask as
-// little-endian uint64s. The mask's bits are renumbered in the order of the
-// sources' labels (sorted bytewise), so the order in which the same sources
-// were given does not change the checksum; labels themselves are not hashed.
-// A set holding wash results goes on with "listscrub-screened-v1\n" and
-// every screened number in ascending order, a little-endian uint64 each.
-func (s *Set) Checksum() string {
-	s.sumOnce.Do(func() {
-		if s.checksum == "" {
-			s.checksum = s.computeChecksum()
-		}
-	})
-	return s.checksum
-}
-
-func (s *Set) computeChecksum() string { return s.computeSum(false) }
-
-// checksums returns Checksum() and the checksum the set has when used as a
-// single source (every mask 1), computed in parallel when they differ.
-func (s *Set) checksums() (full, single string) {
-	if s.width == 0 && len(s.sources) == 1 {
-		full = s.Checksum()
-		return full, full
-	}
-	done := make(chan struct{})
-	go func() { defer close(done); single = s.computeSum(true) }()
-	full = s.Checksum()
-	<-done
-	return full, single
-}
-
 // validateContent checks every key and membership mask: what loading a
 // snapshot for a scrub leaves to the file's checksum.
 func (s *Set) validateContent() error {
@@ -497,96 +368,6 @@ func (s *Set) validateContent() error {
 		}
 	}
 	return nil
-}
-
-// computeSum computes the canonical checksum; with single, as if the set
-// had one source holding every key.
-func (s *Set) computeSum(single bool) string {
-	return s.canonicalSum(single, func(yield func(first int, keys []uint64) bool) { s.p.decodeRange(0, s.p.n, yield) })
-}
-
-// canonicalSum computes the canonical checksum of the keys walk yields, in
-// order (first is the position of keys[0] in the set, for its masks).
-func (s *Set) canonicalSum(single bool, walk func(yield func(first int, keys []uint64) bool)) string {
-	// perm[i] is the canonical bit of source i.
-	order := make([]int, len(s.sources))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return s.sources[order[a]].Label < s.sources[order[b]].Label })
-	var perm [MaxSources]uint
-	identity := true
-	for rank, i := range order {
-		perm[i] = uint(rank)
-		if rank != i {
-			identity = false
-		}
-	}
-	mask := s.maskAt
-	if single {
-		identity = true
-		mask = func(int) uint64 { return 1 }
-	}
-	h := sha256.New()
-	h.Write([]byte("listscrub-set-v1\n"))
-	buf := make([]byte, 0, 16*4096)
-	walk(func(first int, keys []uint64) bool {
-		for i, k := range keys {
-			buf = appendCanonical(buf, k, mask(first+i), identity, &perm)
-			if len(buf) == cap(buf) {
-				h.Write(buf)
-				buf = buf[:0]
-			}
-		}
-		return true
-	})
-	h.Write(buf)
-	if s.screened != nil {
-		h.Write([]byte("listscrub-screened-v1\n"))
-		buf = buf[:0]
-		s.screened.decodeRange(0, s.screened.n, func(_ int, keys []uint64) bool {
-			for _, k := range keys {
-				buf = binary.LittleEndian.AppendUint64(buf, k)
-				if len(buf) == cap(buf) {
-					h.Write(buf)
-					buf = buf[:0]
-				}
-			}
-			return true
-		})
-		h.Write(buf)
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// appendCanonical appends key k and its mask m renumbered by perm.
-func appendCanonical(buf []byte, k, m uint64, identity bool, perm *[MaxSources]uint) []byte {
-	if !identity {
-		var pm uint64
-		for m != 0 {
-			j := bits.TrailingZeros64(m)
-			m &^= 1 << j
-			pm |= 1 << perm[j]
-		}
-		m = pm
-	}
-	buf = binary.LittleEndian.AppendUint64(buf, k)
-	return binary.LittleEndian.AppendUint64(buf, m)
-}
-
-// Bloom describes the set's bloom filter.
-func (s *Set) Bloom() BloomInfo {
-	bf := s.filter()
-	if bf == nil {
-		return BloomInfo{}
-	}
-	m, k := bf.Cap(), bf.K()
-	// The analytic rate (1 - e^(-kn/m))^k: the library's
-	// EstimateFalsePositiveRate fills a filter of n elements and probes it,
-	// which takes minutes at national scale.
-	n := float64(max(s.p.n, 1))
-	fp := math.Pow(1-math.Exp(-float64(k)*n/float64(m)), float64(k))
-	return BloomInfo{Bits: m, Hashes: k, FPRate: fp}
 }
 
 // mergeSources merges per-source sorted distinct key lists into one sorted
