@@ -37,7 +37,7 @@ func (csvFormat) lines(in *input, t *textStart) (lineFormat, bool, error) {
 // csvLines reads the lines of a CSV (or area-code file) with header hdr.
 type csvLines struct{ hdr header }
 
-func (csvLines) quick(*textParser, []byte, int, bool) (bool, error) { return false, nil }
+func (csvLines) fast() fastPath { return fastNone }
 
 func (c csvLines) line(p *textParser, line []byte, lineNo int) error {
 	h := &c.hdr

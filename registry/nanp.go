@@ -40,15 +40,9 @@ func (nanpFormat) lines(_ *input, t *textStart) (lineFormat, bool, error) {
 // nanpLines reads the lines of an area-code file without a header.
 type nanpLines struct{}
 
-// quick reads the shapes of national registries, AAA,NNNNNNN and 10
-// digits; it yields what nanpKey would.
-func (nanpLines) quick(p *textParser, line []byte, _ int, _ bool) (bool, error) {
-	if k, ok := nanpFast(line); ok {
-		p.addKey(k)
-		return true, nil
-	}
-	return false, nil
-}
+// fast: the shapes of national registries, AAA,NNNNNNN and 10 digits
+// (nanpFast yields what nanpKey would).
+func (nanpLines) fast() fastPath { return fastNANP }
 
 func (nanpLines) line(p *textParser, line []byte, lineNo int) error {
 	if k, ok := nanpKey(line); ok {

@@ -302,7 +302,7 @@ func TestSortDistinct(t *testing.T) {
 			// Two parsers filling windows of one arena in turns, in runs
 			// of random lengths: gaps between windows to close.
 			arena := &keyArena{keys: make([]uint64, n+2*maxBlockKeys)}
-			ps := [2]*textParser{{arena: arena}, {arena: arena}}
+			ps := [2]*textParser{newTextParser("", LoadOptions{}, arena), newTextParser("", LoadOptions{}, arena)}
 			for i := 0; i < n; {
 				run := min(n-i, 1+r.IntN(100_000))
 				w := ps[r.IntN(2)]

@@ -50,7 +50,7 @@ func (in *input) start() (*textStart, error) {
 	}
 	sample, _ := r.Peek(lineBreakSample)
 	t := &textStart{
-		p:  &textParser{path: in.path, opts: in.opts, arena: newKeyArena(in.size)},
+		p:  newTextParser(in.path, in.opts, newKeyArena(in.size)),
 		lr: &lineReader{r: r, lb: csvsplit.SniffLineBreak(sample, ',')},
 	}
 	for {

@@ -13,7 +13,9 @@ type textParser struct {
 	path  string
 	opts  LoadOptions
 	arena *keyArena // where reg's blocks come from first (nil: allocated)
-	reg   keySink   // the numbers read (registered, or allowed)
+	// reg holds the numbers read (registered, or allowed); newTextParser
+	// gives it the arena.
+	reg keySink
 	// pass holds a wash result's numbers screened and not registered (the
 	// registered ones are in reg).
 	pass    keySink
@@ -64,6 +66,13 @@ type keySink struct {
 	keys    []uint64   // the block being filled
 	keysOff int        // its offset in the arena, or -1
 	blocks  []keyBlock // the full ones
+	arena   *keyArena  // where blocks come from first (nil: allocated)
+}
+
+// newTextParser returns a parser of the source at path whose numbers go to
+// arena first.
+func newTextParser(path string, opts LoadOptions, arena *keyArena) *textParser {
+	return &textParser{path: path, opts: opts, arena: arena, reg: keySink{arena: arena}}
 }
 
 const (
@@ -72,21 +81,21 @@ const (
 )
 
 // add appends one key.
-func (s *keySink) add(k uint64, arena *keyArena) {
+func (s *keySink) add(k uint64) {
 	if len(s.keys) == cap(s.keys) {
-		s.newBlock(arena)
+		s.newBlock()
 	}
 	s.keys = append(s.keys, k)
 }
 
 // newBlock closes the block being filled and starts the next.
-func (s *keySink) newBlock(arena *keyArena) {
+func (s *keySink) newBlock() {
 	size := minBlockKeys
 	if len(s.keys) > 0 {
 		s.blocks = append(s.blocks, newKeyBlock(s.keys, s.keysOff))
 		size = min(2*cap(s.keys), maxBlockKeys)
 	}
-	if w, off := arena.window(); w != nil {
+	if w, off := s.arena.window(); w != nil {
 		s.keys, s.keysOff = w, off
 		return
 	}
@@ -105,7 +114,7 @@ func (s *keySink) take() []keyBlock {
 }
 
 // addKey appends one number read.
-func (p *textParser) addKey(k uint64) { p.reg.add(k, p.arena) }
+func (p *textParser) addKey(k uint64) { p.reg.add(k) }
 
 // merge adds what worker w read to p.
 func (p *textParser) merge(w *textParser) {

@@ -131,7 +131,7 @@ type washLines struct {
 	codes washVerdicts
 }
 
-func (washLines) quick(*textParser, []byte, int, bool) (bool, error) { return false, nil }
+func (washLines) fast() fastPath { return fastNone }
 
 func (w washLines) line(p *textParser, line []byte, lineNo int) error {
 	num, _, bad := csvsplit.FieldAt(line, w.delim, 0)
@@ -153,7 +153,7 @@ func (w washLines) line(p *textParser, line []byte, lineNo int) error {
 	case blocks:
 		p.addKey(uint64(res.Key))
 	case passes:
-		p.pass.add(uint64(res.Key), nil)
+		p.pass.add(uint64(res.Key))
 	}
 	return nil
 }
