@@ -122,7 +122,7 @@ REG_N      ?= 10000000
 REG_DIR    ?=
 BENCH_LOCK ?=
 bench-registry: build
-	$(GO) run ./registry/benchreg -bin $(BIN) -n $(REG_N) $(if $(REG_DIR),-dir $(REG_DIR)) $(if $(BENCH_LOCK),-lock $(BENCH_LOCK))
+	cd bench && $(GO) run ./cmd/benchreg -bin ../$(BIN) -n $(REG_N) $(if $(REG_DIR),-dir $(abspath $(REG_DIR))) $(if $(BENCH_LOCK),-lock $(abspath $(BENCH_LOCK)))
 	$(GO) test -run='^$$' -bench='BenchmarkLookup$$/n=10M' -benchtime=2000000x ./registry
 	$(GO) test -run='^$$' -bench='BenchmarkLookupBatch$$/n=10M' ./registry
 

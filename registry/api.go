@@ -11,8 +11,8 @@
 // 16, ...). Lookup finds the bucket in O(1) and searches its few lows; it
 // does not allocate. A snapshot stores the packed arrays as they are in
 // memory, so a snapshot loads with one read and one xxhash64 pass. A bloom
-// filter is built and stored in snapshots, but Lookup does not consult it:
-// with the set in memory it was measured slower (see FORMAT.md). A Set also
+// filter is built and stored in snapshots, but Lookup does not consult it
+// (buildBloom says why). A Set also
 // records which number prefixes its sources screen (Covers). See FORMAT.md
 // for the snapshot file format and ApplyChanges for change files.
 package registry
@@ -139,11 +139,6 @@ type LoadOptions struct {
 	// excel-scientific) an error naming file and line: a registry that cannot be
 	// read in full must not let a scrub pass. Other invalid lines are counted.
 	Strict bool
-	// ProbeBloom makes look-ups test the bloom filter before the exact set.
-	// It is for measuring only: with the set in memory the filter makes a
-	// scrub slower (README, Registries). The CLI sets it from
-	// LISTSCRUB_BLOOM_PROBE=1.
-	ProbeBloom bool
 	// Checksum makes Load compute the set's Checksum while it builds the
 	// set from raw sources, on a core the packing leaves idle, for callers
 	// that will report it (a scrub's stats, a snapshot). Without it, the

@@ -33,7 +33,6 @@ func genKeys(n int, seed uint64) []uint64 {
 func benchSet(n int, withBloom bool) *Set {
 	keys := genKeys(n, 42)
 	s := newSet(keys, nil, 0, []SourceInfo{{Label: "gen"}}, withBloom)
-	s.probeBloom = withBloom
 	s.filter()
 	return s
 }
@@ -68,8 +67,12 @@ func BenchmarkLookup(b *testing.B) {
 				b.Run(fmt.Sprintf("n=%dM/%s/%s", n/1_000_000, bl, c.name), func(b *testing.B) {
 					b.ReportAllocs()
 					i := 0
+					lookup := s.Lookup
+					if withBloom {
+						lookup = func(k normalize.Key) uint64 { return lookupBloomFirst(s, k) }
+					}
 					for b.Loop() {
-						if (s.Lookup(c.keys[i&(q-1)]) != 0) != c.want {
+						if (lookup(c.keys[i&(q-1)]) != 0) != c.want {
 							b.Fatal("wrong answer")
 						}
 						i++
@@ -221,7 +224,6 @@ func TestLookupGenerated(t *testing.T) {
 func BenchmarkLookupBatch(b *testing.B) {
 	for _, n := range []int{1_000_000, 10_000_000} {
 		s := benchSet(n, true)
-		s.probeBloom = false
 		benchBatches(b, fmt.Sprintf("n=%dM", n/1_000_000), s, func(r *rand.Rand) uint64 { return 33600000000 + r.Uint64N(200_000_000) })
 	}
 }
@@ -250,11 +252,15 @@ func benchBatches(b *testing.B, name string, s *Set, miss func(*rand.Rand) uint6
 	}
 	sk = nil
 	masks := make([]uint64, q)
+	var sc bloomScratch
+	bloomFirst := false // batches behind the bloom filter (lookupBatchBloomFirst)
 	run := func(sub string, keys []normalize.Key, batch bool) {
 		b.Run(name+"/"+sub, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if batch {
+				if bloomFirst {
+					lookupBatchBloomFirst(s, keys, masks, &sc)
+				} else if batch {
 					s.LookupBatch(keys, masks)
 				} else {
 					for i, k := range keys {
@@ -315,11 +321,11 @@ func benchBatches(b *testing.B, name string, s *Set, miss func(*rand.Rand) uint6
 	run("batch-hit", hits, true)
 	run("batch-miss", misses, true)
 	if s.filter() != nil {
-		s.probeBloom = true
+		bloomFirst = true
 		run("bloom-batch", mix, true)
 		run("bloom-batch-hit", hits, true)
 		run("bloom-batch-miss", misses, true)
-		s.probeBloom = false
+		bloomFirst = false
 	}
 }
 

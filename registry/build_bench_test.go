@@ -49,7 +49,7 @@ func BenchmarkBuildUS(b *testing.B) {
 	dir := b.TempDir()
 	p := filepath.Join(dir, "dnc.txt")
 	if f := os.Getenv("LISTSCRUB_BENCH_FILE"); f != "" {
-		p = f // an existing file, as benchreg -keep leaves it
+		p = f // an existing file, as bench/cmd/benchreg -keep leaves it
 	} else {
 		writeUS(b, p, n)
 	}
@@ -68,7 +68,7 @@ func BenchmarkBuildUS(b *testing.B) {
 
 // BenchmarkReadUS measures the stages of a raw source's read that this
 // package's build owns, on generated US lines (LISTSCRUB_BENCH_N, default
-// 10M) or an existing file (LISTSCRUB_BENCH_FILE, as benchreg -keep leaves
+// 10M) or an existing file (LISTSCRUB_BENCH_FILE, as bench/cmd/benchreg -keep leaves
 // one): parse (reading, hashing, normalizing into key blocks) and sort
 // (radix sort and dedup into one array), with the process's peak RSS.
 func BenchmarkReadUS(b *testing.B) {
@@ -83,9 +83,9 @@ func BenchmarkReadUS(b *testing.B) {
 	}
 	us := normalizer(b, "US")
 	var parse, total time.Duration
-	timed := func(tp *textParser, ctx context.Context, lr *lineReader, kind string, hdr header) error {
+	timed := func(tp *textParser, ctx context.Context, lr *lineReader, lf lineFormat) error {
 		t := time.Now()
-		err := tp.parseRest(ctx, lr, kind, hdr)
+		err := tp.parseRest(ctx, lr, lf)
 		parse += time.Since(t)
 		return err
 	}

@@ -55,24 +55,81 @@ type BaseInfo struct {
 // any new source an addition names), with their entry counts updated, and
 // the base's coverage; meta is the base's metadata with Base and Changes
 // filled in. Any unreadable file, (with opts.Strict) line, or file refused
-// by opts.Checks (a change file may be empty) is an error.
+// by opts.Checks (a change file may be empty) is an error. A base built
+// from wash results is refused: change files carry no verdicts.
 func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts LoadOptions) (*Set, SnapshotMeta, error) {
 	if opts.Normalizer == nil {
 		return nil, SnapshotMeta{}, errors.New("registry: LoadOptions.Normalizer is required")
 	}
-	meta, base, err := ReadSnapshotInfo(basePath)
+	meta, base, err := readBase(basePath)
 	if err != nil {
 		return nil, SnapshotMeta{}, err
-	}
-	// The base's keys and masks are merged: check them first (a load for a
-	// scrub leaves them to the file's checksum).
-	if err := base.validateContent(); err != nil {
-		return nil, SnapshotMeta{}, fmt.Errorf("snapshot %s: %w: %v", basePath, ErrCorrupt, err)
 	}
 	baseSum, err := fileSHA256(basePath)
 	if err != nil {
 		return nil, SnapshotMeta{}, err
 	}
+	data, err := readChanges(ctx, basePath, base, meta, changes, opts)
+	if err != nil {
+		return nil, SnapshotMeta{}, err
+	}
+	plan, err := planChanges(basePath, base, changes, data)
+	if err != nil {
+		return nil, SnapshotMeta{}, err
+	}
+	keys, masks, err := plan.apply(ctx, base)
+	if err != nil {
+		return nil, SnapshotMeta{}, err
+	}
+	sources := plan.sources
+	s := &Set{masks: masks, width: plan.width}
+	counts := make([]int, len(sources))
+	for i := range keys {
+		m := s.maskAt(i)
+		for b := range sources {
+			if m&(1<<b) != 0 {
+				counts[b]++
+			}
+		}
+	}
+	for b := range sources {
+		sources[b].Entries = counts[b]
+		if sources[b].Invalid != nil {
+			sources[b].Invalid = maps.Clone(sources[b].Invalid)
+		}
+	}
+	out := newSet(keys, masks, plan.width, sources, true)
+	out.cover = base.cover
+	meta.Base = &BaseInfo{Path: basePath, SHA256: baseSum, Checksum: base.Checksum(), Entries: base.Len()}
+	meta.Changes = plan.infos
+	meta.Covers = base.Coverage()
+	return out, meta, nil
+}
+
+// readBase reads and checks the base snapshot of ApplyChanges.
+func readBase(basePath string) (SnapshotMeta, *Set, error) {
+	meta, base, err := ReadSnapshotInfo(basePath)
+	if err != nil {
+		return SnapshotMeta{}, nil, err
+	}
+	// The base's keys and masks are merged: check them first (a load for a
+	// scrub leaves them to the file's checksum).
+	if err := base.validateContent(); err != nil {
+		return SnapshotMeta{}, nil, fmt.Errorf("snapshot %s: %w: %v", basePath, ErrCorrupt, err)
+	}
+	if base.Screening() {
+		// A change file says nothing of what was screened: an added number
+		// would be registered but not screened, a removed one screened
+		// with no verdict. Refused rather than guessed.
+		return SnapshotMeta{}, nil, fmt.Errorf("snapshot %s: built from wash results, which change files cannot update: build it again from the new wash results", basePath)
+	}
+	return meta, base, nil
+}
+
+// readChanges reads the change files in parallel; the base and every change
+// file pass the same checks as sources, except that a change file may be
+// empty (a day without changes).
+func readChanges(ctx context.Context, basePath string, base *Set, meta SnapshotMeta, changes []Change, opts LoadOptions) ([]*sourceData, error) {
 	data := make([]*sourceData, len(changes))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -94,13 +151,11 @@ func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts L
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, SnapshotMeta{}, err
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, SnapshotMeta{}, err
+		return nil, err
 	}
-	// The base and every change file pass the same checks as sources, except
-	// that a change file may be empty (a day without changes).
 	vetted := []*SourceInfo{{Path: basePath, Kind: KindSnapshot, Entries: base.Len(), AsOf: meta.AsOf, Region: meta.Country}}
 	for _, sd := range data {
 		vetted = append(vetted, &sd.info)
@@ -108,139 +163,135 @@ func ApplyChanges(ctx context.Context, basePath string, changes []Change, opts L
 	checks := opts.Checks
 	checks.RequireNumbers = false
 	if err := checks.vetAll(vetted, opts.Normalizer.Region()); err != nil {
-		return nil, SnapshotMeta{}, err
+		return nil, err
 	}
+	return data, nil
+}
 
-	sources := base.Sources()
+// changePlan is the change files resolved to the source bits each sets or
+// clears.
+type changePlan struct {
+	sources     []SourceInfo // the base's, and the new ones additions name
+	width       int          // mask width for sources
+	addLists    [][]uint64   // the base's keys, then each addition's
+	addMasks    []uint64     // the bit each addition sets
+	removeLists [][]uint64
+	removeMasks []uint64 // the bits each removal clears
+	addIdx      []int    // index in changes of each addition
+	removeIdx   []int    // and of each removal
+	infos       []ChangeInfo
+}
+
+// planChanges resolves each change to the mask of source bits it sets or
+// clears.
+func planChanges(basePath string, base *Set, changes []Change, data []*sourceData) (*changePlan, error) {
+	pl := &changePlan{sources: base.Sources(), addLists: [][]uint64{base.p.decodeAll()}, infos: make([]ChangeInfo, len(changes))}
 	bit := func(label string) int {
-		return slices.IndexFunc(sources, func(s SourceInfo) bool { return s.Label == label })
+		return slices.IndexFunc(pl.sources, func(s SourceInfo) bool { return s.Label == label })
 	}
-	// Resolve each change to the mask of source bits it sets or clears.
-	addLists := [][]uint64{base.p.decodeAll()}
-	var addMasks []uint64
-	var removeLists [][]uint64
-	var removeMasks []uint64
-	var addIdx, removeIdx []int // index in changes of each addition and removal
-	infos := make([]ChangeInfo, len(changes))
 	for i, c := range changes {
 		sd := data[i]
-		infos[i] = ChangeInfo{Op: "add", Label: c.Label, Path: c.Path, SHA256: sd.info.SHA256,
+		pl.infos[i] = ChangeInfo{Op: "add", Label: c.Label, Path: c.Path, SHA256: sd.info.SHA256,
 			Lines: sd.info.Lines, Invalid: sd.info.Invalid, Entries: len(sd.keys), ColumnsIgnored: sd.info.ColumnsIgnored}
 		if c.Remove {
-			infos[i].Op = "remove"
+			pl.infos[i].Op = "remove"
 			m := ^uint64(0)
 			if c.Label != "" {
 				b := bit(c.Label)
 				if b < 0 {
-					return nil, SnapshotMeta{}, fmt.Errorf("registry %s: base snapshot %s has no source %q to remove from", c.Path, basePath, c.Label)
+					return nil, fmt.Errorf("registry %s: base snapshot %s has no source %q to remove from", c.Path, basePath, c.Label)
 				}
 				m = 1 << b
 			}
-			removeLists = append(removeLists, sd.keys)
-			removeMasks = append(removeMasks, m)
-			removeIdx = append(removeIdx, i)
+			pl.removeLists = append(pl.removeLists, sd.keys)
+			pl.removeMasks = append(pl.removeMasks, m)
+			pl.removeIdx = append(pl.removeIdx, i)
 			continue
 		}
 		label := c.Label
 		if label == "" {
-			if len(sources) == 1 {
-				label = sources[0].Label
+			if len(pl.sources) == 1 {
+				label = pl.sources[0].Label
 			} else {
 				label = labelFromPath(c.Path)
 			}
 		}
 		b := bit(label)
 		if b < 0 {
-			if len(sources) == MaxSources {
-				return nil, SnapshotMeta{}, fmt.Errorf("registry %s: base snapshot %s already has %d sources", c.Path, basePath, MaxSources)
+			if len(pl.sources) == MaxSources {
+				return nil, fmt.Errorf("registry %s: base snapshot %s already has %d sources", c.Path, basePath, MaxSources)
 			}
-			sources = append(sources, SourceInfo{Label: label, Path: c.Path, Kind: sd.info.Kind, AsOf: sd.info.AsOf,
+			pl.sources = append(pl.sources, SourceInfo{Label: label, Path: c.Path, Kind: sd.info.Kind, AsOf: sd.info.AsOf,
 				SHA256: sd.info.SHA256, Lines: sd.info.Lines, Invalid: sd.info.Invalid, Region: sd.info.Region,
 				ColumnsIgnored: sd.info.ColumnsIgnored})
-			b = len(sources) - 1
+			b = len(pl.sources) - 1
 		}
-		infos[i].Label = label
-		addLists = append(addLists, sd.keys)
-		addMasks = append(addMasks, 1<<b)
-		addIdx = append(addIdx, i)
+		pl.infos[i].Label = label
+		pl.addLists = append(pl.addLists, sd.keys)
+		pl.addMasks = append(pl.addMasks, 1<<b)
+		pl.addIdx = append(pl.addIdx, i)
 	}
+	pl.width = maskWidth(len(pl.sources))
+	return pl, nil
+}
 
-	width := maskWidth(len(sources))
+// apply merges the base's keys and the additions, clears the removals'
+// bits and drops the keys no source holds any more, counting what each
+// change applied.
+func (pl *changePlan) apply(ctx context.Context, base *Set) (keys []uint64, masks []byte, err error) {
 	n := 0
-	mergeWalk(addLists, func(uint64, uint64) { n++ })
-	keys := make([]uint64, 0, n)
-	masks := make([]byte, 0, n*width)
-	removePos := make([]int, len(removeLists))
+	mergeWalk(pl.addLists, func(uint64, uint64) { n++ })
+	keys = make([]uint64, 0, n)
+	masks = make([]byte, 0, n*pl.width)
+	removePos := make([]int, len(pl.removeLists))
 	bi := 0
 	var walked int
-	var ctxErr error
-	mergeWalk(addLists, func(k, lm uint64) {
-		if ctxErr != nil {
+	mergeWalk(pl.addLists, func(k, lm uint64) {
+		if err != nil {
 			return
 		}
 		if walked++; walked&0xfffff == 0 {
-			ctxErr = ctx.Err()
+			err = ctx.Err()
 		}
 		var m uint64
 		if lm&1 != 0 {
 			m = base.maskAt(bi)
 			bi++
 		}
-		for j, am := range addMasks {
+		for j, am := range pl.addMasks {
 			if lm&(2<<j) != 0 {
 				if m&am == 0 {
-					infos[addIdx[j]].Applied++
+					pl.infos[pl.addIdx[j]].Applied++
 				}
 				m |= am
 			}
 		}
-		for j, l := range removeLists {
+		for j, l := range pl.removeLists {
 			p := removePos[j]
 			for p < len(l) && l[p] < k {
 				p++
 			}
 			removePos[j] = p
 			if p < len(l) && l[p] == k {
-				if m&removeMasks[j] != 0 {
-					infos[removeIdx[j]].Applied++
+				if m&pl.removeMasks[j] != 0 {
+					pl.infos[pl.removeIdx[j]].Applied++
 				}
-				m &^= removeMasks[j]
+				m &^= pl.removeMasks[j]
 			}
 		}
 		if m == 0 {
 			return
 		}
 		keys = append(keys, k)
-		masks = appendMask(masks, width, m)
+		masks = appendMask(masks, pl.width, m)
 	})
-	if ctxErr != nil {
-		return nil, SnapshotMeta{}, ctxErr
+	if err != nil {
+		return nil, nil, err
 	}
-	if width == 0 {
+	if pl.width == 0 {
 		masks = nil
 	}
-	counts := make([]int, len(sources))
-	s := &Set{masks: masks, width: width}
-	for i := range keys {
-		m := s.maskAt(i)
-		for b := range sources {
-			if m&(1<<b) != 0 {
-				counts[b]++
-			}
-		}
-	}
-	for b := range sources {
-		sources[b].Entries = counts[b]
-		if sources[b].Invalid != nil {
-			sources[b].Invalid = maps.Clone(sources[b].Invalid)
-		}
-	}
-	out := newSet(keys, masks, width, sources, true)
-	out.cover = base.cover
-	meta.Base = &BaseInfo{Path: basePath, SHA256: baseSum, Checksum: base.Checksum(), Entries: base.Len()}
-	meta.Changes = infos
-	meta.Covers = base.Coverage()
-	return out, meta, nil
+	return keys, masks, nil
 }
 
 // fileSHA256 returns the hex SHA-256 of a file's bytes.

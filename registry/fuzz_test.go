@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/listscrub/listscrub/csvsplit"
 	"github.com/listscrub/listscrub/normalize"
 )
 
@@ -28,7 +29,7 @@ func candidateKeys(n *normalize.Normalizer, text []byte) map[uint64]bool {
 		if k, ok := nanpKey(f); ok {
 			out[k] = true
 		}
-		u, ok := unquote(f)
+		u, ok := csvsplit.Unquote(f)
 		if ok {
 			if r := n.Normalize(u); r.Valid() {
 				out[uint64(r.Key)] = true
@@ -51,7 +52,7 @@ func candidateKeys(n *normalize.Normalizer, text []byte) map[uint64]bool {
 	for _, line := range bytes.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' }) {
 		addKey(line)
 		for _, d := range []byte{';', ',', '\t', '|'} {
-			fields, _ := splitFields(line, d, nil)
+			fields, _ := csvsplit.SplitLine(line, d, nil)
 			for i, f := range fields {
 				addKey(f)
 				for j, g := range fields {

@@ -68,17 +68,17 @@ func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (
 	for i, sd := range data {
 		sources[i] = sd.info
 	}
-	probe := opts.ProbeBloom
 	// One snapshot alone: its packed keys and bloom filter are used in place.
 	if len(data) == 1 && data[0].snap != nil {
 		snap := data[0].snap
-		s := &Set{p: snap.p, mem: snap.mem, sources: sources, bloom: snap.bloom, cover: coverageOf(sources), noBloom: !withBloom, checksum: snap.checksum}
+		s := &Set{p: snap.p, mem: snap.mem, sources: sources, bloom: snap.bloom, cover: coverageOf(sources), noBloom: !withBloom,
+			checksum: snap.checksum, screened: snap.screened}
 		if !withBloom {
 			s.bloom = nil
 		}
-		s.probeBloom = probe && withBloom
 		return s, nil
 	}
+	screened := mergeScreened(data)
 	for i, sd := range data {
 		lists[i] = sd.keys
 		if sd.snap != nil {
@@ -93,15 +93,28 @@ func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var s *Set
 	if opts.Checksum {
-		s = newSetSummed(keys, masks, width, sources, withBloom)
-	} else {
-		s = newSet(keys, masks, width, sources, withBloom)
+		return newSetSummed(keys, masks, width, sources, withBloom, screened), nil
 	}
-	if probe && withBloom {
-		s.filter()
-		s.probeBloom = true
+	return newScreenedSet(keys, masks, width, sources, withBloom, screened), nil
+}
+
+// mergeScreened returns the union of the numbers the sources' wash results
+// screened (a snapshot's own included), sorted; nil when none holds one.
+func mergeScreened(data []*sourceData) []uint64 {
+	var lists [][]uint64
+	for _, sd := range data {
+		switch {
+		case sd.screened != nil:
+			lists = append(lists, sd.screened)
+		case sd.snap != nil && sd.snap.screened != nil:
+			lists = append(lists, sd.snap.screened.decodeAll())
+		}
 	}
-	return s, nil
+	if lists == nil {
+		return nil
+	}
+	out := []uint64{}
+	mergeWalk(lists, func(k, _ uint64) { out = append(out, k) })
+	return out
 }

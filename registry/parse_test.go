@@ -19,7 +19,7 @@ import (
 
 // parseLineByLine is the reference for parseRest: every line read by a
 // lineReader and handled in order, on one goroutine.
-func parseLineByLine(p *textParser, _ context.Context, lr *lineReader, kind string, hdr header) error {
+func parseLineByLine(p *textParser, _ context.Context, lr *lineReader, lf lineFormat) error {
 	for {
 		line, err := lr.next()
 		if err == io.EOF {
@@ -36,10 +36,54 @@ func parseLineByLine(p *textParser, _ context.Context, lr *lineReader, kind stri
 			continue
 		}
 		p.lines++
-		if err := p.line(line, lr.line, kind, hdr); err != nil {
+		if err := lf.line(p, line, lr.line); err != nil {
 			return err
 		}
 	}
+}
+
+// readText reads r as a source whose format is sniffed, as readSource
+// reads a file that is no snapshot.
+func readText(ctx context.Context, r *bufio.Reader, path string, size int64, opts LoadOptions) (*sourceData, error) {
+	in := &input{path: path, opts: opts, r: r, size: size}
+	f, err := sniffFormat(in)
+	if err != nil {
+		return nil, err
+	}
+	return f.read(ctx, in)
+}
+
+// readTextWith is readText (for the text formats) with the lines after the
+// first parsed by rest instead of parseRest.
+func readTextWith(ctx context.Context, r *bufio.Reader, path string, size int64, opts LoadOptions,
+	rest func(p *textParser, ctx context.Context, lr *lineReader, lf lineFormat) error) (*sourceData, error) {
+	in := &input{path: path, opts: opts, r: r, size: size}
+	f, err := sniffFormat(in)
+	if err != nil {
+		return nil, err
+	}
+	t, err := in.start()
+	if err != nil {
+		return nil, err
+	}
+	lf, data, err := f.(textFormat).lines(in, t)
+	if err != nil {
+		return nil, err
+	}
+	if t.line != nil {
+		if data {
+			t.p.lines++
+			if err := lf.line(t.p, t.line, t.lr.line); err != nil {
+				return nil, err
+			}
+		}
+		if err := rest(t.p, ctx, t.lr, lf); err != nil {
+			return nil, err
+		}
+	}
+	sd := t.p.result(f.kind())
+	sd.info.ColumnsIgnored = t.hdr.ignored
+	return sd, nil
 }
 
 // parsed is what a text parse gives, for comparing two parses.
@@ -258,7 +302,7 @@ func TestSortDistinct(t *testing.T) {
 			// Two parsers filling windows of one arena in turns, in runs
 			// of random lengths: gaps between windows to close.
 			arena := &keyArena{keys: make([]uint64, n+2*maxBlockKeys)}
-			ps := [2]*textParser{{arena: arena}, {arena: arena}}
+			ps := [2]*textParser{newTextParser("", LoadOptions{}, arena), newTextParser("", LoadOptions{}, arena)}
 			for i := 0; i < n; {
 				run := min(n-i, 1+r.IntN(100_000))
 				w := ps[r.IntN(2)]
@@ -267,7 +311,7 @@ func TestSortDistinct(t *testing.T) {
 				}
 				i += run
 			}
-			got := sortDistinctKeys(arena, append(ps[0].takeBlocks(), ps[1].takeBlocks()...))
+			got := sortDistinctKeys(arena, append(ps[0].reg.take(), ps[1].reg.take()...))
 			if !slices.Equal(got, want) || cap(got) != len(got) && cap(got) > len(got)+len(got)/16+1024 {
 				t.Fatalf("n=%d gen %d: sortDistinctKeys differs (or keeps %d of capacity for %d keys)", n, gi, cap(got), len(got))
 			}
@@ -292,7 +336,7 @@ func TestParserBlocks(t *testing.T) {
 		p.addKey(uint64(i + 1))
 	}
 	var all []uint64
-	for _, b := range p.takeBlocks() {
+	for _, b := range p.reg.take() {
 		if len(b.keys) > maxBlockKeys {
 			t.Fatalf("block of %d keys", len(b.keys))
 		}
@@ -304,8 +348,8 @@ func TestParserBlocks(t *testing.T) {
 	if len(all) != n || all[0] != 1 || all[n-1] != n || !slices.IsSorted(all) {
 		t.Fatalf("%d keys back, want %d in order", len(all), n)
 	}
-	if len(p.takeBlocks()) != 0 {
-		t.Fatal("takeBlocks does not forget")
+	if len(p.reg.take()) != 0 {
+		t.Fatal("take does not forget")
 	}
 }
 

@@ -1,14 +1,10 @@
 package registry
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
-	"math"
 	"math/bits"
 	"slices"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,13 +16,6 @@ import (
 // MaxSources is the largest number of sources one Set can hold: a membership
 // is a 64-bit mask.
 const MaxSources = 64
-
-// BloomFPRate is the false-positive rate the bloom filter is sized for. 1%
-// rather than 0.1%: lookups do not probe the filter (the packed set is
-// faster), and at 250M numbers 0.01 makes the filter 1.20 bytes a number
-// instead of 1.80, its build 17 s instead of 29 s, the snapshot 2.50 bytes a
-// number instead of 3.10 (see FORMAT.md, Bloom filter).
-const BloomFPRate = 0.01
 
 // maxKey bounds valid keys: E.164 numbers have at most 15 digits.
 const maxKey = 999_999_999_999_999
@@ -43,17 +32,14 @@ type Set struct {
 	// the exact set, never pays for it; a snapshot stores it.
 	bloom     *bloom.BloomFilter
 	bloomOnce sync.Once
-	noBloom   bool // for benchmarks comparing without a filter
-	// probeBloom makes Lookup and LookupBatch test the bloom filter before
-	// the exact set. It is off by default: with the packed set in memory, a
-	// miss costs the exact set two memory loads where the filter costs its
-	// hashing and as many loads; see FORMAT.md, "Bloom filter", for the
-	// figures. Load turns it on with LoadOptions.ProbeBloom (a measuring
-	// switch, not a feature).
-	probeBloom bool
+	noBloom   bool // a set made without a filter (Load for a one-off look-up)
 
 	sources []SourceInfo
 	cover   coverage // what the set screens: the union of its sources' coverage
+	// screened holds the numbers the set's wash results screened (the
+	// union of theirs, registered or passed), packed like p; nil when the
+	// set holds no wash result.
+	screened *packed
 
 	sumOnce  sync.Once
 	checksum string
@@ -82,14 +68,30 @@ func maskWidth(n int) int {
 // bytes each). The keys are packed and not kept: the caller may drop them.
 // Without withBloom the set never builds a bloom filter.
 func newSet(keys []uint64, masks []byte, width int, sources []SourceInfo, withBloom bool) *Set {
-	return &Set{p: encodePacked(keys), masks: masks, width: width, sources: sources, cover: coverageOf(sources), noBloom: !withBloom}
+	return newScreenedSet(keys, masks, width, sources, withBloom, nil)
+}
+
+// newScreenedSet is newSet for a set whose wash results screened the
+// sorted distinct numbers screened (nil: no wash result).
+func newScreenedSet(keys []uint64, masks []byte, width int, sources []SourceInfo, withBloom bool, screened []uint64) *Set {
+	return &Set{p: encodePacked(keys), masks: masks, width: width, sources: sources, cover: coverageOf(sources), noBloom: !withBloom,
+		screened: packScreened(screened)}
+}
+
+// packScreened packs a screened set, nil for none.
+func packScreened(screened []uint64) *packed {
+	if screened == nil {
+		return nil
+	}
+	p := encodePacked(screened)
+	return &p
 }
 
 // newSetSummed is newSet that also computes the set's checksum: from keys,
 // on another goroutine, while they are packed (the packing runs on one
 // core).
-func newSetSummed(keys []uint64, masks []byte, width int, sources []SourceInfo, withBloom bool) *Set {
-	s := &Set{masks: masks, width: width, sources: sources, cover: coverageOf(sources), noBloom: !withBloom}
+func newSetSummed(keys []uint64, masks []byte, width int, sources []SourceInfo, withBloom bool, screened []uint64) *Set {
+	s := &Set{masks: masks, width: width, sources: sources, cover: coverageOf(sources), noBloom: !withBloom, screened: packScreened(screened)}
 	sum := make(chan string, 1)
 	go func() {
 		sum <- s.canonicalSum(false, func(yield func(first int, keys []uint64) bool) { yield(0, keys) })
@@ -97,74 +99,6 @@ func newSetSummed(keys []uint64, masks []byte, width int, sources []SourceInfo, 
 	s.p = encodePacked(keys)
 	s.checksum = <-sum
 	return s
-}
-
-// filter returns the set's bloom filter, building it on first use (nil for
-// a set made without one).
-func (s *Set) filter() *bloom.BloomFilter {
-	s.bloomOnce.Do(func() {
-		if s.bloom == nil && !s.noBloom {
-			s.bloom = buildBloom(&s.p)
-		}
-	})
-	return s.bloom
-}
-
-// buildBloom returns a bloom filter holding every key of p, sized for
-// BloomFPRate. The two halves of the keys are added in parallel into two
-// filters of the same geometry, then merged.
-func buildBloom(p *packed) *bloom.BloomFilter {
-	n := uint(p.n)
-	if n == 0 {
-		n = 1
-	}
-	f := bloom.NewWithEstimates(n, BloomFPRate)
-	add := func(f *bloom.BloomFilter, from, to int) {
-		if to-from < 1<<20 {
-			p.decodeRange(from, to, func(_ int, keys []uint64) bool {
-				addKeys(f, keys)
-				return true
-			})
-			return
-		}
-		a := newBloomAdder(f)
-		p.decodeRange(from, to, func(_ int, keys []uint64) bool {
-			a.add(keys)
-			return true
-		})
-		a.flush()
-	}
-	if p.n < 1<<16 {
-		add(f, 0, p.n)
-		return f
-	}
-	g := bloom.New(f.Cap(), f.K())
-	half := p.n / 2
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); add(g, half, p.n) }()
-	add(f, 0, half)
-	wg.Wait()
-	if err := f.Merge(g); err != nil {
-		panic("registry: bloom merge of identical geometry failed: " + err.Error())
-	}
-	return f
-}
-
-func addKeys(f *bloom.BloomFilter, keys []uint64) {
-	var b [8]byte
-	for _, k := range keys {
-		binary.LittleEndian.PutUint64(b[:], k)
-		f.Add(b[:])
-	}
-}
-
-// bloomTest reports whether k may be in f. The key is hashed as its 8
-// little-endian bytes; the buffer stays on the stack.
-func bloomTest(f *bloom.BloomFilter, k uint64) bool {
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], k)
-	return f.Test(b[:])
 }
 
 // find returns the position of k, or -1.
@@ -205,9 +139,6 @@ func (s *Set) maskAt(i int) uint64 {
 // Lookup returns the sources holding k as a bit mask over Sources() (bit i is
 // Sources()[i]); 0 means k is not registered. It does not allocate.
 func (s *Set) Lookup(k normalize.Key) uint64 {
-	if s.probeBloom && s.bloom != nil && !bloomTest(s.bloom, uint64(k)) {
-		return 0
-	}
 	i := s.p.find(uint64(k))
 	if i < 0 {
 		return 0
@@ -237,10 +168,6 @@ func (s *Set) LookupBatch(keys []normalize.Key, masks []uint64) {
 	if p.n == 0 {
 		return
 	}
-	bf := s.bloom
-	if !s.probeBloom {
-		bf = nil
-	}
 	lowMask := uint64(1)<<p.shift - 1
 	var (
 		ks  [batchChunk]uint64 // the chunk's non-zero keys
@@ -250,20 +177,11 @@ func (s *Set) LookupBatch(keys []normalize.Key, masks []uint64) {
 	for start := 0; start < len(keys); start += batchChunk {
 		chunk := keys[start:min(start+batchChunk, len(keys))]
 		ms := masks[start : start+len(chunk)]
-		// Phase 0: the non-zero keys (that pass the bloom filter, when it
-		// is probed), in order.
+		// Phase 0: the non-zero keys, in order.
 		n := 0
 		for i, k := range chunk {
 			ks[n], at[n] = uint64(k), uint16(i)
 			n += b2i(k != 0)
-		}
-		if bf != nil {
-			m := 0
-			for i := range n {
-				ks[m], at[m] = ks[i], at[i]
-				m += b2i(bloomTest(bf, ks[i]))
-			}
-			n = m
 		}
 		// Phase 1: bucket positions, + 1 (0 for a key no segment holds).
 		// Only computation and small tables here: the index reads are left
@@ -325,7 +243,23 @@ func (s *Set) Covers(k normalize.Key) bool { return s.cover.covers(k) }
 // with a blocking or a passing verdict; it is true for every number when
 // the set holds no wash result. A valid number that is not screened was not
 // checked and must never be written as clean (scrub reason not-screened).
-func (s *Set) Screened(k normalize.Key) bool { return true }
+// It does not allocate.
+func (s *Set) Screened(k normalize.Key) bool {
+	return s.screened == nil || s.screened.find(uint64(k)) >= 0
+}
+
+// Screening reports whether the set holds wash results: whether Screened
+// can be false.
+func (s *Set) Screening() bool { return s.screened != nil }
+
+// ScreenedLen returns the number of distinct numbers the set's wash results
+// screened (registered or passed); 0 when it holds none (see Screening).
+func (s *Set) ScreenedLen() int {
+	if s.screened == nil {
+		return 0
+	}
+	return s.screened.n
+}
 
 // Coverage returns the E.164 prefixes the set screens ("+33", "+1201"),
 // sorted; nil means every number.
@@ -410,44 +344,16 @@ func (s *Set) AsOf() time.Time {
 	return t
 }
 
-// Checksum returns the hex SHA-256 of the set's canonical content (sorted keys
-// and their memberships), identical however the same content was loaded.
-//
-// The canonical content is the string "listscrub-set-v1\n" followed, for
-// every key in ascending order, by the key and its membership mask as
-// little-endian uint64s. The mask's bits are renumbered in the order of the
-// sources' labels (sorted bytewise), so the order in which the same sources
-// were given does not change the checksum; labels themselves are not hashed.
-func (s *Set) Checksum() string {
-	s.sumOnce.Do(func() {
-		if s.checksum == "" {
-			s.checksum = s.computeChecksum()
-		}
-	})
-	return s.checksum
-}
-
-func (s *Set) computeChecksum() string { return s.computeSum(false) }
-
-// checksums returns Checksum() and the checksum the set has when used as a
-// single source (every mask 1), computed in parallel when they differ.
-func (s *Set) checksums() (full, single string) {
-	if s.width == 0 && len(s.sources) == 1 {
-		full = s.Checksum()
-		return full, full
-	}
-	done := make(chan struct{})
-	go func() { defer close(done); single = s.computeSum(true) }()
-	full = s.Checksum()
-	<-done
-	return full, single
-}
-
 // validateContent checks every key and membership mask: what loading a
 // snapshot for a scrub leaves to the file's checksum.
 func (s *Set) validateContent() error {
 	if err := s.p.validateKeys(); err != nil {
 		return err
+	}
+	if s.screened != nil {
+		if err := s.screened.validateKeys(); err != nil {
+			return fmt.Errorf("screened set: %w", err)
+		}
 	}
 	if s.width == 0 {
 		return nil
@@ -462,81 +368,6 @@ func (s *Set) validateContent() error {
 		}
 	}
 	return nil
-}
-
-// computeSum computes the canonical checksum; with single, as if the set
-// had one source holding every key.
-func (s *Set) computeSum(single bool) string {
-	return s.canonicalSum(single, func(yield func(first int, keys []uint64) bool) { s.p.decodeRange(0, s.p.n, yield) })
-}
-
-// canonicalSum computes the canonical checksum of the keys walk yields, in
-// order (first is the position of keys[0] in the set, for its masks).
-func (s *Set) canonicalSum(single bool, walk func(yield func(first int, keys []uint64) bool)) string {
-	// perm[i] is the canonical bit of source i.
-	order := make([]int, len(s.sources))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return s.sources[order[a]].Label < s.sources[order[b]].Label })
-	var perm [MaxSources]uint
-	identity := true
-	for rank, i := range order {
-		perm[i] = uint(rank)
-		if rank != i {
-			identity = false
-		}
-	}
-	mask := s.maskAt
-	if single {
-		identity = true
-		mask = func(int) uint64 { return 1 }
-	}
-	h := sha256.New()
-	h.Write([]byte("listscrub-set-v1\n"))
-	buf := make([]byte, 0, 16*4096)
-	walk(func(first int, keys []uint64) bool {
-		for i, k := range keys {
-			buf = appendCanonical(buf, k, mask(first+i), identity, &perm)
-			if len(buf) == cap(buf) {
-				h.Write(buf)
-				buf = buf[:0]
-			}
-		}
-		return true
-	})
-	h.Write(buf)
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// appendCanonical appends key k and its mask m renumbered by perm.
-func appendCanonical(buf []byte, k, m uint64, identity bool, perm *[MaxSources]uint) []byte {
-	if !identity {
-		var pm uint64
-		for m != 0 {
-			j := bits.TrailingZeros64(m)
-			m &^= 1 << j
-			pm |= 1 << perm[j]
-		}
-		m = pm
-	}
-	buf = binary.LittleEndian.AppendUint64(buf, k)
-	return binary.LittleEndian.AppendUint64(buf, m)
-}
-
-// Bloom describes the set's bloom filter.
-func (s *Set) Bloom() BloomInfo {
-	bf := s.filter()
-	if bf == nil {
-		return BloomInfo{}
-	}
-	m, k := bf.Cap(), bf.K()
-	// The analytic rate (1 - e^(-kn/m))^k: the library's
-	// EstimateFalsePositiveRate fills a filter of n elements and probes it,
-	// which takes minutes at national scale.
-	n := float64(max(s.p.n, 1))
-	fp := math.Pow(1-math.Exp(-float64(k)*n/float64(m)), float64(k))
-	return BloomInfo{Bits: m, Hashes: k, FPRate: fp}
 }
 
 // mergeSources merges per-source sorted distinct key lists into one sorted

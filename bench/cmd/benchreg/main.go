@@ -15,8 +15,8 @@
 // time and peak RSS come from wait4's rusage; no external tool is needed.
 // The folder is removed afterwards, also on Ctrl-C.
 //
-//	go run ./registry/benchreg -bin bin/listscrub -n 10000000
-//	go run ./registry/benchreg -bin bin/listscrub -n 250000000 -lock /tmp/listscrub-bench.lock
+//	go run ./cmd/benchreg -bin ../bin/listscrub -n 10000000
+//	go run ./cmd/benchreg -bin ../bin/listscrub -n 250000000 -lock /tmp/listscrub-bench.lock
 //
 // With -lock, every measured run holds an exclusive flock on that file, so
 // that timed runs of several people on one machine do not overlap; data
@@ -44,7 +44,7 @@ import (
 )
 
 func main() {
-	bin := flag.String("bin", "bin/listscrub", "listscrub binary")
+	bin := flag.String("bin", "../bin/listscrub", "listscrub binary")
 	n := flag.Int("n", 10_000_000, "numbers in the generated registry")
 	rows := flag.Int("rows", 1_000_000, "rows in the generated prospect file")
 	keep := flag.Bool("keep", false, "keep the temporary folder")
