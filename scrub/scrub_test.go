@@ -70,24 +70,6 @@ func TestResolveColumns(t *testing.T) {
 	}
 }
 
-func TestAppendField(t *testing.T) {
-	for _, tc := range []struct {
-		v     string
-		comma byte
-		want  string
-	}{
-		{"bloctel", ';', "bloctel"},
-		{"a;b", ';', `"a;b"`},
-		{"a;b", ',', "a;b"},
-		{`say "hi"`, ',', `"say ""hi"""`},
-		{"two\nlines", ',', "\"two\nlines\""},
-	} {
-		if got := string(appendField(nil, tc.v, tc.comma)); got != tc.want {
-			t.Errorf("appendField(%q, %q) = %q, want %q", tc.v, tc.comma, got, tc.want)
-		}
-	}
-}
-
 // TestProperties scrubs many random files and checks, against an independent
 // model built with a Go map: conservation; no registered number reaches the
 // clean output; clean rows hold a valid number; every output keeps input
