@@ -131,12 +131,13 @@ func (c Category) String() string {
 
 // The scrub_reason of rows that are not invalid for a normalize.Reason.
 const (
-	ReasonRegistered = "registered"  // blocked: a number is in a registry
-	ReasonNoConsent  = "no-consent"  // blocked: opt-in mode, no number consented
-	ReasonDuplicate  = "duplicate"   // a number was seen in an earlier row
-	ReasonNotCovered = "not-covered" // invalid: a valid number no registry screens
-	ReasonRagged     = "ragged"      // invalid: more or fewer fields than the header
-	ReasonTruncated  = "truncated"   // invalid: a stream's last row, with no line break: maybe cut short
+	ReasonRegistered  = "registered"   // blocked: a number is in a registry
+	ReasonNoConsent   = "no-consent"   // blocked: opt-in mode, no number consented
+	ReasonDuplicate   = "duplicate"    // a number was seen in an earlier row
+	ReasonNotCovered  = "not-covered"  // invalid: a valid number no registry screens
+	ReasonNotScreened = "not-screened" // invalid: a valid number no wash result screened (registry.Set.Screened)
+	ReasonRagged      = "ragged"       // invalid: more or fewer fields than the header
+	ReasonTruncated   = "truncated"    // invalid: a stream's last row, with no line break: maybe cut short
 )
 
 // rowResult is a worker's decision about one row.
@@ -676,9 +677,7 @@ func (p *pipeline) decide(j *job) {
 			j.rows[i] = rowResult{cat: Invalid, reason: ReasonRagged}
 			continue
 		}
-		var mask uint64
-		valid, consented, uncovered := false, false, false
-		firstBad := normalize.ReasonNone
+		var f rowFacts
 		var rowCC [4]int // calling codes counted for this row
 		nrc := 0
 		for ci := range nc {
@@ -688,24 +687,29 @@ func (p *pipeline) decide(j *job) {
 			}
 			c.checked++
 			if !res.Valid() {
-				if firstBad == normalize.ReasonNone {
-					firstBad = res.Reason
+				if f.firstBad == normalize.ReasonNone {
+					f.firstBad = res.Reason
 				}
 				continue
 			}
-			valid = true
+			f.valid = true
 			c.valid++
 			c.byType[res.Type]++
 			m := j.regMasks[i*nc+ci]
 			if m == 0 && reg != nil {
 				if !reg.Covers(res.Key) {
-					uncovered = true
-				} else if cc := norm.CallingCode(res.Key); cc != 0 && !slices.Contains(rowCC[:nrc], cc) {
-					c.rowsByCC[cc]++
-					c.ccUsed = true
-					if nrc < len(rowCC) {
-						rowCC[nrc] = cc
-						nrc++
+					f.uncovered = true
+				} else {
+					if !reg.Screened(res.Key) {
+						f.unscreened = true
+					}
+					if cc := norm.CallingCode(res.Key); cc != 0 && !slices.Contains(rowCC[:nrc], cc) {
+						c.rowsByCC[cc]++
+						c.ccUsed = true
+						if nrc < len(rowCC) {
+							rowCC[nrc] = cc
+							nrc++
+						}
 					}
 				}
 			}
@@ -719,32 +723,52 @@ func (p *pipeline) decide(j *job) {
 					if m != 0 {
 						c.exempted++
 					}
-					consented = true
+					f.consented = true
 					m = 0
 				}
 			}
-			mask |= m
-			if consent != nil && !consented && consent.Lookup(res.Key) != 0 {
-				consented = true
+			f.mask |= m
+			if consent != nil && !f.consented && consent.Lookup(res.Key) != 0 {
+				f.consented = true
 			}
 		}
-		switch {
-		case !valid:
-			if firstBad == normalize.ReasonNone {
-				firstBad = normalize.ReasonEmpty
-			}
-			j.rows[i] = rowResult{cat: Invalid, reason: firstBad.String()}
-		case mask != 0:
-			j.rows[i] = rowResult{cat: Blocked, reason: ReasonRegistered, mask: mask}
-		case uncovered:
-			// A number no registry screens was not checked: never clean.
-			j.rows[i] = rowResult{cat: Invalid, reason: ReasonNotCovered}
-		case consent != nil && !consented:
-			j.rows[i] = rowResult{cat: Blocked, reason: ReasonNoConsent}
-		default:
-			j.rows[i] = rowResult{cat: Clean}
-		}
+		j.rows[i] = f.verdict(consent != nil)
 	}
+}
+
+// rowFacts are what a row's decision rests on, gathered over its phone
+// fields (empty ones ignored).
+type rowFacts struct {
+	mask       uint64           // registry sources holding one of its numbers, exempt ones left out
+	valid      bool             // at least one number is valid
+	uncovered  bool             // a valid number no registry holds is outside every registry's coverage
+	unscreened bool             // a valid number no registry holds, covered, was screened by no wash result
+	consented  bool             // a number is on the consent or the allow list
+	firstBad   normalize.Reason // the first invalid number's reason
+}
+
+// verdict decides a row from its facts; optIn says consent is required.
+// A number that could not be checked makes the row invalid, never clean,
+// unless another of its numbers is registered: registration wins, and a
+// registered number is blocked whatever else holds. Not-covered comes before
+// not-screened, and both before the consent rule.
+func (f *rowFacts) verdict(optIn bool) rowResult {
+	switch {
+	case !f.valid:
+		if f.firstBad == normalize.ReasonNone {
+			return rowResult{cat: Invalid, reason: normalize.ReasonEmpty.String()}
+		}
+		return rowResult{cat: Invalid, reason: f.firstBad.String()}
+	case f.mask != 0:
+		return rowResult{cat: Blocked, reason: ReasonRegistered, mask: f.mask}
+	case f.uncovered:
+		return rowResult{cat: Invalid, reason: ReasonNotCovered}
+	case f.unscreened:
+		return rowResult{cat: Invalid, reason: ReasonNotScreened}
+	case optIn && !f.consented:
+		return rowResult{cat: Blocked, reason: ReasonNoConsent}
+	}
+	return rowResult{cat: Clean}
 }
 
 // unread is the result of a phone field not read: a ragged or truncated
@@ -893,7 +917,7 @@ func (p *pipeline) finishStats() {
 			p.st.InvalidByReason.Add(r.String(), n)
 		}
 	}
-	for _, r := range []string{ReasonNotCovered, ReasonRagged, ReasonTruncated} {
+	for _, r := range []string{ReasonNotCovered, ReasonNotScreened, ReasonRagged, ReasonTruncated} {
 		if n := p.byReason[r]; n > 0 {
 			p.st.InvalidByReason.Add(r, n)
 		}
