@@ -222,3 +222,6 @@ func (w *writer) flush() error {
 	}
 	return nil
 }
+
+// bufSize is the size of each output's write buffer.
+const bufSize = 256 << 10
