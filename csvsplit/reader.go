@@ -2,7 +2,6 @@ package csvsplit
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"io"
 	"math/bits"
@@ -38,36 +37,11 @@ func (r *Reader) readBatch(b *Batch, maxRows, maxBytes int) error {
 			r.fill(b)
 			continue
 		}
-		// Blank lines.
-		if d[0] == r.nl {
-			r.pos++
-			r.line++
-			r.blank++
-			r.first = false
-			continue
-		}
-		if d[0] == '\r' && r.nl == '\n' {
-			if len(d) >= 2 {
-				if d[1] == '\n' {
-					r.pos += 2
-					r.line++
-					r.blank++
-					r.first = false
-					continue
-				}
-			} else if !r.eof && r.rerr == nil {
-				r.fill(b)
-				continue
-			}
-		}
 		skip := 0
-		if r.first {
-			if len(d) < len(bom) && !r.eof && r.rerr == nil && bytes.HasPrefix([]byte(bom), d) {
-				r.fill(b)
+		if d[0] == r.nl || d[0] == '\r' || r.first { // not a plain record's start: see lineStart
+			var next bool
+			if skip, next = r.lineStart(b, d); next {
 				continue
-			}
-			if bytes.HasPrefix(d, []byte(bom)) {
-				skip = len(bom)
 			}
 		}
 		nf, ns := len(b.fields), len(b.side)
@@ -108,20 +82,7 @@ func (r *Reader) readBatch(b *Batch, maxRows, maxBytes int) error {
 				r.spanStart = r.pos
 				continue
 			}
-			// Fields stored one by one: a composite literal is built on the
-			// stack and copied with 16-byte loads that cannot be forwarded
-			// from its 4-byte stores (a stall per record, measured).
-			if len(b.recs) == cap(b.recs) {
-				b.recs = append(b.recs, record{})[:len(b.recs)]
-			}
-			b.recs = b.recs[:len(b.recs)+1]
-			rc := &b.recs[len(b.recs)-1]
-			rc.start = int32(start)
-			rc.line = int32(r.line - b.line0)
-			rc.field0 = int32(nf)
-			rc.n = int32(n)
-			rc.clen = int32(clen)
-			rc.nfields = int32(len(b.fields) - nf)
+			b.push(start, r.line-b.line0, nf, n, clen)
 			r.pos += n
 			r.line += nl
 			r.check -= n
@@ -132,16 +93,7 @@ func (r *Reader) readBatch(b *Batch, maxRows, maxBytes int) error {
 			continue
 		}
 		b.fields, b.side = b.fields[:nf], b.side[:ns]
-		switch {
-		case st == parsedOK || len(d) > r.max:
-			// Also an unterminated record, which runs to the end of the
-			// input: the error must not depend on how much was buffered.
-			r.err = r.errorAt(d, r.max, &tooLongError{r.max})
-		case st == badQuote:
-			r.err = r.errorAt(d, at, ErrQuote)
-		case r.rerr != nil:
-			r.err = r.rerr
-		default: // needMore
+		if !r.stopAt(d, st, at) {
 			r.fill(b)
 			continue
 		}
@@ -159,6 +111,82 @@ func (r *Reader) readBatch(b *Batch, maxRows, maxBytes int) error {
 		return r.err
 	}
 	return io.EOF
+}
+
+// lineStart looks at d, the buffered data from where a record or a blank
+// line starts. It skips a blank line, or fills the buffer when d is too
+// short to tell (next: look again); otherwise it returns how many bytes of
+// BOM start the record (only the input's first one may have some).
+func (r *Reader) lineStart(b *Batch, d []byte) (skip int, next bool) {
+	if d[0] == r.nl {
+		r.pos++
+		r.line++
+		r.blank++
+		r.first = false
+		return 0, true
+	}
+	if d[0] == '\r' && r.nl == '\n' {
+		if len(d) >= 2 {
+			if d[1] == '\n' {
+				r.pos += 2
+				r.line++
+				r.blank++
+				r.first = false
+				return 0, true
+			}
+		} else if !r.eof && r.rerr == nil {
+			r.fill(b)
+			return 0, true
+		}
+	}
+	if r.first {
+		if len(d) < len(bom) && !r.eof && r.rerr == nil && bytes.HasPrefix([]byte(bom), d) {
+			r.fill(b)
+			return 0, true
+		}
+		if bytes.HasPrefix(d, []byte(bom)) {
+			return len(bom), false
+		}
+	}
+	return 0, false
+}
+
+// push appends a record to b: n raw bytes, clen of content, at offset
+// start of b.data, at line (from b.line0), its fields b.fields[field0:].
+func (b *Batch) push(start, line, field0, n, clen int) {
+	// Fields stored one by one: a composite literal is built on the stack
+	// and copied with 16-byte loads that cannot be forwarded from its
+	// 4-byte stores (a stall per record, measured).
+	if len(b.recs) == cap(b.recs) {
+		b.recs = append(b.recs, record{})[:len(b.recs)]
+	}
+	b.recs = b.recs[:len(b.recs)+1]
+	rc := &b.recs[len(b.recs)-1]
+	rc.start = int32(start)
+	rc.line = int32(line)
+	rc.field0 = int32(field0)
+	rc.n = int32(n)
+	rc.clen = int32(clen)
+	rc.nfields = int32(len(b.fields) - field0)
+}
+
+// stopAt sets r.err for the record at the start of d that parse could not
+// read (st and at as it returned them, or a record over the size limit),
+// and returns true; it returns false when the record only needs more data.
+func (r *Reader) stopAt(d []byte, st, at int) bool {
+	switch {
+	case st == parsedOK || len(d) > r.max:
+		// Also an unterminated record, which runs to the end of the
+		// input: the error must not depend on how much was buffered.
+		r.err = r.errorAt(d, r.max, &tooLongError{r.max})
+	case st == badQuote:
+		r.err = r.errorAt(d, at, ErrQuote)
+	case r.rerr != nil:
+		r.err = r.rerr
+	default: // needMore
+		return false
+	}
+	return true
 }
 
 // errorAt returns a ParseError for the byte at offset at of d, which holds the
@@ -230,58 +258,6 @@ func (r *Reader) fill(b *Batch) {
 	}
 }
 
-// Bytes broadcast to the eight bytes of a word, for scanning eight bytes at a
-// time (SWAR).
-const (
-	ones  = 0x0101010101010101
-	low7  = 0x7f7f7f7f7f7f7f7f
-	highs = 0x8080808080808080
-	quots = '"' * ones
-)
-
-// match returns the high bit of each byte of w that equals the byte
-// broadcast in c, and no other bit: the mask is exact, so its set bits can be
-// taken one by one, lowest (first in memory) first.
-func match(w, c uint64) uint64 {
-	x := w ^ c
-	// The high bit of a byte of (x&low7 + low7) | x is set iff the byte of x
-	// is not zero (the sum never carries into the next byte).
-	return ^((x&low7 + low7) | x) & highs
-}
-
-// match2 returns the high bit of each byte of w that equals the byte
-// broadcast in c1 or the one in c2, and no other bit: the mask is exact, so
-// its set bits can be taken one by one, lowest (first in memory) first.
-func match2(w, c1, c2 uint64) uint64 {
-	x, y := w^c1, w^c2
-	// The high bit of a byte of (v&low7 + low7) | v is set iff the byte of v is
-	// not zero (the sum never carries into the next byte).
-	tx := (x&low7 + low7) | x
-	ty := (y&low7 + low7) | y
-	return ^(tx & ty) & highs
-}
-
-// word returns the eight bytes of d at i (i+8 <= len(d)) as a little-endian
-// word, so that lower bits are earlier bytes.
-func word(d []byte, i int) uint64 { return binary.LittleEndian.Uint64(d[i : i+8]) }
-
-// index2 returns the offset of the first byte of d at or after i that is c1
-// or c2, or -1.
-func index2(d []byte, i int, c1, c2 byte) int {
-	w1, w2 := uint64(c1)*ones, uint64(c2)*ones
-	for ; i+8 <= len(d); i += 8 {
-		if m := match2(word(d, i), w1, w2); m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
-		}
-	}
-	for ; i < len(d); i++ {
-		if c := d[i]; c == c1 || c == c2 {
-			return i
-		}
-	}
-	return -1
-}
-
 // parse splits the record at the start of d, which will be at offset base in
 // b.data, appending its fields to b.fields (and the values that are not
 // sub-slices of d to b.side). Field parsing starts at offset i (past a BOM,
@@ -294,104 +270,22 @@ func index2(d []byte, i int, c1, c2 byte) int {
 //
 // Unquoted fields, the common case, are split in one pass that looks at eight
 // bytes at a time for the delimiter and LF and takes every match in a word in
-// turn; a field starting with a quote goes to the slower, general path.
+// turn; a field starting with a quote goes to the slower, general path
+// (quoted).
 func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, base int) (n, clen, nl, st, at int) {
 	comma, eol := r.comma, r.nl
 	for {
 		if i < len(d) && d[i] == '"' {
-			// Quoted field: find the closing quote, counting LFs on the way.
-			open := i
-			j := i + 1
-			esc := false
-			cl := -1
-			for cl < 0 {
-				q := index2(d, j, '"', eol)
-				switch {
-				case q < 0:
-					if atEOF {
-						return 0, 0, 0, badQuote, open
-					}
-					return 0, 0, 0, needMore, 0
-				case d[q] == eol:
-					nl++
-					j = q + 1
-				case q+1 < len(d):
-					if d[q+1] == '"' {
-						esc = true
-						j = q + 2
-					} else {
-						cl = q
-					}
-				case !atEOF:
-					return 0, 0, 0, needMore, 0
-				default:
-					cl = q
-				}
+			next, qn, qclen, qnl, qst, qat, end := r.quoted(b, d, atEOF, i, base)
+			if qst != parsedOK {
+				return 0, 0, 0, qst, qat
 			}
-			i = cl + 1
-			term := -1
-			if i == len(d) { // at EOF
-				term = 0
-			} else {
-				switch c := d[i]; {
-				case c == comma:
-					term = -2
-				case c == eol:
-					term = 1
-				case c == '\r' && eol == '\n':
-					if i+1 < len(d) {
-						if d[i+1] == '\n' {
-							term = 2
-						}
-					} else if !atEOF {
-						return 0, 0, 0, needMore, 0
-					}
-				}
+			nl += qnl
+			if end {
+				return qn, qclen, nl, parsedOK, 0
 			}
-			if term != -1 { // no text after the closing quote
-				if esc {
-					s := len(b.side)
-					b.side = appendUnescaped(b.side, d[open+1:cl])
-					b.fields = append(b.fields, span{^int32(s), int32(len(b.side))})
-				} else {
-					b.fields = append(b.fields, span{int32(base + open + 1), int32(base + cl)})
-				}
-				if term == -2 {
-					i++
-					continue
-				}
-				nl += min(term, 1)
-				return i + term, i, nl, parsedOK, 0
-			}
-			// Text after the closing quote: read on as unquoted text, up
-			// to the next delimiter or line end.
-			e := index2(d, i, comma, eol)
-			term = 0
-			switch {
-			case e < 0:
-				if !atEOF {
-					return 0, 0, 0, needMore, 0
-				}
-				e = len(d)
-			case d[e] == comma:
-				term = -1
-			default:
-				term = 1
-				if eol == '\n' && e > i && d[e-1] == '\r' {
-					e--
-					term = 2
-				}
-			}
-			s := len(b.side)
-			b.side = appendUnescaped(b.side, d[open+1:cl])
-			b.side = append(b.side, d[i:e]...)
-			b.fields = append(b.fields, span{^int32(s), int32(len(b.side))})
-			if term < 0 {
-				i = e + 1
-				continue
-			}
-			nl += min(term, 1)
-			return e + term, e, nl, parsedOK, 0
+			i = next
+			continue
 		}
 
 		// Unquoted fields, up to the line end or a field starting with a
@@ -411,6 +305,103 @@ func (r *Reader) parse(b *Batch, d []byte, atEOF bool, i, base int) (n, clen, nl
 		b.fields = append(b.fields, span{int32(base + s), int32(base + len(d))})
 		return len(d), len(d), nl, parsedOK, 0
 	}
+}
+
+// quoted splits the quoted field whose opening quote is d[open], appending
+// it to b.fields (its value to b.side when it is not a sub-slice of d), and
+// counts the LFs in it (nl). When a delimiter follows it, next is where the
+// next field starts; when the record ends with it (end), n and clen are
+// the record's, and nl counts its terminator too. st is parsedOK, or, as
+// parse returns them, needMore or badQuote (and at).
+func (r *Reader) quoted(b *Batch, d []byte, atEOF bool, open, base int) (next, n, clen, nl, st, at int, end bool) {
+	comma, eol := r.comma, r.nl
+	j := open + 1
+	esc := false
+	cl := -1
+	for cl < 0 {
+		q := index2(d, j, '"', eol)
+		switch {
+		case q < 0:
+			if atEOF {
+				return 0, 0, 0, 0, badQuote, open, true
+			}
+			return 0, 0, 0, 0, needMore, 0, true
+		case d[q] == eol:
+			nl++
+			j = q + 1
+		case q+1 < len(d):
+			if d[q+1] == '"' {
+				esc = true
+				j = q + 2
+			} else {
+				cl = q
+			}
+		case !atEOF:
+			return 0, 0, 0, 0, needMore, 0, true
+		default:
+			cl = q
+		}
+	}
+	i := cl + 1
+	term := -1
+	if i == len(d) { // at EOF
+		term = 0
+	} else {
+		switch c := d[i]; {
+		case c == comma:
+			term = -2
+		case c == eol:
+			term = 1
+		case c == '\r' && eol == '\n':
+			if i+1 < len(d) {
+				if d[i+1] == '\n' {
+					term = 2
+				}
+			} else if !atEOF {
+				return 0, 0, 0, 0, needMore, 0, true
+			}
+		}
+	}
+	if term != -1 { // no text after the closing quote
+		if esc {
+			s := len(b.side)
+			b.side = appendUnescaped(b.side, d[open+1:cl])
+			b.fields = append(b.fields, span{^int32(s), int32(len(b.side))})
+		} else {
+			b.fields = append(b.fields, span{int32(base + open + 1), int32(base + cl)})
+		}
+		if term == -2 {
+			return i + 1, 0, 0, nl, parsedOK, 0, false
+		}
+		return 0, i + term, i, nl + min(term, 1), parsedOK, 0, true
+	}
+	// Text after the closing quote: read on as unquoted text, up
+	// to the next delimiter or line end.
+	e := index2(d, i, comma, eol)
+	term = 0
+	switch {
+	case e < 0:
+		if !atEOF {
+			return 0, 0, 0, 0, needMore, 0, true
+		}
+		e = len(d)
+	case d[e] == comma:
+		term = -1
+	default:
+		term = 1
+		if eol == '\n' && e > i && d[e-1] == '\r' {
+			e--
+			term = 2
+		}
+	}
+	s := len(b.side)
+	b.side = appendUnescaped(b.side, d[open+1:cl])
+	b.side = append(b.side, d[i:e]...)
+	b.fields = append(b.fields, span{^int32(s), int32(len(b.side))})
+	if term < 0 {
+		return e + 1, 0, 0, nl, parsedOK, 0, false
+	}
+	return 0, e + term, e, nl + min(term, 1), parsedOK, 0, true
 }
 
 // How splitPlain stops.
@@ -537,23 +528,4 @@ func endLine(f []span, d []byte, start, s, base int) (_ []span, _, e, stop int) 
 		e--
 	}
 	return append(f, span{int32(base + start), int32(base + e)}), s, e, plainLF
-}
-
-// blockMasksGo is blockMasks in Go, eight bytes at a time (SWAR), for the
-// architectures without an assembly version (and to test that one).
-func blockMasksGo(b *[64]byte, comma, nl byte) (c, l, q uint64) {
-	cw, nw := uint64(comma)*ones, uint64(nl)*ones
-	for k := 0; k < 64; k += 8 {
-		w := binary.LittleEndian.Uint64(b[k : k+8])
-		c |= gather(match(w, cw)) << k
-		l |= gather(match(w, nw)) << k
-		q |= gather(match(w, quots)) << k
-	}
-	return c, l, q
-}
-
-// gather packs the high bits of the eight bytes of m, the only bits it may
-// have set, into its low eight bits, byte k's into bit k.
-func gather(m uint64) uint64 {
-	return (m >> 7) * 0x0102040810204080 >> 56
 }

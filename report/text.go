@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/listscrub/listscrub/csvsplit"
 	"github.com/listscrub/listscrub/progress"
 )
 
@@ -191,35 +192,42 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	return nil
 }
 
-// csvQuoted are the bytes that make writeCSV quote a cell: ',' (the
-// separator written), ';' and tab (the separators French-locale Excel and
-// LibreOffice's import assume), the quote and line breaks.
-const csvQuoted = ",;\t\"\r\n"
-
 // writeCSV writes recs as CSV with ',' between cells and LF after each
-// record. It quotes more than encoding/csv does, which quotes only for its
-// own separator: a cell holding any byte of csvQuoted, or starting with a
-// blank, is quoted (its quotes doubled), so that a spreadsheet splitting on
-// ';' or tab still reads it as one cell.
+// record. A spreadsheet may split on ';' (French-locale Excel) or tab
+// (LibreOffice's import) instead of ',', and trims a leading blank, so a
+// cell is quoted (csvsplit.AppendQuoted) when csvsplit would quote it for
+// any of the three separators, or when it starts with a blank: it then stays
+// one cell whatever separator the reader assumes.
 func writeCSV(w io.Writer, recs [][]string) error {
 	bw := bufio.NewWriter(w)
+	var line []byte
 	for _, rec := range recs {
+		line = line[:0]
 		for i, c := range rec {
 			if i > 0 {
-				bw.WriteByte(',')
+				line = append(line, ',')
 			}
-			r, _ := utf8.DecodeRuneInString(c)
-			if !strings.ContainsAny(c, csvQuoted) && (c == "" || !unicode.IsSpace(r)) {
-				bw.WriteString(c)
-				continue
+			if spreadsheetQuoted(c) {
+				line = csvsplit.AppendQuoted(line, c)
+			} else {
+				line = append(line, c...)
 			}
-			bw.WriteByte('"')
-			bw.WriteString(strings.ReplaceAll(c, `"`, `""`))
-			bw.WriteByte('"')
 		}
-		bw.WriteByte('\n')
+		line = append(line, '\n')
+		bw.Write(line)
 	}
 	return bw.Flush()
+}
+
+// spreadsheetQuoted reports whether writeCSV quotes cell.
+func spreadsheetQuoted(cell string) bool {
+	for _, sep := range []byte{',', ';', '\t'} {
+		if csvsplit.NeedsQuotes(cell, sep) {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(cell)
+	return cell != "" && unicode.IsSpace(r)
 }
 
 // spreadsheetSafe neutralizes a CSV cell that a spreadsheet would evaluate

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/listscrub/listscrub/normalize"
-	"github.com/listscrub/listscrub/registry"
 )
 
 // TestCancelWhileWaiting cancels scrubs waiting for their first input byte:
@@ -23,13 +22,7 @@ import (
 func TestCancelWhileWaiting(t *testing.T) {
 	norm, _ := normalize.New("FR")
 	dir := t.TempDir()
-	regFile := filepath.Join(dir, "reg.txt")
-	os.WriteFile(regFile, []byte("0612345678\n"), 0o644)
-	reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}},
-		registry.LoadOptions{Normalizer: norm})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := loadRegistry(t, dir, norm, "0612345678")
 	silent, _ := io.Pipe() // never written, never closed
 	noWriter := filepath.Join(dir, "no-writer")
 	quiet := filepath.Join(dir, "quiet")

@@ -185,13 +185,7 @@ func TestInputChangedWhileRead(t *testing.T) {
 				if err := os.WriteFile(input, []byte(text), 0o644); err != nil {
 					t.Fatal(err)
 				}
-				regFile := filepath.Join(dir, "reg.txt")
-				os.WriteFile(regFile, []byte("0612345678\n"), 0o644)
-				reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}},
-					registry.LoadOptions{Normalizer: norm})
-				if err != nil {
-					t.Fatal(err)
-				}
+				reg := loadRegistry(t, dir, norm, "0612345678")
 				mutate := func() {
 					var err error
 					switch change {
@@ -212,7 +206,7 @@ func TestInputChangedWhileRead(t *testing.T) {
 					}
 				}
 				out := filepath.Join(dir, "clean.csv")
-				_, err = Run(context.Background(), Options{Input: input, Out: out, Registry: reg, Normalizer: norm, Observer: hook{mutate}})
+				_, err := Run(context.Background(), Options{Input: input, Out: out, Registry: reg, Normalizer: norm, Observer: hook{mutate}})
 				if err == nil || !strings.Contains(err.Error(), input+": changed while it was read") {
 					t.Fatalf("error %v, want %s: changed while it was read", err, input)
 				}
@@ -245,12 +239,7 @@ func TestInputChangedWhileRead(t *testing.T) {
 func TestStreamLastRowTruncated(t *testing.T) {
 	norm, _ := normalize.New("FR")
 	dir := t.TempDir()
-	regFile := filepath.Join(dir, "reg.txt")
-	os.WriteFile(regFile, []byte("0612345678\n"), 0o644)
-	reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}}, registry.LoadOptions{Normalizer: norm})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := loadRegistry(t, dir, norm, "0612345678")
 	gzipped := func(s string) string {
 		var b bytes.Buffer
 		zw := gzip.NewWriter(&b)
@@ -373,12 +362,7 @@ func (v validSeen) Row(r *Row) {
 func TestUnreadRowsHaveNoNumber(t *testing.T) {
 	norm, _ := normalize.New("FR")
 	dir := t.TempDir()
-	regFile := filepath.Join(dir, "reg.txt")
-	os.WriteFile(regFile, []byte("0612345678\n"), 0o644)
-	reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}}, registry.LoadOptions{Normalizer: norm})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := loadRegistry(t, dir, norm, "0612345678")
 	seen := validSeen{}
 	text := "Nom;Tel;Ville\nA;0699999999;Paris\nB;0612345678\nC;0699999998;Lyon\nD;0699999997;Nice"
 	st, err := Run(context.Background(), Options{Input: "-", Stdin: strings.NewReader(text), Stdout: io.Discard,

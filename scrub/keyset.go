@@ -4,16 +4,15 @@ import "github.com/listscrub/listscrub/normalize"
 
 // keySet is the set of numbers --dedupe has seen: an open-addressing hash
 // table of keys with linear probing, in one array of uint64 and nothing
-// else. It replaces a map[normalize.Key]struct{}, which holds 24 bytes a
-// number live and allocates 48 as it grows (BenchmarkDedupeSet), and made a
-// 6.35M-row --dedupe scrub peak at 330-350 MiB of RSS. This costs 8 bytes a
-// slot, in a table at most 3/4 full and, after a doubling, at least 3/8
-// full: 10.7 to 21.3 bytes a number, and for the copy of a resize the old
-// table too (at most 32 bytes a number, for that moment). The slots live
-// outside the Go heap where the system allows (allocSlots): an outgrown
-// table is returned at once instead of at the next collection, and the
-// table does not inflate the collector's heap goal. release returns the
-// last one.
+// else: a map[normalize.Key]struct{} holds 24 bytes a number live and
+// allocates 48 as it grows (BenchmarkDedupeSet; the peak RSS of --dedupe
+// scrubs is in docs/performance.md). This costs 8 bytes a slot, in a table
+// at most 3/4 full and, after a doubling, at least 3/8 full: 10.7 to 21.3
+// bytes a number, and for the copy of a resize the old table too (at most 32
+// bytes a number, for that moment). The slots live outside the Go heap where
+// the system allows (allocSlots): an outgrown table is returned at once
+// instead of at the next collection, and the table does not inflate the
+// collector's heap goal. release returns the last one.
 //
 // The zero Key is never a number (normalize gives it to invalid fields), so
 // it marks an empty slot. No operation allocates except the doubling, whose

@@ -10,13 +10,13 @@ import (
 )
 
 // allocSlots returns size zeroed slots in an anonymous memory mapping, out
-// of the Go heap, and the function that unmaps them. Measured on a
-// --dedupe scrub of 6.35M rows: with the slots on the heap, the tables a
-// doubling leaves behind stay resident until a garbage collection, which a
-// pipeline that allocates nothing per row rarely runs, and the collector
-// lets the heap grow to twice the table: peak RSS 227 MiB for a 64 MiB
-// table. Unmapped when the set is released or outgrown, a table costs
-// its own size and no more. Where the mapping fails, the heap is used.
+// of the Go heap, and the function that unmaps them. On the heap, the
+// tables a doubling leaves behind stay resident until a garbage collection,
+// which a pipeline that allocates nothing per row rarely runs, and the
+// collector lets the heap grow to twice the table (a 64 MiB table peaked at
+// 227 MiB of RSS: docs/performance.md). Unmapped when the set is released
+// or outgrown, a table costs its own size and no more. Where the mapping
+// fails, the heap is used.
 func allocSlots(size int) ([]normalize.Key, func()) {
 	n := size * int(unsafe.Sizeof(normalize.Key(0)))
 	b, err := syscall.Mmap(-1, 0, n, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)

@@ -2,7 +2,6 @@ package scrub
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/listscrub/listscrub/atomicfile"
+	"github.com/listscrub/listscrub/csvsplit"
 )
 
 // Writers are the destinations of a scrub's rows when its caller creates
@@ -172,21 +172,10 @@ func (w *writer) appended(out *output, raw, content []byte, fields ...string) er
 	w.line = append(w.line[:0], content...)
 	for _, f := range fields {
 		w.line = append(w.line, w.comma)
-		w.line = appendField(w.line, f, w.comma)
+		w.line = csvsplit.AppendField(w.line, f, w.comma)
 	}
 	w.line = append(w.line, raw[len(content):]...)
 	return out.write(w.line)
-}
-
-// appendField appends a field value, quoted if it holds the delimiter, a
-// quote or a line break.
-func appendField(dst []byte, v string, comma byte) []byte {
-	if !strings.ContainsAny(v, "\"\r\n") && strings.IndexByte(v, comma) < 0 {
-		return append(dst, v...)
-	}
-	dst = append(dst, '"')
-	dst = append(dst, bytes.ReplaceAll([]byte(v), []byte(`"`), []byte(`""`))...)
-	return append(dst, '"')
 }
 
 // labels returns the labels of the sources in mask, joined by "+".
@@ -233,3 +222,6 @@ func (w *writer) flush() error {
 	}
 	return nil
 }
+
+// bufSize is the size of each output's write buffer.
+const bufSize = 256 << 10

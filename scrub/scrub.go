@@ -7,21 +7,24 @@
 // phone field of it, and hands it to a sequencer that writes the batches back
 // in input order, applying de-duplication, which depends on order. A fixed
 // pool of batches bounds the memory whatever the size of the input.
+//
+// Files by job: scrub.go runs a scrub (Options, Run, the header); input.go
+// opens the input and text.go decides its format; columns.go finds the
+// phone columns; pipeline.go holds the workers, the batch source and the
+// sequencer; decide.go decides each row (the reasons' order is
+// rowFacts.verdict); emit.go writes the decided rows in input order and
+// output.go the outputs they go to; stats.go is what a run reports.
 package scrub
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"runtime"
-	"slices"
-	"sync"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
+	"github.com/listscrub/listscrub/atomicfile"
 	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/csvsplit"
 	"github.com/listscrub/listscrub/normalize"
@@ -106,13 +109,6 @@ func (r *Row) Field(col int) []byte {
 	return nil
 }
 
-// Batch sizes: a batch ends after batchRows rows or batchBytes bytes.
-const (
-	batchRows  = 1024
-	batchBytes = 1 << 20
-	sampleSize = 64 << 10
-)
-
 // Category is where a row goes.
 type Category uint8
 
@@ -131,44 +127,14 @@ func (c Category) String() string {
 
 // The scrub_reason of rows that are not invalid for a normalize.Reason.
 const (
-	ReasonRegistered = "registered"  // blocked: a number is in a registry
-	ReasonNoConsent  = "no-consent"  // blocked: opt-in mode, no number consented
-	ReasonDuplicate  = "duplicate"   // a number was seen in an earlier row
-	ReasonNotCovered = "not-covered" // invalid: a valid number no registry screens
-	ReasonRagged     = "ragged"      // invalid: more or fewer fields than the header
-	ReasonTruncated  = "truncated"   // invalid: a stream's last row, with no line break: maybe cut short
+	ReasonRegistered  = "registered"   // blocked: a number is in a registry
+	ReasonNoConsent   = "no-consent"   // blocked: opt-in mode, no number consented
+	ReasonDuplicate   = "duplicate"    // a number was seen in an earlier row
+	ReasonNotCovered  = "not-covered"  // invalid: a valid number no registry screens
+	ReasonNotScreened = "not-screened" // invalid: a valid number no wash result screened (registry.Set.Screened)
+	ReasonRagged      = "ragged"       // invalid: more or fewer fields than the header
+	ReasonTruncated   = "truncated"    // invalid: a stream's last row, with no line break: maybe cut short
 )
-
-// rowResult is a worker's decision about one row.
-type rowResult struct {
-	cat    Category
-	reason string // scrub_reason; "" for clean rows
-	mask   uint64 // registry sources, for rows blocked as registered
-}
-
-// job is one batch of rows travelling through the pipeline.
-type job struct {
-	batch csvsplit.Batch
-	rows  []rowResult
-	nums  []normalize.Result // len(cols) results per row
-	// keys and regMasks are scratch for the batched registry look-up: one
-	// per phone field, like nums.
-	keys     []normalize.Key
-	regMasks []uint64
-	count    counts
-	seq      int64 // the batch's number in input order, from 0
-}
-
-// counts are the per-number statistics a worker gathers for one batch.
-type counts struct {
-	checked, valid, registered, exempted int64
-	byType                               [normalize.NumTypes]int64
-	// rowsByCC counts, by calling code, the rows with a valid number of
-	// that code that a registry screens but does not hold (see ccRows);
-	// ccUsed says whether any is non-zero.
-	rowsByCC [1000]int32
-	ccUsed   bool
-}
 
 // Run scrubs o.Input and returns the statistics. Outputs named by path are
 // created before the input is read, written to temporary files and renamed
@@ -217,86 +183,122 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	}
 	defer in.Close()
 
-	sample, _ := in.text.Peek(sampleSize)
-	if err := checkText(in.name, sample); err != nil {
-		return nil, err
-	}
-	comma := o.Delimiter
-	if comma == 0 {
-		comma = csvsplit.Sniff(sample)
-	}
-	lb := csvsplit.SniffLineBreak(sample, comma)
-	enc, perCell, encNote, err := chooseEncoding(in.name, o.Encoding, sample, lb)
+	tf, err := sniffText(in, o)
 	if err != nil {
 		return nil, err
 	}
-	r := csvsplit.NewReader(in.text, csvsplit.Options{Name: in.name, Comma: comma, MaxRecordBytes: o.MaxRecordBytes, LineBreak: lb})
-
-	// The header line, or without one the first row, whose width the
-	// other rows must have: a row of another width is ragged.
-	var header csvsplit.Batch
-	var headerNames []string
-	var first *job // the first row, with NoHeader
-	width, line := 0, 1
-	if !o.NoHeader {
-		if err := r.ReadBatch(&header, 1, 1); err != nil {
-			if err == io.EOF {
-				return nil, fmt.Errorf("%s: the file is empty: no header line", in.name)
-			}
-			return nil, readError(in.name, err)
-		}
-		for j := range header.NumFields(0) {
-			if perCell {
-				headerNames = append(headerNames, csvsplit.DecodeName(header.Field(0, j)))
-			} else {
-				headerNames = append(headerNames, csvsplit.DecodeString(enc, header.Field(0, j)))
-			}
-		}
-		width, line = len(headerNames), header.Line(0)
-		// The header is copied to every output, the clean one included,
-		// unchecked: a first line holding a phone number is a row, and
-		// must not be taken for a header whatever --column says.
-		for j := range header.NumFields(0) {
-			if o.Normalizer.Normalize(header.Field(0, j)).Valid() {
-				return nil, fmt.Errorf("%s:%d: %w", in.name, line, errHeaderIsData)
-			}
-		}
-	} else {
-		first = &job{}
-		switch err := r.ReadBatch(&first.batch, 1, 1); {
-		case err == io.EOF:
-			first = nil
-		case err != nil:
-			return nil, readError(in.name, err)
-		default:
-			width, line = first.batch.NumFields(0), first.batch.Line(0)
-		}
+	r := csvsplit.NewReader(in.text, csvsplit.Options{Name: in.name, Comma: tf.comma, MaxRecordBytes: o.MaxRecordBytes, LineBreak: tf.lb})
+	h, err := readHead(r, o, in.name, tf)
+	if err != nil {
+		return nil, err
 	}
-	cols, err := resolveColumns(o.Columns, headerNames, width)
+	cols, err := resolveColumns(o.Columns, h.names, h.width)
 	if err != nil {
 		var ue *UsageError
 		if !errors.As(err, &ue) {
-			err = fmt.Errorf("%s:%d: %w", in.name, line, err)
+			err = fmt.Errorf("%s:%d: %w", in.name, h.line, err)
 		}
 		return nil, err
 	}
-	ignored := ignoredColumns(headerNames, cols)
 
-	w := newWriter(o, comma, sinks)
+	w := newWriter(o, tf.comma, sinks)
 	if !o.NoHeader {
-		if err := w.writeHeader(header.Raw(0), header.Content(0)); err != nil {
+		if err := w.writeHeader(h.header.Raw(0), h.header.Content(0)); err != nil {
 			return nil, err
 		}
 	}
+	st := startStats(o, in.name, tf, h.names, cols)
+	if o.Observer != nil {
+		o.Observer.Header(h.names, cols)
+	}
+	var size int64
+	if in.at != nil {
+		size = in.want
+	}
+	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name, in: in, size: size, nFields: h.width, first: h.first,
+		unproven: in.at == nil && in.gz == nil,
+		names:    h.names, probe: newNumberProbe(h.width, cols)}
+	if err := p.run(ctx, workers); err != nil {
+		return nil, err
+	}
+	if err := p.finish(ctx, own); err != nil {
+		return nil, err
+	}
+	st.Registry = newRegistryStats(o.Registry, start)
+	st.Allow = newRegistryStats(o.Allow, start)
+	st.Consent = newRegistryStats(o.Consent, start)
+	st.ElapsedSeconds = time.Since(start).Seconds()
+	if st.ElapsedSeconds > 0 {
+		st.RowsPerSecond = float64(st.RowsIn) / st.ElapsedSeconds
+	}
+	return st, nil
+}
 
+// head is the input's first line: its header, or with NoHeader its first
+// row, whose width the other rows must have (a row of another width is
+// ragged).
+type head struct {
+	header csvsplit.Batch // the header line; empty with NoHeader
+	names  []string       // the header's names, decoded to UTF-8; nil with NoHeader
+	first  *job           // the first row, with NoHeader; nil without one
+	width  int            // the header's field count (the first row's with NoHeader)
+	line   int            // the line where it starts, for messages
+}
+
+// readHead reads the header, or with NoHeader the first row. A header
+// holding a valid phone number is refused: the header is copied to every
+// output unchecked, the clean one included, so a first line holding a
+// number is a row and must not be taken for a header whatever --column says.
+func readHead(r *csvsplit.Reader, o Options, name string, tf textFormat) (*head, error) {
+	h := &head{line: 1}
+	if o.NoHeader {
+		h.first = &job{}
+		switch err := r.ReadBatch(&h.first.batch, 1, 1); {
+		case err == io.EOF:
+			h.first = nil
+		case err != nil:
+			return nil, readError(name, err)
+		default:
+			h.width, h.line = h.first.batch.NumFields(0), h.first.batch.Line(0)
+		}
+		return h, nil
+	}
+	if err := r.ReadBatch(&h.header, 1, 1); err != nil {
+		if err == io.EOF {
+			return nil, fmt.Errorf("%s: the file is empty: no header line", name)
+		}
+		return nil, readError(name, err)
+	}
+	for j := range h.header.NumFields(0) {
+		if tf.perCell {
+			h.names = append(h.names, csvsplit.DecodeName(h.header.Field(0, j)))
+		} else {
+			h.names = append(h.names, csvsplit.DecodeString(tf.enc, h.header.Field(0, j)))
+		}
+	}
+	h.width, h.line = len(h.names), h.header.Line(0)
+	for j := range h.header.NumFields(0) {
+		if o.Normalizer.Normalize(h.header.Field(0, j)).Valid() {
+			return nil, fmt.Errorf("%s:%d: %w", name, h.line, errHeaderIsData)
+		}
+	}
+	return h, nil
+}
+
+// startStats returns the stats known before the first row: the input's
+// format, the phone columns (by name, or by number without a header), and
+// the warnings about columns left unchecked and the lists' columns.
+func startStats(o Options, name string, tf textFormat, names []string, cols []int) *Stats {
 	st := newStats()
 	st.Input.Path = o.Input
-	st.Input.Delimiter = string(comma)
-	st.Input.Encoding = encodingName(enc)
+	st.Input.Delimiter = string(tf.comma)
+	st.Input.Encoding = encodingName(tf.enc)
+	st.Input.LineBreak = tf.lb.String()
+	ignored := ignoredColumns(names, cols)
 	st.ColumnsIgnored = ignored
 	if len(ignored) > 0 {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("%s: columns that look like phone columns are not checked: %s; name them with --column to check them",
-			in.name, colname.QuoteList(ignored)))
+			name, colname.QuoteList(ignored)))
 	}
 	for _, l := range []struct {
 		what string
@@ -311,635 +313,44 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 			}
 		}
 	}
-	st.Input.LineBreak = lb.String()
-	if encNote != "" {
-		st.Input.EncodingNote = encNote
-		st.Warnings = append(st.Warnings, encNote)
+	if tf.note != "" {
+		st.Input.EncodingNote = tf.note
+		st.Warnings = append(st.Warnings, tf.note)
 	}
 	for _, c := range cols {
-		if headerNames != nil {
-			st.Columns = append(st.Columns, headerNames[c])
+		if names != nil {
+			st.Columns = append(st.Columns, names[c])
 		} else {
 			st.Columns = append(st.Columns, fmt.Sprint(c+1))
 		}
 	}
+	return st
+}
 
-	if o.Observer != nil {
-		o.Observer.Header(headerNames, cols)
-	}
-	var size int64
-	if in.at != nil {
-		size = in.want
-	}
-	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name, in: in, size: size, nFields: width, first: first,
-		unproven: in.at == nil && in.gz == nil,
-		names:    headerNames, probe: newNumberProbe(width, cols)}
-	if err := p.run(ctx, workers); err != nil {
-		return nil, err
-	}
+// finish completes a run whose rows are all written: the truncation
+// warning, the input's size and checksum (a short read fails here), the
+// outputs' stats, then their flush and, for outputs Run created, their
+// commit. A cancelled run fails before anything is committed.
+func (p *pipeline) finish(ctx context.Context, own *atomicfile.Group) error {
+	st := p.st
 	if p.cutLine > 0 {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("%s: the last line (%d) has no line break: the input may have been cut short (a pipe closed early), so its last row was not checked and went to invalid as %q; later rows may be missing. End the last line with a line break, or give the file by its path",
-			in.name, p.cutLine, ReasonTruncated))
+			p.name, p.cutLine, ReasonTruncated))
 	}
-	st.BlankLines = int64(r.BlankLines())
-	if st.Input.Bytes, st.Input.SHA256, err = in.finish(); err != nil {
-		return nil, err
+	st.BlankLines = int64(p.r.BlankLines())
+	var err error
+	if st.Input.Bytes, st.Input.SHA256, err = p.in.finish(); err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	st.Outputs = w.outputStats()
-	if err := w.flush(); err != nil {
-		return nil, err
+	st.Outputs = p.w.outputStats()
+	if err := p.w.flush(); err != nil {
+		return err
 	}
 	if own != nil {
-		if err := own.Commit(); err != nil {
-			return nil, err
-		}
-	}
-	st.Registry = newRegistryStats(o.Registry, start)
-	st.Allow = newRegistryStats(o.Allow, start)
-	st.Consent = newRegistryStats(o.Consent, start)
-	st.ElapsedSeconds = time.Since(start).Seconds()
-	if st.ElapsedSeconds > 0 {
-		st.RowsPerSecond = float64(st.RowsIn) / st.ElapsedSeconds
-	}
-	return st, nil
-}
-
-// checkText refuses inputs that are not delimited text at all, which would
-// otherwise come out as rows of garbage: workbooks, UTF-16 exports, binary.
-func checkText(name string, sample []byte) error {
-	switch {
-	case bytes.HasPrefix(sample, []byte("PK\x03\x04")):
-		return fmt.Errorf("%s: this is a zip archive (an Excel .xlsx workbook?), not CSV: save it as CSV (UTF-8 or Windows-1252)", name)
-	case bytes.HasPrefix(sample, []byte("\xd0\xcf\x11\xe0")):
-		return fmt.Errorf("%s: this is an Excel .xls workbook, not CSV: save it as CSV", name)
-	case bytes.HasPrefix(sample, []byte("\xff\xfe")) || bytes.HasPrefix(sample, []byte("\xfe\xff")):
-		return fmt.Errorf("%s: UTF-16 text (Excel's \"Unicode text\"): save it as CSV UTF-8", name)
-	}
-	if i := bytes.IndexByte(sample, 0); i >= 0 {
-		line := 1 + bytes.Count(sample[:i], []byte("\n"))
-		return fmt.Errorf("%s:%d: NUL byte: binary data, not delimited text", name, line)
+		return own.Commit()
 	}
 	return nil
 }
-
-// chooseEncoding resolves --encoding. With auto, a sample kept as UTF-8
-// although some of its bytes are not valid UTF-8 gets a note saying where
-// the first is (its line, never its bytes, which may be a phone number);
-// and a header that mixes UTF-8 with bytes that are not has its names read
-// each on its own (perCell: csvsplit.DecodeName), with a note, so that one
-// bad byte in a name does not turn Tél into TÃ©l.
-func chooseEncoding(file, name string, sample []byte, lb csvsplit.LineBreak) (_ csvsplit.Encoding, perCell bool, note string, _ error) {
-	switch name {
-	case "", "auto":
-		g := csvsplit.DetectEncodingDetail(sample)
-		switch {
-		case g.Invalid > 0:
-			line := 1 + bytes.Count(sample[:g.FirstInvalid], []byte{lb.Byte()})
-			note = fmt.Sprintf("%s:%d: %d byte(s) in the first %d bytes are not valid UTF-8: read as UTF-8 all the same, as the header and the rest are (give --encoding to decide)",
-				file, line, g.Invalid, len(sample))
-		case g.MixedHeader:
-			note = fmt.Sprintf("%s:1: the header mixes UTF-8 and bytes that are not: each header name was read on its own, as UTF-8 where it is valid and as Windows-1252 elsewhere (give --encoding to decide)", file)
-		}
-		return g.Encoding, g.MixedHeader, note, nil
-	case "utf-8", "utf8", "UTF-8":
-		return csvsplit.UTF8, false, "", nil
-	case "windows-1252", "cp1252", "latin1", "iso-8859-1":
-		return csvsplit.Windows1252, false, "", nil
-	}
-	return 0, false, "", usageErrorf("--encoding %q: want auto, utf-8 or windows-1252", name)
-}
-
-func encodingName(e csvsplit.Encoding) string {
-	if e == csvsplit.Windows1252 {
-		return "windows-1252"
-	}
-	return "utf-8"
-}
-
-// readError gives a read error the input's name unless it already has it.
-func readError(name string, err error) error {
-	var pe *csvsplit.ParseError
-	if errors.As(err, &pe) {
-		return err
-	}
-	return fmt.Errorf("read %s: %w", name, err)
-}
-
-// pipeline is one run of the reader, the workers and the writer.
-type pipeline struct {
-	o    Options
-	cols []int
-	r    *csvsplit.Reader
-	w    *writer
-	st   *Stats
-	name string
-	in   *input
-	size int64
-	// nFields is the header's field count (without a header, the first
-	// row's): a row with another count is misaligned, and its phone
-	// columns cannot be trusted.
-	nFields int
-	// first is the first row when there is no header: read before the
-	// pipeline to learn the width, it is its first batch.
-	first *job
-	// unproven says that the input's end proves nothing: a plain stream
-	// (standard input from a pipe, a FIFO), which ends the same whether its
-	// writer finished or was killed. A regular file's size proves its end
-	// (input.finish), and so does gzip's trailer. A stream's last row with
-	// no line break may be a row cut short, whose number, cut, may be
-	// another valid number: it is invalid as ReasonTruncated (see cutRow).
-	unproven bool
-
-	// names are the header's names (nil without a header), for messages.
-	names []string
-
-	// Writer-side state.
-	cutLine   int          // the line where the row made ReasonTruncated starts (0: none)
-	probe     *numberProbe // unchecked columns' fields in the first rows; nil once looked at
-	seen      *keySet      // numbers seen, with Dedupe
-	bySource  []int64      // blocked rows per registry source
-	noConsent int64
-	byReason  map[string]int64
-	row       Row
-	// ccRows counts, by calling code, the rows with a valid number of that
-	// code that a registry screens and does not hold: when the registry
-	// holds no number of the code at all, it was most likely read with the
-	// wrong region (finishStats warns).
-	ccRows [1000]int64
-}
-
-// run scrubs the input with workers goroutines. There is no reader or
-// writer goroutine: each worker reads the next batch itself (the reader is
-// shared under a lock), decides it, and hands it to the sequencer, which
-// has whichever worker finds the next batch in input order ready write it,
-// and any ready batches after it. A batch never waits for a goroutine to be
-// woken up to read, decide or write it, so two workers keep two cores busy,
-// and one worker runs the whole pipeline without a single hand-off.
-func (p *pipeline) run(ctx context.Context, workers int) error {
-	nJobs := 2*workers + 2
-	free := make(chan *job, nJobs)
-	fresh := nJobs
-	if p.first != nil {
-		fresh-- // the first row's job is one of the nJobs
-	}
-	for range fresh {
-		free <- &job{}
-	}
-	if p.o.Registry != nil {
-		p.bySource = make([]int64, len(p.o.Registry.Sources()))
-	}
-	if p.o.Dedupe {
-		p.seen = newKeySet()
-		defer p.seen.release()
-	}
-	p.byReason = map[string]int64{}
-	in := &batchSource{p: p, free: free}
-	out := &sequencer{pending: make([]*job, nJobs), write: p.write, free: free}
-	if j := p.first; j != nil {
-		// Batch 0, decided and written before the workers start; its job
-		// then joins the free list.
-		in.seq = 1
-		p.decide(j)
-		if err := out.done(j); err != nil {
-			return err
-		}
-	}
-
-	g, gctx := errgroup.WithContext(ctx)
-	for range workers {
-		g.Go(func() error {
-			for {
-				j, err := in.next(gctx)
-				if err == nil && j != nil {
-					p.decide(j)
-					err = out.done(j)
-				}
-				if err != nil {
-					// The other workers may be waiting for input: it
-					// fails for them too, now.
-					p.in.count.cancel(err)
-				}
-				if j == nil || err != nil {
-					return err
-				}
-			}
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	p.finishStats()
-	return nil
-}
-
-// batchSource hands out the input's batches, in order, to the workers.
-type batchSource struct {
-	p    *pipeline
-	free chan *job // batches written and free for reuse
-	mu   sync.Mutex
-	seq  int64 // the next batch's number
-	done bool  // the input is exhausted, or failed
-}
-
-// next reads the next batch into a free job. It returns nil, nil at the end
-// of the input.
-func (s *batchSource) next(ctx context.Context) (*job, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var j *job
-	select {
-	case j = <-s.free:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.done {
-		s.free <- j
-		return nil, nil
-	}
-	if err := s.p.r.ReadBatch(&j.batch, batchRows, batchBytes); err != nil {
-		s.done = true
-		s.free <- j
-		if err == io.EOF {
-			return nil, nil
-		}
-		return nil, readError(s.p.name, err)
-	}
-	j.seq = s.seq
-	s.seq++
-	return j, nil
-}
-
-// sequencer writes decided batches in input order. Batches are written by
-// the worker that completes the run of ready batches: the one whose batch
-// is next in order, or the one already writing, which goes on with every
-// batch that became ready meanwhile.
-type sequencer struct {
-	write   func(*job) error
-	free    chan *job
-	mu      sync.Mutex
-	pending []*job // decided batches not yet written, by seq modulo its length
-	next    int64  // the seq of the next batch to write
-	writing bool   // a worker is writing
-}
-
-// done takes a decided batch, and writes it and the ready batches after it
-// unless another worker is writing them. At most len(pending) batches exist
-// (the free list holds the others), so their seqs are distinct modulo
-// len(pending).
-func (q *sequencer) done(j *job) error {
-	n := int64(len(q.pending))
-	q.mu.Lock()
-	q.pending[j.seq%n] = j
-	if q.writing {
-		q.mu.Unlock()
-		return nil
-	}
-	q.writing = true
-	for {
-		k := q.pending[q.next%n]
-		if k == nil || k.seq != q.next {
-			q.writing = false
-			q.mu.Unlock()
-			return nil
-		}
-		q.pending[q.next%n] = nil
-		q.next++
-		q.mu.Unlock()
-		err := q.write(k)
-		q.free <- k
-		if err != nil {
-			return err // the run fails: nobody writes after this
-		}
-		q.mu.Lock()
-	}
-}
-
-// decide normalizes and looks up every phone field of the job's rows. It runs
-// on a worker and touches only the job.
-func (p *pipeline) decide(j *job) {
-	b := &j.batch
-	n := b.Len()
-	nc := len(p.cols)
-	j.rows = resize(j.rows, n)
-	j.nums = resize(j.nums, n*nc)
-	j.keys = resize(j.keys, n*nc)
-	j.regMasks = resize(j.regMasks, n*nc)
-	j.count = counts{}
-	norm, reg, allow, consent := p.o.Normalizer, p.o.Registry, p.o.Allow, p.o.Consent
-	cut := p.cutRow(b)
-
-	// Pass 1: normalize every phone field. A ragged row's fields are not
-	// read: a field too many or too few shifts the columns, so the number in
-	// the phone column may not be the row's, and the real one may be
-	// registered. Never clean, never guessed. Nor are a truncated row's.
-	for i := range n {
-		nums := j.nums[i*nc : (i+1)*nc]
-		nf := b.NumFields(i)
-		if p.nFields > 0 && nf != p.nFields || i == cut {
-			for ci := range nums {
-				nums[ci] = unread // not a valid number, to an Observer too
-			}
-			continue
-		}
-		for ci, col := range p.cols {
-			var field []byte
-			if col < nf {
-				field = b.Field(i, col)
-			}
-			nums[ci] = norm.Normalize(field)
-		}
-	}
-	// Pass 2: look every valid number up at once, so that the registry's
-	// memory loads overlap (see registry.Set.LookupBatch).
-	for i, r := range j.nums {
-		j.keys[i] = r.Key // 0 when not a valid number
-	}
-	if reg != nil {
-		reg.LookupBatch(j.keys, j.regMasks)
-	} else {
-		clear(j.regMasks)
-	}
-	// Pass 3: decide each row.
-	c := &j.count
-	for i := range n {
-		if i == cut {
-			j.rows[i] = rowResult{cat: Invalid, reason: ReasonTruncated}
-			continue
-		}
-		if p.nFields > 0 && b.NumFields(i) != p.nFields {
-			j.rows[i] = rowResult{cat: Invalid, reason: ReasonRagged}
-			continue
-		}
-		var mask uint64
-		valid, consented, uncovered := false, false, false
-		firstBad := normalize.ReasonNone
-		var rowCC [4]int // calling codes counted for this row
-		nrc := 0
-		for ci := range nc {
-			res := j.nums[i*nc+ci]
-			if res.Reason == normalize.ReasonEmpty {
-				continue
-			}
-			c.checked++
-			if !res.Valid() {
-				if firstBad == normalize.ReasonNone {
-					firstBad = res.Reason
-				}
-				continue
-			}
-			valid = true
-			c.valid++
-			c.byType[res.Type]++
-			m := j.regMasks[i*nc+ci]
-			if m == 0 && reg != nil {
-				if !reg.Covers(res.Key) {
-					uncovered = true
-				} else if cc := norm.CallingCode(res.Key); cc != 0 && !slices.Contains(rowCC[:nrc], cc) {
-					c.rowsByCC[cc]++
-					c.ccUsed = true
-					if nrc < len(rowCC) {
-						rowCC[nrc] = cc
-						nrc++
-					}
-				}
-			}
-			if m != 0 {
-				c.registered++
-			}
-			if m != 0 || consent != nil {
-				if allow != nil && allow.Lookup(res.Key) != 0 {
-					// Exempt (a contract in progress): never blocked, and
-					// no consent is needed.
-					if m != 0 {
-						c.exempted++
-					}
-					consented = true
-					m = 0
-				}
-			}
-			mask |= m
-			if consent != nil && !consented && consent.Lookup(res.Key) != 0 {
-				consented = true
-			}
-		}
-		switch {
-		case !valid:
-			if firstBad == normalize.ReasonNone {
-				firstBad = normalize.ReasonEmpty
-			}
-			j.rows[i] = rowResult{cat: Invalid, reason: firstBad.String()}
-		case mask != 0:
-			j.rows[i] = rowResult{cat: Blocked, reason: ReasonRegistered, mask: mask}
-		case uncovered:
-			// A number no registry screens was not checked: never clean.
-			j.rows[i] = rowResult{cat: Invalid, reason: ReasonNotCovered}
-		case consent != nil && !consented:
-			j.rows[i] = rowResult{cat: Blocked, reason: ReasonNoConsent}
-		default:
-			j.rows[i] = rowResult{cat: Clean}
-		}
-	}
-}
-
-// unread is the result of a phone field not read: a ragged or truncated
-// row's. (The zero Result is a valid number, of key 0.)
-var unread = normalize.Result{Reason: normalize.ReasonEmpty}
-
-// cutRow returns the index of the batch's row that may have been cut short,
-// or -1: with an unproven input (a stream), its last row when that row has
-// no line terminator. Only the input's last row can lack one, and it is
-// the last of its batch, so one row a batch is looked at.
-func (p *pipeline) cutRow(b *csvsplit.Batch) int {
-	n := b.Len()
-	if !p.unproven || n == 0 || len(b.Raw(n-1)) != len(b.Content(n-1)) {
-		return -1
-	}
-	return n - 1
-}
-
-// write de-duplicates (in input order) and writes the job's rows. It runs on
-// the sequencer, one batch at a time, in input order.
-func (p *pipeline) write(j *job) error {
-	b := &j.batch
-	nc := len(p.cols)
-	st := p.st
-	// Clean rows go out in runs: consecutive clean rows are adjacent in the
-	// batch's buffer, and one write of the run saves a copy call per row.
-	run := -1 // first row of the pending run of clean rows
-	flush := func(end int) error {
-		if run < 0 {
-			return nil
-		}
-		err := p.w.clean(b.RawRun(run, end))
-		run = -1
-		return err
-	}
-	for i, res := range j.rows {
-		nums := j.nums[i*nc : (i+1)*nc]
-		if p.seen != nil && res.cat != Invalid {
-			dup := false
-			for _, n := range nums {
-				if n.Key == 0 {
-					continue
-				}
-				if p.seen.has(n.Key) {
-					dup = true
-					break
-				}
-			}
-			if dup {
-				res = rowResult{cat: Duplicate, reason: ReasonDuplicate}
-			} else {
-				for _, n := range nums {
-					if n.Key != 0 {
-						p.seen.add(n.Key)
-					}
-				}
-			}
-		}
-		if res.cat != Clean || !b.Adjacent(i) {
-			if err := flush(i); err != nil {
-				return err
-			}
-		}
-		var err error
-		switch res.cat {
-		case Clean:
-			st.RowsClean++
-			if run < 0 {
-				run = i
-			}
-		case Blocked:
-			st.RowsBlocked++
-			if res.mask == 0 {
-				p.noConsent++
-				err = p.w.blocked(b.Raw(i), b.Content(i), res.reason, p.w.consentLabel)
-			} else {
-				for m, s := res.mask, 0; m != 0; m, s = m>>1, s+1 {
-					if m&1 != 0 {
-						p.bySource[s]++
-					}
-				}
-				err = p.w.blocked(b.Raw(i), b.Content(i), res.reason, p.w.labels(res.mask))
-			}
-		case Invalid:
-			st.RowsInvalid++
-			p.byReason[res.reason]++
-			err = p.w.invalid(b.Raw(i), b.Content(i), res.reason)
-		case Duplicate:
-			st.RowsDuplicate++
-			err = p.w.duplicate(b.Raw(i), b.Content(i), res.reason)
-		}
-		if err != nil {
-			return err
-		}
-		if p.o.Observer != nil {
-			p.row = Row{Line: b.Line(i), Category: res.cat, Reason: res.reason, Sources: res.mask,
-				Numbers: nums, batch: b, index: i}
-			p.o.Observer.Row(&p.row)
-		}
-	}
-	if err := flush(len(j.rows)); err != nil {
-		return err
-	}
-	if n := len(j.rows); n > 0 && j.rows[n-1].reason == ReasonTruncated {
-		p.cutLine = b.Line(n - 1)
-	}
-	if p.probe != nil && p.probe.look(b, p.o.Normalizer) {
-		p.reportNumberColumns()
-	}
-	st.RowsIn += int64(len(j.rows))
-	c := &j.count
-	st.NumbersChecked += c.checked
-	st.NumbersValid += c.valid
-	st.NumbersRegistered += c.registered
-	st.NumbersExempted += c.exempted
-	for t, n := range c.byType {
-		st.ByType.Add(normalize.Type(t).String(), n)
-	}
-	if c.ccUsed {
-		for cc, n := range c.rowsByCC {
-			p.ccRows[cc] += int64(n)
-		}
-	}
-	if p.o.Progress != nil {
-		p.o.Progress(Progress{Rows: st.RowsIn, BytesRead: p.in.count.n.Load(), BytesSize: p.size})
-	}
-	return nil
-}
-
-// finishStats moves the writer's counters into the stats.
-func (p *pipeline) finishStats() {
-	if p.probe != nil {
-		p.reportNumberColumns() // a file of fewer rows than the probe looks at
-	}
-	if p.o.Registry != nil {
-		for i, s := range p.o.Registry.Sources() {
-			p.st.BlockedBySource.Add(s.Label, p.bySource[i])
-		}
-	}
-	if p.o.Consent != nil {
-		p.st.BlockedBySource.Add(p.w.consentLabel, p.noConsent)
-	}
-	// Reasons in a stable order: normalize's, then scrub's own.
-	for r := normalize.ReasonNone + 1; int(r) < normalize.NumReasons; r++ {
-		if n := p.byReason[r.String()]; n > 0 {
-			p.st.InvalidByReason.Add(r.String(), n)
-		}
-	}
-	for _, r := range []string{ReasonNotCovered, ReasonRagged, ReasonTruncated} {
-		if n := p.byReason[r]; n > 0 {
-			p.st.InvalidByReason.Add(r, n)
-		}
-	}
-	if reg := p.o.Registry; reg != nil && reg.Len() == 0 {
-		// Accepted only with --allow-empty-registry: said on every run all
-		// the same, since it blocks nothing.
-		p.st.Warnings = append(p.st.Warnings, "the registry holds no number: it blocks nothing, every row with a valid number is clean unless another rule applies")
-	} else {
-		p.st.Warnings = append(p.st.Warnings, notHeldWarnings(reg, &p.ccRows)...)
-	}
-}
-
-// notHeldWarnings warns about every calling code whose prospects were
-// checked against a registry that holds no number of it (one range count
-// per calling code seen, at the end of the run): those rows could not be
-// blocked, whether because the registry was read with the wrong region (a
-// Belgian list read as French) or because no registry of that country was
-// given.
-func notHeldWarnings(reg *registry.Set, rows *[1000]int64) []string {
-	if reg == nil {
-		return nil
-	}
-	var out []string
-	for cc, n := range rows {
-		if n == 0 {
-			continue
-		}
-		if msg := reg.NotHeld(cc); msg != "" {
-			what := fmt.Sprintf("%d rows have +%d numbers", n, cc)
-			if n == 1 {
-				what = fmt.Sprintf("1 row has a +%d number", cc)
-			}
-			out = append(out, what+", but "+msg)
-		}
-	}
-	return out
-}
-
-// resize returns s with length n, reusing its storage when it can.
-func resize[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
-}
-
-// bufSize is the size of each output's write buffer.
-const bufSize = 256 << 10

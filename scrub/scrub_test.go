@@ -70,24 +70,6 @@ func TestResolveColumns(t *testing.T) {
 	}
 }
 
-func TestAppendField(t *testing.T) {
-	for _, tc := range []struct {
-		v     string
-		comma byte
-		want  string
-	}{
-		{"bloctel", ';', "bloctel"},
-		{"a;b", ';', `"a;b"`},
-		{"a;b", ',', "a;b"},
-		{`say "hi"`, ',', `"say ""hi"""`},
-		{"two\nlines", ',', "\"two\nlines\""},
-	} {
-		if got := string(appendField(nil, tc.v, tc.comma)); got != tc.want {
-			t.Errorf("appendField(%q, %q) = %q, want %q", tc.v, tc.comma, got, tc.want)
-		}
-	}
-}
-
 // TestProperties scrubs many random files and checks, against an independent
 // model built with a Go map: conservation; no registered number reaches the
 // clean output; clean rows hold a valid number; every output keeps input
@@ -284,18 +266,12 @@ func TestObserverAndProgress(t *testing.T) {
 	norm, _ := normalize.New("FR")
 	dir := t.TempDir()
 	input := filepath.Join(dir, "in.csv")
-	regFile := filepath.Join(dir, "reg.txt")
 	os.WriteFile(input, []byte("id;tel\n1;0612345678\n\n2;0612345679\n3;12\n4;+33612345679\n"), 0o644)
-	os.WriteFile(regFile, []byte("0612345678\n"), 0o644)
-	reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}},
-		registry.LoadOptions{Normalizer: norm})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := loadRegistry(t, dir, norm, "0612345678")
 	rec := &recorder{}
 	var last Progress
 	calls := 0
-	_, err = Run(context.Background(), Options{Input: input, Out: filepath.Join(dir, "out.csv"), Registry: reg,
+	_, err := Run(context.Background(), Options{Input: input, Out: filepath.Join(dir, "out.csv"), Registry: reg,
 		Normalizer: norm, Dedupe: true, Observer: rec, Progress: func(p Progress) { last = p; calls++ }})
 	if err != nil {
 		t.Fatal(err)
@@ -320,13 +296,7 @@ func TestObserverAndProgress(t *testing.T) {
 func TestCleanRuns(t *testing.T) {
 	norm, _ := normalize.New("FR")
 	dir := t.TempDir()
-	regFile := filepath.Join(dir, "reg.txt")
-	os.WriteFile(regFile, []byte("0612345678\n"), 0o644)
-	reg, err := registry.Load(context.Background(), []registry.Spec{{Label: "reg", Path: regFile}},
-		registry.LoadOptions{Normalizer: norm})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := loadRegistry(t, dir, norm, "0612345678")
 	long := "id;tel\n"
 	wantLong := long
 	for i := range 3000 { // more than one batch

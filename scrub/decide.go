@@ -1,0 +1,220 @@
+package scrub
+
+import (
+	"slices"
+
+	"github.com/listscrub/listscrub/csvsplit"
+	"github.com/listscrub/listscrub/normalize"
+)
+
+// rowResult is a worker's decision about one row.
+type rowResult struct {
+	cat    Category
+	reason string // scrub_reason; "" for clean rows
+	mask   uint64 // registry sources, for rows blocked as registered
+}
+
+// job is one batch of rows travelling through the pipeline.
+type job struct {
+	batch csvsplit.Batch
+	rows  []rowResult
+	nums  []normalize.Result // len(cols) results per row
+	// keys and regMasks are scratch for the batched registry look-up: one
+	// per phone field, like nums.
+	keys     []normalize.Key
+	regMasks []uint64
+	count    counts
+	seq      int64 // the batch's number in input order, from 0
+}
+
+// counts are the per-number statistics a worker gathers for one batch.
+type counts struct {
+	checked, valid, registered, exempted int64
+	byType                               [normalize.NumTypes]int64
+	// rowsByCC counts, by calling code, the rows with a valid number of
+	// that code that a registry screens but does not hold (see ccRows);
+	// ccUsed says whether any is non-zero.
+	rowsByCC [1000]int32
+	ccUsed   bool
+}
+
+// decide normalizes and looks up every phone field of the job's rows, and
+// decides each row. It runs on a worker and touches only the job.
+func (p *pipeline) decide(j *job) {
+	b := &j.batch
+	n := b.Len()
+	nc := len(p.cols)
+	j.rows = resize(j.rows, n)
+	j.nums = resize(j.nums, n*nc)
+	j.keys = resize(j.keys, n*nc)
+	j.regMasks = resize(j.regMasks, n*nc)
+	j.count = counts{}
+	cut := p.cutRow(b)
+
+	p.normalizeRows(j, cut)
+	// Look every valid number up at once, so that the registry's memory
+	// loads overlap (see registry.Set.LookupBatch).
+	for i, r := range j.nums {
+		j.keys[i] = r.Key // 0 when not a valid number
+	}
+	if reg := p.o.Registry; reg != nil {
+		reg.LookupBatch(j.keys, j.regMasks)
+	} else {
+		clear(j.regMasks)
+	}
+	for i := range n {
+		switch {
+		case i == cut:
+			j.rows[i] = rowResult{cat: Invalid, reason: ReasonTruncated}
+		case p.ragged(b, i):
+			j.rows[i] = rowResult{cat: Invalid, reason: ReasonRagged}
+		default:
+			j.rows[i] = p.decideRow(j.nums[i*nc:(i+1)*nc], j.regMasks[i*nc:(i+1)*nc], &j.count)
+		}
+	}
+}
+
+// ragged reports whether row i has more or fewer fields than the header.
+func (p *pipeline) ragged(b *csvsplit.Batch, i int) bool {
+	return p.nFields > 0 && b.NumFields(i) != p.nFields
+}
+
+// normalizeRows normalizes every phone field of the job's rows into j.nums.
+// A ragged row's fields are not read: a field too many or too few shifts
+// the columns, so the number in the phone column may not be the row's, and
+// the real one may be registered. Never clean, never guessed. Nor are the
+// fields of row cut, which may have been cut short.
+func (p *pipeline) normalizeRows(j *job, cut int) {
+	b := &j.batch
+	nc := len(p.cols)
+	norm := p.o.Normalizer
+	for i := range b.Len() {
+		nums := j.nums[i*nc : (i+1)*nc]
+		if p.ragged(b, i) || i == cut {
+			for ci := range nums {
+				nums[ci] = unread // not a valid number, to an Observer too
+			}
+			continue
+		}
+		nf := b.NumFields(i)
+		for ci, col := range p.cols {
+			var field []byte
+			if col < nf {
+				field = b.Field(i, col)
+			}
+			nums[ci] = norm.Normalize(field)
+		}
+	}
+}
+
+// decideRow decides a row from its phone fields' results and registry
+// masks (one each per phone column), counting its numbers in c.
+func (p *pipeline) decideRow(nums []normalize.Result, masks []uint64, c *counts) rowResult {
+	reg, allow, consent := p.o.Registry, p.o.Allow, p.o.Consent
+	var f rowFacts
+	var rowCC [4]int // calling codes counted for this row
+	nrc := 0
+	for ci, res := range nums {
+		if res.Reason == normalize.ReasonEmpty {
+			continue
+		}
+		c.checked++
+		if !res.Valid() {
+			if f.firstBad == normalize.ReasonNone {
+				f.firstBad = res.Reason
+			}
+			continue
+		}
+		f.valid = true
+		c.valid++
+		c.byType[res.Type]++
+		m := masks[ci]
+		if m == 0 && reg != nil {
+			if !reg.Covers(res.Key) {
+				f.uncovered = true
+			} else {
+				if !reg.Screened(res.Key) {
+					f.unscreened = true
+				}
+				if cc := p.o.Normalizer.CallingCode(res.Key); cc != 0 && !slices.Contains(rowCC[:nrc], cc) {
+					c.rowsByCC[cc]++
+					c.ccUsed = true
+					if nrc < len(rowCC) {
+						rowCC[nrc] = cc
+						nrc++
+					}
+				}
+			}
+		}
+		if m != 0 {
+			c.registered++
+		}
+		if m != 0 || consent != nil {
+			if allow != nil && allow.Lookup(res.Key) != 0 {
+				// Exempt (a contract in progress): never blocked, and no
+				// consent is needed.
+				if m != 0 {
+					c.exempted++
+				}
+				f.consented = true
+				m = 0
+			}
+		}
+		f.mask |= m
+		if consent != nil && !f.consented && consent.Lookup(res.Key) != 0 {
+			f.consented = true
+		}
+	}
+	return f.verdict(consent != nil)
+}
+
+// rowFacts are what a row's decision rests on, gathered over its phone
+// fields (empty ones ignored).
+type rowFacts struct {
+	mask       uint64           // registry sources holding one of its numbers, exempt ones left out
+	valid      bool             // at least one number is valid
+	uncovered  bool             // a valid number no registry holds is outside every registry's coverage
+	unscreened bool             // a valid number no registry holds, covered, was screened by no wash result
+	consented  bool             // a number is on the consent or the allow list
+	firstBad   normalize.Reason // the first invalid number's reason
+}
+
+// verdict decides a row from its facts; optIn says consent is required.
+// A number that could not be checked makes the row invalid, never clean,
+// unless another of its numbers is registered: registration wins, and a
+// registered number is blocked whatever else holds. Not-covered comes before
+// not-screened, and both before the consent rule.
+func (f *rowFacts) verdict(optIn bool) rowResult {
+	switch {
+	case !f.valid:
+		if f.firstBad == normalize.ReasonNone {
+			return rowResult{cat: Invalid, reason: normalize.ReasonEmpty.String()}
+		}
+		return rowResult{cat: Invalid, reason: f.firstBad.String()}
+	case f.mask != 0:
+		return rowResult{cat: Blocked, reason: ReasonRegistered, mask: f.mask}
+	case f.uncovered:
+		return rowResult{cat: Invalid, reason: ReasonNotCovered}
+	case f.unscreened:
+		return rowResult{cat: Invalid, reason: ReasonNotScreened}
+	case optIn && !f.consented:
+		return rowResult{cat: Blocked, reason: ReasonNoConsent}
+	}
+	return rowResult{cat: Clean}
+}
+
+// unread is the result of a phone field not read: a ragged or truncated
+// row's. (The zero Result is a valid number, of key 0.)
+var unread = normalize.Result{Reason: normalize.ReasonEmpty}
+
+// cutRow returns the index of the batch's row that may have been cut short,
+// or -1: with an unproven input (a stream), its last row when that row has
+// no line terminator. Only the input's last row can lack one, and it is
+// the last of its batch, so one row a batch is looked at.
+func (p *pipeline) cutRow(b *csvsplit.Batch) int {
+	n := b.Len()
+	if !p.unproven || n == 0 || len(b.Raw(n-1)) != len(b.Content(n-1)) {
+		return -1
+	}
+	return n - 1
+}

@@ -1,0 +1,55 @@
+package scrub
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/listscrub/listscrub/normalize"
+)
+
+// TestVerdict lists how a row's facts decide it: an unchecked number
+// (not covered, not screened) is never clean, registration wins over both,
+// and not-covered comes before not-screened.
+func TestVerdict(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		f     rowFacts
+		optIn bool
+		want  rowResult
+	}{
+		{"clean", rowFacts{valid: true}, false, rowResult{cat: Clean}},
+		{"no number", rowFacts{}, false, rowResult{cat: Invalid, reason: "empty"}},
+		{"bad number", rowFacts{firstBad: normalize.ReasonTooShort}, false, rowResult{cat: Invalid, reason: "too-short"}},
+		{"registered", rowFacts{valid: true, mask: 2}, false, rowResult{cat: Blocked, reason: ReasonRegistered, mask: 2}},
+		{"not covered", rowFacts{valid: true, uncovered: true}, false, rowResult{cat: Invalid, reason: ReasonNotCovered}},
+		{"not screened", rowFacts{valid: true, unscreened: true}, false, rowResult{cat: Invalid, reason: ReasonNotScreened}},
+		{"not covered before not screened", rowFacts{valid: true, uncovered: true, unscreened: true}, false, rowResult{cat: Invalid, reason: ReasonNotCovered}},
+		{"registered wins over not screened", rowFacts{valid: true, mask: 1, unscreened: true}, false, rowResult{cat: Blocked, reason: ReasonRegistered, mask: 1}},
+		{"registered wins over not covered", rowFacts{valid: true, mask: 1, uncovered: true, unscreened: true}, false, rowResult{cat: Blocked, reason: ReasonRegistered, mask: 1}},
+		{"not screened, consented", rowFacts{valid: true, unscreened: true, consented: true}, true, rowResult{cat: Invalid, reason: ReasonNotScreened}},
+		{"not screened before no consent", rowFacts{valid: true, unscreened: true}, true, rowResult{cat: Invalid, reason: ReasonNotScreened}},
+		{"no consent", rowFacts{valid: true}, true, rowResult{cat: Blocked, reason: ReasonNoConsent}},
+		{"consented", rowFacts{valid: true, consented: true}, true, rowResult{cat: Clean}},
+		{"a bad number beside a valid one", rowFacts{valid: true, firstBad: normalize.ReasonTooShort}, false, rowResult{cat: Clean}},
+	} {
+		if got := c.f.verdict(c.optIn); got != c.want {
+			t.Errorf("%s: verdict(%+v, optIn %v) = %+v, want %+v", c.name, c.f, c.optIn, got, c.want)
+		}
+	}
+}
+
+// The stats list invalid reasons in a stable order: normalize's, then the
+// scrub's own, not-screened right after not-covered.
+func TestInvalidReasonOrder(t *testing.T) {
+	p := &pipeline{st: newStats(), byReason: map[string]int64{
+		ReasonTruncated: 1, ReasonRagged: 2, ReasonNotScreened: 3, ReasonNotCovered: 4, "too-short": 5, "empty": 6,
+	}}
+	p.finishStats()
+	want := []string{"empty", "too-short", ReasonNotCovered, ReasonNotScreened, ReasonRagged, ReasonTruncated}
+	if got := p.st.InvalidByReason.Keys(); !slices.Equal(got, want) {
+		t.Errorf("invalid_by_reason keys = %q, want %q", got, want)
+	}
+	if n := p.st.InvalidByReason.Get(ReasonNotScreened); n != 3 {
+		t.Errorf("not-screened rows = %d, want 3", n)
+	}
+}
