@@ -191,6 +191,9 @@ func (e *EmptySourceError) Error() string {
 		// Its lines were read when it was built: the snapshot has none.
 		return fmt.Sprintf("snapshot %s holds no number: an empty registry would let every number through", e.Path)
 	}
+	if e.Kind == KindWash {
+		return fmt.Sprintf("wash result %s: no number of its %d lines has a verdict that --block-codes or --pass-codes name: it screened nothing", e.Path, e.Lines)
+	}
 	msg := fmt.Sprintf("registry %s: no phone number in %d lines", e.Path, e.Lines)
 	if len(e.BetterRegion) > 0 {
 		msg += fmt.Sprintf(" read as %s; they are valid %s numbers: use %s", e.Region, orList(e.BetterRegion, ""), orList(e.BetterRegion, "--country "))

@@ -348,7 +348,13 @@ func buildFromBase(ctx context.Context, o *buildOptions, opts registry.LoadOptio
 	}{{o.add, false}, {o.remove, true}} {
 		for _, a := range list.args {
 			c := registry.Change{Path: a, Remove: list.remove}
-			if sp := registry.ParseSpec(a); sp.Path != a {
+			sp := registry.ParseSpec(a)
+			if sp.Format != "" {
+				// A change file lists numbers to add or remove; a verdict
+				// per number has no meaning there.
+				return nil, time.Time{}, usagef("%s %q: a change file cannot be a %s result: build the snapshot again from the new result", flagOf(list.remove), a, sp.Format)
+			}
+			if sp.Path != a {
 				c.Label, c.Path = sp.Label, sp.Path
 			}
 			changes = append(changes, c)
@@ -416,4 +422,12 @@ func invalidSummary(m map[string]int) string {
 		parts[i] = fmt.Sprintf("%s %d", k, m[k])
 	}
 	return strings.Join(parts, ", ")
+}
+
+// flagOf names the change flag of a change file.
+func flagOf(remove bool) string {
+	if remove {
+		return "--remove"
+	}
+	return "--add"
 }

@@ -40,10 +40,13 @@ func newRegistryInfoCmd(stdio IO, runF func(context.Context, *infoOptions) error
 type snapshotInfo struct {
 	Path    string `json:"path"`
 	Entries int    `json:"entries"`
-	AsOf    string `json:"as_of"`
-	AgeDays int    `json:"age_days"`
-	Created string `json:"created"`
-	Country string `json:"country"`
+	// Screened is, for a snapshot built from wash results, the number of
+	// distinct numbers they screened (registered or passed); absent otherwise.
+	Screened *int   `json:"screened,omitempty"`
+	AsOf     string `json:"as_of"`
+	AgeDays  int    `json:"age_days"`
+	Created  string `json:"created"`
+	Country  string `json:"country"`
 	// Region is the region national-format numbers were read with (the
 	// same as Country, under the name scrub's stats use).
 	Region   string    `json:"region"`
@@ -100,6 +103,10 @@ func runInfo(_ context.Context, o *infoOptions) error {
 		Sources:       []sourceInfo{},
 		Covers:        meta.Covers, Base: meta.Base, Changes: meta.Changes,
 	}
+	if set.Screening() {
+		n := set.ScreenedLen()
+		info.Screened = &n
+	}
 	for _, s := range set.Sources() {
 		inv := s.InvalidByReason()
 		info.Sources = append(info.Sources, sourceInfo{
@@ -115,6 +122,9 @@ func runInfo(_ context.Context, o *infoOptions) error {
 	}
 	fmt.Fprintf(out, "snapshot:  %s\n", path)
 	fmt.Fprintf(out, "entries:   %d\n", info.Entries)
+	if info.Screened != nil {
+		fmt.Fprintf(out, "screened:  %d (numbers a wash result has a verdict for; others are not-screened)\n", *info.Screened)
+	}
 	fmt.Fprintf(out, "as of:     %s (%d days old)\n", info.AsOf, info.AgeDays)
 	fmt.Fprintf(out, "created:   %s\n", info.Created)
 	fmt.Fprintf(out, "region:    %s (national-format numbers were read as %s numbers)\n", info.Region, info.Region)
