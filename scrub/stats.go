@@ -68,9 +68,12 @@ type SourceStats struct {
 	Path    string `json:"path"`
 	Kind    string `json:"kind"`
 	Entries int    `json:"entries"`
-	AsOf    string `json:"as_of"`
-	AgeDays int    `json:"age_days"`
-	SHA256  string `json:"sha256"`
+	// Screened is, for a wash result (or a snapshot built from some), the
+	// number of distinct numbers it screened; absent for other sources.
+	Screened int    `json:"screened,omitempty"`
+	AsOf     string `json:"as_of"`
+	AgeDays  int    `json:"age_days"`
+	SHA256   string `json:"sha256"`
 	// InvalidLines counts the source's lines that held no valid number
 	// (for a snapshot, its own sources' when it was built), blank ones
 	// included; InvalidByReason breaks them down (for a snapshot, its
@@ -183,7 +186,7 @@ func newRegistryStats(set *registry.Set, now time.Time) RegistryStats {
 	for _, s := range set.Sources() {
 		inv := s.InvalidByReason()
 		rs.Sources = append(rs.Sources, SourceStats{
-			Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries,
+			Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries, Screened: s.Screened,
 			AsOf: s.AsOf.Format(time.DateOnly), AgeDays: AgeDays(s.AsOf, now), SHA256: s.SHA256,
 			InvalidLines: s.InvalidLines(), InvalidByReason: inv, Region: s.Region,
 			ColumnsIgnored: append([]string{}, s.ColumnsIgnored...),
