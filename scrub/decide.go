@@ -129,35 +129,31 @@ func (p *pipeline) decideRow(nums []normalize.Result, masks []uint64, c *counts)
 		c.valid++
 		c.byType[res.Type]++
 		m := masks[ci]
-		if m == 0 && reg != nil {
-			if !reg.Covers(res.Key) {
-				f.uncovered = true
-			} else {
-				if !reg.Screened(res.Key) {
-					f.unscreened = true
-				}
-				if cc := p.o.Normalizer.CallingCode(res.Key); cc != 0 && !slices.Contains(rowCC[:nrc], cc) {
-					c.rowsByCC[cc]++
-					c.ccUsed = true
-					if nrc < len(rowCC) {
-						rowCC[nrc] = cc
-						nrc++
-					}
-				}
-			}
-		}
 		if m != 0 {
 			c.registered++
 		}
-		if m != 0 || consent != nil {
-			if allow != nil && allow.Lookup(res.Key) != 0 {
-				// Exempt (a contract in progress): never blocked, and no
-				// consent is needed.
-				if m != 0 {
-					c.exempted++
-				}
-				f.consented = true
-				m = 0
+		if (m != 0 || consent != nil) && allow != nil && allow.Lookup(res.Key) != 0 {
+			// Exempt (a contract in progress): never blocked, and no
+			// consent is needed.
+			if m != 0 {
+				c.exempted++
+			}
+			f.consented = true
+			m = 0
+		}
+		if m == 0 && reg != nil {
+			// Not blocked, so it must have been checked: inside a
+			// registry's coverage and, with wash results, screened by one.
+			// This holds for an exempt number too, whatever registry
+			// holds it, so that an unrelated list cannot make it clean.
+			switch {
+			case !reg.Covers(res.Key):
+				f.uncovered = true
+			case masks[ci] == 0:
+				f.unscreened = f.unscreened || !reg.Screened(res.Key)
+				p.countCallingCode(res.Key, c, &rowCC, &nrc)
+			default:
+				f.unscreened = f.unscreened || !reg.Screened(res.Key)
 			}
 		}
 		f.mask |= m
@@ -166,6 +162,22 @@ func (p *pipeline) decideRow(nums []normalize.Result, masks []uint64, c *counts)
 		}
 	}
 	return f.verdict(consent != nil)
+}
+
+// countCallingCode counts the row under k's calling code once (a number
+// no registry holds; see registry.Set.NotHeld), remembering up to four
+// codes of the row in rowCC.
+func (p *pipeline) countCallingCode(k normalize.Key, c *counts, rowCC *[4]int, nrc *int) {
+	cc := p.o.Normalizer.CallingCode(k)
+	if cc == 0 || slices.Contains(rowCC[:*nrc], cc) {
+		return
+	}
+	c.rowsByCC[cc]++
+	c.ccUsed = true
+	if *nrc < len(rowCC) {
+		rowCC[*nrc] = cc
+		*nrc++
+	}
 }
 
 // rowFacts are what a row's decision rests on, gathered over its phone
