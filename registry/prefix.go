@@ -19,6 +19,14 @@ func (s *Set) CountPrefix(prefix uint64) int {
 	if prefix == 0 {
 		return s.Len()
 	}
+	return countPrefix(&s.p, prefix)
+}
+
+// countPrefix is CountPrefix over one packed set of keys (nil: none).
+func countPrefix(p *packed, prefix uint64) int {
+	if p == nil {
+		return 0
+	}
 	L := 1
 	for L < len(pow10)-1 && prefix >= pow10[L] {
 		L++
@@ -26,7 +34,8 @@ func (s *Set) CountPrefix(prefix uint64) int {
 	n := 0
 	for D := L + 1; D <= maxE164Digits; D++ {
 		m := pow10[D-L]
-		n += s.CountRange(prefix*m, (prefix+1)*m)
+		lo, hi := prefix*m, (prefix+1)*m
+		n += p.rank(hi) - p.rank(lo)
 	}
 	return n
 }

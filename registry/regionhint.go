@@ -18,7 +18,9 @@ import (
 // as +33 numbers, and no +32 prospect is ever blocked. The message
 // completes a subject the caller gives ("3 rows have +32 numbers, but ").
 func (s *Set) NotHeld(cc int) string {
-	if cc <= 0 || s.CountPrefix(uint64(cc)) > 0 {
+	if cc <= 0 || s.CountPrefix(uint64(cc)) > 0 || countPrefix(s.screened, uint64(cc)) > 0 {
+		// A wash result that screened numbers of cc answered for them,
+		// even when it registered none.
 		return ""
 	}
 	msg := fmt.Sprintf("no registry holds a +%d number, so none of them can be blocked", cc)

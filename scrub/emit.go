@@ -152,7 +152,7 @@ func (p *pipeline) finishStats() {
 			p.st.InvalidByReason.Add(r, n)
 		}
 	}
-	if reg := p.o.Registry; reg != nil && reg.Len() == 0 {
+	if reg := p.o.Registry; reg != nil && reg.Len() == 0 && !reg.Screening() {
 		// Accepted only with --allow-empty-registry: said on every run all
 		// the same, since it blocks nothing.
 		p.st.Warnings = append(p.st.Warnings, "the registry holds no number: it blocks nothing, every row with a valid number is clean unless another rule applies")

@@ -71,7 +71,7 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return o.registry.explain(err)
 	}
-	if set.Len() == 0 {
+	if set.Len() == 0 && !set.Screening() {
 		fmt.Fprintln(stdio.ErrOut, "listscrub: warning: the registry holds no number: it blocks nothing, every valid number is not registered")
 	}
 	sources := set.Sources()

@@ -160,10 +160,12 @@ func runBuild(ctx context.Context, o *buildOptions) error {
 		return err
 	}
 	meta.AsOf = o.snapshotDate(asOf, oldest, now)
-	if set.Len() == 0 {
+	if set.Len() == 0 && set.ScreenedLen() == 0 {
 		// Each source may hold numbers and the result none (--remove took
 		// them all, a base of 0 numbers and empty additions): what a scrub
-		// would get is what counts.
+		// would get is what counts. Wash results that registered nothing
+		// but screened numbers are a real answer (every number passed):
+		// numbers outside them stay not-screened.
 		msg := fmt.Sprintf("%s would hold no number: an empty registry would let every number through", o.out)
 		if !o.registry.lenient {
 			return fmt.Errorf("registry build: %s (--lenient to write it anyway)", msg)
