@@ -259,8 +259,12 @@ func parseSpecs(args []string) ([]registry.Spec, error) {
 	seen := map[string]bool{}
 	for _, a := range args {
 		s := registry.ParseSpec(a)
-		if s.Path == "" {
+		if s.Path == "" || (s.Format == "" && s.Path == registry.KindWash+":") {
 			return nil, usagef("registry %q: no path", a)
+		}
+		if strings.Contains(s.Label, "+") {
+			// scrub_source joins the labels of several sources with "+".
+			return nil, usagef("registry %q: a label may not hold \"+\", which joins the labels of several sources in scrub_source: name it with NAME=PATH", a)
 		}
 		if seen[s.Label] {
 			return nil, usagef("two registries are labelled %q: name them with NAME=PATH", s.Label)

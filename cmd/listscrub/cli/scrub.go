@@ -23,7 +23,7 @@ type readFlags struct {
 	encoding  string
 	noHeader  bool
 	dedupe    bool
-	workers   int
+	workers   int // -j; 0 means the number of CPUs, at most maxWorkers
 	maxRow    string
 	quiet     bool
 }
@@ -60,8 +60,9 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 	if err != nil {
 		return scrub.Options{}, err
 	}
-	if o.workers < 0 {
-		return scrub.Options{}, usagef("--workers %d: want a positive number", o.workers)
+	if o.workers < 0 || o.workers > maxWorkers {
+		// Each worker holds a batch buffer: a huge -j is memory, not speed.
+		return scrub.Options{}, usagef("--workers %d: want a number from 1 to %d", o.workers, maxWorkers)
 	}
 	if o.workers > 0 && stdio.LimitCPUs != nil {
 		// -j N is the run's CPU budget, not only its worker count: with the
@@ -235,3 +236,6 @@ func printWarnings(stdio IO, st *scrub.Stats) {
 		fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s\n", w)
 	}
 }
+
+// maxWorkers bounds -j: far more workers than cores only add batch buffers.
+const maxWorkers = 1024
