@@ -370,6 +370,27 @@ func IsFax(name string) bool {
 	return !unknown && has[cFax]
 }
 
+// verdictWords are the words that name the column of a wash result's
+// verdicts ("Result", "DNCR status", "Code retour", "Registered").
+var verdictWords = map[string]bool{
+	"result": true, "results": true, "resultat": true, "verdict": true, "status": true, "statut": true,
+	"estado": true, "stato": true, "code": true, "codes": true, "retour": true, "outcome": true,
+	"registered": true, "register": true, "registration": true, "dnc": true, "dncr": true,
+	"wash": true, "washed": true, "flag": true, "answer": true, "reponse": true,
+}
+
+// LooksVerdict reports whether a header cell names a column of verdicts, as
+// a wash result has beside its numbers: one of its words is a verdictWords
+// one.
+func LooksVerdict(name string) bool {
+	for _, w := range Words(name) {
+		if verdictWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
 // phoneLike are the word parts that make a name look like a phone column's,
 // anywhere in a word; phoneLikePrefix those that do at a word's start only
 // ("Telecom", not "Hotel").

@@ -280,3 +280,17 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestLooksVerdict lists the names of a wash result's verdict column, and
+// names that are not one.
+func TestLooksVerdict(t *testing.T) {
+	for name, want := range map[string]bool{
+		"Result": true, "DNCR Status": true, "Code retour": true, "verdict": true, "Registered": true,
+		"RÉSULTAT": true, "dnc_flag": true, "Statut": true,
+		"x": false, "Nom": false, "Type": false, "Phone": false, "": false, "Notes": false,
+	} {
+		if got := LooksVerdict(name); got != want {
+			t.Errorf("LooksVerdict(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -55,6 +55,7 @@ func readTextSource(ctx context.Context, in *input, f textFormat) (*sourceData, 
 		return nil, err
 	}
 	sd.info.ColumnsIgnored = t.hdr.ignored
+	sd.info.verdictColumn = t.hdr.verdictName
 	return sd, nil
 }
 

@@ -18,10 +18,13 @@ type textParser struct {
 	reg keySink
 	// pass holds a wash result's numbers screened and not registered (the
 	// registered ones are in reg).
-	pass    keySink
-	lines   int
-	invalid [normalize.NumReasons]int
-	bad     badLines
+	pass  keySink
+	lines int
+	// verdicts counts the lines of a two-column CSV whose other field
+	// reads as a wash verdict (csvLines.verdictCol).
+	verdicts int
+	invalid  [normalize.NumReasons]int
+	bad      badLines
 }
 
 // badLines remembers a parser's first invalid line (for the message that
@@ -121,6 +124,7 @@ func (p *textParser) merge(w *textParser) {
 	p.reg.blocks = append(p.reg.blocks, w.reg.take()...)
 	p.pass.blocks = append(p.pass.blocks, w.pass.take()...)
 	p.lines += w.lines
+	p.verdicts += w.verdicts
 	for r, n := range w.invalid {
 		p.invalid[r] += n
 	}
