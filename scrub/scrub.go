@@ -59,6 +59,10 @@ type Options struct {
 	NoHeader   bool     // the first line is data; its width plays the header's role
 	Dedupe     bool     // rows whose number was seen in an earlier row become duplicates
 	Workers    int      // parallel workers; 0 means the number of CPUs
+	// Warnings are what the caller already warned about (loading the
+	// registries): the stats' warnings start with them, so that they hold
+	// every warning of the run.
+	Warnings []string
 	// HashOutputs computes each output's SHA-256 as it is written, for
 	// Stats.Outputs (receipts); off, only their sizes are counted.
 	HashOutputs bool
@@ -290,6 +294,7 @@ func readHead(r *csvsplit.Reader, o Options, name string, tf textFormat) (*head,
 // the warnings about columns left unchecked and the lists' columns.
 func startStats(o Options, name string, tf textFormat, names []string, cols []int) *Stats {
 	st := newStats()
+	st.Warnings = append(st.Warnings, o.Warnings...)
 	st.Input.Path = o.Input
 	st.Input.Delimiter = string(tf.comma)
 	st.Input.Encoding = encodingName(tf.enc)

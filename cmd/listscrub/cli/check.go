@@ -66,11 +66,11 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	o.registry.warnWash(specs, stdio)
 	set, err := registry.Load(ctx, specs, opts)
 	if err != nil {
 		return o.registry.explain(err)
 	}
+	o.registry.warnWash(specs, set, stdio)
 	if set.Len() == 0 && !set.Screening() {
 		fmt.Fprintln(stdio.ErrOut, "listscrub: warning: the registry holds no number: it blocks nothing, every valid number is not registered")
 	}

@@ -116,7 +116,7 @@ func runCoverage(ctx context.Context, o *coverageOptions) error {
 	if err != nil {
 		return err
 	}
-	printWarnings(stdio, st)
+	printWarnings(stdio, st, len(opts.Warnings))
 	rep := agg.Report(st)
 	if err := render(rep, w); err != nil {
 		return fmt.Errorf("write report %s: %w", out, err)

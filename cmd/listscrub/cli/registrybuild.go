@@ -249,21 +249,23 @@ func (o *buildOptions) read(ctx context.Context, now time.Time, meta *registry.S
 		return nil, time.Time{}, err
 	}
 	if o.base != "" {
-		o.registry.warnWash(nil, o.IO)
 		set, oldest, err := buildFromBase(ctx, o, opts, meta)
+		if err == nil {
+			o.registry.warnWash(nil, set, o.IO)
+		}
 		return set, oldest, o.registry.explain(err)
 	}
 	specs, err := parseSpecs(o.registry.registries)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	o.registry.warnWash(specs, o.IO)
 	stop := loadProgress(o.IO, "registry build", o.quiet, specs)
 	set, err := registry.Load(ctx, specs, opts)
 	stop()
 	if err != nil {
 		return nil, time.Time{}, o.registry.explain(err)
 	}
+	o.registry.warnWash(specs, set, o.IO)
 	return set, set.AsOf(), nil
 }
 

@@ -151,19 +151,33 @@ func verdicts(flag string, codes []string) ([]string, error) {
 	return out, nil
 }
 
-// warnWash warns when --block-codes or --pass-codes was given but no source
-// is a wash result: the codes apply to nothing (a wash result given without
-// its wash: prefix is read as a list of registered numbers).
-func (r *registryFlags) warnWash(specs []registry.Spec, stdio IO) {
+// warnWash warns when --block-codes or --pass-codes was given but they
+// apply to no source (see washCodesUnused); set is what was loaded (nil
+// when nothing was).
+func (r *registryFlags) warnWash(specs []registry.Spec, set *registry.Set, stdio IO) {
+	if m := r.washCodesUnused(specs, set); m != "" {
+		fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s\n", m)
+	}
+}
+
+// washCodesUnused says why --block-codes and --pass-codes, when given, apply
+// to nothing: no source is a wash result (one given without its wash:
+// prefix is read as a list of registered numbers), or the wash results are
+// in snapshots, whose verdicts were read when they were built. "" when the
+// codes are the defaults or read a wash result.
+func (r *registryFlags) washCodesUnused(specs []registry.Spec, set *registry.Set) string {
 	if slicesEqualFold(r.blockCodes, []string{"Y"}) && slicesEqualFold(r.passCodes, []string{"N"}) {
-		return
+		return ""
 	}
 	for _, s := range specs {
-		if s.Format == "wash" {
-			return
+		if s.Format == registry.KindWash {
+			return ""
 		}
 	}
-	fmt.Fprintln(stdio.ErrOut, "listscrub: warning: --block-codes and --pass-codes apply to wash results only, and no source is one (give it as wash:PATH or NAME=wash:PATH)")
+	if set != nil && set.Screening() {
+		return "--block-codes and --pass-codes change nothing here: the wash results are in snapshots, whose verdicts were read with the codes given when they were built"
+	}
+	return "--block-codes and --pass-codes apply to wash results only, and no source is one (give it as wash:PATH or NAME=wash:PATH)"
 }
 
 func slicesEqualFold(a, b []string) bool {
@@ -181,6 +195,9 @@ func slicesEqualFold(a, b []string) bool {
 // registries are the sets a scrub-like command reads: nil when not given.
 type registries struct {
 	reg, allow, consent *registry.Set
+	// warnings are what loading them warned about (also printed then), for
+	// the run's stats.
+	warnings []string
 }
 
 // load loads the registries (refusing stale ones past --max-age) and the
@@ -203,7 +220,12 @@ func (r *registryFlags) load(ctx context.Context, norm *normalize.Normalizer, no
 			return registries{}, err
 		}
 	}
-	r.warnWash(specs[0], stdio)
+	var sets registries
+	warn := func(m string) {
+		sets.warnings = append(sets.warnings, m)
+		fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s\n", m)
+	}
+	opts.Checks.Warn = warn
 	load := func(specs []registry.Spec, opts registry.LoadOptions) (*registry.Set, error) {
 		if len(specs) == 0 {
 			return nil, nil
@@ -211,12 +233,14 @@ func (r *registryFlags) load(ctx context.Context, norm *normalize.Normalizer, no
 		set, err := registry.Load(ctx, specs, opts)
 		return set, r.explain(err)
 	}
-	var sets registries
 	if sets.reg, err = load(specs[0], opts); err != nil {
 		return registries{}, err
 	}
+	if m := r.washCodesUnused(specs[0], sets.reg); m != "" {
+		warn(m)
+	}
 	if sets.reg != nil && r.use == forScrub {
-		if err := checkAge(sets.reg, maxAge, now, stdio); err != nil {
+		if err := checkAge(sets.reg, maxAge, now, warn); err != nil {
 			return registries{}, err
 		}
 	}
@@ -277,7 +301,7 @@ func parseSpecs(args []string) ([]registry.Spec, error) {
 
 // checkAge refuses a registry source older than maxAge and warns about one
 // older than staleDays.
-func checkAge(reg *registry.Set, maxAge time.Duration, now time.Time, stdio IO) error {
+func checkAge(reg *registry.Set, maxAge time.Duration, now time.Time, warn func(string)) error {
 	for _, s := range reg.Sources() {
 		age := scrub.AgeDays(s.AsOf, now)
 		asOf := s.AsOf.Format(time.DateOnly)
@@ -286,8 +310,8 @@ func checkAge(reg *registry.Set, maxAge time.Duration, now time.Time, stdio IO) 
 				s.Label, s.Path, age, asOf, formatAge(maxAge))
 		}
 		if age > staleDays {
-			fmt.Fprintf(stdio.ErrOut, "listscrub: warning: registry %s is %d days old (as of %s): lists must be re-scrubbed against a registry under 30 days old\n",
-				s.Label, age, asOf)
+			warn(fmt.Sprintf("registry %s is %d days old (as of %s): lists must be re-scrubbed against a registry under 30 days old",
+				s.Label, age, asOf))
 		}
 	}
 	return nil

@@ -83,6 +83,7 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 		Registry: sets.reg, Allow: sets.allow, Consent: sets.consent,
 		Normalizer: norm, Columns: o.columns, Delimiter: comma, Encoding: o.encoding,
 		NoHeader: o.noHeader, Dedupe: o.dedupe, Workers: o.workers, MaxRecordBytes: maxRow,
+		Warnings: sets.warnings,
 	}, nil
 }
 
@@ -223,16 +224,17 @@ func runScrub(ctx context.Context, o *scrubOptions) error {
 	if err := outs.commit(); err != nil {
 		return err
 	}
-	printWarnings(stdio, st)
+	printWarnings(stdio, st, len(opts.Warnings))
 	if o.stats == "" {
 		st.WriteSummary(stdio.ErrOut)
 	}
 	return nil
 }
 
-// printWarnings prints a run's warnings on standard error.
-func printWarnings(stdio IO, st *scrub.Stats) {
-	for _, w := range st.Warnings {
+// printWarnings prints a run's warnings on standard error, but the first
+// said ones, printed already (scrub.Options.Warnings).
+func printWarnings(stdio IO, st *scrub.Stats, said int) {
+	for _, w := range st.Warnings[min(said, len(st.Warnings)):] {
 		fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s\n", w)
 	}
 }
