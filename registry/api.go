@@ -73,11 +73,8 @@ type SourceInfo struct {
 	// (nil for other sources). ColumnsWarning says so.
 	ColumnsIgnored []string
 
-	// verdictLines counts, for a two-column CSV block list, the lines whose
-	// other column (verdictColumn) holds a wash verdict: a wash result given
-	// without "wash:" (see Checks).
-	verdictLines  int
-	verdictColumn string
+	// codes is what a CSV source's unread columns held (codecols.go).
+	codes codeReport
 	// invalidSample holds a few invalid fields of a raw source, for
 	// suggestRegion; only Checks.vet reads it.
 	invalidSample [][]byte

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/csvsplit"
 	"github.com/listscrub/listscrub/normalize"
 )
@@ -32,27 +31,12 @@ func (csvFormat) lines(in *input, t *textStart) (lineFormat, bool, error) {
 	if t.line != nil && !t.isHeader {
 		return nil, false, fmt.Errorf("%s:%d: header names no phone number column", in.path, t.lr.line)
 	}
-	verdictCol := -1
-	if h := &t.hdr; !in.opts.Exempt && h.fields == 2 && h.col == 0 && len(h.cols) == 1 && len(h.extra) == 0 && h.areaCol < 0 {
-		f, _, _ := csvsplit.FieldAt(t.line, h.delim, 1)
-		if name := headerName(f); colname.LooksVerdict(name) {
-			verdictCol, h.verdictName = 1, name
-		}
-	}
-	return csvLines{hdr: t.hdr, verdictCol: verdictCol}, false, nil
+	t.hdr.codeCols = newCodeColumns(t.line, &t.hdr)
+	return csvLines{hdr: t.hdr}, false, nil
 }
 
 // csvLines reads the lines of a CSV (or area-code file) with header hdr.
-type csvLines struct {
-	hdr header
-	// verdictCol is, for a block list of two columns, the number's first
-	// (a wash result's layout) and the second named as verdicts are
-	// (colname.LooksVerdict), the second (-1 otherwise):
-	// when nearly all its fields read as
-	// verdicts (Y, N, I, D, C...), the file is a wash result given without
-	// "wash:", whose numbers absent from it would pass as clean.
-	verdictCol int
-}
+type csvLines struct{ hdr header }
 
 func (csvLines) fast() fastPath { return fastNone }
 
@@ -64,11 +48,7 @@ func (c csvLines) line(p *textParser, line []byte, lineNo int) error {
 	if h.areaCol < 0 && len(h.cols)+len(h.extra) > 1 {
 		return p.severalColumns(line, lineNo, h)
 	}
-	if c.verdictCol >= 0 {
-		if v, present, _ := csvsplit.FieldAt(line, h.delim, c.verdictCol); present && looksVerdict(v) {
-			p.verdicts++
-		}
-	}
+	h.codeCols.sample(line, h.delim, lineNo, &p.codes)
 	f, present, bad := csvsplit.FieldAt(line, h.delim, h.col)
 	if bad {
 		return p.reject(normalize.ReasonNotANumber, lineNo, "unbalanced quotes")
@@ -145,19 +125,4 @@ func (p *textParser) severalColumns(line []byte, lineNo int, h *header) error {
 		p.invalid[normalize.ReasonEmpty]++
 	}
 	return nil
-}
-
-// looksVerdict reports whether a field reads as a wash result's verdict: one
-// to three ASCII letters, blanks around them aside.
-func looksVerdict(f []byte) bool {
-	f = bytes.TrimSpace(f)
-	if len(f) == 0 || len(f) > 3 {
-		return false
-	}
-	for _, c := range f {
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
-			return false
-		}
-	}
-	return true
 }

@@ -55,7 +55,7 @@ func readTextSource(ctx context.Context, in *input, f textFormat) (*sourceData, 
 		return nil, err
 	}
 	sd.info.ColumnsIgnored = t.hdr.ignored
-	sd.info.verdictColumn = t.hdr.verdictName
+	sd.info.codes.names, sd.info.codes.exempt = t.hdr.codeCols.names, in.opts.Exempt
 	return sd, nil
 }
 

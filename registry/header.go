@@ -53,9 +53,9 @@ type header struct {
 	// ignored are the header cells that look like phone columns
 	// (colname.LooksPhoneLike) but are not read.
 	ignored []string
-	// verdictName names the other column of a two-column block list, whose
-	// fields may be wash verdicts (csvLines.verdictCol); "" otherwise.
-	verdictName string
+	// codeCols are the columns no number is read from, sampled for codes
+	// (codecols.go).
+	codeCols codeColumns
 }
 
 // headerName decodes a header field: UTF-8, or Windows-1252 when it is not

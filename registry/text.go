@@ -111,6 +111,6 @@ func (p *textParser) result(kind string) *sourceData {
 		info.FirstInvalid, info.FirstReason = p.bad.first, p.bad.reason.String()
 	}
 	info.invalidSample = p.bad.sample
-	info.verdictLines = p.verdicts
+	info.codes.counts = p.codes
 	return &sourceData{info: info, keys: keys}
 }

@@ -20,11 +20,10 @@ type textParser struct {
 	// registered ones are in reg).
 	pass  keySink
 	lines int
-	// verdicts counts the lines of a two-column CSV whose other field
-	// reads as a wash verdict (csvLines.verdictCol).
-	verdicts int
-	invalid  [normalize.NumReasons]int
-	bad      badLines
+	// codes counts the codes of a CSV's unread columns (codecols.go).
+	codes   codeCounts
+	invalid [normalize.NumReasons]int
+	bad     badLines
 }
 
 // badLines remembers a parser's first invalid line (for the message that
@@ -124,7 +123,7 @@ func (p *textParser) merge(w *textParser) {
 	p.reg.blocks = append(p.reg.blocks, w.reg.take()...)
 	p.pass.blocks = append(p.pass.blocks, w.pass.take()...)
 	p.lines += w.lines
-	p.verdicts += w.verdicts
+	p.codes.add(&w.codes)
 	for r, n := range w.invalid {
 		p.invalid[r] += n
 	}

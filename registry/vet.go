@@ -265,7 +265,7 @@ func (c *Checks) vet(si *SourceInfo, region string) (warnings []string, err erro
 		}
 		warnings = append(warnings, e.Error()+" (accepted: lenient)")
 	}
-	if e := washLike(si); e != nil {
+	if e := codeColumnErr(si); e != nil {
 		if !c.Lenient {
 			return nil, e
 		}
@@ -386,28 +386,4 @@ func writtenWithTrunkZero(f []byte) bool {
 		}
 	}
 	return false
-}
-
-// WashLikeError is a CSV block list of two columns whose second column holds
-// a short code on (nearly) every line: a wash result given without "wash:".
-// Read as a list, it would block its passed numbers and let every number it
-// does not hold through as clean, where a wash result makes them
-// not-screened.
-type WashLikeError struct {
-	Path, Column string
-}
-
-func (e *WashLikeError) Error() string {
-	return fmt.Sprintf("registry %s: column %q holds a code per number, as a wash result's verdicts: give it as wash:%s (then --block-codes and --pass-codes say what the codes mean); if it is a plain list, build it with registry build --lenient",
-		e.Path, e.Column, e.Path)
-}
-
-// washLike returns the WashLikeError for si, or nil: a CSV source with a
-// verdict column (see csvLines.verdictCol) where at least 9 lines in 10
-// hold a verdict.
-func washLike(si *SourceInfo) error {
-	if si.Kind != KindCSV || si.verdictColumn == "" || si.verdictLines == 0 || si.verdictLines*10 < si.Lines*9 {
-		return nil
-	}
-	return &WashLikeError{Path: si.Path, Column: si.verdictColumn}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/csvsplit"
 	"github.com/listscrub/listscrub/normalize"
 )
@@ -13,13 +14,15 @@ import (
 // washFormat is a wash result: the file a wash service returns, one number
 // per line with its verdict (spec: "Wash results"), given as "wash:PATH":
 //
-//	phone,result        an optional header: a first line whose number field holds no digit
+//	phone,result        an optional header: a first line whose first field holds no digit
 //	0412345678,Y        a blocking verdict: registered and screened
 //	0412345679, n       a passing verdict: screened, not registered
 //	0412345680,I        any other verdict: not screened
 //
 // Fields are separated by ',', ';' or a tab (the first line's), quoted or
-// not; verdicts are trimmed and compared without case with
+// not. Without a header a line is NUMBER,VERDICT; a header of more than two
+// columns must name both (see washLines.columns). A line with more fields
+// than the first is invalid; verdicts are trimmed and compared without case with
 // LoadOptions.Wash. A number given several verdicts takes the blocking one
 // if any. A line without a verdict, or whose number is not valid, is an
 // invalid line (Checks.MaxInvalid; with Strict, a line without a verdict
@@ -46,16 +49,70 @@ func (washFormat) lines(in *input, t *textStart) (lineFormat, bool, error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("registry %s: %w", in.path, err)
 	}
-	lf := washLines{delim: ',', codes: codes}
-	data := false
-	if t.line != nil {
-		if d := csvsplit.LineDelimiter(t.line); d == ';' || d == '\t' {
-			lf.delim = d
-		}
-		num, _, _ := csvsplit.FieldAt(t.line, lf.delim, 0)
-		data = hasDigit(num)
+	lf := washLines{delim: ',', codes: codes, numCol: 0, verdictCol: 1, fields: 2}
+	if t.line == nil {
+		return lf, false, nil
 	}
-	return lf, data, nil
+	if d := csvsplit.LineDelimiter(t.line); d == ';' || d == '\t' {
+		lf.delim = d
+	}
+	fields, ok := csvsplit.SplitLine(t.line, lf.delim, nil)
+	if !ok {
+		return nil, false, fmt.Errorf("%s:%d: unbalanced quotes", in.path, t.lr.line)
+	}
+	lf.fields = len(fields)
+	if hasDigit(fields[0]) {
+		// No header: the layout is NUMBER,VERDICT and nothing else, or
+		// which field is the verdict would be a guess.
+		if len(fields) != 2 {
+			return nil, false, fmt.Errorf("%s:%d: %d fields: a wash result without a header is NUMBER,VERDICT; give it a header naming its number and verdict columns (Phone, Result)", in.path, t.lr.line, len(fields))
+		}
+		return lf, true, nil
+	}
+	if err := lf.columns(fields); err != nil {
+		return nil, false, fmt.Errorf("%s:%d: %w", in.path, t.lr.line, err)
+	}
+	return lf, false, nil
+}
+
+// columns finds a wash result's number and verdict columns from its header
+// fields: with two, the number's is the one named like a phone column (the
+// first when neither or both are) and the verdict the other; with more,
+// each must be named, the verdict's like a verdict column
+// (colname.LooksVerdict), or the file is refused.
+func (w *washLines) columns(fields [][]byte) error {
+	names := make([]string, len(fields))
+	w.numCol, w.verdictCol = -1, -1
+	for i, f := range fields {
+		names[i] = headerName(f)
+	}
+	for i, name := range names {
+		if w.numCol < 0 && columnRank(name, colname.Block) > 0 {
+			w.numCol = i
+		}
+	}
+	for i, name := range names {
+		if i != w.numCol && colname.LooksVerdict(name) {
+			if w.verdictCol >= 0 {
+				return fmt.Errorf("columns %s and %s both name a verdict: keep one", colname.Quote(names[w.verdictCol]), colname.Quote(name))
+			}
+			w.verdictCol = i
+		}
+	}
+	if len(fields) == 2 {
+		if w.numCol < 0 {
+			w.numCol = 0
+		}
+		w.verdictCol = 1 - w.numCol
+		return nil
+	}
+	switch {
+	case w.numCol < 0:
+		return fmt.Errorf("no column of the header (%s) names the number (Phone, Number)", colname.QuoteList(names))
+	case w.verdictCol < 0:
+		return fmt.Errorf("no column of the header (%s) names the verdict (Result, Status, Verdict, Code)", colname.QuoteList(names))
+	}
+	return nil
 }
 
 // verdict is what a wash result says of a number.
@@ -125,19 +182,28 @@ func (v *washVerdicts) of(f []byte) verdict {
 	return notScreened
 }
 
-// washLines reads a wash result's NUMBER,VERDICT lines.
+// washLines reads a wash result's lines: a number and its verdict in the
+// columns its header names (NUMBER,VERDICT without one), fields in all.
 type washLines struct {
-	delim byte
-	codes washVerdicts
+	delim              byte
+	codes              washVerdicts
+	numCol, verdictCol int
+	fields             int
 }
 
 func (washLines) fast() fastPath { return fastNone }
 
 func (w washLines) line(p *textParser, line []byte, lineNo int) error {
-	num, _, bad := csvsplit.FieldAt(line, w.delim, 0)
-	v, present, vbad := csvsplit.FieldAt(line, w.delim, 1)
+	num, _, bad := csvsplit.FieldAt(line, w.delim, w.numCol)
+	v, present, vbad := csvsplit.FieldAt(line, w.delim, w.verdictCol)
+	_, extra, _ := csvsplit.FieldAt(line, w.delim, w.fields)
 	if bad || vbad {
 		return p.reject(normalize.ReasonNotANumber, lineNo, "unbalanced quotes")
+	}
+	if extra {
+		// A field more than the header's: its columns may be shifted,
+		// so its verdict cannot be trusted.
+		return p.reject(normalize.ReasonNotANumber, lineNo, fmt.Sprintf("more than %d fields", w.fields))
 	}
 	if !present || len(bytes.TrimSpace(v)) == 0 {
 		return p.reject(normalize.ReasonNotANumber, lineNo, "no verdict after the number")

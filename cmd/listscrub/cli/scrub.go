@@ -62,7 +62,7 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 	}
 	if o.workers < 0 || o.workers > maxWorkers {
 		// Each worker holds a batch buffer: a huge -j is memory, not speed.
-		return scrub.Options{}, usagef("--workers %d: want a number from 1 to %d", o.workers, maxWorkers)
+		return scrub.Options{}, usagef("--workers %d: want a number from 1 to %d (0: the number of CPUs)", o.workers, maxWorkers)
 	}
 	if o.workers > 0 && stdio.LimitCPUs != nil {
 		// -j N is the run's CPU budget, not only its worker count: with the
