@@ -308,7 +308,23 @@ func fileSHA256(path string) (string, error) {
 // not nil, for every number in b and not in a (added) and in a and not in b
 // (removed), in ascending order. It returns the counts.
 func Diff(a, b *Set, fn func(k normalize.Key, added bool)) (added, removed int) {
-	ak, bk := a.p.decodeAll(), b.p.decodeAll()
+	return diffKeys(a.p.decodeAll(), b.p.decodeAll(), fn)
+}
+
+// DiffScreened is Diff over the numbers the sets' wash results screened
+// (none for a set without wash results).
+func DiffScreened(a, b *Set, fn func(k normalize.Key, added bool)) (added, removed int) {
+	screened := func(s *Set) []uint64 {
+		if s.screened == nil {
+			return nil
+		}
+		return s.screened.decodeAll()
+	}
+	return diffKeys(screened(a), screened(b), fn)
+}
+
+// diffKeys compares two sorted key lists: see Diff.
+func diffKeys(ak, bk []uint64, fn func(k normalize.Key, added bool)) (added, removed int) {
 	i, j := 0, 0
 	for i < len(ak) || j < len(bk) {
 		switch {

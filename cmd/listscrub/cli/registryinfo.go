@@ -208,6 +208,14 @@ func runDiff(ctx context.Context, o *diffOptions) error {
 	}
 	added, removed := registry.Diff(sets[0], sets[1], fn)
 	fmt.Fprintf(bw, "added:   %d\nremoved: %d\n", added, removed)
+	if sets[0].Screening() || sets[1].Screening() {
+		// Wash results: what was screened changes what is not-screened.
+		if list {
+			fmt.Fprintln(bw, "screened:")
+		}
+		added, removed := registry.DiffScreened(sets[0], sets[1], fn)
+		fmt.Fprintf(bw, "screened added:   %d\nscreened removed: %d\n", added, removed)
+	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("diff: write: %w", err)
 	}
