@@ -370,18 +370,25 @@ func IsFax(name string) bool {
 	return !unknown && has[cFax]
 }
 
-// verdictWords are the words that name the column of a wash result's
-// verdicts ("Result", "DNCR status", "Code retour", "Registered").
+// verdictWords are the words that name a column of answers about each
+// number: a wash result's verdicts ("Result", "DNCR status", "Code retour",
+// "Registered") or a consent export's ("Opt-in", "Consentement",
+// "Désinscrit", "Contrat en cours").
 var verdictWords = map[string]bool{
 	"result": true, "results": true, "resultat": true, "verdict": true, "status": true, "statut": true,
-	"estado": true, "stato": true, "code": true, "codes": true, "retour": true, "outcome": true,
-	"registered": true, "register": true, "registration": true, "dnc": true, "dncr": true,
-	"wash": true, "washed": true, "flag": true, "answer": true, "reponse": true,
+	"estado": true, "stato": true, "etat": true, "code": true, "codes": true, "retour": true,
+	"outcome": true, "registered": true, "register": true, "registration": true, "dnc": true,
+	"dncr": true, "wash": true, "washed": true, "flag": true, "answer": true, "reponse": true,
+	"opt": true, "optin": true, "optout": true, "consent": true, "consented": true,
+	"consentement": true, "consenti": true, "accord": true, "agree": true, "agreed": true,
+	"permission": true, "subscribed": true, "unsubscribed": true, "inscrit": true,
+	"desinscrit": true, "desabonne": true, "blacklist": true, "blacklisted": true, "call": true,
+	"contrat": true, "contract": true, "actif": true, "active": true, "valid": true, "valide": true,
 }
 
-// LooksVerdict reports whether a header cell names a column of verdicts, as
-// a wash result has beside its numbers: one of its words is a verdictWords
-// one.
+// LooksVerdict reports whether a header cell names a column of answers
+// about each number (a verdict, a consent): one of its words is a
+// verdictWords one.
 func LooksVerdict(name string) bool {
 	for _, w := range Words(name) {
 		if verdictWords[w] {

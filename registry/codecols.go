@@ -8,25 +8,39 @@ import (
 	"github.com/listscrub/listscrub/csvsplit"
 )
 
-// A CSV list is read for the numbers in its phone columns; its other
-// columns are not read. When one of them holds a code per number (Y/N,
-// yes/no, a verdict), the file is probably a wash result given without
-// "wash:", or a consent export listing refusals beside consents: read as a
-// list, every number in it would count (the passed or refused ones
-// included) and, for a wash result, every number absent from it would pass
-// as clean. Those files are refused (CodeColumnError); this file is the
-// one home of that rule.
+// A list is read for its numbers; what else its lines hold is not. When a
+// line says something about its number (Y/N, yes/no, a verdict), the file
+// is probably a wash result given without "wash:", or a consent or
+// customer export that lists refusals beside consents: read as a list,
+// every number in it would count, the passed or refused ones included, and
+// for a wash result every number absent from it would pass as clean. Such
+// files are refused (CodeColumnError). This file is the one home of that
+// rule. What counts, over the first codeSample data lines:
+//   - in a list of two columns, the one no number is read from, when its
+//     fields are answers (yes/no words: Y, N, oui, non, true, faux...) on 9
+//     lines in 10, both affirmative and negative ones (with more columns,
+//     an unnamed yes/no column is as likely a preference: "sms_ok");
+//   - a column named like one of answers (colname.LooksVerdict: Result,
+//     Status, Opt-in, Consentement...) whose fields are codes (answers,
+//     0/1, one to three letters, a verdict spelled out) on 9 lines in 10,
+//     not all the same;
+//   - in a list without a header, a code beside the number ("Y;06...",
+//     "06... N") on 9 lines in 10.
+// A column whose fields are all the same carries nothing about each
+// number ("opt_in" Y on every line): it is read as a list.
 
-// codeSample is how many data lines of a CSV list are sampled for codes.
+// codeSample is how many data lines of a list are sampled for codes.
 const codeSample = 1024
 
 // maxCodeCols is how many unread columns are sampled.
-const maxCodeCols = 8
+const maxCodeCols = 32
 
 // codeColumns are the columns of a CSV list that no number is read from.
 type codeColumns struct {
-	cols  []int
-	names []string
+	cols   []int
+	names  []string
+	named  []bool // named like a column of answers (colname.LooksVerdict)
+	fields int    // the header's
 }
 
 // newCodeColumns returns the columns of header line (read as h) that h
@@ -37,24 +51,65 @@ func newCodeColumns(line []byte, h *header) codeColumns {
 	if !ok || h.delim == 0 {
 		return c
 	}
+	c.fields = len(fields)
 	read := map[int]bool{h.areaCol: true}
 	for _, i := range append(append([]int(nil), h.cols...), h.extra...) {
 		read[i] = true
 	}
 	for i, f := range fields {
 		if !read[i] && len(c.cols) < maxCodeCols {
+			name := headerName(f)
 			c.cols = append(c.cols, i)
-			c.names = append(c.names, headerName(f))
+			c.names = append(c.names, name)
+			c.named = append(c.named, colname.LooksVerdict(name))
 		}
 	}
 	return c
 }
 
-// codeCounts count, over the sampled lines, the fields of each code column
-// that read as a verdict and as a yes/no answer.
+// codeCol counts what the sampled fields of one column were.
+type codeCol struct {
+	answers int // yes/no answers
+	codes   int // codes: answers, 0/1, short letter codes, verdicts spelled out
+	yes, no bool
+	first   string // the first code seen, folded
+	varied  bool   // a code other than first was seen
+}
+
+func (c *codeCol) saw(code string) {
+	switch {
+	case c.first == "":
+		c.first = code
+	case code != c.first:
+		c.varied = true
+	}
+}
+
+func (c *codeCol) add(o *codeCol) {
+	c.answers += o.answers
+	c.codes += o.codes
+	c.yes, c.no = c.yes || o.yes, c.no || o.no
+	if o.first != "" {
+		c.saw(o.first)
+	}
+	c.varied = c.varied || o.varied
+}
+
+// codeCounts count, over the sampled lines, the codes of each code column,
+// and, for a list without a header, the lines with a code beside the
+// number.
 type codeCounts struct {
-	sampled        int
-	verdict, yesNo [maxCodeCols]int
+	sampled int
+	cols    [maxCodeCols]codeCol
+	bare    codeCol // lines of a list without a header
+}
+
+func (c *codeCounts) add(o *codeCounts) {
+	c.sampled += o.sampled
+	for j := range c.cols {
+		c.cols[j].add(&o.cols[j])
+	}
+	c.bare.add(&o.bare)
 }
 
 // sample counts line's code fields, for one of the first codeSample data
@@ -66,93 +121,137 @@ func (c *codeColumns) sample(line []byte, delim byte, lineNo int, n *codeCounts)
 	n.sampled++
 	for j, col := range c.cols {
 		f, present, _ := csvsplit.FieldAt(line, delim, col)
-		if !present {
-			continue
-		}
-		verdict, yesNo := codeOf(f)
-		if verdict {
-			n.verdict[j]++
-		}
-		if yesNo {
-			n.yesNo[j]++
+		if present {
+			n.cols[j].count(f, c.named[j])
 		}
 	}
 }
 
-func (c *codeCounts) add(o *codeCounts) {
-	c.sampled += o.sampled
-	for j := range c.verdict {
-		c.verdict[j] += o.verdict[j]
-		c.yesNo[j] += o.yesNo[j]
+// count counts field f: digits 0 and 1 are codes only in a column named
+// like one of answers.
+func (c *codeCol) count(f []byte, named bool) {
+	code, answer, yes := codeOf(f)
+	if !code && named && (string(bytes.TrimSpace(f)) == "0" || string(bytes.TrimSpace(f)) == "1") {
+		code = true
+	}
+	if !code {
+		return
+	}
+	c.codes++
+	if answer {
+		c.answers++
+		c.yes, c.no = c.yes || yes, c.no || !yes
+	}
+	c.saw(string(bytes.ToLower(bytes.TrimSpace(f))))
+}
+
+// sampleBare counts, in a list without a header, a line (one of the first
+// codeSample) holding a code beside its number: "Y;0612345678",
+// "0612345678 N".
+func sampleBare(line []byte, lineNo int, n *codeCounts) {
+	if lineNo > codeSample {
+		return
+	}
+	line = bytes.TrimSpace(line)
+	i := bytes.IndexAny(line, ",;|\t ")
+	j := bytes.LastIndexAny(line, ",;|\t ")
+	if i < 0 {
+		return
+	}
+	for _, f := range [][]byte{line[:i], line[j+1:]} {
+		if f, ok := csvsplit.Unquote(f); ok && !hasDigit(f) {
+			n.bare.count(f, true)
+		}
 	}
 }
 
-// yesNoWords are the answers of a yes/no column, folded to lower case.
-var yesNoWords = map[string]bool{
-	"y": true, "n": true, "yes": true, "no": true, "true": true, "false": true,
-	"oui": true, "non": true, "si": true, "ja": true, "nein": true,
+// answerWords are the yes/no answers, folded to lower case: true for an
+// affirmative one.
+var answerWords = map[string]bool{
+	"y": true, "yes": true, "o": true, "oui": true, "true": true, "vrai": true, "si": true, "ja": true, "ok": true,
+	"n": false, "no": false, "non": false, "false": false, "faux": false, "nein": false, "ko": false,
 }
 
-// verdictWords are verdicts spelled out, folded to lower case.
-var verdictWords = map[string]bool{
-	"registered": true, "not registered": true, "unregistered": true, "blocked": true,
-	"clean": true, "valid": true, "invalid": true, "pass": true, "fail": true, "dnc": true,
+// spelledCodes are verdicts and consents spelled out, folded to lower case.
+var spelledCodes = map[string]bool{
+	"registered": true, "not registered": true, "unregistered": true, "blocked": true, "clean": true,
+	"valid": true, "invalid": true, "pass": true, "fail": true, "dnc": true, "granted": true,
+	"denied": true, "accepted": true, "refused": true, "accepte": true, "refuse": true,
+	"accepté": true, "refusé": true, "opted in": true, "opted out": true, "opt-in": true,
+	"opt-out": true, "optin": true, "optout": true, "withdrawn": true, "active": true,
+	"inactive": true, "actif": true, "inactif": true, "expired": true, "expire": true, "expiré": true,
+	"subscribed": true, "unsubscribed": true,
 }
 
-// codeOf says whether field f reads as a verdict (one to three letters, or
-// a verdict spelled out) and as a yes/no answer.
-func codeOf(f []byte) (verdict, yesNo bool) {
+// codeOf says whether field f reads as a code (an answer, one to three
+// letters, or a verdict spelled out), as a yes/no answer, and, for an
+// answer, whether it is affirmative.
+func codeOf(f []byte) (code, answer, yes bool) {
 	f = bytes.TrimSpace(f)
 	if len(f) == 0 || len(f) > 16 {
-		return false, false
+		return false, false, false
 	}
 	w := string(bytes.ToLower(f))
-	letters := true
+	if y, ok := answerWords[w]; ok {
+		return true, true, y
+	}
+	letters := len(f) <= 3
 	for _, c := range f {
 		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z') {
 			letters = false
 			break
 		}
 	}
-	return letters && len(f) <= 3 || verdictWords[w] || yesNoWords[w], yesNoWords[w]
+	return letters || spelledCodes[w], false, false
 }
 
 // codeReport is what a CSV source's code columns held (SourceInfo).
 type codeReport struct {
 	names  []string
+	named  []bool
+	fields int // the header's
 	counts codeCounts
 	exempt bool // an allow or consent list
 }
 
-// CodeColumnError refuses a CSV list with a column of codes beside its
-// numbers: see the top of codecols.go.
+// CodeColumnError refuses a list that says something about each number
+// beside it: see the top of codecols.go.
 type CodeColumnError struct {
-	Path, Column string
-	Exempt       bool // an allow or consent list
+	Path   string
+	Column string // "" for a list without a header
+	Exempt bool   // an allow or consent list
 }
 
 func (e *CodeColumnError) Error() string {
-	if e.Exempt {
-		return fmt.Sprintf("list %s: column %s holds a yes/no or a code per number: an allow or consent list must hold only the numbers it allows, so a \"no\" line would count as a \"yes\"; keep only the lines that allow",
-			e.Path, colname.Quote(e.Column))
+	what := "a column of codes beside the numbers"
+	if e.Column != "" {
+		what = "column " + colname.Quote(e.Column)
 	}
-	return fmt.Sprintf("registry %s: column %s holds a yes/no or a code per number, as a wash result's verdicts: give it as wash:%s (then --block-codes and --pass-codes say what the codes mean); if it is a plain list, build it with registry build --lenient",
-		e.Path, colname.Quote(e.Column), e.Path)
+	if e.Exempt {
+		return fmt.Sprintf("list %s: %s says yes or no (or gives a code) per number: an allow or consent list must hold only the numbers it allows, so a \"no\" line would count as a \"yes\"; keep only the lines that allow, without that column",
+			e.Path, what)
+	}
+	return fmt.Sprintf("registry %s: %s gives a yes/no or a code per number, as a wash result's verdicts: give it as wash:%s (then --block-codes and --pass-codes say what the codes mean); if it is a plain list, build it with registry build --lenient",
+		e.Path, what, e.Path)
 }
 
-// codeColumnErr returns the CodeColumnError for si, or nil: a CSV source
-// with a column where at least 9 sampled lines in 10 hold a yes/no answer,
-// or, in a column named like a verdict column (colname.LooksVerdict), a
-// verdict.
+// codeColumnErr returns the CodeColumnError for si, or nil.
 func codeColumnErr(si *SourceInfo) error {
 	r := &si.codes
-	n := r.counts.sampled
-	if si.Kind != KindCSV || n == 0 {
-		return nil
-	}
-	for j, name := range r.names {
-		if r.counts.yesNo[j]*10 >= n*9 || colname.LooksVerdict(name) && r.counts.verdict[j]*10 >= n*9 {
-			return &CodeColumnError{Path: si.Path, Column: name, Exempt: r.exempt}
+	switch si.Kind {
+	case KindCSV:
+		n := r.counts.sampled
+		for j, name := range r.names {
+			c := &r.counts.cols[j]
+			answers := r.fields == 2 && c.answers*10 >= n*9 && c.yes && c.no
+			if n > 0 && (answers || r.named[j] && c.codes*10 >= n*9 && c.varied) {
+				return &CodeColumnError{Path: si.Path, Column: name, Exempt: r.exempt}
+			}
+		}
+	case KindList:
+		n := min(si.Lines, codeSample)
+		if c := &r.counts.bare; n > 0 && c.codes*10 >= n*9 {
+			return &CodeColumnError{Path: si.Path, Exempt: r.exempt}
 		}
 	}
 	return nil

@@ -55,7 +55,9 @@ func readTextSource(ctx context.Context, in *input, f textFormat) (*sourceData, 
 		return nil, err
 	}
 	sd.info.ColumnsIgnored = t.hdr.ignored
-	sd.info.codes.names, sd.info.codes.exempt = t.hdr.codeCols.names, in.opts.Exempt
+	cc := &t.hdr.codeCols
+	sd.info.codes.names, sd.info.codes.named, sd.info.codes.fields = cc.names, cc.named, cc.fields
+	sd.info.codes.exempt = in.opts.Exempt
 	return sd, nil
 }
 

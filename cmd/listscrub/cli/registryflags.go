@@ -220,6 +220,15 @@ func (r *registryFlags) load(ctx context.Context, norm *normalize.Normalizer, no
 			return registries{}, err
 		}
 	}
+	for i, flag := range []string{"--allow", "--consent"} {
+		for _, s := range specs[i+1] {
+			if s.Format != "" {
+				// Its entries are the numbers it registers: as exempt
+				// numbers they would be the very ones not to call.
+				return registries{}, usagef("%s %s: a %s result is a registry (-r), never an allow or consent list", flag, s.Path, s.Format)
+			}
+		}
+	}
 	var sets registries
 	warn := func(m string) {
 		sets.warnings = append(sets.warnings, m)
