@@ -370,32 +370,76 @@ func IsFax(name string) bool {
 	return !unknown && has[cFax]
 }
 
-// verdictWords are the words that name a column of answers about each
-// number: a wash result's verdicts ("Result", "DNCR status", "Code retour",
-// "Registered") or a consent export's ("Opt-in", "Consentement",
-// "Désinscrit", "Contrat en cours").
+// verdictWords are the words that name the column of a wash result's
+// verdicts ("Result", "DNCR", "Registered", "Outcome"). Generic words
+// ("Code", "Status") are not among them: suppression lists use them for a
+// reason or a source.
 var verdictWords = map[string]bool{
-	"result": true, "results": true, "resultat": true, "verdict": true, "status": true, "statut": true,
-	"estado": true, "stato": true, "etat": true, "code": true, "codes": true, "retour": true,
-	"outcome": true, "registered": true, "register": true, "registration": true, "dnc": true,
-	"dncr": true, "wash": true, "washed": true, "flag": true, "answer": true, "reponse": true,
-	"opt": true, "optin": true, "optout": true, "consent": true, "consented": true,
-	"consentement": true, "consenti": true, "accord": true, "agree": true, "agreed": true,
-	"permission": true, "subscribed": true, "unsubscribed": true, "inscrit": true,
-	"desinscrit": true, "desabonne": true, "blacklist": true, "blacklisted": true, "call": true,
-	"contrat": true, "contract": true, "actif": true, "active": true, "valid": true, "valide": true,
+	"result": true, "results": true, "resultat": true, "resultado": true, "ergebnis": true,
+	"verdict": true, "registered": true, "registration": true, "wash": true, "washed": true,
+	"outcome": true, "dncr": true, "screened": true, "screening": true,
 }
 
-// LooksVerdict reports whether a header cell names a column of answers
-// about each number (a verdict, a consent): one of its words is a
-// verdictWords one.
-func LooksVerdict(name string) bool {
-	for _, w := range Words(name) {
-		if verdictWords[w] {
-			return true
-		}
+// LooksVerdict reports whether a header cell names the column of a wash
+// result's verdicts: one of its words is a verdictWords one.
+func LooksVerdict(name string) bool { return anyWord(name, verdictWords, nil) }
+
+// answerWords are the words that name a column of answers about calling a
+// number, in a consent or customer export: consent, opt-in or -out,
+// refusal, an active contract ("Consentement", "Opt-in", "Désinscrit",
+// "Contrat en cours", "Einwilligung").
+var answerWords = map[string]bool{
+	"opt": true, "optin": true, "optout": true, "opted": true, "consent": true, "consented": true,
+	"consentement": true, "consenti": true, "consentimiento": true, "consenso": true,
+	"einwilligung": true, "zustimmung": true, "abgemeldet": true, "autorisation": true,
+	"authorisation": true, "authorization": true, "permission": true, "accord": true, "agree": true,
+	"agreed": true, "opposition": true, "refus": true, "refused": true, "refusal": true,
+	"inscrit": true, "desinscrit": true, "desinscription": true, "subscribed": true,
+	"unsubscribed": true, "dnc": true, "contactable": true, "callable": true,
+	"contrat": true, "contract": true, "actif": true, "active": true, "activo": true,
+}
+
+// channelWords name a channel other than phone calls: an answer column about
+// one ("Opt-in email", "SMS_ok") says nothing about calling.
+var channelWords = map[string]bool{
+	"email": true, "mail": true, "emails": true, "courriel": true, "sms": true, "newsletter": true,
+	"post": true, "postal": true, "courrier": true, "push": true, "whatsapp": true, "fax": true,
+}
+
+// dateWords name a date column ("consented_at", "Date consentement"): the
+// date of an answer, not an answer.
+var dateWords = map[string]bool{
+	"at": true, "on": true, "date": true, "dated": true, "datum": true, "fecha": true, "data": true,
+	"time": true, "timestamp": true, "since": true, "depuis": true, "le": true, "du": true,
+}
+
+// withdrawalWords name a withdrawal ("withdrawn_at", "Date de retrait"):
+// dated or not, it takes a consent back.
+var withdrawalWords = map[string]bool{
+	"withdrawn": true, "withdrawal": true, "withdraw": true, "revoked": true, "revocation": true,
+	"retrait": true, "retire": true, "widerruf": true, "widerrufen": true, "revocado": true,
+}
+
+// LooksAnswer reports whether a header cell names a column of answers about
+// calling each number (answerWords, not dated; or a withdrawal, dated or
+// not), not about another channel (channelWords).
+func LooksAnswer(name string) bool {
+	if anyWord(name, withdrawalWords, channelWords) {
+		return true
 	}
-	return false
+	return anyWord(name, answerWords, channelWords) && !anyWord(name, dateWords, nil)
+}
+
+// anyWord reports whether one of name's words is in yes and none in no.
+func anyWord(name string, yes, no map[string]bool) bool {
+	found := false
+	for _, w := range Words(name) {
+		if no[w] {
+			return false
+		}
+		found = found || yes[w]
+	}
+	return found
 }
 
 // phoneLike are the word parts that make a name look like a phone column's,

@@ -285,12 +285,29 @@ func TestConcurrentUse(t *testing.T) {
 // names that are not one.
 func TestLooksVerdict(t *testing.T) {
 	for name, want := range map[string]bool{
-		"Result": true, "DNCR Status": true, "Code retour": true, "verdict": true, "Registered": true,
-		"RÉSULTAT": true, "dnc_flag": true, "Statut": true,
-		"x": false, "Nom": false, "Type": false, "Phone": false, "": false, "Notes": false,
+		"Result": true, "DNCR": true, "Résultat": true, "verdict": true, "Registered": true,
+		"Outcome": true, "wash_result": true,
+		"Code": false, "Status": false, "reason_code": false, "x": false, "Nom": false, "Phone": false, "": false,
 	} {
 		if got := LooksVerdict(name); got != want {
 			t.Errorf("LooksVerdict(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// TestLooksAnswer lists the names of a column of answers about calling,
+// and names that are not one (other channels, metadata).
+func TestLooksAnswer(t *testing.T) {
+	for name, want := range map[string]bool{
+		"opt_in": true, "Opt-out": true, "Consentement": true, "consent": true, "Einwilligung": true,
+		"Désinscrit": true, "Contrat en cours": true, "Actif": true, "DNC": true, "Contactable": true,
+		"Opposition": true, "Refus": true, "Opted In": true, "Autorisation": true,
+		"withdrawn_at": true, "Date de retrait": true, "consented_at": false, "Date consentement": false,
+		"Opt-in email": false, "Email opt-out": false, "Consent email": false, "SMS_ok": false,
+		"Newsletter": false, "Code pays": false, "Statut client": false, "Result": false, "Nom": false,
+	} {
+		if got := LooksAnswer(name); got != want {
+			t.Errorf("LooksAnswer(%q) = %v, want %v", name, got, want)
 		}
 	}
 }

@@ -9,178 +9,168 @@ import (
 )
 
 // A list is read for its numbers; what else its lines hold is not. When a
-// line says something about its number (Y/N, yes/no, a verdict), the file
-// is probably a wash result given without "wash:", or a consent or
+// line says something about its number (Y/N, a verdict, a consent), the
+// file is probably a wash result given without "wash:", or a consent or
 // customer export that lists refusals beside consents: read as a list,
 // every number in it would count, the passed or refused ones included, and
 // for a wash result every number absent from it would pass as clean. Such
 // files are refused (CodeColumnError). This file is the one home of that
-// rule. What counts, over the first codeSample data lines:
-//   - in a list of two columns, the one no number is read from, when its
-//     fields are answers (yes/no words: Y, N, oui, non, true, faux...) on 9
-//     lines in 10, both affirmative and negative ones (with more columns,
-//     an unnamed yes/no column is as likely a preference: "sms_ok");
-//   - a column named like one of answers (colname.LooksVerdict: Result,
-//     Status, Opt-in, Consentement...) whose fields are codes (answers,
-//     0/1, one to three letters, a verdict spelled out) on 9 lines in 10,
-//     not all the same;
-//   - in a list without a header, a code beside the number ("Y;06...",
-//     "06... N") on 9 lines in 10.
-// A column whose fields are all the same carries nothing about each
-// number ("opt_in" Y on every line): it is read as a list.
+// rule:
+//   - an allow or consent list with a column named like answers about
+//     calling (colname.LooksAnswer: Opt-in, Consentement, Désinscrit,
+//     Contrat en cours...), whatever its values: such a list must hold
+//     only the numbers it allows, without that column;
+//   - a registry with a column named like a wash result's verdicts
+//     (colname.LooksVerdict: Result, Verdict, Registered...) whose
+//     non-empty fields are mostly codes (Y, N, I, yes, Registered...);
+//   - a list of two columns whose other column's non-empty fields are
+//     mostly yes/no answers, with a "no" among them (for a registry, a "yes"
+//     too): what else would they answer;
+//   - a list without a header whose lines mostly hold a code beside the
+//     number ("Y;0612345678", "0612345678 N").
+// Columns that are only sampled are read over the first codeSample data
+// lines, but an allow or consent list's over every line.
 
-// codeSample is how many data lines of a list are sampled for codes.
+// codeSample is how many data lines of a registry are sampled for codes.
 const codeSample = 1024
 
-// maxCodeCols is how many unread columns are sampled.
-const maxCodeCols = 32
-
-// codeColumns are the columns of a CSV list that no number is read from.
+// codeColumns are the columns of a CSV list that are read for codes.
 type codeColumns struct {
 	cols   []int
 	names  []string
-	named  []bool // named like a column of answers (colname.LooksVerdict)
-	fields int    // the header's
+	pair   bool   // a list of two columns: cols is the other one
+	answer string // an allow or consent list's column named like answers
+	all    bool   // sample every line, not the first codeSample
 }
 
-// newCodeColumns returns the columns of header line (read as h) that h
-// reads no number from, at most maxCodeCols.
-func newCodeColumns(line []byte, h *header) codeColumns {
-	var c codeColumns
+// newCodeColumns returns the columns of header line (read as h) to read
+// for codes, exempt for an allow or consent list.
+func newCodeColumns(line []byte, h *header, exempt bool) codeColumns {
+	c := codeColumns{all: exempt}
 	fields, ok := csvsplit.SplitLine(line, h.delim, nil)
 	if !ok || h.delim == 0 {
 		return c
 	}
-	c.fields = len(fields)
 	read := map[int]bool{h.areaCol: true}
 	for _, i := range append(append([]int(nil), h.cols...), h.extra...) {
 		read[i] = true
 	}
 	for i, f := range fields {
-		if !read[i] && len(c.cols) < maxCodeCols {
-			name := headerName(f)
+		if read[i] {
+			continue
+		}
+		name := headerName(f)
+		switch {
+		case exempt && colname.LooksAnswer(name):
+			if c.answer == "" {
+				c.answer = name
+			}
+		case !exempt && colname.LooksVerdict(name), len(fields) == 2:
 			c.cols = append(c.cols, i)
 			c.names = append(c.names, name)
-			c.named = append(c.named, colname.LooksVerdict(name))
 		}
 	}
+	c.pair = len(fields) == 2 && len(c.cols) == 1
 	return c
 }
 
 // codeCol counts what the sampled fields of one column were.
 type codeCol struct {
+	filled  int // non-empty fields
 	answers int // yes/no answers
-	codes   int // codes: answers, 0/1, short letter codes, verdicts spelled out
+	codes   int // codes: answers, short letter codes, verdicts spelled out
 	yes, no bool
-	first   string // the first code seen, folded
-	varied  bool   // a code other than first was seen
-}
-
-func (c *codeCol) saw(code string) {
-	switch {
-	case c.first == "":
-		c.first = code
-	case code != c.first:
-		c.varied = true
-	}
 }
 
 func (c *codeCol) add(o *codeCol) {
+	c.filled += o.filled
 	c.answers += o.answers
 	c.codes += o.codes
 	c.yes, c.no = c.yes || o.yes, c.no || o.no
-	if o.first != "" {
-		c.saw(o.first)
-	}
-	c.varied = c.varied || o.varied
 }
 
-// codeCounts count, over the sampled lines, the codes of each code column,
-// and, for a list without a header, the lines with a code beside the
-// number.
+// mostly reports whether n is at least half of c's non-empty fields.
+func (c *codeCol) mostly(n int) bool { return c.filled > 0 && 2*n >= c.filled }
+
+// maxSampled bounds the columns a list's codes are counted in.
+const maxSampled = 8
+
+// codeCounts count the codes of a list's sampled columns, and, for a list
+// without a header, of the fields beside the number.
 type codeCounts struct {
-	sampled int
-	cols    [maxCodeCols]codeCol
-	bare    codeCol // lines of a list without a header
+	cols [maxSampled]codeCol
+	bare codeCol
 }
 
 func (c *codeCounts) add(o *codeCounts) {
-	c.sampled += o.sampled
 	for j := range c.cols {
 		c.cols[j].add(&o.cols[j])
 	}
 	c.bare.add(&o.bare)
 }
 
-// sample counts line's code fields, for one of the first codeSample data
-// lines (lineNo counts the header as line 1).
+// sample counts line's code fields (lineNo counts the header as line 1).
 func (c *codeColumns) sample(line []byte, delim byte, lineNo int, n *codeCounts) {
-	if len(c.cols) == 0 || lineNo > codeSample+1 {
+	if len(c.cols) == 0 || !c.all && lineNo > codeSample+1 {
 		return
 	}
-	n.sampled++
-	for j, col := range c.cols {
-		f, present, _ := csvsplit.FieldAt(line, delim, col)
-		if present {
-			n.cols[j].count(f, c.named[j])
+	for j, col := range c.cols[:min(len(c.cols), maxSampled)] {
+		if f, present, _ := csvsplit.FieldAt(line, delim, col); present {
+			n.cols[j].count(f)
 		}
 	}
 }
 
-// count counts field f: digits 0 and 1 are codes only in a column named
-// like one of answers.
-func (c *codeCol) count(f []byte, named bool) {
-	code, answer, yes := codeOf(f)
-	if !code && named && (string(bytes.TrimSpace(f)) == "0" || string(bytes.TrimSpace(f)) == "1") {
-		code = true
-	}
-	if !code {
+// count counts field f.
+func (c *codeCol) count(f []byte) {
+	f = bytes.TrimSpace(f)
+	if len(f) == 0 {
 		return
 	}
-	c.codes++
+	c.filled++
+	code, answer, yes := codeOf(f)
+	if code {
+		c.codes++
+	}
 	if answer {
 		c.answers++
 		c.yes, c.no = c.yes || yes, c.no || !yes
 	}
-	c.saw(string(bytes.ToLower(bytes.TrimSpace(f))))
 }
 
-// sampleBare counts, in a list without a header, a line (one of the first
-// codeSample) holding a code beside its number: "Y;0612345678",
-// "0612345678 N".
+// sampleBare counts, in a list without a header, the fields beside a line's
+// number ("Y;0612345678", "0612345678 N").
 func sampleBare(line []byte, lineNo int, n *codeCounts) {
-	if lineNo > codeSample {
-		return
-	}
 	line = bytes.TrimSpace(line)
 	i := bytes.IndexAny(line, ",;|\t ")
-	j := bytes.LastIndexAny(line, ",;|\t ")
 	if i < 0 {
 		return
 	}
+	j := bytes.LastIndexAny(line, ",;|\t ")
+	n.bare.filled++
 	for _, f := range [][]byte{line[:i], line[j+1:]} {
 		if f, ok := csvsplit.Unquote(f); ok && !hasDigit(f) {
-			n.bare.count(f, true)
+			if code, _, _ := codeOf(bytes.TrimSpace(f)); code {
+				n.bare.codes++
+				return
+			}
 		}
 	}
 }
 
-// answerWords are the yes/no answers, folded to lower case: true for an
+// answerValues are yes/no answers, folded to lower case: true for an
 // affirmative one.
-var answerWords = map[string]bool{
-	"y": true, "yes": true, "o": true, "oui": true, "true": true, "vrai": true, "si": true, "ja": true, "ok": true,
+var answerValues = map[string]bool{
+	"y": true, "yes": true, "o": true, "oui": true, "true": true, "vrai": true, "si": true, "sí": true,
+	"ja": true, "j": true, "s": true, "ok": true, "wahr": true, "verdadero": true, "vero": true,
 	"n": false, "no": false, "non": false, "false": false, "faux": false, "nein": false, "ko": false,
+	"falsch": false, "falso": false,
 }
 
-// spelledCodes are verdicts and consents spelled out, folded to lower case.
+// spelledCodes are verdicts spelled out, folded to lower case.
 var spelledCodes = map[string]bool{
 	"registered": true, "not registered": true, "unregistered": true, "blocked": true, "clean": true,
-	"valid": true, "invalid": true, "pass": true, "fail": true, "dnc": true, "granted": true,
-	"denied": true, "accepted": true, "refused": true, "accepte": true, "refuse": true,
-	"accepté": true, "refusé": true, "opted in": true, "opted out": true, "opt-in": true,
-	"opt-out": true, "optin": true, "optout": true, "withdrawn": true, "active": true,
-	"inactive": true, "actif": true, "inactif": true, "expired": true, "expire": true, "expiré": true,
-	"subscribed": true, "unsubscribed": true,
+	"valid": true, "invalid": true, "pass": true, "fail": true, "dnc": true,
 }
 
 // codeOf says whether field f reads as a code (an answer, one to three
@@ -192,7 +182,7 @@ func codeOf(f []byte) (code, answer, yes bool) {
 		return false, false, false
 	}
 	w := string(bytes.ToLower(f))
-	if y, ok := answerWords[w]; ok {
+	if y, ok := answerValues[w]; ok {
 		return true, true, y
 	}
 	letters := len(f) <= 3
@@ -205,11 +195,9 @@ func codeOf(f []byte) (code, answer, yes bool) {
 	return letters || spelledCodes[w], false, false
 }
 
-// codeReport is what a CSV source's code columns held (SourceInfo).
+// codeReport is what a list's code columns held (SourceInfo).
 type codeReport struct {
-	names  []string
-	named  []bool
-	fields int // the header's
+	cols   codeColumns
 	counts codeCounts
 	exempt bool // an allow or consent list
 }
@@ -223,35 +211,39 @@ type CodeColumnError struct {
 }
 
 func (e *CodeColumnError) Error() string {
-	what := "a column of codes beside the numbers"
+	what := "a code beside each number"
 	if e.Column != "" {
 		what = "column " + colname.Quote(e.Column)
 	}
 	if e.Exempt {
-		return fmt.Sprintf("list %s: %s says yes or no (or gives a code) per number: an allow or consent list must hold only the numbers it allows, so a \"no\" line would count as a \"yes\"; keep only the lines that allow, without that column",
+		return fmt.Sprintf("list %s: %s may say no for some numbers, and every number of an allow or consent list counts as allowed: keep only the lines that allow, and remove that column",
 			e.Path, what)
 	}
-	return fmt.Sprintf("registry %s: %s gives a yes/no or a code per number, as a wash result's verdicts: give it as wash:%s (then --block-codes and --pass-codes say what the codes mean); if it is a plain list, build it with registry build --lenient",
+	return fmt.Sprintf("registry %s: %s gives a verdict per number, as a wash result does: give it as wash:%s (then --block-codes and --pass-codes say what the codes mean); if it is a plain list, build it with registry build --lenient",
 		e.Path, what, e.Path)
 }
 
 // codeColumnErr returns the CodeColumnError for si, or nil.
 func codeColumnErr(si *SourceInfo) error {
 	r := &si.codes
+	refuse := func(column string) error { return &CodeColumnError{Path: si.Path, Column: column, Exempt: r.exempt} }
 	switch si.Kind {
 	case KindCSV:
-		n := r.counts.sampled
-		for j, name := range r.names {
+		if r.cols.answer != "" {
+			return refuse(r.cols.answer)
+		}
+		for j, name := range r.cols.names[:min(len(r.cols.names), maxSampled)] {
 			c := &r.counts.cols[j]
-			answers := r.fields == 2 && c.answers*10 >= n*9 && c.yes && c.no
-			if n > 0 && (answers || r.named[j] && c.codes*10 >= n*9 && c.varied) {
-				return &CodeColumnError{Path: si.Path, Column: name, Exempt: r.exempt}
+			switch {
+			case r.cols.pair && c.mostly(c.answers) && c.no && (r.exempt || c.yes):
+				return refuse(name)
+			case !r.exempt && colname.LooksVerdict(name) && c.mostly(c.codes):
+				return refuse(name)
 			}
 		}
 	case KindList:
-		n := min(si.Lines, codeSample)
-		if c := &r.counts.bare; n > 0 && c.codes*10 >= n*9 {
-			return &CodeColumnError{Path: si.Path, Exempt: r.exempt}
+		if c := &r.counts.bare; c.filled > 0 && c.mostly(c.codes) && 2*c.filled >= min(si.Lines, codeSample) {
+			return refuse("")
 		}
 	}
 	return nil

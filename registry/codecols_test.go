@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,8 +19,9 @@ func TestCodeOf(t *testing.T) {
 	}{
 		{"Y", true, true, true}, {" n ", true, true, false}, {"Yes", true, true, true}, {"FALSE", true, true, false},
 		{"oui", true, true, true}, {"VRAI", true, true, true}, {"faux", true, true, false}, {"O", true, true, true},
+		{"WAHR", true, true, true}, {"Sí", true, true, true}, {"falso", true, true, false},
 		{"I", true, false, false}, {"DNC", true, false, false}, {"Registered", true, false, false},
-		{"not registered", true, false, false}, {"refusé", true, false, false}, {"opted out", true, false, false},
+		{"not registered", true, false, false},
 		{"Ann", true, false, false}, {"Annie", false, false, false}, {"", false, false, false}, {"12", false, false, false},
 		{"2026-11-30", false, false, false}, {"a b", false, false, false},
 	} {
@@ -35,31 +37,46 @@ func TestCodeOf(t *testing.T) {
 // consent list as one listing refusals), whatever the column's position; a
 // list with other columns loads.
 func TestCodeColumns(t *testing.T) {
+	many := func(header, format string, n int, value func(i int) string) string {
+		var b strings.Builder
+		b.WriteString(header + "\n")
+		for i := range n {
+			fmt.Fprintf(&b, format+"\n", 612000000+i, value(i))
+		}
+		return b.String()
+	}
 	for _, c := range []struct {
 		name, data string
 		exempt     bool
 		refused    string // the column named ("-": none, a list without a header), "" when it loads
 	}{
 		{"yes-no beside the number", "Tel;X\n0612345678;Y\n0612345679;N\n", false, "X"},
-		{"preference in an export", "nom;tel;email;sms_ok\nA;0612345678;a@b;oui\nB;0612345679;c@d;non\n", true, ""},
+		{"yes only beside the number", "Tel;X\n0612345678;Y\n0612345679;Y\n", false, ""},
 		{"verdict named", "phone,result\n0612345678,I\n0612345679,C\n", false, "result"},
-		{"verdict spelled", "phone,status\n0612345678,registered\n0612345679,not registered\n", false, "status"},
+		{"verdict spelled", "phone,outcome\n0612345678,registered\n0612345679,not registered\n", false, "outcome"},
+		{"verdict named, all N", "phone,x,result\n0612345678,a,N\n0612345679,b,N\n", false, "result"},
+		{"reason code", "phone,reason_code,status\n0612345678,CR,DNC\n0612345679,LIT,A\n", false, ""},
+		{"opt-out source", "phone,opt_out_source\n0612345678,SMS\n0612345679,WEB\n", false, ""},
 		{"short names", "phone,name\n0612345678,Ann\n0612345679,Bob\n", false, ""},
-		{"dates", "phone,date\n0612345678,2026-11-01\n", false, ""},
-		{"one line in ten", "phone,x\n0612345678,Y\n0612345679,abcd\n0612345670,abcd\n", false, ""},
-		{"all the same", "phone,opt_in\n0612345678,Y\n0612345679,Y\n", true, ""},
-		{"result OK everywhere", "tel;resultat\n0612345678;OK\n0612345679;OK\n", false, ""},
-		{"yes only, unnamed", "tel;x\n0612345678;oui\n0612345679;oui\n", false, ""},
-		{"country codes, unnamed", "tel;pays\n0612345678;FR\n0612345679;BE\n", false, ""},
-		{"consent yes-no", "phone,opt_in\n0612345678,yes\n0612345679,no\n", true, "opt_in"},
-		{"consent vrai-faux", "tel,opt_in\n0612345678,VRAI\n0612345679,FAUX\n", true, "opt_in"},
-		{"consent 0-1", "tel,opt_out\n0612345678,0\n0612345679,1\n", true, "opt_out"},
-		{"contract 1-0", "tel;contrat_en_cours\n0612345678;1\n0612345679;0\n", true, "contrat_en_cours"},
-		{"consent spelled", "tel,consent\n0612345678,granted\n0612345679,denied\n", true, "consent"},
-		{"consent in column 12", "tel,a,b,c,d,e,f,g,h,i,j,opt_in\n0612345678,,,,,,,,,,,Y\n0612345679,,,,,,,,,,,N\n", true, "opt_in"},
+		{"dates", "numero;date_inscription\n0612345678;2026-11-01\n", false, ""},
+		{"consent named, any values", "tel,a,opt_in\n0612345678,x,Y\n0612345679,y,Y\n", true, "opt_in"},
+		{"consent no everywhere", many("telephone;consent", "0%d;%s", 2000, func(int) string { return "N" }), true, "consent"},
+		{"consent far right", "tel" + strings.Repeat(",c", 40) + ",Einwilligung\n0612345678" + strings.Repeat(",", 40) + ",ja\n", true, "Einwilligung"},
+		{"contract", "tel;Contrat en cours\n0612345678;oui\n", true, "Contrat en cours"},
+		{"email preference", "nom;tel;Opt-in email;SMS_ok\nA;0612345678;Y;non\n", true, ""},
+		{"customer metadata", "Nom;Telephone;Code pays;Statut client;Result\nx;0612345678;FR;VIP;OK\n", true, ""},
 		{"consent dates", "phone,consented_at\n0612345678,2026-11-01\n", true, ""},
+		{"consent withdrawn", "phone,consented_at,withdrawn_at\n0612345678,2026-11-01,2026-11-20\n", true, "withdrawn_at"},
+		{"allow pair, no after line 1024", many("tel;x", "0%d;%s", 1500, func(i int) string {
+			if i < 1100 {
+				return "oui"
+			}
+			return "non"
+		}), true, "x"},
+		{"allow pair WAHR/FALSCH", "tel;x\n0612345678;WAHR\n0612345679;FALSCH\n", true, "x"},
 		{"bare code first", "Y;0612345678\nN;0612345679\n", true, "-"},
 		{"bare code after", "0612345678 Y\n0612345679 N\n", false, "-"},
+		{"bare spaced numbers", "06 12 34 56 78\n06 12 34 56 79\n", false, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "l.csv")

@@ -31,7 +31,7 @@ func (csvFormat) lines(in *input, t *textStart) (lineFormat, bool, error) {
 	if t.line != nil && !t.isHeader {
 		return nil, false, fmt.Errorf("%s:%d: header names no phone number column", in.path, t.lr.line)
 	}
-	t.hdr.codeCols = newCodeColumns(t.line, &t.hdr)
+	t.hdr.codeCols = newCodeColumns(t.line, &t.hdr, in.opts.Exempt)
 	return csvLines{hdr: t.hdr}, false, nil
 }
 

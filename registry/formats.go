@@ -55,9 +55,7 @@ func readTextSource(ctx context.Context, in *input, f textFormat) (*sourceData, 
 		return nil, err
 	}
 	sd.info.ColumnsIgnored = t.hdr.ignored
-	cc := &t.hdr.codeCols
-	sd.info.codes.names, sd.info.codes.named, sd.info.codes.fields = cc.names, cc.named, cc.fields
-	sd.info.codes.exempt = in.opts.Exempt
+	sd.info.codes.cols, sd.info.codes.exempt = t.hdr.codeCols, in.opts.Exempt
 	return sd, nil
 }
 

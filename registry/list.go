@@ -39,7 +39,9 @@ type listLines struct{}
 func (listLines) fast() fastPath { return fastBare }
 
 func (listLines) line(p *textParser, line []byte, lineNo int) error {
-	sampleBare(line, lineNo, &p.codes)
+	if lineNo <= codeSample || p.opts.Exempt {
+		sampleBare(line, lineNo, &p.codes)
+	}
 	f, ok := csvsplit.Unquote(line)
 	if !ok {
 		f = line
