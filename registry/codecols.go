@@ -27,7 +27,8 @@ import (
 //     mostly yes/no answers, with a "no" among them (for a registry, a "yes"
 //     too): what else would they answer;
 //   - a list without a header whose lines mostly hold a code beside the
-//     number ("Y;0612345678", "0612345678 N").
+//     number ("Y;0612345678", "0612345678 N": a yes/no, one letter, or a
+//     verdict spelled out).
 // Columns that are only sampled are read over the first codeSample data
 // lines, but an allow or consent list's over every line.
 
@@ -150,7 +151,11 @@ func sampleBare(line []byte, lineNo int, n *codeCounts) {
 	n.bare.filled++
 	for _, f := range [][]byte{line[:i], line[j+1:]} {
 		if f, ok := csvsplit.Unquote(f); ok && !hasDigit(f) {
-			if code, _, _ := codeOf(bytes.TrimSpace(f)); code {
+			// Stricter than in a named column: a word beside a number
+			// ("tel;06...") is no code; a yes/no, one letter or a verdict
+			// spelled out is.
+			f = bytes.TrimSpace(f)
+			if code, answer, _ := codeOf(f); answer || code && (len(f) == 1 || len(f) > 3) {
 				n.bare.codes++
 				return
 			}
