@@ -385,18 +385,32 @@ var verdictWords = map[string]bool{
 func LooksVerdict(name string) bool { return anyWord(name, verdictWords, nil) }
 
 // answerWords are the words that name a column of answers about calling a
-// number, in a consent or customer export: consent, opt-in or -out,
-// refusal, an active contract ("Consentement", "Opt-in", "Désinscrit",
-// "Contrat en cours", "Einwilligung").
+// number, in a consent or customer export: consent, opt-in, refusal, an
+// active contract ("Consentement", "Opt-in", "Opposition", "Contrat en
+// cours", "Einwilligung", "Marketing").
 var answerWords = map[string]bool{
-	"opt": true, "optin": true, "optout": true, "opted": true, "consent": true, "consented": true,
+	"opt": true, "optin": true, "opted": true, "consent": true, "consented": true,
 	"consentement": true, "consenti": true, "consentimiento": true, "consenso": true,
-	"einwilligung": true, "zustimmung": true, "abgemeldet": true, "autorisation": true,
-	"authorisation": true, "authorization": true, "permission": true, "accord": true, "agree": true,
-	"agreed": true, "opposition": true, "refus": true, "refused": true, "refusal": true,
-	"inscrit": true, "desinscrit": true, "desinscription": true, "subscribed": true,
-	"unsubscribed": true, "dnc": true, "contactable": true, "callable": true,
+	"einwilligung": true, "werbeeinwilligung": true, "zustimmung": true, "einverstandnis": true,
+	"autorisation": true, "authorisation": true, "authorization": true, "autoriza": true,
+	"permission": true, "permiso": true, "accord": true, "agree": true, "agreed": true,
+	"acceptation": true, "accepte": true, "refus": true, "refused": true, "refusal": true,
+	"inscrit": true, "subscribed": true, "dnc": true, "robinson": true, "bloctel": true,
+	"contactable": true, "callable": true, "demarchage": true, "marketing": true,
+	"telefonwerbung": true, "sperre": true, "widerspruch": true,
 	"contrat": true, "contract": true, "actif": true, "active": true, "activo": true,
+}
+
+// withdrawalWords name a withdrawal or an opt-out ("withdrawn_at", "Date de
+// désinscription", "Opposition", "unsubscribed_at"): dated or not, what it
+// holds takes a consent back.
+var withdrawalWords = map[string]bool{
+	"withdrawn": true, "withdrawal": true, "withdraw": true, "revoked": true, "revoke": true,
+	"revocation": true, "revoque": true, "retrait": true, "retire": true, "widerruf": true,
+	"widerrufen": true, "widerrufsdatum": true, "revocado": true, "optout": true,
+	"unsubscribed": true, "unsubscribe": true, "desinscrit": true, "desinscription": true,
+	"desabonne": true, "abmeldung": true, "abmeldedatum": true, "abgemeldet": true, "baja": true,
+	"opposition": true, "oppose": true, "cancelled": true, "canceled": true,
 }
 
 // channelWords name a channel other than phone calls: an answer column about
@@ -406,28 +420,54 @@ var channelWords = map[string]bool{
 	"post": true, "postal": true, "courrier": true, "push": true, "whatsapp": true, "fax": true,
 }
 
-// dateWords name a date column ("consented_at", "Date consentement"): the
-// date of an answer, not an answer.
-var dateWords = map[string]bool{
-	"at": true, "on": true, "date": true, "dated": true, "datum": true, "fecha": true, "data": true,
-	"time": true, "timestamp": true, "since": true, "depuis": true, "le": true, "du": true,
-}
-
-// withdrawalWords name a withdrawal ("withdrawn_at", "Date de retrait"):
-// dated or not, it takes a consent back.
-var withdrawalWords = map[string]bool{
-	"withdrawn": true, "withdrawal": true, "withdraw": true, "revoked": true, "revocation": true,
-	"retrait": true, "retire": true, "widerruf": true, "widerrufen": true, "revocado": true,
-}
-
-// LooksAnswer reports whether a header cell names a column of answers about
-// calling each number (answerWords, not dated; or a withdrawal, dated or
-// not), not about another channel (channelWords).
-func LooksAnswer(name string) bool {
-	if anyWord(name, withdrawalWords, channelWords) {
-		return true
+// proofWords name what records an answer rather than the answer
+// ("Source consentement", "consent_ip", "ID consentement"), and dateWords a
+// date ("consented_at").
+var (
+	proofWords = map[string]bool{
+		"source": true, "id": true, "ref": true, "reference": true, "ip": true, "text": true,
+		"texte": true, "proof": true, "preuve": true, "origine": true, "origin": true, "canal": true,
+		"channel": true, "campaign": true, "campagne": true, "type": true, "version": true, "url": true,
+		"form": true, "formulaire": true, "n": true, "no": true, "numero": true, "number": true,
 	}
-	return anyWord(name, answerWords, channelWords) && !anyWord(name, dateWords, nil)
+	dateWords = map[string]bool{
+		"at": true, "on": true, "date": true, "dated": true, "datum": true, "fecha": true, "data": true,
+		"time": true, "timestamp": true, "since": true, "depuis": true, "le": true, "du": true,
+	}
+)
+
+// Answer says what a header cell names, for an allow or consent list.
+type Answer uint8
+
+const (
+	NoAnswer   Answer = iota
+	Answers           // answers about calling each number (answerWords)
+	Withdrawal        // a withdrawal or opt-out, dated or not (withdrawalWords; "opt" with "out")
+)
+
+// ClassifyAnswer says whether a header cell names a column of answers
+// about calling each number, or of withdrawals; not when it is about
+// another channel (channelWords), and, for answers, not when it names
+// their proof or date (proofWords, dateWords).
+func ClassifyAnswer(name string) Answer {
+	words := Words(name)
+	has := func(set map[string]bool) bool {
+		for _, w := range words {
+			if set[w] {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has(channelWords):
+		return NoAnswer
+	case has(withdrawalWords) || slices.Contains(words, "opt") && slices.Contains(words, "out"):
+		return Withdrawal
+	case has(answerWords) && !has(proofWords) && !has(dateWords):
+		return Answers
+	}
+	return NoAnswer
 }
 
 // anyWord reports whether one of name's words is in yes and none in no.

@@ -295,19 +295,24 @@ func TestLooksVerdict(t *testing.T) {
 	}
 }
 
-// TestLooksAnswer lists the names of a column of answers about calling,
-// and names that are not one (other channels, metadata).
-func TestLooksAnswer(t *testing.T) {
-	for name, want := range map[string]bool{
-		"opt_in": true, "Opt-out": true, "Consentement": true, "consent": true, "Einwilligung": true,
-		"Désinscrit": true, "Contrat en cours": true, "Actif": true, "DNC": true, "Contactable": true,
-		"Opposition": true, "Refus": true, "Opted In": true, "Autorisation": true,
-		"withdrawn_at": true, "Date de retrait": true, "consented_at": false, "Date consentement": false,
-		"Opt-in email": false, "Email opt-out": false, "Consent email": false, "SMS_ok": false,
-		"Newsletter": false, "Code pays": false, "Statut client": false, "Result": false, "Nom": false,
+// TestClassifyAnswer lists the names of a column of answers about
+// calling, of withdrawals, and names that are neither (other channels,
+// proofs, dates, metadata).
+func TestClassifyAnswer(t *testing.T) {
+	for name, want := range map[string]Answer{
+		"opt_in": Answers, "Consentement": Answers, "consent": Answers, "Einwilligung": Answers,
+		"Contrat en cours": Answers, "Actif": Answers, "DNC": Answers, "Contactable": Answers,
+		"Refus": Answers, "Opted In": Answers, "Autorisation": Answers, "Marketing": Answers,
+		"Opt-out": Withdrawal, "withdrawn_at": Withdrawal, "Date de retrait": Withdrawal,
+		"unsubscribed_at": Withdrawal, "opt_out_date": Withdrawal, "Date de désinscription": Withdrawal,
+		"Opposition": Withdrawal, "Widerrufsdatum": Withdrawal,
+		"Opt-in email": NoAnswer, "Email opt-out": NoAnswer, "SMS_ok": NoAnswer, "Newsletter": NoAnswer,
+		"consented_at": NoAnswer, "Date consentement": NoAnswer, "Source consentement": NoAnswer,
+		"consent_ip": NoAnswer, "ID consentement": NoAnswer, "N° contrat": NoAnswer,
+		"Type de contrat": NoAnswer, "Code pays": NoAnswer, "Statut client": NoAnswer, "Nom": NoAnswer,
 	} {
-		if got := LooksAnswer(name); got != want {
-			t.Errorf("LooksAnswer(%q) = %v, want %v", name, got, want)
+		if got := ClassifyAnswer(name); got != want {
+			t.Errorf("ClassifyAnswer(%q) = %v, want %v", name, got, want)
 		}
 	}
 }

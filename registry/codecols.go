@@ -9,45 +9,58 @@ import (
 )
 
 // A list is read for its numbers; what else its lines hold is not. When a
-// line says something about its number (Y/N, a verdict, a consent), the
-// file is probably a wash result given without "wash:", or a consent or
-// customer export that lists refusals beside consents: read as a list,
-// every number in it would count, the passed or refused ones included, and
-// for a wash result every number absent from it would pass as clean. Such
-// files are refused (CodeColumnError). This file is the one home of that
-// rule:
+// line says something about its number (Y/N, a verdict, a refusal, a
+// withdrawal), the file is probably a wash result given without "wash:",
+// or a consent or customer export that lists refusals beside consents:
+// read as a list, every number in it would count, the passed or refused
+// ones included, and for a wash result every number absent from it would
+// pass as clean. Such files are refused (CodeColumnError). This file is the
+// one home of that rule:
+//   - an allow or consent list with a column named like a withdrawal or an
+//     opt-out (colname.Withdrawal: withdrawn_at, Opposition, Date de
+//     désinscription) holding anything on any line;
 //   - an allow or consent list with a column named like answers about
-//     calling (colname.LooksAnswer: Opt-in, Consentement, Désinscrit,
-//     Contrat en cours...), whatever its values: such a list must hold
-//     only the numbers it allows, without that column;
+//     calling (colname.Answers: Opt-in, Consentement, Contrat en cours,
+//     DNC) that, on any line, says no (N, non, false, refusé, 0 beside 1)
+//     or is empty while others are not (a tick column);
 //   - a registry with a column named like a wash result's verdicts
-//     (colname.LooksVerdict: Result, Verdict, Registered...) whose
-//     non-empty fields are mostly codes (Y, N, I, yes, Registered...);
-//   - a list of two columns whose other column's non-empty fields are
-//     mostly yes/no answers, with a "no" among them (for a registry, a "yes"
-//     too): what else would they answer;
+//     (colname.LooksVerdict: Result, Verdict, Registered) whose non-empty
+//     fields are mostly codes (Y, N, I, yes, Registered);
+//   - a list of two columns whose other column is mostly yes/no answers,
+//     with a "no" among them (for a registry, a "yes" too);
 //   - a list without a header whose lines mostly hold a code beside the
 //     number ("Y;0612345678", "0612345678 N": a yes/no, one letter, or a
 //     verdict spelled out).
-// Columns that are only sampled are read over the first codeSample data
-// lines, but an allow or consent list's over every line.
+// Named columns, and allow and consent lists, are read on every line; a
+// registry's two-column and headerless checks over its first codeSample
+// lines. A column of the same
+// yes on every line, an id or a date says nothing against the list.
 
 // codeSample is how many data lines of a registry are sampled for codes.
 const codeSample = 1024
+
+// codeKind says why a column is read for codes.
+type codeKind uint8
+
+const (
+	codeVerdict    codeKind = iota // a registry's verdict-named column
+	codeAnswer                     // an allow or consent list's answer-named column
+	codeWithdrawal                 // an allow or consent list's withdrawal-named column
+	codePair                       // the other column of a two-column list
+)
 
 // codeColumns are the columns of a CSV list that are read for codes.
 type codeColumns struct {
 	cols   []int
 	names  []string
-	pair   bool   // a list of two columns: cols is the other one
-	answer string // an allow or consent list's column named like answers
-	all    bool   // sample every line, not the first codeSample
+	kinds  []codeKind
+	exempt bool // an allow or consent list: every line is read
 }
 
 // newCodeColumns returns the columns of header line (read as h) to read
 // for codes, exempt for an allow or consent list.
 func newCodeColumns(line []byte, h *header, exempt bool) codeColumns {
-	c := codeColumns{all: exempt}
+	c := codeColumns{exempt: exempt}
 	fields, ok := csvsplit.SplitLine(line, h.delim, nil)
 	if !ok || h.delim == 0 {
 		return c
@@ -57,37 +70,46 @@ func newCodeColumns(line []byte, h *header, exempt bool) codeColumns {
 		read[i] = true
 	}
 	for i, f := range fields {
-		if read[i] {
+		if read[i] || len(c.cols) == maxSampled {
 			continue
 		}
 		name := headerName(f)
-		switch {
-		case exempt && colname.LooksAnswer(name):
-			if c.answer == "" {
-				c.answer = name
-			}
-		case !exempt && colname.LooksVerdict(name), len(fields) == 2:
+		kind := codeKind(255)
+		switch a := colname.ClassifyAnswer(name); {
+		case exempt && a == colname.Withdrawal:
+			kind = codeWithdrawal
+		case exempt && a == colname.Answers:
+			kind = codeAnswer
+		case !exempt && colname.LooksVerdict(name):
+			kind = codeVerdict
+		case len(fields) == 2:
+			kind = codePair
+		}
+		if kind != 255 {
 			c.cols = append(c.cols, i)
 			c.names = append(c.names, name)
+			c.kinds = append(c.kinds, kind)
 		}
 	}
-	c.pair = len(fields) == 2 && len(c.cols) == 1
 	return c
 }
 
 // codeCol counts what the sampled fields of one column were.
 type codeCol struct {
-	filled  int // non-empty fields
-	answers int // yes/no answers
-	codes   int // codes: answers, short letter codes, verdicts spelled out
-	yes, no bool
+	filled, empty int // non-empty and empty fields
+	answers       int // yes/no answers
+	codes         int // codes: answers, short letter codes, verdicts spelled out
+	yes, no       bool
+	zero, one     bool // a 0, a 1
 }
 
 func (c *codeCol) add(o *codeCol) {
 	c.filled += o.filled
+	c.empty += o.empty
 	c.answers += o.answers
 	c.codes += o.codes
 	c.yes, c.no = c.yes || o.yes, c.no || o.no
+	c.zero, c.one = c.zero || o.zero, c.one || o.one
 }
 
 // mostly reports whether n is at least half of c's non-empty fields.
@@ -110,15 +132,20 @@ func (c *codeCounts) add(o *codeCounts) {
 	c.bare.add(&o.bare)
 }
 
-// sample counts line's code fields (lineNo counts the header as line 1).
+// sample counts line's code fields (lineNo counts the header as line 1):
+// named columns, and every column of an allow or consent list, on every
+// line; the other column of a registry's pair over the first codeSample
+// lines.
 func (c *codeColumns) sample(line []byte, delim byte, lineNo int, n *codeCounts) {
-	if len(c.cols) == 0 || !c.all && lineNo > codeSample+1 {
-		return
-	}
-	for j, col := range c.cols[:min(len(c.cols), maxSampled)] {
-		if f, present, _ := csvsplit.FieldAt(line, delim, col); present {
-			n.cols[j].count(f)
+	for j, col := range c.cols {
+		if c.kinds[j] == codePair && !c.exempt && lineNo > codeSample+1 {
+			continue
 		}
+		f, present, _ := csvsplit.FieldAt(line, delim, col)
+		if !present {
+			f = nil
+		}
+		n.cols[j].count(f)
 	}
 }
 
@@ -126,17 +153,47 @@ func (c *codeColumns) sample(line []byte, delim byte, lineNo int, n *codeCounts)
 func (c *codeCol) count(f []byte) {
 	f = bytes.TrimSpace(f)
 	if len(f) == 0 {
+		c.empty++
 		return
 	}
 	c.filled++
+	switch string(f) {
+	case "0":
+		c.zero = true
+	case "1":
+		c.one = true
+	}
 	code, answer, yes := codeOf(f)
 	if code {
 		c.codes++
 	}
 	if answer {
 		c.answers++
-		c.yes, c.no = c.yes || yes, c.no || !yes
+		c.yes = c.yes || yes
 	}
+	if answer && !yes || saysNo(f) {
+		c.no = true
+	}
+}
+
+// noPrefixes begin the spelled-out refusals and withdrawals of a field,
+// folded to lower case ("refusé", "Opted out", "inactive", "not
+// registered"); bytes, so that a Windows-1252 field matches too.
+var noPrefixes = []string{
+	"refus", "denied", "declin", "withdr", "revok", "revoc", "unsub", "opt-out", "optout",
+	"opted out", "opted-out", "inact", "expir", "rechaz", "widerr", "retir", "desab", "not ",
+	"no ", "non ", "nicht", "kein",
+}
+
+// saysNo reports whether field f spells out a refusal or a withdrawal.
+func saysNo(f []byte) bool {
+	w := bytes.ToLower(f)
+	for _, p := range noPrefixes {
+		if bytes.HasPrefix(w, []byte(p)) {
+			return true
+		}
+	}
+	return false
 }
 
 // sampleBare counts, in a list without a header, the fields beside a line's
@@ -234,15 +291,20 @@ func codeColumnErr(si *SourceInfo) error {
 	refuse := func(column string) error { return &CodeColumnError{Path: si.Path, Column: column, Exempt: r.exempt} }
 	switch si.Kind {
 	case KindCSV:
-		if r.cols.answer != "" {
-			return refuse(r.cols.answer)
-		}
-		for j, name := range r.cols.names[:min(len(r.cols.names), maxSampled)] {
+		for j, name := range r.cols.names {
 			c := &r.counts.cols[j]
-			switch {
-			case r.cols.pair && c.mostly(c.answers) && c.no && (r.exempt || c.yes):
-				return refuse(name)
-			case !r.exempt && colname.LooksVerdict(name) && c.mostly(c.codes):
+			var bad bool
+			switch r.cols.kinds[j] {
+			case codeWithdrawal:
+				bad = c.filled > 0
+			case codeAnswer:
+				bad = c.no || c.zero && c.one || c.filled > 0 && c.empty > 0
+			case codeVerdict:
+				bad = c.mostly(c.codes)
+			case codePair:
+				bad = c.mostly(c.answers) && c.no && (r.exempt || c.yes)
+			}
+			if bad {
 				return refuse(name)
 			}
 		}

@@ -264,6 +264,15 @@ func (r *registryFlags) load(ctx context.Context, norm *normalize.Normalizer, no
 	if sets.consent, err = load(specs[2], opts); err != nil {
 		return registries{}, err
 	}
+	for _, l := range []struct {
+		flag string
+		set  *registry.Set
+	}{{"--allow", sets.allow}, {"--consent", sets.consent}} {
+		if l.set != nil && l.set.Screening() {
+			// A snapshot of wash results: its numbers are the registered ones.
+			return registries{}, usagef("%s: a snapshot built from wash results is a registry (-r), never an allow or consent list", l.flag)
+		}
+	}
 	return sets, nil
 }
 
