@@ -26,15 +26,18 @@ import (
 //   - a registry with a column named like a wash result's verdicts
 //     (colname.LooksVerdict: Result, Verdict, Registered) whose non-empty
 //     fields are mostly codes (Y, N, I, yes, Registered);
-//   - a list of two columns whose other column is mostly yes/no answers,
-//     with a "no" among them (for a registry, a "yes" too);
+//   - an allow or consent list of two columns whose other column says no
+//     on any line (N, non, refusé, inactive); a registry of two columns
+//     whose other column is mostly yes/no answers, both yes and no;
 //   - a list without a header whose lines mostly hold a code beside the
 //     number ("Y;0612345678", "0612345678 N": a yes/no, one letter, or a
 //     verdict spelled out).
 // Named columns, and allow and consent lists, are read on every line; a
 // registry's two-column and headerless checks over its first codeSample
 // lines. A column of the same
-// yes on every line, an id or a date says nothing against the list.
+// yes on every line, an id or a date says nothing against the list. Other
+// columns of an allow or consent list that hold yes/no answers with a no
+// are warned about (codeColumnWarnings).
 
 // codeSample is how many data lines of a registry are sampled for codes.
 const codeSample = 1024
@@ -47,6 +50,7 @@ const (
 	codeAnswer                     // an allow or consent list's answer-named column
 	codeWithdrawal                 // an allow or consent list's withdrawal-named column
 	codePair                       // the other column of a two-column list
+	codeOther                      // another column of an allow or consent list: warned about
 )
 
 // codeColumns are the columns of a CSV list that are read for codes.
@@ -69,26 +73,31 @@ func newCodeColumns(line []byte, h *header, exempt bool) codeColumns {
 	for _, i := range append(append([]int(nil), h.cols...), h.extra...) {
 		read[i] = true
 	}
-	for i, f := range fields {
-		if read[i] || len(c.cols) == maxSampled {
-			continue
-		}
-		name := headerName(f)
-		kind := codeKind(255)
-		switch a := colname.ClassifyAnswer(name); {
-		case exempt && a == colname.Withdrawal:
-			kind = codeWithdrawal
-		case exempt && a == colname.Answers:
-			kind = codeAnswer
-		case !exempt && colname.LooksVerdict(name):
-			kind = codeVerdict
-		case len(fields) == 2:
-			kind = codePair
-		}
-		if kind != 255 {
-			c.cols = append(c.cols, i)
-			c.names = append(c.names, name)
-			c.kinds = append(c.kinds, kind)
+	// Named columns first, so that other ones never crowd them out.
+	for _, others := range []bool{false, true} {
+		for i, f := range fields {
+			if read[i] || len(c.cols) == maxSampled {
+				continue
+			}
+			name := headerName(f)
+			kind := codeKind(255)
+			switch a := colname.ClassifyAnswer(name); {
+			case exempt && a == colname.Withdrawal:
+				kind = codeWithdrawal
+			case exempt && a == colname.Answers:
+				kind = codeAnswer
+			case !exempt && colname.LooksVerdict(name):
+				kind = codeVerdict
+			case len(fields) == 2:
+				kind = codePair
+			case exempt:
+				kind = codeOther
+			}
+			if kind != 255 && (kind == codeOther) == others {
+				c.cols = append(c.cols, i)
+				c.names = append(c.names, name)
+				c.kinds = append(c.kinds, kind)
+			}
 		}
 	}
 	return c
@@ -116,7 +125,7 @@ func (c *codeCol) add(o *codeCol) {
 func (c *codeCol) mostly(n int) bool { return c.filled > 0 && 2*n >= c.filled }
 
 // maxSampled bounds the columns a list's codes are counted in.
-const maxSampled = 8
+const maxSampled = 32
 
 // codeCounts count the codes of a list's sampled columns, and, for a list
 // without a header, of the fields beside the number.
@@ -138,7 +147,7 @@ func (c *codeCounts) add(o *codeCounts) {
 // lines.
 func (c *codeColumns) sample(line []byte, delim byte, lineNo int, n *codeCounts) {
 	for j, col := range c.cols {
-		if c.kinds[j] == codePair && !c.exempt && lineNo > codeSample+1 {
+		if (c.kinds[j] == codePair || c.kinds[j] == codeOther) && !c.exempt && lineNo > codeSample+1 {
 			continue
 		}
 		f, present, _ := csvsplit.FieldAt(line, delim, col)
@@ -302,7 +311,9 @@ func codeColumnErr(si *SourceInfo) error {
 			case codeVerdict:
 				bad = c.mostly(c.codes)
 			case codePair:
-				bad = c.mostly(c.answers) && c.no && (r.exempt || c.yes)
+				// An allow or consent list's only other column that says no
+				// on a line (N, refusé, inactive) is about that line's number.
+				bad = r.exempt && c.no || c.mostly(c.answers) && c.no && c.yes
 			}
 			if bad {
 				return refuse(name)
@@ -314,4 +325,22 @@ func codeColumnErr(si *SourceInfo) error {
 		}
 	}
 	return nil
+}
+
+// codeColumnWarnings returns the warnings about si's other columns: in an
+// allow or consent list, a column whose name says nothing but whose fields
+// are mostly yes/no answers, some of them no ("Statut", "Réponse" under a
+// name colname does not know): maybe a refusal the rule cannot tell.
+func codeColumnWarnings(si *SourceInfo) []string {
+	r := &si.codes
+	if si.Kind != KindCSV || !r.exempt {
+		return nil
+	}
+	var out []string
+	for j, name := range r.cols.names {
+		if c := &r.counts.cols[j]; r.cols.kinds[j] == codeOther && c.no && c.mostly(c.answers+c.codes) {
+			out = append(out, fmt.Sprintf("list %s: column %s holds yes/no answers, some of them no: if they say whether a number may be called, keep only the lines that allow", si.Path, colname.Quote(name)))
+		}
+	}
+	return out
 }

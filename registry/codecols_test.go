@@ -75,6 +75,9 @@ func TestCodeColumns(t *testing.T) {
 		{"email preference", "nom;tel;Opt-in email;SMS_ok\nA;0612345678;Y;non\n", true, ""},
 		{"customer metadata", "Nom;Telephone;Code pays;Statut client;Result\nx;0612345678;FR;VIP;OK\n", true, ""},
 		{"consent dates", "phone,consented_at\n0612345678,2026-11-01\n", true, ""},
+		{"consent pair, refusé in Windows-1252", "T\xe9l\xe9phone;Statut\n0612345678;accept\xe9\n0612345679;refus\xe9\n", true, "Statut"},
+		{"allow pair, inactive", "tel;etat\n0612345678;active\n0612345679;inactive\n", true, "etat"},
+		{"allow pair, names", "tel;nom\n0612345678;Dupont\n0612345679;Martin\n", true, ""},
 		{"consent withdrawn", "phone,consented_at,withdrawn_at\n0612345678,2026-11-01,2026-11-20\n", true, "withdrawn_at"},
 		{"allow pair, no after line 1024", many("tel;x", "0%d;%s", 1500, func(i int) string {
 			if i < 1100 {
@@ -101,5 +104,21 @@ func TestCodeColumns(t *testing.T) {
 				t.Fatalf("error %v, want a CodeColumnError naming %q", err, c.refused)
 			}
 		})
+	}
+}
+
+// TestCodeColumnWarnings: an allow or consent list's column whose name
+// says nothing but whose fields are yes/no answers with a no is warned
+// about, not refused.
+func TestCodeColumnWarnings(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "l.csv")
+	if err := os.WriteFile(p, []byte("Nom;Tel;Statut\nA;0612345678;oui\nB;0612345679;non\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var warned []string
+	_, err := Load(context.Background(), []Spec{{Label: "l", Path: p}}, LoadOptions{Normalizer: normalizer(t, "FR"), Exempt: true,
+		Checks: Checks{Warn: func(m string) { warned = append(warned, m) }}})
+	if err != nil || len(warned) != 1 || !strings.Contains(warned[0], `column "Statut" holds yes/no answers`) {
+		t.Fatalf("err %v, warnings %q", err, warned)
 	}
 }

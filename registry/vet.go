@@ -271,6 +271,7 @@ func (c *Checks) vet(si *SourceInfo, region string) (warnings []string, err erro
 		}
 		warnings = append(warnings, e.Error()+" (accepted: lenient)")
 	}
+	warnings = append(warnings, codeColumnWarnings(si)...)
 	if c.RequireNumbers && si.Entries == 0 && si.Screened == 0 {
 		si.suggest()
 		e := &EmptySourceError{Path: si.Path, Kind: si.Kind, Lines: si.Lines, Region: region, BetterRegion: si.BetterRegion}
