@@ -382,7 +382,7 @@ var verdictWords = map[string]bool{
 
 // LooksVerdict reports whether a header cell names the column of a wash
 // result's verdicts: one of its words is a verdictWords one.
-func LooksVerdict(name string) bool { return anyWord(name, verdictWords, nil) }
+func LooksVerdict(name string) bool { return hasWord(Words(name), verdictWords) }
 
 // answerWords are the words that name a column of answers about calling a
 // number, in a consent or customer export: consent, opt-in, refusal, an
@@ -451,14 +451,7 @@ const (
 // their proof or date (proofWords, dateWords).
 func ClassifyAnswer(name string) Answer {
 	words := Words(name)
-	has := func(set map[string]bool) bool {
-		for _, w := range words {
-			if set[w] {
-				return true
-			}
-		}
-		return false
-	}
+	has := func(set map[string]bool) bool { return hasWord(words, set) }
 	switch {
 	case has(channelWords):
 		return NoAnswer
@@ -470,16 +463,9 @@ func ClassifyAnswer(name string) Answer {
 	return NoAnswer
 }
 
-// anyWord reports whether one of name's words is in yes and none in no.
-func anyWord(name string, yes, no map[string]bool) bool {
-	found := false
-	for _, w := range Words(name) {
-		if no[w] {
-			return false
-		}
-		found = found || yes[w]
-	}
-	return found
+// hasWord reports whether one of words is in set.
+func hasWord(words []string, set map[string]bool) bool {
+	return slices.ContainsFunc(words, func(w string) bool { return set[w] })
 }
 
 // phoneLike are the word parts that make a name look like a phone column's,

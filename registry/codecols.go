@@ -196,13 +196,27 @@ var noPrefixes = []string{
 
 // saysNo reports whether field f spells out a refusal or a withdrawal.
 func saysNo(f []byte) bool {
-	w := bytes.ToLower(f)
+	var buf [16]byte
+	w := lowerASCII(buf[:0], f[:min(len(f), len(buf))])
 	for _, p := range noPrefixes {
-		if bytes.HasPrefix(w, []byte(p)) {
+		if len(w) >= len(p) && string(w[:len(p)]) == p {
 			return true
 		}
 	}
 	return false
+}
+
+// lowerASCII appends f to dst with its ASCII letters lower-cased; other
+// bytes (UTF-8 or Windows-1252 letters) are kept, so that it allocates
+// nothing when dst has room.
+func lowerASCII(dst, f []byte) []byte {
+	for _, c := range f {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // sampleBare counts, in a list without a header, the fields beside a line's
@@ -252,8 +266,9 @@ func codeOf(f []byte) (code, answer, yes bool) {
 	if len(f) == 0 || len(f) > 16 {
 		return false, false, false
 	}
-	w := string(bytes.ToLower(f))
-	if y, ok := answerValues[w]; ok {
+	var buf [16]byte
+	w := lowerASCII(buf[:0], f)
+	if y, ok := answerValues[string(w)]; ok {
 		return true, true, y
 	}
 	letters := len(f) <= 3
@@ -263,7 +278,7 @@ func codeOf(f []byte) (code, answer, yes bool) {
 			break
 		}
 	}
-	return letters || spelledCodes[w], false, false
+	return letters || spelledCodes[string(w)], false, false
 }
 
 // codeReport is what a list's code columns held (SourceInfo).

@@ -122,3 +122,17 @@ func TestCodeColumnWarnings(t *testing.T) {
 		t.Fatalf("err %v, warnings %q", err, warned)
 	}
 }
+
+// TestCodeCountAllocs: counting a field allocates nothing (it runs on every
+// line of an allow or consent list).
+func TestCodeCountAllocs(t *testing.T) {
+	var c codeCol
+	fields := [][]byte{[]byte("Y"), []byte(" non "), []byte("refus\xe9"), []byte("Registered"), []byte("0"), []byte(""), []byte("a long comment here, not a code")}
+	if n := testing.AllocsPerRun(100, func() {
+		for _, f := range fields {
+			c.count(f)
+		}
+	}); n != 0 {
+		t.Errorf("%v allocations a run, want 0", n)
+	}
+}

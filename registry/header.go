@@ -62,10 +62,6 @@ type header struct {
 // valid UTF-8 (csvsplit.DecodeName, the prospect files' rule too).
 func headerName(field []byte) string { return csvsplit.DecodeName(field) }
 
-// noHeader is the header of a source whose first line is data: one
-// number column, the first (the whole line, for a list).
-var noHeader = header{col: 0, areaCol: -1}
-
 // detectHeader recognizes a header line naming a number column, and which
 // columns a list of role reads.
 func detectHeader(line []byte, role colname.Role) (header, bool) {
