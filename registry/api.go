@@ -75,6 +75,10 @@ type SourceInfo struct {
 
 	// codes is what a CSV source's unread columns held (codecols.go).
 	codes codeReport
+	// saysNo is, for a registry source (or a snapshot's inner one), the
+	// column that would refuse it as an allow or consent list: a snapshot
+	// built from it is refused as one too (codecols.go).
+	saysNo string
 	// invalidSample holds a few invalid fields of a raw source, for
 	// suggestRegion; only Checks.vet reads it.
 	invalidSample [][]byte

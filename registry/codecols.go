@@ -73,6 +73,14 @@ func newCodeColumns(line []byte, h *header, exempt bool) codeColumns {
 	for _, i := range append(append([]int(nil), h.cols...), h.extra...) {
 		read[i] = true
 	}
+	// A column with no name (an export's trailing delimiter) holds nothing:
+	// "Tel;Statut;" is a list of two columns.
+	columns := 0
+	for _, f := range fields {
+		if len(bytes.TrimSpace(f)) > 0 {
+			columns++
+		}
+	}
 	// Named columns first, so that other ones never crowd them out.
 	for _, others := range []bool{false, true} {
 		for i, f := range fields {
@@ -81,14 +89,16 @@ func newCodeColumns(line []byte, h *header, exempt bool) codeColumns {
 			}
 			name := headerName(f)
 			kind := codeKind(255)
+			// A registry's answer columns are read too: a snapshot built
+			// from it records whether they said no (SourceInfo.saysNo).
 			switch a := colname.ClassifyAnswer(name); {
-			case exempt && a == colname.Withdrawal:
-				kind = codeWithdrawal
-			case exempt && a == colname.Answers:
-				kind = codeAnswer
 			case !exempt && colname.LooksVerdict(name):
 				kind = codeVerdict
-			case len(fields) == 2:
+			case a == colname.Withdrawal:
+				kind = codeWithdrawal
+			case a == colname.Answers:
+				kind = codeAnswer
+			case columns == 2 && name != "":
 				kind = codePair
 			case exempt:
 				kind = codeOther
@@ -309,37 +319,83 @@ func (e *CodeColumnError) Error() string {
 		e.Path, what, e.Path)
 }
 
-// codeColumnErr returns the CodeColumnError for si, or nil.
+// saysNoColumn returns the column of a CSV source that unfits it for an
+// allow or consent list (see the top of this file), or "": a withdrawal
+// holding something, an answer saying no (or 0 beside 1, or a tick column),
+// the other column of a pair saying no.
+func (r *codeReport) saysNoColumn() string {
+	for j, name := range r.cols.names {
+		c := &r.counts.cols[j]
+		var bad bool
+		switch r.cols.kinds[j] {
+		case codeWithdrawal:
+			bad = c.filled > 0
+		case codeAnswer:
+			bad = c.no || c.zero && c.one || c.filled > 0 && c.empty > 0
+		case codePair:
+			bad = c.no
+		}
+		if bad {
+			return name
+		}
+	}
+	return ""
+}
+
+// codeColumnErr returns the CodeColumnError for si, or nil. For a registry
+// it also records si.saysNo, so that a snapshot built from it is refused as
+// an allow or consent list as the source would be.
 func codeColumnErr(si *SourceInfo) error {
 	r := &si.codes
 	refuse := func(column string) error { return &CodeColumnError{Path: si.Path, Column: column, Exempt: r.exempt} }
 	switch si.Kind {
 	case KindCSV:
+		no := r.saysNoColumn()
+		if r.exempt {
+			if no != "" {
+				return refuse(no)
+			}
+			return nil
+		}
+		si.saysNo = no
 		for j, name := range r.cols.names {
 			c := &r.counts.cols[j]
-			var bad bool
 			switch r.cols.kinds[j] {
-			case codeWithdrawal:
-				bad = c.filled > 0
-			case codeAnswer:
-				bad = c.no || c.zero && c.one || c.filled > 0 && c.empty > 0
 			case codeVerdict:
-				bad = c.mostly(c.codes)
+				if c.mostly(c.codes) {
+					return refuse(name)
+				}
 			case codePair:
-				// An allow or consent list's only other column that says no
-				// on a line (N, refusé, inactive) is about that line's number.
-				bad = r.exempt && c.no || c.mostly(c.answers) && c.no && c.yes
-			}
-			if bad {
-				return refuse(name)
+				if c.mostly(c.answers) && c.no && c.yes {
+					return refuse(name)
+				}
 			}
 		}
 	case KindList:
 		if c := &r.counts.bare; c.filled > 0 && c.mostly(c.codes) && 2*c.filled >= min(si.Lines, codeSample) {
 			return refuse("")
 		}
+	case KindSnapshot:
+		if r.exempt {
+			if no := innerSaysNo(si.Inner); no != "" {
+				return refuse(no)
+			}
+		}
 	}
 	return nil
+}
+
+// innerSaysNo returns the first saysNo column of sources, or of their own.
+func innerSaysNo(sources []SourceInfo) string {
+	for i := range sources {
+		if sources[i].saysNo != "" {
+			return sources[i].saysNo
+		}
+		if no := innerSaysNo(sources[i].Inner); no != "" {
+			return no
+		}
+	}
+	return ""
 }
 
 // codeColumnWarnings returns the warnings about si's other columns: in an

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCodeOf lists the fields that read as codes, as answers, and whether
@@ -77,6 +79,7 @@ func TestCodeColumns(t *testing.T) {
 		{"consent dates", "phone,consented_at\n0612345678,2026-11-01\n", true, ""},
 		{"consent pair, refusé in Windows-1252", "T\xe9l\xe9phone;Statut\n0612345678;accept\xe9\n0612345679;refus\xe9\n", true, "Statut"},
 		{"allow pair, inactive", "tel;etat\n0612345678;active\n0612345679;inactive\n", true, "etat"},
+		{"consent pair, trailing delimiter", "Telephone;Statut;\r\n0612345601;oui;\r\n0612345602;non;\r\n", true, "Statut"},
 		{"allow pair, names", "tel;nom\n0612345678;Dupont\n0612345679;Martin\n", true, ""},
 		{"consent withdrawn", "phone,consented_at,withdrawn_at\n0612345678,2026-11-01,2026-11-20\n", true, "withdrawn_at"},
 		{"allow pair, no after line 1024", many("tel;x", "0%d;%s", 1500, func(i int) string {
@@ -134,5 +137,46 @@ func TestCodeCountAllocs(t *testing.T) {
 		}
 	}); n != 0 {
 		t.Errorf("%v allocations a run, want 0", n)
+	}
+}
+
+// TestSnapshotSaysNo: a registry CSV whose answer column says no loads as
+// a registry, and a snapshot built from it is refused as an allow or
+// consent list as the CSV itself would be; one without such a column is
+// not.
+func TestSnapshotSaysNo(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		data    string
+		refused string
+	}{
+		{"Telephone;Consentement;Nom\n0612345601;oui;a\n0612345602;non;b\n", "Consentement"},
+		{"Telephone;Nom;unsubscribed_at\n0612345601;a;\n0612345602;b;2026-01-01\n", "unsubscribed_at"},
+		{"Telephone;Nom\n0612345601;a\n0612345602;b\n", ""},
+	} {
+		p := filepath.Join(dir, "l.csv")
+		if err := os.WriteFile(p, []byte(c.data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		set, err := Load(context.Background(), []Spec{{Label: "l", Path: p}}, LoadOptions{Normalizer: normalizer(t, "FR")})
+		if err != nil {
+			t.Fatalf("%q as a registry: %v", c.data, err)
+		}
+		snap := filepath.Join(dir, "l.snap")
+		var b bytes.Buffer
+		if err := WriteSnapshot(&b, snap, set, SnapshotMeta{AsOf: time.Now().UTC().Truncate(24 * time.Hour), Created: time.Now(), Country: "FR"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(snap, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err = Load(context.Background(), []Spec{{Label: "s", Path: snap}}, LoadOptions{Normalizer: normalizer(t, "FR"), Exempt: true})
+		var ce *CodeColumnError
+		switch {
+		case c.refused == "" && err != nil:
+			t.Errorf("%q: snapshot refused as a consent list: %v", c.data, err)
+		case c.refused != "" && (!errors.As(err, &ce) || ce.Column != c.refused || !ce.Exempt):
+			t.Errorf("%q: snapshot as a consent list: %v, want a CodeColumnError naming %q", c.data, err, c.refused)
+		}
 	}
 }

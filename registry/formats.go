@@ -55,7 +55,7 @@ func readTextSource(ctx context.Context, in *input, f textFormat) (*sourceData, 
 		return nil, err
 	}
 	sd.info.ColumnsIgnored = t.hdr.ignored
-	sd.info.codes.cols, sd.info.codes.exempt = t.hdr.codeCols, in.opts.Exempt
+	sd.info.codes.cols = t.hdr.codeCols
 	return sd, nil
 }
 

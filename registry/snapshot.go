@@ -106,6 +106,9 @@ type snapSource struct {
 	Region string `json:"region,omitempty"`
 	// Screened (format 3) is SourceInfo.Screened.
 	Screened int `json:"screened,omitempty"`
+	// SaysNo is SourceInfo.saysNo: the column that unfits the source for
+	// an allow or consent list.
+	SaysNo string `json:"says_no,omitempty"`
 }
 
 func toSnapSources(in []SourceInfo) []snapSource {
@@ -115,7 +118,7 @@ func toSnapSources(in []SourceInfo) []snapSource {
 	out := make([]snapSource, len(in))
 	for i, s := range in {
 		out[i] = snapSource{Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries, AsOf: s.AsOf, SHA256: s.SHA256,
-			Lines: s.Lines, Invalid: s.Invalid, Inner: toSnapSources(s.Inner), Covers: s.Covers, Region: s.Region, Screened: s.Screened}
+			Lines: s.Lines, Invalid: s.Invalid, Inner: toSnapSources(s.Inner), Covers: s.Covers, Region: s.Region, Screened: s.Screened, SaysNo: s.saysNo}
 	}
 	return out
 }
@@ -127,7 +130,7 @@ func fromSnapSources(in []snapSource) []SourceInfo {
 	out := make([]SourceInfo, len(in))
 	for i, s := range in {
 		out[i] = SourceInfo{Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries, AsOf: s.AsOf, SHA256: s.SHA256,
-			Lines: s.Lines, Invalid: s.Invalid, Inner: fromSnapSources(s.Inner), Covers: s.Covers, Region: s.Region, Screened: s.Screened}
+			Lines: s.Lines, Invalid: s.Invalid, Inner: fromSnapSources(s.Inner), Covers: s.Covers, Region: s.Region, Screened: s.Screened, saysNo: s.SaysNo}
 	}
 	return out
 }

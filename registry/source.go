@@ -112,7 +112,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 	}
 	if given == nil || given.kind() == KindSnapshot {
 		if sd, err := readPlainSnapshot(path); sd != nil || err != nil {
-			return finishSource(sd, spec), err
+			return finishSource(sd, spec, opts), err
 		}
 	}
 	hf, err := openHashing(ctx, path)
@@ -154,7 +154,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 		return nil, err
 	}
 	sd.info.SHA256 = sum
-	return finishSource(sd, spec), nil
+	return finishSource(sd, spec, opts), nil
 }
 
 // cutShort refuses a block list read from a plain stream (a pipe, a FIFO)
@@ -172,10 +172,13 @@ func cutShort(hf *hashingFile, proven bool, path string, opts LoadOptions) error
 	return fmt.Errorf("registry %s: a stream whose last line has no line break may have been cut short: give the list as a file, or end it with a line break", path)
 }
 
-func finishSource(sd *sourceData, spec Spec) *sourceData {
+// finishSource gives sd what the spec and the options say of it: label,
+// path, and whether it is read as an allow or consent list (codecols.go).
+func finishSource(sd *sourceData, spec Spec, opts LoadOptions) *sourceData {
 	if sd != nil {
 		sd.info.Label = spec.Label
 		sd.info.Path = spec.Path
+		sd.info.codes.exempt = opts.Exempt
 	}
 	return sd
 }
