@@ -1,0 +1,157 @@
+// Package workbook reads and writes Office Open XML workbooks (.xlsx,
+// .xlsm): the prospect files, lists and outputs listscrub takes as
+// spreadsheets.
+//
+// Reading streams one worksheet's XML straight out of the zip archive, row
+// by row, in bounded memory whatever the number of rows (the shared
+// strings, which every row may refer to, are held in one arena). Every cell
+// comes with its value as text and its Kind. A sheet is read in full or the
+// read fails: a damaged zip entry (a bad checksum, a short stream), XML cut
+// short or malformed, and a part bigger than Limits allow are errors, never
+// a shorter sheet.
+//
+// Writing streams one sheet of rows into a new workbook, cell kinds kept.
+package workbook
+
+import (
+	"context"
+	"errors"
+	"io"
+)
+
+// Kind is the kind of a cell's value.
+type Kind uint8
+
+// Cell kinds. A formula cell is read as its cached value, of that value's
+// kind.
+const (
+	Empty  Kind = iota // no value (a missing cell, or an empty string)
+	Text               // a shared or inline string, a formula's string result
+	Number             // a number, as its exact decimal text: 612345678, never 6.12345678E+08
+	Date               // a number formatted as a date or time, as ISO 8601 text: 2026-12-01, 2026-12-01T14:30:00 (.250 when there are milliseconds)
+	Bool               // TRUE or FALSE
+	Error              // an error value, as its text: #N/A, #DIV/0!
+)
+
+// String returns the kind's name: empty, text, number, date, bool or error.
+func (k Kind) String() string {
+	switch k {
+	case Empty:
+		return "empty"
+	case Text:
+		return "text"
+	case Number:
+		return "number"
+	case Date:
+		return "date"
+	case Bool:
+		return "bool"
+	case Error:
+		return "error"
+	}
+	return "Kind(?)"
+}
+
+// Limits bound what reading a workbook may decompress: a zip bomb (a small
+// file that inflates to gigabytes) fails with ErrTooLarge before it is
+// inflated past them. The sizes are those of the parts' XML, decompressed.
+type Limits struct {
+	MaxSheetBytes   int64 // one worksheet (streamed: bounds time, not memory); 0 means DefaultMaxSheetBytes
+	MaxStringsBytes int64 // the shared strings (held in memory); 0 means DefaultMaxStringsBytes
+	MaxPartBytes    int64 // any other part read (workbook, styles, relationships); 0 means DefaultMaxPartBytes
+}
+
+// Default limits: a full sheet of 1,048,576 rows of 20 columns is about
+// 700 MiB of XML.
+const (
+	DefaultMaxSheetBytes   = 4 << 30
+	DefaultMaxStringsBytes = 1 << 30
+	DefaultMaxPartBytes    = 64 << 20
+)
+
+// Errors of files that are not workbooks listscrub reads; Open's errors
+// match them with errors.Is, and their messages say what to do instead.
+var (
+	ErrEncrypted   = errors.New("the workbook is password-protected (encrypted): remove the password in Excel (File > Info > Protect Workbook > Encrypt with Password, clear it) and save it again")
+	ErrLegacyExcel = errors.New("an Excel 97-2003 workbook (.xls): open it in Excel or LibreOffice and save it as .xlsx (Excel Workbook) or CSV")
+	ErrOpenDoc     = errors.New("an OpenDocument spreadsheet (.ods): save it as .xlsx (Excel 2007-365) or CSV")
+	ErrBinaryExcel = errors.New("an Excel binary workbook (.xlsb): save it as .xlsx (Excel Workbook) or CSV")
+	ErrNotWorkbook = errors.New("not an Excel workbook (a zip archive without a spreadsheet in it)")
+	ErrTooLarge    = errors.New("too large once decompressed")
+)
+
+// IsWorkbook reports whether a file starting with head is one that Open is
+// for: a zip archive (an .xlsx, .xlsm, and also .ods, .xlsb or another zip,
+// which Open refuses with a clear error) or an OLE compound file (an .xls,
+// or an encrypted .xlsx). head should be at least 8 bytes.
+func IsWorkbook(head []byte) bool {
+	panic("TODO")
+}
+
+// Book is an opened workbook: its sheets and what their cells refer to.
+type Book struct {
+}
+
+// Open reads a workbook's structure (its sheets, shared strings and number
+// formats) from r, size bytes. name is the file's name, for messages.
+func Open(ctx context.Context, r io.ReaderAt, size int64, name string, lim Limits) (*Book, error) {
+	panic("TODO")
+}
+
+// Sheets returns the worksheets' names, in the workbook's order (chart
+// sheets and dialog sheets are not listed).
+func (b *Book) Sheets() []string { panic("TODO") }
+
+// Find returns the index in Sheets of the sheet sel names: a sheet name
+// (exact, else case-insensitive), or a 1-based number. The error of a sheet
+// that does not exist lists the sheets.
+func (b *Book) Find(sel string) (int, error) { panic("TODO") }
+
+// Rows starts reading sheet i (an index in Sheets).
+func (b *Book) Rows(ctx context.Context, i int) (*Rows, error) { panic("TODO") }
+
+// Rows reads a sheet's rows in order.
+type Rows struct {
+}
+
+// Row is one row of a sheet that holds at least one value.
+type Row struct {
+	Num int // the sheet's row number, 1-based
+	// Values and Kinds have one entry per column, from column A to the
+	// row's last cell with a value; a cell without one is empty with Kind
+	// Empty. Text is UTF-8. Both are valid until the next call of Next.
+	Values [][]byte
+	Kinds  []Kind
+}
+
+// Next returns the next row that holds a value, or io.EOF after the last
+// one, once the whole sheet has been read intact. Rows without a value are
+// skipped (EmptyRows counts them).
+//
+// The first row returned (the sheet's header, in a file with one) has the
+// value of each cell merged across several columns repeated in every column
+// of the merge, so that a title such as "Téléphones" over two columns names
+// both.
+func (r *Rows) Next() (*Row, error) { panic("TODO") }
+
+// EmptyRows returns how many rows without a value were skipped so far:
+// empty row elements and the row numbers missing between rows.
+func (r *Rows) EmptyRows() int { panic("TODO") }
+
+// Close releases the sheet's reader.
+func (r *Rows) Close() error { panic("TODO") }
+
+// Writer writes one sheet of rows as a new workbook.
+type Writer struct {
+}
+
+// NewWriter returns a Writer of a workbook whose one sheet is named sheet,
+// written to w once Close is called... (streamed: the zip is written as rows come).
+func NewWriter(w io.Writer, sheet string) *Writer { panic("TODO") }
+
+// WriteRow writes the next row (the first is row 1): values[j] of kind
+// kinds[j] in column j. Empty cells are not written.
+func (w *Writer) WriteRow(values [][]byte, kinds []Kind) error { panic("TODO") }
+
+// Close ends the sheet and the workbook. It does not close the underlying writer.
+func (w *Writer) Close() error { panic("TODO") }
