@@ -284,7 +284,8 @@ type Batch struct {
 	side   []byte // unquoted values that are not sub-slices of data
 	recs   []record
 	fields []span
-	line0  int // line number where the batch starts
+	tags   []byte // per field, for records AppendRecord built (Tag)
+	line0  int    // line number where the batch starts
 }
 
 // record locates one record in a Batch. It is 24 bytes: the reader writes
@@ -326,6 +327,7 @@ func (b *Batch) reset() {
 	b.side = b.side[:0]
 	b.recs = b.recs[:0]
 	b.fields = b.fields[:0]
+	b.tags = b.tags[:0]
 	// Take the cache lines of the record and field arrays for writing in
 	// one sweep: written one by one as records are parsed, lines that
 	// another core has read since (the workers, the writer) stall the reader.

@@ -25,6 +25,14 @@ func AppendField(dst []byte, v string, comma byte) []byte {
 	return AppendQuoted(dst, v)
 }
 
+// AppendFieldBytes is AppendField for a byte slice.
+func AppendFieldBytes(dst, v []byte, comma byte) []byte {
+	if !needsQuotesBytes(v, comma) {
+		return append(dst, v...)
+	}
+	return appendQuotedBytes(dst, v)
+}
+
 // AppendQuoted appends v to dst between quotes, each quote in it doubled,
 // whatever v holds: for writers whose readers may split on more than one
 // delimiter or trim blanks, and quote more than NeedsQuotes asks.

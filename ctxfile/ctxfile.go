@@ -93,6 +93,11 @@ func (f *File) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// ReadAt reads from the file at offset off, as (*os.File).ReadAt: for
+// regular files (a workbook is read by random access), which never make a
+// reader wait.
+func (f *File) ReadAt(p []byte, off int64) (int, error) { return f.f.ReadAt(p, off) }
+
 // Stat returns the file's status, as (*os.File).Stat.
 func (f *File) Stat() (os.FileInfo, error) { return f.f.Stat() }
 

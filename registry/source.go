@@ -122,7 +122,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 	defer hf.f.Close()
 
 	in := &input{path: path, opts: opts, r: hf.br, size: hf.size}
-	gzipped := false
+	gzipped, book := false, false
 	if magic, _ := hf.br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := newGzip(hf.br)
 		if err != nil {
@@ -132,6 +132,17 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 		in.r = bufio.NewReaderSize(gz, min(hf.br.Size()*4, 1<<20))
 		in.size = -1
 		gzipped = true
+		if isBook(in.r) {
+			return nil, fmt.Errorf("registry %s: a gzip-compressed workbook: decompress it (gunzip) and give the workbook itself", path)
+		}
+	} else if isBook(hf.br) {
+		text, err := bookText(ctx, hf, path, opts)
+		if err != nil {
+			return nil, err
+		}
+		in.r = bufio.NewReaderSize(text, 1<<20)
+		in.size = -1
+		book = true
 	}
 	f := given
 	if f == nil {
@@ -150,7 +161,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 	if err != nil {
 		return nil, err
 	}
-	if err := cutShort(hf, gzipped || sd.info.Kind == KindSnapshot, path, opts); err != nil {
+	if err := cutShort(hf, gzipped || book || sd.info.Kind == KindSnapshot, path, opts); err != nil {
 		return nil, err
 	}
 	sd.info.SHA256 = sum
@@ -162,7 +173,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 // been cut short, and the numbers after the cut (and the one cut, now an
 // invalid line under --max-invalid, or another valid number) would be
 // missing with no error. A regular file's end is proven by its size, a gzip
-// stream's by its trailer, a snapshot's by its checksum (proven). Allow and
+// stream's by its trailer, a workbook's by its zip directory, a snapshot's by its checksum (proven). Allow and
 // consent lists read short can only make fewer rows clean; Lenient accepts
 // the stream.
 func cutShort(hf *hashingFile, proven bool, path string, opts LoadOptions) error {

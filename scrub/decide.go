@@ -76,7 +76,7 @@ func (p *pipeline) decide(j *job) {
 
 // ragged reports whether row i has more or fewer fields than the header.
 func (p *pipeline) ragged(b *csvsplit.Batch, i int) bool {
-	return p.nFields > 0 && b.NumFields(i) != p.nFields
+	return p.nFields > 0 && b.NumFields(i) != p.nFields && !p.aligned
 }
 
 // normalizeRows normalizes every phone field of the job's rows into j.nums.

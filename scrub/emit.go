@@ -20,7 +20,7 @@ func (p *pipeline) write(j *job) error {
 		if run < 0 {
 			return nil
 		}
-		err := p.w.clean(b.RawRun(run, end))
+		err := p.w.cleanRun(b, run, end)
 		run = -1
 		return err
 	}
@@ -84,27 +84,26 @@ func (p *pipeline) dedupe(res rowResult, nums []normalize.Result) rowResult {
 // writeRow writes row i, which is not clean, to its category's output with
 // its reason (and a blocked row's sources), and counts it.
 func (p *pipeline) writeRow(b *csvsplit.Batch, i int, res rowResult) error {
-	raw, content := b.Raw(i), b.Content(i)
 	switch res.cat {
 	case Blocked:
 		p.st.RowsBlocked++
 		if res.mask == 0 {
 			p.noConsent++
-			return p.w.blocked(raw, content, res.reason, p.w.consentLabel)
+			return p.w.blocked(b, i, res.reason, p.w.consentLabel)
 		}
 		for m, s := res.mask, 0; m != 0; m, s = m>>1, s+1 {
 			if m&1 != 0 {
 				p.bySource[s]++
 			}
 		}
-		return p.w.blocked(raw, content, res.reason, p.w.labels(res.mask))
+		return p.w.blocked(b, i, res.reason, p.w.labels(res.mask))
 	case Invalid:
 		p.st.RowsInvalid++
 		p.byReason[res.reason]++
-		return p.w.invalid(raw, content, res.reason)
+		return p.w.invalid(b, i, res.reason)
 	case Duplicate:
 		p.st.RowsDuplicate++
-		return p.w.duplicate(raw, content, res.reason)
+		return p.w.duplicate(b, i, res.reason)
 	}
 	return nil
 }

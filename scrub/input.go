@@ -34,6 +34,10 @@ type input struct {
 	stop  func() bool // stops cancelling count when ctx is done
 	text  *bufio.Reader
 	gz    *gzip.Reader
+	// drain, when not nil, delivers the error of a goroutine reading the
+	// whole file through count (a workbook, read by random access, is
+	// counted and hashed that way).
+	drain chan error
 }
 
 // Read-ahead chunks: readAheadChunks buffers of readAheadChunkSize bytes
@@ -241,7 +245,13 @@ func (in *input) regular(f statter) {
 // mixes two versions; either way the outputs would not be those of any
 // file, and the run fails.
 func (in *input) finish() (bytes int64, sum string, err error) {
-	if _, err := io.Copy(io.Discard, in.count); err != nil {
+	if in.drain != nil {
+		err = <-in.drain
+		in.drain = nil
+	} else {
+		_, err = io.Copy(io.Discard, in.count)
+	}
+	if err != nil {
 		return 0, "", fmt.Errorf("read %s: %w", in.name, err)
 	}
 	n := in.count.n.Load()

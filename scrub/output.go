@@ -7,10 +7,15 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"path/filepath"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/listscrub/listscrub/atomicfile"
 	"github.com/listscrub/listscrub/csvsplit"
+	"github.com/listscrub/listscrub/workbook"
 )
 
 // Writers are the destinations of a scrub's rows when its caller creates
@@ -49,15 +54,17 @@ func openOutputs(o Options) (Writers, *atomicfile.Group, error) {
 	return ws, g, nil
 }
 
-// output is one destination of rows, buffered.
+// output is one destination of rows, buffered: delimited text, or a
+// workbook (book not nil) whose bytes go through write all the same.
 type output struct {
 	name string // for messages: "clean output"
 	path string // for the stats: the path given, "-" for standard output
 	w    *bufio.Writer
 	// What was written, for the stats and receipts: the bytes, and their
 	// SHA-256 when Options.HashOutputs asks for it (nil otherwise).
-	n   int64
-	sum hash.Hash
+	n    int64
+	sum  hash.Hash
+	book *workbook.Writer
 }
 
 // newOutput returns the output of w, or nil (rows discarded) when w is nil.
@@ -90,9 +97,23 @@ func (o *output) write(p []byte) error {
 	return nil
 }
 
+// Write is write as an io.Writer, for the workbook written to o.
+func (o *output) Write(p []byte) (int, error) {
+	if err := o.write(p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// flush ends the workbook, if o is one, and writes out what o buffers.
 func (o *output) flush() error {
 	if o == nil {
 		return nil
+	}
+	if o.book != nil {
+		if err := o.book.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", o.name, err)
+		}
 	}
 	if err := o.w.Flush(); err != nil {
 		return fmt.Errorf("write %s: %w", o.name, err)
@@ -112,14 +133,46 @@ type writer struct {
 	sourceLabels []string
 	maskLabels   map[uint64]string
 	line         []byte // scratch for rows with appended fields
+
+	// For workbook outputs: the input's text is Windows-1252 (decoded to
+	// UTF-8 for the workbook), and scratch for a row's cells.
+	cp1252 bool
+	vals   [][]byte
+	kinds  []workbook.Kind
+	text   []byte
 }
 
-func newWriter(o Options, comma byte, ws Writers) *writer {
-	w := &writer{comma: comma, maskLabels: map[uint64]string{},
+// utf8BOM starts CSV outputs of a workbook, so that Excel reads them as UTF-8.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+// newWriter returns the writer of a scrub's outputs: each a workbook when
+// its path ends in .xlsx, else delimited text like the input (for a
+// workbook input: bookComma, UTF-8 with a BOM, CRLF).
+func newWriter(o Options, tf textFormat, ws Writers, book *bookSource) (*writer, error) {
+	w := &writer{comma: tf.comma, maskLabels: map[uint64]string{}, cp1252: tf.enc == csvsplit.Windows1252,
 		cleanOut:   newOutput("clean output", o.Out, ws.Clean, o.HashOutputs),
 		blockedOut: newOutput("blocked output", o.Blocked, ws.Blocked, o.HashOutputs),
 		invalidOut: newOutput("invalid output", o.Invalid, ws.Invalid, o.HashOutputs),
 		dupOut:     newOutput("duplicates output", o.Duplicates, ws.Duplicates, o.HashOutputs)}
+	sheet := "Sheet1"
+	if book != nil {
+		sheet = book.sheet
+	}
+	for _, out := range w.outputs() {
+		if out == nil {
+			continue
+		}
+		if err := CheckOutputPath(out.path); err != nil {
+			return nil, err
+		}
+		if IsWorkbookPath(out.path) {
+			out.book = workbook.NewWriter(out, sheet)
+		} else if book != nil {
+			if err := out.write(utf8BOM); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if o.Registry != nil {
 		for _, s := range o.Registry.Sources() {
 			w.sourceLabels = append(w.sourceLabels, s.Label)
@@ -132,50 +185,123 @@ func newWriter(o Options, comma byte, ws Writers) *writer {
 		}
 		w.consentLabel = strings.Join(labels, "+")
 	}
-	return w
+	return w, nil
 }
 
-// writeHeader writes the header line to every output, with the extra columns
-// of the blocked, invalid and duplicate outputs.
-func (w *writer) writeHeader(raw, content []byte) error {
-	if err := w.cleanOut.write(raw); err != nil {
+// CheckOutputPath refuses an output path whose extension names a format
+// listscrub does not write (.xlsm, .xls, .ods): the file would not be what
+// its name says.
+func CheckOutputPath(path string) error {
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".xlsm", ".xls", ".xlsb", ".ods":
+		return usageErrorf("%s: listscrub writes workbooks as .xlsx only (and CSV for any other name)", path)
+	}
+	return nil
+}
+
+// IsWorkbookPath reports whether an output path is written as a workbook:
+// when it ends in .xlsx (in any case).
+func IsWorkbookPath(path string) bool {
+	return strings.EqualFold(filepath.Ext(path), ".xlsx")
+}
+
+// outputs returns the four outputs, clean first (nil ones included).
+func (w *writer) outputs() []*output {
+	return []*output{w.cleanOut, w.blockedOut, w.invalidOut, w.dupOut}
+}
+
+// writeHeader writes the header (record 0 of h) to every output, with the
+// extra columns of the blocked, invalid and duplicate outputs.
+func (w *writer) writeHeader(h *csvsplit.Batch) error {
+	if err := w.row(w.cleanOut, h, 0); err != nil {
 		return err
 	}
-	if err := w.appended(w.blockedOut, raw, content, "scrub_reason", "scrub_source"); err != nil {
+	if err := w.row(w.blockedOut, h, 0, "scrub_reason", "scrub_source"); err != nil {
 		return err
 	}
-	if err := w.appended(w.invalidOut, raw, content, "scrub_reason"); err != nil {
+	if err := w.row(w.invalidOut, h, 0, "scrub_reason"); err != nil {
 		return err
 	}
-	return w.appended(w.dupOut, raw, content, "scrub_reason")
+	return w.row(w.dupOut, h, 0, "scrub_reason")
 }
 
-func (w *writer) clean(raw []byte) error { return w.cleanOut.write(raw) }
-
-func (w *writer) blocked(raw, content []byte, reason, source string) error {
-	return w.appended(w.blockedOut, raw, content, reason, source)
+// cleanRun writes the clean rows i to j-1 of b, adjacent in its buffer:
+// delimited text in one write.
+func (w *writer) cleanRun(b *csvsplit.Batch, i, j int) error {
+	out := w.cleanOut
+	if out == nil || out.book == nil {
+		return out.write(b.RawRun(i, j))
+	}
+	for ; i < j; i++ {
+		if err := w.bookRow(out, b, i); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func (w *writer) invalid(raw, content []byte, reason string) error {
-	return w.appended(w.invalidOut, raw, content, reason)
+func (w *writer) blocked(b *csvsplit.Batch, i int, reason, source string) error {
+	return w.row(w.blockedOut, b, i, reason, source)
 }
 
-func (w *writer) duplicate(raw, content []byte, reason string) error {
-	return w.appended(w.dupOut, raw, content, reason)
+func (w *writer) invalid(b *csvsplit.Batch, i int, reason string) error {
+	return w.row(w.invalidOut, b, i, reason)
 }
 
-// appended writes a row with extra fields inserted before its line terminator.
-func (w *writer) appended(out *output, raw, content []byte, fields ...string) error {
-	if out == nil {
+func (w *writer) duplicate(b *csvsplit.Batch, i int, reason string) error {
+	return w.row(w.dupOut, b, i, reason)
+}
+
+// row writes row i of b to out with extra fields after its own.
+func (w *writer) row(out *output, b *csvsplit.Batch, i int, extra ...string) error {
+	switch {
+	case out == nil:
 		return nil
+	case out.book != nil:
+		return w.bookRow(out, b, i, extra...)
+	case len(extra) == 0:
+		return out.write(b.Raw(i))
 	}
+	// Delimited text: the extra fields inserted before the line terminator.
+	raw, content := b.Raw(i), b.Content(i)
 	w.line = append(w.line[:0], content...)
-	for _, f := range fields {
+	for _, f := range extra {
 		w.line = append(w.line, w.comma)
 		w.line = csvsplit.AppendField(w.line, f, w.comma)
 	}
 	w.line = append(w.line, raw[len(content):]...)
 	return out.write(w.line)
+}
+
+// bookRow writes row i of b, and extra text cells after its own, as a row
+// of the workbook out: each field a cell of the kind it was read as (text,
+// for a delimited input, decoded to UTF-8).
+func (w *writer) bookRow(out *output, b *csvsplit.Batch, i int, extra ...string) error {
+	w.vals, w.kinds, w.text = w.vals[:0], w.kinds[:0], w.text[:0]
+	for j := range b.NumFields(i) {
+		v := b.Field(i, j)
+		k := workbook.Kind(b.Tag(i, j))
+		if k == workbook.Empty && len(v) > 0 {
+			k = workbook.Text // a field of delimited text
+		}
+		if w.cp1252 {
+			s := len(w.text)
+			for _, c := range v {
+				w.text = utf8.AppendRune(w.text, charmap.Windows1252.DecodeByte(c))
+			}
+			v = w.text[s:len(w.text):len(w.text)]
+		}
+		w.vals, w.kinds = append(w.vals, v), append(w.kinds, k)
+	}
+	for _, e := range extra {
+		s := len(w.text)
+		w.text = append(w.text, e...)
+		w.vals, w.kinds = append(w.vals, w.text[s:len(w.text):len(w.text)]), append(w.kinds, workbook.Text)
+	}
+	if err := out.book.WriteRow(w.vals, w.kinds); err != nil {
+		return fmt.Errorf("write %s: the row of line %d: %w", out.name, b.Line(i), err)
+	}
+	return nil
 }
 
 // labels returns the labels of the sources in mask, joined by "+".
@@ -215,7 +341,7 @@ func (w *writer) outputStats() []OutputStats {
 
 // flush writes out what the outputs hold in their buffers.
 func (w *writer) flush() error {
-	for _, o := range []*output{w.cleanOut, w.blockedOut, w.invalidOut, w.dupOut} {
+	for _, o := range w.outputs() {
 		if err := o.flush(); err != nil {
 			return err
 		}

@@ -22,7 +22,7 @@ const (
 type pipeline struct {
 	o    Options
 	cols []int
-	r    *csvsplit.Reader
+	r    rowReader
 	w    *writer
 	st   *Stats
 	name string
@@ -42,6 +42,11 @@ type pipeline struct {
 	// no line break may be a row cut short, whose number, cut, may be
 	// another valid number: it is invalid as ReasonTruncated (see cutRow).
 	unproven bool
+	// aligned says that every row's cells are where the header's are (a
+	// workbook's, addressed by column): a row with more fields than the
+	// header has values past its last named column, not misaligned ones,
+	// and is not ragged.
+	aligned bool
 
 	// names are the header's names (nil without a header), for messages.
 	names []string

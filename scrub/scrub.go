@@ -54,11 +54,15 @@ type Options struct {
 
 	Normalizer *normalize.Normalizer
 	Columns    []string // phone columns by name or 1-based number; nil detects them from the header
-	Delimiter  byte     // 0 sniffs it from the input
-	Encoding   string   // "auto" (or ""), "utf-8" or "windows-1252": used to read header names
-	NoHeader   bool     // the first line is data; its width plays the header's role
-	Dedupe     bool     // rows whose number was seen in an earlier row become duplicates
-	Workers    int      // parallel workers; 0 means the number of CPUs
+	// Sheet is the sheet of a workbook input to read, by name or 1-based
+	// number; "" reads the first whose first row names a phone column.
+	// It is an error with an input that is not a workbook.
+	Sheet     string
+	Delimiter byte   // 0 sniffs it from the input
+	Encoding  string // "auto" (or ""), "utf-8" or "windows-1252": used to read header names
+	NoHeader  bool   // the first line is data; its width plays the header's role
+	Dedupe    bool   // rows whose number was seen in an earlier row become duplicates
+	Workers   int    // parallel workers; 0 means the number of CPUs
 	// Warnings are what the caller already warned about (loading the
 	// registries): the stats' warnings start with them, so that they hold
 	// every warning of the run.
@@ -187,41 +191,53 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	}
 	defer in.Close()
 
-	tf, err := sniffText(in, o)
+	src, tf, book, err := openRows(ctx, in, o)
 	if err != nil {
 		return nil, err
 	}
-	r := csvsplit.NewReader(in.text, csvsplit.Options{Name: in.name, Comma: tf.comma, MaxRecordBytes: o.MaxRecordBytes, LineBreak: tf.lb})
-	h, err := readHead(r, o, in.name, tf)
+	if book != nil {
+		defer book.Close()
+	}
+	h, err := readHead(src, o, in.name, tf, book)
 	if err != nil {
 		return nil, err
+	}
+	if book != nil {
+		book.width = h.width
 	}
 	cols, err := resolveColumns(o.Columns, h.names, h.width)
 	if err != nil {
 		var ue *UsageError
 		if !errors.As(err, &ue) {
-			err = fmt.Errorf("%s:%d: %w", in.name, h.line, err)
+			err = fmt.Errorf("%s: %w", where(in.name, book, h.line), err)
 		}
 		return nil, err
 	}
 
-	w := newWriter(o, tf.comma, sinks)
+	w, err := newWriter(o, tf, sinks, book)
+	if err != nil {
+		return nil, err
+	}
 	if !o.NoHeader {
-		if err := w.writeHeader(h.header.Raw(0), h.header.Content(0)); err != nil {
+		if err := w.writeHeader(&h.header); err != nil {
 			return nil, err
 		}
 	}
 	st := startStats(o, in.name, tf, h.names, cols)
+	if book != nil {
+		st.Input.Format, st.Input.Sheet = "xlsx", book.sheet
+		st.Input.Delimiter, st.Input.LineBreak = "", ""
+	}
 	if o.Observer != nil {
 		o.Observer.Header(h.names, cols)
 	}
 	var size int64
-	if in.at != nil {
+	if in.at != nil && book == nil {
 		size = in.want
 	}
-	p := &pipeline{o: o, cols: cols, r: r, w: w, st: st, name: in.name, in: in, size: size, nFields: h.width, first: h.first,
-		unproven: in.at == nil && in.gz == nil,
-		names:    h.names, probe: newNumberProbe(h.width, cols)}
+	p := &pipeline{o: o, cols: cols, r: src, w: w, st: st, name: in.name, in: in, size: size, nFields: h.width, first: h.first,
+		unproven: in.at == nil && in.gz == nil && book == nil, aligned: book != nil,
+		names: h.names, probe: newNumberProbe(h.width, cols)}
 	if err := p.run(ctx, workers); err != nil {
 		return nil, err
 	}
@@ -236,6 +252,36 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		st.RowsPerSecond = float64(st.RowsIn) / st.ElapsedSeconds
 	}
 	return st, nil
+}
+
+// openRows returns where the input's rows are read from, and how their
+// text is read: a workbook's sheet (book, not nil), or delimited text.
+func openRows(ctx context.Context, in *input, o Options) (rowReader, textFormat, *bookSource, error) {
+	if in.isBook() {
+		book, err := openBook(ctx, in, o)
+		if err != nil {
+			return nil, textFormat{}, nil, err
+		}
+		return book, textFormat{comma: bookComma, lb: csvsplit.CRLF, enc: csvsplit.UTF8}, book, nil
+	}
+	if o.Sheet != "" {
+		return nil, textFormat{}, nil, usageErrorf("--sheet %s: %s is not a workbook (.xlsx, .xlsm)", o.Sheet, in.name)
+	}
+	tf, err := sniffText(in, o)
+	if err != nil {
+		return nil, textFormat{}, nil, err
+	}
+	r := csvsplit.NewReader(in.text, csvsplit.Options{Name: in.name, Comma: tf.comma, MaxRecordBytes: o.MaxRecordBytes, LineBreak: tf.lb})
+	return r, tf, nil, nil
+}
+
+// where locates a line of the input in a message: "name:line", or for a
+// workbook `name: sheet "Sheet1" row N`.
+func where(name string, book *bookSource, line int) string {
+	if book != nil {
+		return fmt.Sprintf("%s: sheet %q row %d", name, book.sheet, line)
+	}
+	return fmt.Sprintf("%s:%d", name, line)
 }
 
 // head is the input's first line: its header, or with NoHeader its first
@@ -253,7 +299,7 @@ type head struct {
 // holding a valid phone number is refused: the header is copied to every
 // output unchecked, the clean one included, so a first line holding a
 // number is a row and must not be taken for a header whatever --column says.
-func readHead(r *csvsplit.Reader, o Options, name string, tf textFormat) (*head, error) {
+func readHead(r rowReader, o Options, name string, tf textFormat, book *bookSource) (*head, error) {
 	h := &head{line: 1}
 	if o.NoHeader {
 		h.first = &job{}
@@ -283,7 +329,7 @@ func readHead(r *csvsplit.Reader, o Options, name string, tf textFormat) (*head,
 	h.width, h.line = len(h.names), h.header.Line(0)
 	for j := range h.header.NumFields(0) {
 		if o.Normalizer.Normalize(h.header.Field(0, j)).Valid() {
-			return nil, fmt.Errorf("%s:%d: %w", name, h.line, errHeaderIsData)
+			return nil, fmt.Errorf("%s: %w", where(name, book, h.line), errHeaderIsData)
 		}
 	}
 	return h, nil
@@ -299,6 +345,7 @@ func startStats(o Options, name string, tf textFormat, names []string, cols []in
 	st.Input.Delimiter = string(tf.comma)
 	st.Input.Encoding = encodingName(tf.enc)
 	st.Input.LineBreak = tf.lb.String()
+	st.Input.Format = "csv"
 	ignored := ignoredColumns(names, cols)
 	st.ColumnsIgnored = ignored
 	if len(ignored) > 0 {
@@ -350,10 +397,10 @@ func (p *pipeline) finish(ctx context.Context, own *atomicfile.Group) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	st.Outputs = p.w.outputStats()
 	if err := p.w.flush(); err != nil {
 		return err
 	}
+	st.Outputs = p.w.outputStats()
 	if own != nil {
 		return own.Commit()
 	}

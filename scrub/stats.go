@@ -100,6 +100,10 @@ type InputStats struct {
 	EncodingNote string `json:"encoding_note"`
 	// LineBreak is the file's line-break convention: lf, crlf or cr.
 	LineBreak string `json:"line_break"`
+	// Format is csv (delimited text) or xlsx (a workbook, .xlsx or .xlsm),
+	// and Sheet the workbook's sheet that was read ("" for csv).
+	Format string `json:"format"`
+	Sheet  string `json:"sheet"`
 }
 
 // OutputStats describes one row output as written: its size, and its
@@ -215,6 +219,9 @@ func (s *Stats) WriteJSON(w io.Writer) error {
 func (s *Stats) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "listscrub: %d rows: %d clean, %d blocked, %d invalid, %d duplicate (%.2fs, %.0f rows/s)\n",
 		s.RowsIn, s.RowsClean, s.RowsBlocked, s.RowsInvalid, s.RowsDuplicate, s.ElapsedSeconds, s.RowsPerSecond)
+	if s.Input.Sheet != "" {
+		fmt.Fprintf(w, "  sheet: %q\n", s.Input.Sheet)
+	}
 	if s.RowsBlocked > 0 {
 		fmt.Fprintf(w, "  blocked by: %s\n", s.BlockedBySource.summary())
 	}

@@ -14,6 +14,7 @@
 package workbook
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -85,7 +86,7 @@ var (
 // which Open refuses with a clear error) or an OLE compound file (an .xls,
 // or an encrypted .xlsx). head should be at least 8 bytes.
 func IsWorkbook(head []byte) bool {
-	panic("TODO")
+	return bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
 }
 
 // Book is an opened workbook: its sheets and what their cells refer to.

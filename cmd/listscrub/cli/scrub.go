@@ -19,6 +19,7 @@ type readFlags struct {
 	country   countryFlag
 	registry  registryFlags
 	columns   []string
+	sheet     string
 	delimiter string
 	encoding  string
 	noHeader  bool
@@ -33,6 +34,7 @@ func (o *readFlags) bind(f *pflag.FlagSet, verb string) {
 	o.registry.bind(f, forScrub)
 	o.country.bind(f, "")
 	f.StringArrayVarP(&o.columns, "column", "c", nil, "phone column by name or 1-based number (repeatable; default: detected from the header)")
+	f.StringVar(&o.sheet, "sheet", "", "sheet of a workbook input, by name or 1-based number (default: the first whose first row names a phone column)")
 	f.StringVar(&o.delimiter, "delimiter", "auto", "field delimiter: auto, ';', ',', tab or '|'")
 	f.StringVar(&o.encoding, "encoding", "auto", "input encoding: auto, utf-8 or windows-1252")
 	f.BoolVar(&o.noHeader, "no-header", false, "the first line is data (needs --column N)")
@@ -81,7 +83,7 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 	return scrub.Options{
 		Input: o.input, Stdin: stdio.In, Stdout: stdio.Out,
 		Registry: sets.reg, Allow: sets.allow, Consent: sets.consent,
-		Normalizer: norm, Columns: o.columns, Delimiter: comma, Encoding: o.encoding,
+		Normalizer: norm, Columns: o.columns, Sheet: o.sheet, Delimiter: comma, Encoding: o.encoding,
 		NoHeader: o.noHeader, Dedupe: o.dedupe, Workers: o.workers, MaxRecordBytes: maxRow,
 		Warnings: sets.warnings,
 	}, nil
@@ -169,6 +171,11 @@ func runScrub(ctx context.Context, o *scrubOptions) error {
 	o.addInputs(ps)
 	for _, f := range files {
 		ps.output(f.flag, f.path)
+		if f.w != &statsW && f.w != &receiptW {
+			if err := scrub.CheckOutputPath(f.path); err != nil {
+				return err
+			}
+		}
 	}
 	if err := ps.check(); err != nil {
 		return err

@@ -1,0 +1,179 @@
+package registry
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/listscrub/listscrub/colname"
+	"github.com/listscrub/listscrub/csvsplit"
+	"github.com/listscrub/listscrub/workbook"
+)
+
+// A list given as a workbook is read as the text of one of its sheets:
+// bookText writes the sheet's rows as lines of bookComma-separated fields,
+// one line per row number (an empty row is an empty line), so that every
+// format, header rule and message of text lists applies, with line numbers
+// that are the sheet's row numbers.
+
+// bookComma separates the fields of a sheet's rows in bookText.
+const bookComma = ';'
+
+// maxStreamBook bounds a workbook read from a stream (a pipe): a zip is
+// read by random access, so the stream is held in memory.
+const maxStreamBook = 512 << 20
+
+// bookText returns the text of the workbook source hf: the one sheet that
+// holds the list (pickSheet).
+func bookText(ctx context.Context, hf *hashingFile, path string, opts LoadOptions) (io.Reader, error) {
+	var ra io.ReaderAt = hf.f
+	size := hf.size
+	if !hf.regular {
+		var buf bytes.Buffer
+		n, err := buf.ReadFrom(io.LimitReader(hf.br, maxStreamBook+1))
+		if err != nil {
+			return nil, fmt.Errorf("registry %s: %w", path, err)
+		}
+		if n > maxStreamBook {
+			return nil, fmt.Errorf("registry %s: a workbook of more than %d MiB read from a stream: give it by its path instead", path, maxStreamBook>>20)
+		}
+		ra, size = bytes.NewReader(buf.Bytes()), n
+	}
+	book, err := workbook.Open(ctx, ra, size, path, workbook.Limits{})
+	if err != nil {
+		return nil, fmt.Errorf("registry %w", err)
+	}
+	rows, first, err := pickSheet(ctx, book, path, opts.role())
+	if err != nil {
+		return nil, err
+	}
+	return &sheetText{rows: rows, held: first, line: 1}, nil
+}
+
+// pickSheet returns the sheet that holds the list, and its first row: the
+// only sheet whose first row names a phone column (as a list of role
+// reads it), else the only sheet with a row at all. A workbook with two
+// such sheets is refused: reading one of them would leave out the numbers
+// of the other, and which one was meant is not for listscrub to guess.
+func pickSheet(ctx context.Context, book *workbook.Book, path string, role colname.Role) (*workbook.Rows, *workbook.Row, error) {
+	type sheet struct {
+		i     int
+		rows  *workbook.Rows
+		first *workbook.Row
+	}
+	var named, filled []sheet
+	closeAll := func() {
+		for _, s := range filled {
+			s.rows.Close()
+		}
+	}
+	for i := range book.Sheets() {
+		rows, err := book.Rows(ctx, i)
+		if err != nil {
+			closeAll()
+			return nil, nil, fmt.Errorf("registry %w", err)
+		}
+		first, err := rows.Next()
+		if err == io.EOF {
+			rows.Close()
+			continue
+		}
+		if err != nil {
+			rows.Close()
+			closeAll()
+			return nil, nil, fmt.Errorf("registry %w", err)
+		}
+		s := sheet{i, rows, first}
+		filled = append(filled, s)
+		for _, v := range first.Values {
+			if role.Reads(string(v)) {
+				named = append(named, s)
+				break
+			}
+		}
+	}
+	pick := named
+	if len(pick) == 0 {
+		pick = filled
+	}
+	switch len(pick) {
+	case 0:
+		return nil, nil, fmt.Errorf("registry %s: the workbook has no sheet with a row in it", path)
+	case 1:
+		for _, s := range filled {
+			if s.i != pick[0].i {
+				s.rows.Close()
+			}
+		}
+		return pick[0].rows, pick[0].first, nil
+	}
+	closeAll()
+	names := make([]string, len(pick))
+	for k, s := range pick {
+		names[k] = fmt.Sprintf("%q", book.Sheets()[s.i])
+	}
+	return nil, nil, fmt.Errorf("registry %s: sheets %s all hold a list: save each as a workbook (or CSV) of its own and give them as separate sources",
+		path, strings.Join(names, ", "))
+}
+
+// sheetText reads a sheet's rows as text lines (bookText).
+type sheetText struct {
+	rows *workbook.Rows
+	held *workbook.Row // the first row, read by pickSheet
+	line int           // the row number of the next line to write
+	buf  []byte        // text not yet read
+	off  int
+	err  error
+}
+
+// Read fills p with the next lines.
+func (t *sheetText) Read(p []byte) (int, error) {
+	for t.off == len(t.buf) {
+		if t.err != nil {
+			return 0, t.err
+		}
+		t.buf, t.off = t.buf[:0], 0
+		for len(t.buf) < 64<<10 && t.err == nil {
+			row := t.held
+			t.held = nil
+			if row == nil {
+				r, err := t.rows.Next()
+				if err != nil {
+					t.err = err
+					t.rows.Close()
+					break
+				}
+				row = r
+			}
+			t.appendRow(row)
+		}
+	}
+	n := copy(p, t.buf[t.off:])
+	t.off += n
+	return n, nil
+}
+
+// appendRow appends row as a line, after an empty line for each row number
+// missing before it.
+func (t *sheetText) appendRow(row *workbook.Row) {
+	for ; t.line < row.Num; t.line++ {
+		t.buf = append(t.buf, '\n')
+	}
+	for j, v := range row.Values {
+		if j > 0 {
+			t.buf = append(t.buf, bookComma)
+		}
+		t.buf = csvsplit.AppendFieldBytes(t.buf, v, bookComma)
+	}
+	t.buf = append(t.buf, '\n')
+	t.line = row.Num + 1
+}
+
+// isBook reports whether the source read by br is a workbook.
+func isBook(br *bufio.Reader) bool {
+	head, _ := br.Peek(8)
+	return workbook.IsWorkbook(head)
+}
