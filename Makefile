@@ -38,6 +38,12 @@ demo: build
 	@echo "First blocked rows (scrub_reason and scrub_source appended):"
 	@head -4 $(DEMO_OUT)/blocked.csv | iconv -f windows-1252 -t utf-8 2>/dev/null | sed 's/^/  /' || head -4 $(DEMO_OUT)/blocked.csv
 
+## sample-xlsx: regenerate testdata/sample/prospects.xlsx (the sample workbook) from
+## testdata/sample/prospects.csv, with excelize (testdata/sample/genworkbook.go).
+.PHONY: sample-xlsx
+sample-xlsx:
+	$(GO) run ./testdata/sample/genworkbook.go
+
 ## test: every test, with the race detector; fuzz targets replay their seed corpora.
 ## The HTML report's browser test runs for real: Chromium is installed when missing,
 ## and LISTSCRUB_REQUIRE_BROWSER=1 makes a missing browser a failure, not a skip.
