@@ -84,6 +84,22 @@ bench-deps:
 		 npm install --silent --no-audit --no-fund --prefix . $(DUCKDB_NODE)) || \
 		echo "DuckDB ($(DUCKDB_NODE)) could not be installed: the bench reports it as missing"
 
+## bench-xlsx: a generated 1,000,000-row workbook (the bench's French columns, written by
+## excelize's StreamWriter; cached in $(BENCH_DATA)) scrubbed against a 10M-number list, to CSV
+## and to workbooks, beside pandas.read_excel (openpyxl) merely reading it; wall, CPU, peak RSS
+## by /usr/bin/time -v, one table. Installs Debian's python3-pandas and python3-openpyxl when missing.
+.PHONY: bench-xlsx
+bench-xlsx: build
+	@missing=""; \
+	for p in time:/usr/bin/time python3-pandas:/usr/lib/python3/dist-packages/pandas python3-openpyxl:/usr/lib/python3/dist-packages/openpyxl; do \
+		test -e $${p#*:} || missing="$$missing $${p%%:*}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "apt-get install -y$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	cd bench && $(GO) run ./cmd/benchxlsx -data $(BENCH_DATA) -listscrub ../$(BIN)
+
 ## bench-go: Go benchmarks of the hot paths (compare runs with benchstat).
 bench-go:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./... | tee bench.txt
