@@ -50,7 +50,7 @@ func Workbook(dir string, m *Meta) error {
 	}
 	defer f.Close()
 	out := WorkbookPath(dir)
-	tmp := out + ".tmp"
+	tmp := filepath.Join(dir, "prospects.tmp.xlsx") // SaveAs wants the extension
 	defer os.Remove(tmp)
 
 	book := excelize.NewFile()
