@@ -14,7 +14,6 @@
 package workbook
 
 import (
-	"context"
 	"errors"
 	"io"
 )
@@ -80,40 +79,6 @@ var (
 	ErrTooLarge    = errors.New("too large once decompressed")
 )
 
-// IsWorkbook reports whether a file starting with head is one that Open is
-// for: a zip archive (an .xlsx, .xlsm, and also .ods, .xlsb or another zip,
-// which Open refuses with a clear error) or an OLE compound file (an .xls,
-// or an encrypted .xlsx). head should be at least 8 bytes.
-func IsWorkbook(head []byte) bool {
-	panic("TODO")
-}
-
-// Book is an opened workbook: its sheets and what their cells refer to.
-type Book struct {
-}
-
-// Open reads a workbook's structure (its sheets, shared strings and number
-// formats) from r, size bytes. name is the file's name, for messages.
-func Open(ctx context.Context, r io.ReaderAt, size int64, name string, lim Limits) (*Book, error) {
-	panic("TODO")
-}
-
-// Sheets returns the worksheets' names, in the workbook's order (chart
-// sheets and dialog sheets are not listed).
-func (b *Book) Sheets() []string { panic("TODO") }
-
-// Find returns the index in Sheets of the sheet sel names: a sheet name
-// (exact, else case-insensitive), or a 1-based number. The error of a sheet
-// that does not exist lists the sheets.
-func (b *Book) Find(sel string) (int, error) { panic("TODO") }
-
-// Rows starts reading sheet i (an index in Sheets).
-func (b *Book) Rows(ctx context.Context, i int) (*Rows, error) { panic("TODO") }
-
-// Rows reads a sheet's rows in order.
-type Rows struct {
-}
-
 // Row is one row of a sheet that holds at least one value.
 type Row struct {
 	Num int // the sheet's row number, 1-based
@@ -123,23 +88,6 @@ type Row struct {
 	Values [][]byte
 	Kinds  []Kind
 }
-
-// Next returns the next row that holds a value, or io.EOF after the last
-// one, once the whole sheet has been read intact. Rows without a value are
-// skipped (EmptyRows counts them).
-//
-// The first row returned (the sheet's header, in a file with one) has the
-// value of each cell merged across several columns repeated in every column
-// of the merge, so that a title such as "Téléphones" over two columns names
-// both.
-func (r *Rows) Next() (*Row, error) { panic("TODO") }
-
-// EmptyRows returns how many rows without a value were skipped so far:
-// empty row elements and the row numbers missing between rows.
-func (r *Rows) EmptyRows() int { panic("TODO") }
-
-// Close releases the sheet's reader.
-func (r *Rows) Close() error { panic("TODO") }
 
 // Writer writes one sheet of rows as a new workbook.
 type Writer struct {

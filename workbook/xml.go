@@ -1,0 +1,581 @@
+package workbook
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// xmlReader is a small streaming XML tokenizer for the parts of a
+// SpreadsheetML package. It reads what Excel, LibreOffice and the usual
+// libraries write: elements with or without a namespace prefix (names are
+// compared by their local part), attributes in either quote, self-closing
+// tags, the five predefined entities and character references, CDATA,
+// comments, processing instructions and the XML declaration. A document
+// type declaration is refused (it could define entities).
+//
+// It checks that the document is well-formed as far as a reader of cells
+// must trust it: every end tag closes the element open, the document ends
+// with its root element closed, no '<' in an attribute value, no undefined
+// entity. Unlike encoding/xml it allocates nothing per token: names,
+// attribute values and text are slices of its buffer (or of a scratch
+// buffer when entities were decoded), valid until the next call of next.
+type xmlReader struct {
+	src  io.Reader
+	buf  []byte
+	r, w int
+	eof  bool  // src returned io.EOF
+	rerr error // src's error other than io.EOF
+
+	kind  tokKind
+	name  []byte // the local name of a start or end tag
+	attrs []xmlAttr
+	text  []byte // the text of a text token
+
+	scratch []byte // decoded text or attribute values
+
+	stack    []byte // the full names of the open elements, one after another
+	stackEnd []int  // the end offset in stack of each open element's name
+	closing  bool   // the last start tag was self-closing: its end comes next
+	rootDone bool   // the root element was closed
+}
+
+type tokKind uint8
+
+const (
+	tokStart tokKind = iota + 1
+	tokEnd
+	tokText
+)
+
+type xmlAttr struct {
+	name  []byte // the local name
+	value []byte
+	// where value is, while the tag is parsed (buf may move when it is
+	// refilled, scratch when it grows)
+	off, end   int
+	inScratch  bool
+	needDecode bool
+}
+
+const (
+	xmlBufSize   = 64 << 10
+	xmlMaxBuffer = 16 << 20 // the longest tag, CDATA section or comment
+)
+
+var errXMLEnd = errors.New("XML ends before the document does")
+
+func newXMLReader(src io.Reader) *xmlReader {
+	return &xmlReader{src: src, buf: make([]byte, xmlBufSize)}
+}
+
+// reset makes x read src from its start, keeping its buffers.
+func (x *xmlReader) reset(src io.Reader) {
+	*x = xmlReader{src: src, buf: x.buf, attrs: x.attrs[:0], scratch: x.scratch[:0], stack: x.stack[:0], stackEnd: x.stackEnd[:0]}
+}
+
+// depth returns how many elements are open.
+func (x *xmlReader) depth() int { return len(x.stackEnd) }
+
+// fill reads more of src into buf, keeping buf[r:w]. It returns false when
+// nothing more can be read (x.eof or x.rerr set).
+func (x *xmlReader) fill() bool {
+	if x.eof || x.rerr != nil {
+		return false
+	}
+	if x.r > 0 {
+		copy(x.buf, x.buf[x.r:x.w])
+		x.w -= x.r
+		x.r = 0
+	}
+	if x.w == len(x.buf) {
+		if len(x.buf) >= xmlMaxBuffer {
+			x.rerr = fmt.Errorf("an XML tag, comment or CDATA section longer than %d bytes", xmlMaxBuffer)
+			return false
+		}
+		nb := make([]byte, 2*len(x.buf))
+		copy(nb, x.buf[:x.w])
+		x.buf = nb
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := x.src.Read(x.buf[x.w:])
+		x.w += n
+		if err == io.EOF {
+			x.eof = true
+			return n > 0
+		}
+		if err != nil {
+			x.rerr = err
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	x.rerr = io.ErrNoProgress
+	return false
+}
+
+// endErr is the error of a document that stops where more was needed.
+func (x *xmlReader) endErr() error {
+	if x.rerr != nil {
+		return x.rerr
+	}
+	return errXMLEnd
+}
+
+// find returns the offset from x.r of the first pat in the unread bytes
+// at or after from (an offset from x.r), reading more as needed.
+func (x *xmlReader) find(from int, pat string) (int, error) {
+	for {
+		if i := bytes.Index(x.buf[x.r+from:x.w], []byte(pat)); i >= 0 {
+			return from + i, nil
+		}
+		if n := x.w - x.r - len(pat) + 1; n > from {
+			from = n
+		}
+		if !x.fill() {
+			return 0, x.endErr()
+		}
+	}
+}
+
+// next reads the next token. It returns io.EOF at the end of a document
+// whose root element was closed, and an error for a document cut short
+// or malformed, or when src fails.
+func (x *xmlReader) next() error {
+	if x.closing {
+		x.closing = false
+		x.kind = tokEnd
+		x.pop()
+		return nil
+	}
+	for {
+		if x.r == x.w && !x.fill() {
+			if x.rerr != nil {
+				return x.rerr
+			}
+			if !x.rootDone {
+				return errXMLEnd
+			}
+			return io.EOF
+		}
+		if x.buf[x.r] != '<' {
+			ok, err := x.readText()
+			if err != nil || ok {
+				return err
+			}
+			continue
+		}
+		if x.w-x.r < 9 {
+			x.fill() // enough to tell "<![CDATA[" from a tag; at the end, fewer
+		}
+		rest := x.buf[x.r+1 : x.w]
+		switch {
+		case len(rest) == 0:
+			return x.endErr()
+		case rest[0] == '?':
+			i, err := x.find(2, "?>")
+			if err != nil {
+				return err
+			}
+			x.r += i + 2
+		case bytes.HasPrefix(rest, []byte("!--")):
+			i, err := x.find(4, "-->")
+			if err != nil {
+				return err
+			}
+			x.r += i + 3
+		case bytes.HasPrefix(rest, []byte("![CDATA[")):
+			if x.depth() == 0 {
+				return errors.New("CDATA outside the root element")
+			}
+			i, err := x.find(9, "]]>")
+			if err != nil {
+				return err
+			}
+			x.kind = tokText
+			x.text = x.buf[x.r+9 : x.r+i]
+			x.r += i + 3
+			if bytes.IndexByte(x.text, '\r') >= 0 {
+				x.scratch = appendNewlines(x.scratch[:0], x.text)
+				x.text = x.scratch
+			}
+			return nil
+		case rest[0] == '!':
+			return errors.New("a document type declaration or unknown markup (refused)")
+		case rest[0] == '/':
+			return x.readEnd()
+		default:
+			return x.readStart()
+		}
+	}
+}
+
+// readText reads character data up to the next '<' (or a piece of it, when
+// it is long), decoding entities and line ends. It returns false when it
+// consumed only whitespace outside the root element.
+func (x *xmlReader) readText() (bool, error) {
+	i := bytes.IndexByte(x.buf[x.r:x.w], '<')
+	if i < 0 && x.w-x.r < 256 && x.fill() {
+		i = bytes.IndexByte(x.buf[x.r:x.w], '<')
+	}
+	var seg []byte
+	if i >= 0 {
+		seg = x.buf[x.r : x.r+i]
+	} else {
+		seg = x.buf[x.r:x.w]
+		if !x.eof {
+			// Keep back an entity or a CR that may continue in what is not
+			// read yet.
+			if a := bytes.LastIndexByte(seg, '&'); a >= 0 && bytes.IndexByte(seg[a:], ';') < 0 {
+				seg = seg[:a]
+			}
+			if len(seg) > 0 && seg[len(seg)-1] == '\r' {
+				seg = seg[:len(seg)-1]
+			}
+			if len(seg) == 0 {
+				if !x.fill() {
+					if x.rerr != nil {
+						return false, x.rerr
+					}
+				}
+				return false, nil
+			}
+		}
+	}
+	x.r += len(seg)
+	if x.depth() == 0 {
+		if len(bytes.TrimLeft(seg, " \t\r\n")) > 0 {
+			return false, errors.New("text outside the root element")
+		}
+		return false, nil
+	}
+	x.kind = tokText
+	if bytes.IndexByte(seg, '&') < 0 && bytes.IndexByte(seg, '\r') < 0 {
+		x.text = seg
+		return true, nil
+	}
+	var err error
+	x.scratch, err = appendDecoded(x.scratch[:0], seg)
+	if err != nil {
+		return false, err
+	}
+	x.text = x.scratch
+	return true, nil
+}
+
+// readEnd reads an end tag.
+func (x *xmlReader) readEnd() error {
+	i, err := x.find(2, ">")
+	if err != nil {
+		return err
+	}
+	full := bytes.TrimRight(x.buf[x.r+2:x.r+i], " \t\r\n")
+	if x.depth() == 0 {
+		return errors.New("an end tag without a start tag")
+	}
+	top := x.stack[x.openStart():]
+	if !bytes.Equal(full, top) {
+		return errors.New("an end tag that does not match the element open")
+	}
+	x.kind = tokEnd
+	x.name = localName(top)
+	x.r += i + 1
+	x.pop()
+	return nil
+}
+
+func (x *xmlReader) openStart() int {
+	if n := len(x.stackEnd); n > 1 {
+		return x.stackEnd[n-2]
+	}
+	return 0
+}
+
+func (x *xmlReader) pop() {
+	n := len(x.stackEnd)
+	x.stack = x.stack[:x.openStart()]
+	x.stackEnd = x.stackEnd[:n-1]
+	if n == 1 {
+		x.rootDone = true
+	}
+}
+
+// readStart reads a start tag and its attributes.
+func (x *xmlReader) readStart() error {
+	if x.rootDone {
+		return errors.New("a second root element")
+	}
+	// Find the tag's end, outside quoted attribute values.
+	var quote byte
+	i := 1
+	for {
+		b := x.buf[x.r:x.w]
+		for ; i < len(b); i++ {
+			c := b[i]
+			if quote != 0 {
+				if c == quote {
+					quote = 0
+				} else if c == '<' {
+					return errors.New("a '<' in an attribute value")
+				}
+				continue
+			}
+			if c == '"' || c == '\'' {
+				quote = c
+			} else if c == '>' {
+				goto found
+			} else if c == '<' {
+				return errors.New("a '<' inside a tag")
+			}
+		}
+		if !x.fill() {
+			return x.endErr()
+		}
+	}
+found:
+	tag := x.buf[x.r+1 : x.r+i]
+	self := len(tag) > 0 && tag[len(tag)-1] == '/'
+	if self {
+		tag = tag[:len(tag)-1]
+	}
+	n := 0
+	for n < len(tag) && !isSpace(tag[n]) {
+		n++
+	}
+	full := tag[:n]
+	if !validName(full) {
+		return errors.New("a tag with an invalid name")
+	}
+	x.stack = append(x.stack, full...)
+	x.stackEnd = append(x.stackEnd, len(x.stack))
+	x.name = localName(full)
+	if err := x.parseAttrs(tag[n:], x.r+1+n); err != nil {
+		return err
+	}
+	x.kind = tokStart
+	x.closing = self
+	x.r += i + 1
+	return nil
+}
+
+// parseAttrs parses a tag's attributes; base is the offset of s in buf.
+func (x *xmlReader) parseAttrs(s []byte, base int) error {
+	x.attrs = x.attrs[:0]
+	x.scratch = x.scratch[:0]
+	p := 0
+	for {
+		for p < len(s) && isSpace(s[p]) {
+			p++
+		}
+		if p == len(s) {
+			break
+		}
+		if p > 0 && !isSpace(s[p-1]) {
+			return errors.New("attributes not separated by spaces")
+		}
+		q := p
+		for q < len(s) && s[q] != '=' && !isSpace(s[q]) {
+			q++
+		}
+		name := s[p:q]
+		for q < len(s) && isSpace(s[q]) {
+			q++
+		}
+		if q == len(s) || s[q] != '=' || !validName(name) {
+			return errors.New("a malformed attribute")
+		}
+		q++
+		for q < len(s) && isSpace(s[q]) {
+			q++
+		}
+		if q == len(s) || (s[q] != '"' && s[q] != '\'') {
+			return errors.New("an attribute value without quotes")
+		}
+		end := bytes.IndexByte(s[q+1:], s[q])
+		if end < 0 {
+			return errors.New("an unterminated attribute value")
+		}
+		v := s[q+1 : q+1+end]
+		a := xmlAttr{name: localName(name), off: base + q + 1, end: base + q + 1 + end}
+		if bytes.IndexByte(v, '&') >= 0 {
+			a.needDecode = true
+		}
+		x.attrs = append(x.attrs, a)
+		p = q + 2 + end
+	}
+	for k := range x.attrs {
+		a := &x.attrs[k]
+		if a.needDecode {
+			off := len(x.scratch)
+			var err error
+			x.scratch, err = appendDecoded(x.scratch, x.buf[a.off:a.end])
+			if err != nil {
+				return err
+			}
+			a.off, a.end, a.inScratch = off, len(x.scratch), true
+		}
+	}
+	for k := range x.attrs {
+		a := &x.attrs[k]
+		if a.inScratch {
+			a.value = x.scratch[a.off:a.end]
+		} else {
+			a.value = x.buf[a.off:a.end]
+		}
+	}
+	return nil
+}
+
+// attr returns the value of the start tag's attribute of local name name.
+func (x *xmlReader) attr(name string) ([]byte, bool) {
+	for k := range x.attrs {
+		if string(x.attrs[k].name) == name {
+			return x.attrs[k].value, true
+		}
+	}
+	return nil, false
+}
+
+// skip reads up to the end of the element whose start tag was just read.
+func (x *xmlReader) skip() error {
+	d := x.depth()
+	for {
+		if err := x.next(); err != nil {
+			return noEOF(err)
+		}
+		if x.kind == tokEnd && x.depth() < d {
+			return nil
+		}
+	}
+}
+
+// noEOF turns an io.EOF inside a document into an error.
+func noEOF(err error) error {
+	if err == io.EOF {
+		return errXMLEnd
+	}
+	return err
+}
+
+func localName(full []byte) []byte {
+	if i := bytes.IndexByte(full, ':'); i >= 0 {
+		return full[i+1:]
+	}
+	return full
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func validName(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for i, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_', c == ':', c >= 0x80:
+		case i > 0 && (c >= '0' && c <= '9' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// appendNewlines appends s with its line ends (CR LF, CR) made LF, as XML
+// requires of a reader.
+func appendNewlines(dst, s []byte) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\r' {
+			if i+1 < len(s) && s[i+1] == '\n' {
+				continue
+			}
+			c = '\n'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// appendDecoded appends s with its entities and character references
+// decoded and its line ends made LF.
+func appendDecoded(dst, s []byte) ([]byte, error) {
+	for len(s) > 0 {
+		i := bytes.IndexAny(s, "&\r")
+		if i < 0 {
+			return append(dst, s...), nil
+		}
+		dst = append(dst, s[:i]...)
+		s = s[i:]
+		if s[0] == '\r' {
+			dst = append(dst, '\n')
+			s = s[1:]
+			if len(s) > 0 && s[0] == '\n' {
+				s = s[1:]
+			}
+			continue
+		}
+		end := bytes.IndexByte(s, ';')
+		if end < 0 || end > 12 {
+			return dst, errors.New("a '&' that starts no entity")
+		}
+		ent := s[1:end]
+		s = s[end+1:]
+		switch string(ent) {
+		case "lt":
+			dst = append(dst, '<')
+		case "gt":
+			dst = append(dst, '>')
+		case "amp":
+			dst = append(dst, '&')
+		case "quot":
+			dst = append(dst, '"')
+		case "apos":
+			dst = append(dst, '\'')
+		default:
+			r, ok := charRef(ent)
+			if !ok {
+				return dst, errors.New("an undefined entity")
+			}
+			dst = utf8.AppendRune(dst, r)
+		}
+	}
+	return dst, nil
+}
+
+// charRef decodes the body of a character reference: #NN or #xHH.
+func charRef(ent []byte) (rune, bool) {
+	if len(ent) < 2 || ent[0] != '#' {
+		return 0, false
+	}
+	digits, base := ent[1:], rune(10)
+	if digits[0] == 'x' {
+		digits, base = digits[1:], 16
+	}
+	if len(digits) == 0 || len(digits) > 8 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range digits {
+		var d rune
+		switch {
+		case c >= '0' && c <= '9':
+			d = rune(c - '0')
+		case base == 16 && c >= 'a' && c <= 'f':
+			d = rune(c-'a') + 10
+		case base == 16 && c >= 'A' && c <= 'F':
+			d = rune(c-'A') + 10
+		default:
+			return 0, false
+		}
+		r = r*base + d
+	}
+	// The characters XML allows.
+	ok := r == 0x9 || r == 0xA || r == 0xD || (r >= 0x20 && r <= 0xD7FF) ||
+		(r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
+	return r, ok
+}
