@@ -274,9 +274,6 @@ func (b *Book) parsePart(part string, limit int64, parse func(*xmlReader) error)
 	}
 	defer p.Close()
 	if err := parse(newXMLReader(p)); err != nil {
-		if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrTooLarge) {
-			err = fmt.Errorf("%w XML: %w", ErrCorrupt, err)
-		}
 		return b.partErr(part, err)
 	}
 	return nil

@@ -109,9 +109,6 @@ func (r *Rows) wrap(err error) error {
 	if errors.As(err, &re) {
 		return err
 	}
-	if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrTooLarge) {
-		err = fmt.Errorf("%w sheet XML: %w", ErrCorrupt, err)
-	}
 	row := 0
 	if r.state == inData {
 		row = r.prev
@@ -422,10 +419,11 @@ func (r *Rows) cellValue(typ cellTypeID, style int, hasV bool) error {
 			}
 		}
 	case typeShared:
-		if !hasV {
+		raw = bytes.TrimSpace(raw)
+		if len(raw) == 0 {
 			break
 		}
-		n, err := strconv.Atoi(string(bytes.TrimSpace(raw)))
+		n, err := strconv.Atoi(string(raw))
 		if err != nil || n < 0 || n >= r.b.strings.len() {
 			return fmt.Errorf("a shared string index out of range (the workbook has %d strings)", r.b.strings.len())
 		}

@@ -65,7 +65,14 @@ const (
 	xmlMaxBuffer = 16 << 20 // the longest tag, CDATA section or comment
 )
 
-var errXMLEnd = errors.New("XML ends before the document does")
+var errXMLEnd = errors.New("the document ends early")
+
+// xmlError is an error of XML that is not well-formed: the part is
+// damaged (ErrCorrupt).
+type xmlError struct{ err error }
+
+func (e *xmlError) Error() string   { return "malformed XML: " + e.err.Error() }
+func (e *xmlError) Unwrap() []error { return []error{ErrCorrupt, e.err} }
 
 func newXMLReader(src io.Reader) *xmlReader {
 	return &xmlReader{src: src, buf: make([]byte, xmlBufSize)}
@@ -143,9 +150,17 @@ func (x *xmlReader) find(from int, pat string) (int, error) {
 }
 
 // next reads the next token. It returns io.EOF at the end of a document
-// whose root element was closed, and an error for a document cut short
-// or malformed, or when src fails.
+// whose root element was closed, an xmlError for a document cut short or
+// malformed, and src's error when src fails.
 func (x *xmlReader) next() error {
+	err := x.token()
+	if err != nil && err != io.EOF && err != x.rerr {
+		err = &xmlError{err}
+	}
+	return err
+}
+
+func (x *xmlReader) token() error {
 	if x.closing {
 		x.closing = false
 		x.kind = tokEnd
@@ -456,7 +471,7 @@ func (x *xmlReader) skip() error {
 // noEOF turns an io.EOF inside a document into an error.
 func noEOF(err error) error {
 	if err == io.EOF {
-		return errXMLEnd
+		return &xmlError{errXMLEnd}
 	}
 	return err
 }
