@@ -214,30 +214,29 @@ type limitedPart struct {
 	rc    io.ReadCloser
 	n     int64
 	limit int64
-	name  string
 }
 
 func (b *Book) openPart(f *zip.File, limit int64) (*limitedPart, error) {
 	if f.UncompressedSize64 > uint64(limit) {
-		return nil, tooLarge(f.Name, int64(f.UncompressedSize64), limit)
+		return nil, fmt.Errorf("%d bytes once decompressed, over the limit of %d: %w", f.UncompressedSize64, limit, ErrTooLarge)
 	}
 	if f.Flags&1 != 0 {
-		return nil, fmt.Errorf("%s: an encrypted zip entry: %w", f.Name, ErrEncrypted)
+		return nil, fmt.Errorf("an encrypted zip entry: %w", ErrEncrypted)
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("%w zip entry %s: %v", ErrCorrupt, f.Name, err)
+		return nil, fmt.Errorf("%w zip entry: %w", ErrCorrupt, err)
 	}
-	return &limitedPart{rc: rc, limit: limit, name: f.Name}, nil
+	return &limitedPart{rc: rc, limit: limit}, nil
 }
 
-func tooLarge(part string, size, limit int64) error {
-	return fmt.Errorf("%s is %d bytes or more once decompressed, over the limit of %d: %w", part, size, limit, ErrTooLarge)
+func (l *limitedPart) tooLarge() error {
+	return fmt.Errorf("more than %d bytes once decompressed (the limit): %w", l.limit, ErrTooLarge)
 }
 
 func (l *limitedPart) Read(p []byte) (int, error) {
 	if l.n > l.limit {
-		return 0, tooLarge(l.name, l.n, l.limit)
+		return 0, l.tooLarge()
 	}
 	if max := l.limit - l.n + 1; int64(len(p)) > max {
 		p = p[:max]
@@ -245,10 +244,10 @@ func (l *limitedPart) Read(p []byte) (int, error) {
 	k, err := l.rc.Read(p)
 	l.n += int64(k)
 	if l.n > l.limit {
-		return k, tooLarge(l.name, l.n, l.limit)
+		return k, l.tooLarge()
 	}
 	if err != nil && err != io.EOF {
-		err = fmt.Errorf("%w zip entry %s: %v", ErrCorrupt, l.name, err)
+		err = fmt.Errorf("%w zip entry: %w", ErrCorrupt, err)
 	}
 	return k, err
 }
@@ -270,11 +269,11 @@ func (b *Book) parsePart(part string, limit int64, parse func(*xmlReader) error)
 	f := b.files[part]
 	p, err := b.openPart(f, limit)
 	if err != nil {
-		return b.partErr(part, err)
+		return b.partErr(f.Name, err)
 	}
 	defer p.Close()
 	if err := parse(newXMLReader(p)); err != nil {
-		return b.partErr(part, err)
+		return b.partErr(f.Name, err)
 	}
 	return nil
 }

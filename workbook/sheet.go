@@ -94,8 +94,13 @@ func (r *Rows) Next() (*Row, error) {
 	if !r.merged {
 		r.merged = true
 		if err := r.applyMerges(); err != nil {
-			r.err = r.wrap(err)
-			return nil, r.err
+			// The pass reads the whole entry: its error is the sheet's, not
+			// the first row's.
+			if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+				err = &ReadError{File: r.b.name, Sheet: r.sheet.name, Err: err}
+			}
+			r.err = err
+			return nil, err
 		}
 	}
 	return row, nil
