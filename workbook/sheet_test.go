@@ -94,7 +94,7 @@ func TestSheetDamage(t *testing.T) {
 		{"no sheetData", `<worksheet></worksheet>`, "without <sheetData>"},
 		{"not a worksheet", `<chartsheet><sheetData></sheetData></chartsheet>`, "not a worksheet"},
 		{"an unclosed tag", sheetDoc(`<row r="1"><c><v>1</c></row>`), "does not match"},
-		{"a < in a value", sheetDoc(`<row r="1"><c><v>06<12</v></c></row>`), "malformed XML: a '<' inside a tag"},
+		{"a < in a value", sheetDoc(`<row r="1"><c><v>06<12</v></c></row>`), "malformed XML: a tag with an invalid name"},
 		{"an undefined entity", sheetDoc(`<row r="1"><c t="inlineStr"><is><t>&nbsp;</t></is></c></row>`), "undefined entity"},
 		{"a DTD", `<!DOCTYPE x [<!ENTITY a "b">]>` + sheetDoc(``), "document type"},
 		{"a value that is not a number", sheetDoc(`<row r="3"><c r="C3"><v>0612 345</v></c></row>`), `row 3: cell C3: a numeric cell whose value is not a number`},

@@ -36,10 +36,11 @@ type xmlReader struct {
 
 	scratch []byte // decoded text or attribute values
 
-	stack    []byte // the full names of the open elements, one after another
-	stackEnd []int  // the end offset in stack of each open element's name
-	closing  bool   // the last start tag was self-closing: its end comes next
-	rootDone bool   // the root element was closed
+	stack      []byte // the full names of the open elements, one after another
+	stackEnd   []int  // the end offset in stack of each open element's name
+	stackLocal []int  // the offset in stack of each open element's local name
+	closing    bool   // the last start tag was self-closing: its end comes next
+	rootDone   bool   // the root element was closed
 }
 
 type tokKind uint8
@@ -80,7 +81,7 @@ func newXMLReader(src io.Reader) *xmlReader {
 
 // reset makes x read src from its start, keeping its buffers.
 func (x *xmlReader) reset(src io.Reader) {
-	*x = xmlReader{src: src, buf: x.buf, attrs: x.attrs[:0], scratch: x.scratch[:0], stack: x.stack[:0], stackEnd: x.stackEnd[:0]}
+	*x = xmlReader{src: src, buf: x.buf, attrs: x.attrs[:0], scratch: x.scratch[:0], stack: x.stack[:0], stackEnd: x.stackEnd[:0], stackLocal: x.stackLocal[:0]}
 }
 
 // depth returns how many elements are open.
@@ -233,43 +234,48 @@ func (x *xmlReader) token() error {
 // it is long), decoding entities and line ends. It returns false when it
 // consumed only whitespace outside the root element.
 func (x *xmlReader) readText() (bool, error) {
-	i := bytes.IndexByte(x.buf[x.r:x.w], '<')
-	if i < 0 && x.w-x.r < 256 && x.fill() {
-		i = bytes.IndexByte(x.buf[x.r:x.w], '<')
+	b := x.buf[x.r:x.w]
+	i, special := 0, false
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c == '<' {
+			break
+		}
+		if c == '&' || c == '\r' {
+			special = true
+		}
 	}
-	var seg []byte
-	if i >= 0 {
-		seg = x.buf[x.r : x.r+i]
-	} else {
-		seg = x.buf[x.r:x.w]
-		if !x.eof {
-			// Keep back an entity or a CR that may continue in what is not
-			// read yet.
-			if a := bytes.LastIndexByte(seg, '&'); a >= 0 && bytes.IndexByte(seg[a:], ';') < 0 {
-				seg = seg[:a]
+	if i == len(b) && len(b) < 256 && !x.eof && x.fill() {
+		return false, nil // read again, with more in the buffer
+	}
+	seg := b[:i]
+	if i == len(b) && !x.eof {
+		// Keep back an entity or a CR that may continue in what is not
+		// read yet.
+		if a := bytes.LastIndexByte(seg, '&'); a >= 0 && bytes.IndexByte(seg[a:], ';') < 0 {
+			seg = seg[:a]
+		}
+		if len(seg) > 0 && seg[len(seg)-1] == '\r' {
+			seg = seg[:len(seg)-1]
+		}
+		if len(seg) == 0 {
+			if !x.fill() && x.rerr != nil {
+				return false, x.rerr
 			}
-			if len(seg) > 0 && seg[len(seg)-1] == '\r' {
-				seg = seg[:len(seg)-1]
-			}
-			if len(seg) == 0 {
-				if !x.fill() {
-					if x.rerr != nil {
-						return false, x.rerr
-					}
-				}
-				return false, nil
-			}
+			return false, nil
 		}
 	}
 	x.r += len(seg)
 	if x.depth() == 0 {
-		if len(bytes.TrimLeft(seg, " \t\r\n")) > 0 {
-			return false, errors.New("text outside the root element")
+		for _, c := range seg {
+			if !isSpace(c) {
+				return false, errors.New("text outside the root element")
+			}
 		}
 		return false, nil
 	}
 	x.kind = tokText
-	if bytes.IndexByte(seg, '&') < 0 && bytes.IndexByte(seg, '\r') < 0 {
+	if !special {
 		x.text = seg
 		return true, nil
 	}
@@ -284,21 +290,29 @@ func (x *xmlReader) readText() (bool, error) {
 
 // readEnd reads an end tag.
 func (x *xmlReader) readEnd() error {
-	i, err := x.find(2, ">")
-	if err != nil {
-		return err
-	}
-	full := bytes.TrimRight(x.buf[x.r+2:x.r+i], " \t\r\n")
 	if x.depth() == 0 {
 		return errors.New("an end tag without a start tag")
 	}
 	top := x.stack[x.openStart():]
-	if !bytes.Equal(full, top) {
-		return errors.New("an end tag that does not match the element open")
+	// The usual case: </name> in the buffer.
+	if e := x.r + 2 + len(top); e < x.w && x.buf[e] == '>' && bytes.Equal(x.buf[x.r+2:e], top) {
+		x.r = e + 1
+	} else {
+		i, err := x.find(2, ">")
+		if err != nil {
+			return err
+		}
+		full := x.buf[x.r+2 : x.r+i]
+		for len(full) > 0 && isSpace(full[len(full)-1]) {
+			full = full[:len(full)-1]
+		}
+		if !bytes.Equal(full, top) {
+			return errors.New("an end tag that does not match the element open")
+		}
+		x.r += i + 1
 	}
 	x.kind = tokEnd
-	x.name = localName(top)
-	x.r += i + 1
+	x.name = x.stack[x.stackLocal[len(x.stackLocal)-1]:]
 	x.pop()
 	return nil
 }
@@ -314,6 +328,7 @@ func (x *xmlReader) pop() {
 	n := len(x.stackEnd)
 	x.stack = x.stack[:x.openStart()]
 	x.stackEnd = x.stackEnd[:n-1]
+	x.stackLocal = x.stackLocal[:n-1]
 	if n == 1 {
 		x.rootDone = true
 	}
@@ -324,112 +339,146 @@ func (x *xmlReader) readStart() error {
 	if x.rootDone {
 		return errors.New("a second root element")
 	}
-	// Find the tag's end, outside quoted attribute values.
-	var quote byte
-	i := 1
 	for {
-		b := x.buf[x.r:x.w]
-		for ; i < len(b); i++ {
-			c := b[i]
-			if quote != 0 {
-				if c == quote {
-					quote = 0
-				} else if c == '<' {
-					return errors.New("a '<' in an attribute value")
-				}
-				continue
-			}
-			if c == '"' || c == '\'' {
-				quote = c
-			} else if c == '>' {
-				goto found
-			} else if c == '<' {
-				return errors.New("a '<' inside a tag")
-			}
+		more, err := x.parseStart()
+		if !more {
+			return err
 		}
 		if !x.fill() {
 			return x.endErr()
 		}
 	}
-found:
-	tag := x.buf[x.r+1 : x.r+i]
-	self := len(tag) > 0 && tag[len(tag)-1] == '/'
-	if self {
-		tag = tag[:len(tag)-1]
+}
+
+// parseStart parses the start tag at x.r, in one pass. It returns true
+// when the tag does not end in the buffer: then it is to be parsed again,
+// once more is read.
+func (x *xmlReader) parseStart() (bool, error) {
+	b := x.buf[x.r:x.w]
+	i, colon := 1, 0
+	for i < len(b) && nameChars[b[i]] {
+		if b[i] == ':' {
+			colon = i
+		}
+		i++
 	}
-	n := 0
-	for n < len(tag) && !isSpace(tag[n]) {
-		n++
+	if i == len(b) {
+		return true, nil
 	}
-	full := tag[:n]
-	if !validName(full) {
-		return errors.New("a tag with an invalid name")
+	if i == 1 || !nameStart[b[1]] {
+		return false, errors.New("a tag with an invalid name")
 	}
+	nameEnd := i
+	x.attrs = x.attrs[:0]
+	decode := false
+	self := false
+	for {
+		sp := i
+		for i < len(b) && isSpace(b[i]) {
+			i++
+		}
+		if i == len(b) {
+			return true, nil
+		}
+		c := b[i]
+		if c == '>' {
+			break
+		}
+		if c == '/' {
+			if i+1 == len(b) {
+				return true, nil
+			}
+			if b[i+1] != '>' {
+				return false, errors.New("a '/' inside a tag")
+			}
+			self = true
+			i++
+			break
+		}
+		if i == sp {
+			return false, errors.New("attributes not separated by spaces")
+		}
+		start, acolon := i, -1
+		for i < len(b) && nameChars[b[i]] {
+			if b[i] == ':' {
+				acolon = i
+			}
+			i++
+		}
+		if i == start || !nameStart[b[start]] {
+			if i < len(b) && b[i] == '<' {
+				return false, errors.New("a '<' inside a tag")
+			}
+			return false, errors.New("a malformed attribute")
+		}
+		nameEnd := i
+		for i < len(b) && isSpace(b[i]) {
+			i++
+		}
+		if i < len(b) && b[i] != '=' {
+			return false, errors.New("a malformed attribute")
+		}
+		i++
+		for i < len(b) && isSpace(b[i]) {
+			i++
+		}
+		if i >= len(b) {
+			return true, nil
+		}
+		q := b[i]
+		if q != '"' && q != '\'' {
+			return false, errors.New("an attribute value without quotes")
+		}
+		i++
+		vstart, amp := i, false
+		for i < len(b) && b[i] != q {
+			switch b[i] {
+			case '<':
+				return false, errors.New("a '<' in an attribute value")
+			case '&':
+				amp = true
+			}
+			i++
+		}
+		if i == len(b) {
+			return true, nil
+		}
+		ns := start
+		if acolon >= 0 {
+			ns = acolon + 1
+		}
+		x.attrs = append(x.attrs, xmlAttr{name: b[ns:nameEnd], off: vstart, end: i, needDecode: amp})
+		decode = decode || amp
+		i++
+	}
+	// The tag is whole: push it, then its attribute values.
+	full := b[1:nameEnd]
+	x.stackLocal = append(x.stackLocal, len(x.stack)+max(colon, 0))
 	x.stack = append(x.stack, full...)
 	x.stackEnd = append(x.stackEnd, len(x.stack))
-	x.name = localName(full)
-	if err := x.parseAttrs(tag[n:], x.r+1+n); err != nil {
-		return err
+	x.name = b[1:nameEnd]
+	if colon > 0 {
+		x.name = b[colon+1 : nameEnd]
 	}
 	x.kind = tokStart
 	x.closing = self
 	x.r += i + 1
-	return nil
-}
-
-// parseAttrs parses a tag's attributes; base is the offset of s in buf.
-func (x *xmlReader) parseAttrs(s []byte, base int) error {
-	x.attrs = x.attrs[:0]
-	x.scratch = x.scratch[:0]
-	p := 0
-	for {
-		for p < len(s) && isSpace(s[p]) {
-			p++
+	if !decode {
+		for k := range x.attrs {
+			a := &x.attrs[k]
+			a.value = b[a.off:a.end]
 		}
-		if p == len(s) {
-			break
-		}
-		if p > 0 && !isSpace(s[p-1]) {
-			return errors.New("attributes not separated by spaces")
-		}
-		q := p
-		for q < len(s) && s[q] != '=' && !isSpace(s[q]) {
-			q++
-		}
-		name := s[p:q]
-		for q < len(s) && isSpace(s[q]) {
-			q++
-		}
-		if q == len(s) || s[q] != '=' || !validName(name) {
-			return errors.New("a malformed attribute")
-		}
-		q++
-		for q < len(s) && isSpace(s[q]) {
-			q++
-		}
-		if q == len(s) || (s[q] != '"' && s[q] != '\'') {
-			return errors.New("an attribute value without quotes")
-		}
-		end := bytes.IndexByte(s[q+1:], s[q])
-		if end < 0 {
-			return errors.New("an unterminated attribute value")
-		}
-		v := s[q+1 : q+1+end]
-		a := xmlAttr{name: localName(name), off: base + q + 1, end: base + q + 1 + end}
-		if bytes.IndexByte(v, '&') >= 0 {
-			a.needDecode = true
-		}
-		x.attrs = append(x.attrs, a)
-		p = q + 2 + end
+		return false, nil
 	}
+	x.scratch = x.scratch[:0]
 	for k := range x.attrs {
 		a := &x.attrs[k]
 		if a.needDecode {
 			off := len(x.scratch)
 			var err error
-			x.scratch, err = appendDecoded(x.scratch, x.buf[a.off:a.end])
+			x.scratch, err = appendDecoded(x.scratch, b[a.off:a.end])
 			if err != nil {
-				return err
+				return false, err
 			}
 			a.off, a.end, a.inScratch = off, len(x.scratch), true
 		}
@@ -439,11 +488,23 @@ func (x *xmlReader) parseAttrs(s []byte, base int) error {
 		if a.inScratch {
 			a.value = x.scratch[a.off:a.end]
 		} else {
-			a.value = x.buf[a.off:a.end]
+			a.value = b[a.off:a.end]
 		}
 	}
-	return nil
+	return false, nil
 }
+
+// nameChars and nameStart are the bytes of XML names: any byte of a
+// multi-byte UTF-8 character, and ASCII letters, digits, '_', ':', '-',
+// '.' (not at the start: digits, '-', '.').
+var nameChars, nameStart = func() (chars, start [256]bool) {
+	for c := 0; c < 256; c++ {
+		l := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':' || c >= 0x80
+		start[c] = l
+		chars[c] = l || c >= '0' && c <= '9' || c == '-' || c == '.'
+	}
+	return chars, start
+}()
 
 // attr returns the value of the start tag's attribute of local name name.
 func (x *xmlReader) attr(name string) ([]byte, bool) {
