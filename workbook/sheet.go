@@ -25,6 +25,7 @@ type Rows struct {
 	b     *Book
 	sheet *sheetInfo
 	part  *limitedPart
+	ahead *readAhead
 	x     *xmlReader
 
 	state   rowsState
@@ -68,7 +69,8 @@ func (b *Book) Rows(ctx context.Context, i int) (*Rows, error) {
 	if err != nil {
 		return nil, &ReadError{File: b.name, Sheet: s.name, Err: err}
 	}
-	return &Rows{ctx: ctx, b: b, sheet: s, part: p, x: newXMLReader(p)}, nil
+	ra := newReadAhead(p)
+	return &Rows{ctx: ctx, b: b, sheet: s, part: p, ahead: ra, x: newXMLReader(ra)}, nil
 }
 
 // Next returns the next row that holds a value, or io.EOF after the last
@@ -126,11 +128,13 @@ func (r *Rows) wrap(err error) error {
 // missing before and between rows (not those after the last row).
 func (r *Rows) EmptyRows() int { return r.empty }
 
-// Close releases the sheet's reader.
+// Close releases the sheet's reader (and the goroutine that inflates it
+// ahead of Next): it must be called.
 func (r *Rows) Close() error {
 	if r.part == nil {
 		return nil
 	}
+	r.ahead.Close()
 	err := r.part.Close()
 	r.part = nil
 	if r.err == nil {

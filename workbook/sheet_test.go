@@ -1,8 +1,11 @@
 package workbook
 
 import (
+	"context"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // TestSheetHandMade reads sheets written by hand, with what excelize does
@@ -76,7 +79,42 @@ func TestSheetHandMade(t *testing.T) {
 			if empty != tt.empty {
 				t.Errorf("EmptyRows %d, want %d", empty, tt.empty)
 			}
+			// The same XML, given one byte at a time: every token cut
+			// across reads.
+			rows, empty, err = readSheetXML(t, sheetDoc(tt.data), iotest.OneByteReader)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rowsText(rows); got != tt.want || empty != tt.empty {
+				t.Errorf("one byte at a time: rows\n%q\nwant\n%q", got, tt.want)
+			}
 		})
+	}
+}
+
+// readSheetXML reads the sheet XML of a hand-made book (its shared
+// strings and styles those of handBook) through wrap, without a zip.
+func readSheetXML(t *testing.T, xml string, wrap func(io.Reader) io.Reader) ([]gotRow, int, error) {
+	data := handBook(t, sheetDoc(""))
+	b, err := openBytes(data, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := &Rows{ctx: context.Background(), b: b, sheet: &b.sheets[0], x: newXMLReader(wrap(strings.NewReader(xml))), merged: true}
+	var rows []gotRow
+	for {
+		row, err := rs.Next()
+		if err == io.EOF {
+			return rows, rs.EmptyRows(), nil
+		}
+		if err != nil {
+			return rows, rs.EmptyRows(), err
+		}
+		g := gotRow{Num: row.Num, Kinds: append([]Kind(nil), row.Kinds...)}
+		for _, v := range row.Values {
+			g.Values = append(g.Values, string(v))
+		}
+		rows = append(rows, g)
 	}
 }
 
@@ -117,6 +155,8 @@ func TestSheetDamage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, _, err := readSheet(handBook(t, tt.sheet), 0)
 			wantErr(t, err, tt.want)
+			_, _, err1 := readSheetXML(t, tt.sheet, iotest.OneByteReader)
+			wantErr(t, err1, strings.TrimPrefix(tt.want, `test.xlsx: sheet "Feuil1"`))
 			if !strings.HasPrefix(err.Error(), `test.xlsx: sheet "Feuil1"`) {
 				t.Errorf("error %q does not name the file and sheet", err)
 			}

@@ -185,8 +185,8 @@ func (x *xmlReader) token() error {
 			}
 			continue
 		}
-		if x.w-x.r < 9 {
-			x.fill() // enough to tell "<![CDATA[" from a tag; at the end, fewer
+		for x.w-x.r < 9 && x.fill() {
+			// enough to tell "<![CDATA[" from a tag; at the end, fewer
 		}
 		rest := x.buf[x.r+1 : x.w]
 		switch {
