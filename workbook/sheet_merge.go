@@ -50,7 +50,8 @@ func (r *Rows) scanMerges(row int) ([]mergeRange, error) {
 	defer p.Close()
 	var merges []mergeRange
 	buf := make([]byte, 0, 256<<10)
-	start := 0 // where in buf the matches not yet handled begin
+	start := 0   // where in buf the matches not yet handled begin
+	skipTo := "" // the end of the comment, CDATA section or PI being skipped
 	for {
 		if err := r.ctx.Err(); err != nil {
 			return nil, err
@@ -69,8 +70,39 @@ func (r *Rows) scanMerges(row int) ([]mergeRange, error) {
 		}
 		keep := max(0, len(buf)-len(mergeTag)-32) // a tag cut at the end starts there or later
 		i := start
+		markup, looked := -1, false // where the next comment, CDATA or PI starts (-1: none)
 		for {
+			if skipTo != "" {
+				k := bytes.Index(buf[i:], []byte(skipTo))
+				if k < 0 {
+					keep = max(0, len(buf)-len(skipTo)+1)
+					i = keep
+					break
+				}
+				i += k + len(skipTo)
+				skipTo = ""
+			}
 			j := bytes.Index(buf[i:], mergeTag)
+			if !looked || (markup >= 0 && markup < i) {
+				markup, looked = indexMarkup(buf, i), true
+			}
+			if markup >= 0 && (j < 0 || markup < i+j) {
+				at := markup
+				if at+9 > len(buf) && !eof {
+					keep = min(keep, at)
+					i = at
+					break
+				}
+				switch m := buf[at:]; {
+				case bytes.HasPrefix(m, []byte("<!--")):
+					skipTo, i = "-->", at+4
+				case bytes.HasPrefix(m, []byte("<![CDATA[")):
+					skipTo, i = "]]>", at+9
+				default: // <?pi?> or <!DOCTYPE>
+					skipTo, i = ">", at+2
+				}
+				continue
+			}
 			if j < 0 {
 				break
 			}
@@ -111,6 +143,21 @@ func (r *Rows) scanMerges(row int) ([]mergeRange, error) {
 		n = copy(buf, buf[keep:])
 		buf = buf[:n]
 	}
+}
+
+// indexMarkup returns the offset of the first "<!" or "<?" in buf at or
+// after i, or -1: a comment, CDATA section or processing instruction, whose
+// content may look like a merge and is not one.
+func indexMarkup(buf []byte, i int) int {
+	a := bytes.Index(buf[i:], []byte("<!"))
+	b := bytes.Index(buf[i:], []byte("<?"))
+	switch {
+	case a < 0 && b < 0:
+		return -1
+	case a < 0 || (b >= 0 && b < a):
+		return i + b
+	}
+	return i + a
 }
 
 // parseMerge parses a <mergeCell ref="A1:C1"/> tag.
