@@ -121,7 +121,7 @@ func TestDamagedEntry(t *testing.T) {
 }
 
 // storeEntries rewrites a zip with its entries stored, not deflated.
-func storeEntries(t *testing.T, data []byte) []byte {
+func storeEntries(t testing.TB, data []byte) []byte {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)

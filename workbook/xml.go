@@ -245,8 +245,11 @@ func (x *xmlReader) readText() (bool, error) {
 			special = true
 		}
 	}
-	if i == len(b) && len(b) < 256 && !x.eof && x.fill() {
-		return false, nil // read again, with more in the buffer
+	if i == len(b) && len(b) < 256 && !x.eof {
+		if x.fill() {
+			return false, nil // read again, with more in the buffer
+		}
+		b = x.buf[x.r:x.w] // moved by fill
 	}
 	seg := b[:i]
 	if i == len(b) && !x.eof {
@@ -404,6 +407,9 @@ func (x *xmlReader) parseStart() (bool, error) {
 				acolon = i
 			}
 			i++
+		}
+		if i == len(b) {
+			return true, nil
 		}
 		if i == start || !nameStart[b[start]] {
 			if i < len(b) && b[i] == '<' {
