@@ -79,11 +79,6 @@ func newXMLReader(src io.Reader) *xmlReader {
 	return &xmlReader{src: src, buf: make([]byte, xmlBufSize)}
 }
 
-// reset makes x read src from its start, keeping its buffers.
-func (x *xmlReader) reset(src io.Reader) {
-	*x = xmlReader{src: src, buf: x.buf, attrs: x.attrs[:0], scratch: x.scratch[:0], stack: x.stack[:0], stackEnd: x.stackEnd[:0], stackLocal: x.stackLocal[:0]}
-}
-
 // depth returns how many elements are open.
 func (x *xmlReader) depth() int { return len(x.stackEnd) }
 
@@ -541,13 +536,6 @@ func noEOF(err error) error {
 		return &xmlError{errXMLEnd}
 	}
 	return err
-}
-
-func localName(full []byte) []byte {
-	if i := bytes.IndexByte(full, ':'); i >= 0 {
-		return full[i+1:]
-	}
-	return full
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
