@@ -161,3 +161,20 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
 }
+
+func TestIsWorkbook(t *testing.T) {
+	for head, want := range map[string]bool{
+		"PK\x03\x04\x14\x00\x06\x00":       true,
+		"PK\x05\x06\x00\x00\x00\x00":       true,
+		"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1": true,
+		"Nom;Portable\n":                   false,
+		"\xEF\xBB\xBFNom;":                 false,
+		"PK":                               false,
+		"":                                 false,
+		"\xD0\xCF\x11\xE0":                 false,
+	} {
+		if got := IsWorkbook([]byte(head)); got != want {
+			t.Errorf("IsWorkbook(%q) = %v, want %v", head, got, want)
+		}
+	}
+}

@@ -15,6 +15,12 @@ const (
 	MaxColumns = 1 << 14
 )
 
+// maxRowBytes bounds the values of one row, in memory (Excel's own bound
+// is 32,767 characters a cell).
+const maxRowBytes = 16 << 20
+
+var errRowTooLong = fmt.Errorf("a row of more than %d MiB of values", maxRowBytes>>20)
+
 // ctxEvery is how many row elements Next reads between two looks at its
 // context.
 const ctxEvery = 256
@@ -360,6 +366,9 @@ func (r *Rows) readCell() error {
 		case tokText:
 			if in {
 				r.raw = append(r.raw, x.text...)
+				if len(r.raw)+len(r.vbuf) > maxRowBytes {
+					return errRowTooLong
+				}
 			}
 		case tokEnd:
 			in = false
@@ -463,8 +472,8 @@ func (r *Rows) cellValue(typ cellTypeID, style int, hasV bool) error {
 	if len(r.vbuf) == start {
 		kind = Empty
 	}
-	if len(r.vbuf) > 1<<30 {
-		return errors.New("a row over 1 GiB")
+	if len(r.vbuf) > maxRowBytes {
+		return errRowTooLong
 	}
 	r.cells = append(r.cells, cellSpan{off: int32(start), end: int32(len(r.vbuf)), kind: kind})
 	return nil

@@ -75,6 +75,8 @@ func readSharedStrings(x *xmlReader) (*sharedStrings, error) {
 	return ss, nil
 }
 
+var errStringTooLong = fmt.Errorf("a string of more than %d MiB", maxRowBytes>>20)
+
 // readRichText appends the text of the element whose start tag was just
 // read (an <si> or an <is>): its <t> children and the <t> of its <r> runs,
 // not its <rPh> runs. The OOXML _xHHHH_ escapes are left for the caller.
@@ -104,6 +106,9 @@ func readRichText(x *xmlReader, dst []byte) ([]byte, error) {
 		case tokText:
 			if inT {
 				dst = append(dst, x.text...)
+				if len(dst) > maxRowBytes {
+					return dst, errStringTooLong
+				}
 			}
 		}
 	}

@@ -64,6 +64,7 @@ type xmlAttr struct {
 const (
 	xmlBufSize   = 64 << 10
 	xmlMaxBuffer = 16 << 20 // the longest tag, CDATA section or comment
+	xmlMaxDepth  = 256      // SpreadsheetML nests a dozen deep: this bounds the stack of open elements
 )
 
 var errXMLEnd = errors.New("the document ends early")
@@ -187,6 +188,10 @@ func (x *xmlReader) token() error {
 		switch {
 		case len(rest) == 0:
 			return x.endErr()
+		case rest[0] == '/':
+			return x.readEnd()
+		case rest[0] != '!' && rest[0] != '?':
+			return x.readStart()
 		case rest[0] == '?':
 			i, err := x.find(2, "?>")
 			if err != nil {
@@ -215,12 +220,8 @@ func (x *xmlReader) token() error {
 				x.text = x.scratch
 			}
 			return nil
-		case rest[0] == '!':
-			return errors.New("a document type declaration or unknown markup (refused)")
-		case rest[0] == '/':
-			return x.readEnd()
 		default:
-			return x.readStart()
+			return errors.New("a document type declaration or unknown markup (refused)")
 		}
 	}
 }
@@ -453,6 +454,9 @@ func (x *xmlReader) parseStart() (bool, error) {
 		i++
 	}
 	// The tag is whole: push it, then its attribute values.
+	if len(x.stackEnd) >= xmlMaxDepth {
+		return false, fmt.Errorf("elements nested more than %d deep", xmlMaxDepth)
+	}
 	full := b[1:nameEnd]
 	x.stackLocal = append(x.stackLocal, len(x.stack)+max(colon, 0))
 	x.stack = append(x.stack, full...)
