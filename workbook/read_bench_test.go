@@ -220,3 +220,43 @@ func BenchmarkSheetXML(b *testing.B) {
 		}
 	}
 }
+
+// bench1M is a workbook of a full million rows, made once (about 20 s).
+var bench1M struct {
+	once sync.Once
+	data []byte
+	size int64
+}
+
+// BenchmarkRows1M reads a 1,000,000-row sheet (merge pass included), and
+// BenchmarkMergeScan1M is the merge pass alone over it: what the pass
+// costs on a full sheet.
+func BenchmarkRows1M(b *testing.B) {
+	bench1M.once.Do(func() { bench1M.data, bench1M.size = benchBook(b, 1_000_000, true) })
+	b.SetBytes(bench1M.size)
+	b.ReportAllocs()
+	for b.Loop() {
+		readAllRows(b, bench1M.data, 1_000_001)
+	}
+}
+
+func BenchmarkMergeScan1M(b *testing.B) {
+	bench1M.once.Do(func() { bench1M.data, bench1M.size = benchBook(b, 1_000_000, true) })
+	book, err := Open(context.Background(), bytes.NewReader(bench1M.data), int64(len(bench1M.data)), "bench.xlsx", Limits{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rs, err := book.Rows(context.Background(), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rs.Close()
+	b.SetBytes(bench1M.size)
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := rs.scanMerges(1)
+		if err != nil || len(m) != 1 {
+			b.Fatal(len(m), err)
+		}
+	}
+}
