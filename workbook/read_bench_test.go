@@ -260,3 +260,34 @@ func BenchmarkMergeScan1M(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRowsWithoutMergePass is BenchmarkRows without the merge pass:
+// the inflating (in the read-ahead goroutine) and the parsing.
+func BenchmarkRowsWithoutMergePass(b *testing.B) {
+	data, size := bench100k(b)
+	b.SetBytes(size)
+	b.ReportAllocs()
+	for b.Loop() {
+		book, err := Open(context.Background(), bytes.NewReader(data), int64(len(data)), "bench.xlsx", Limits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rs, err := book.Rows(context.Background(), 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rs.merged = true
+		n := 0
+		for ; ; n++ {
+			if _, err := rs.Next(); err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+		}
+		rs.Close()
+		if n != 100_001 {
+			b.Fatalf("%d rows", n)
+		}
+	}
+}

@@ -31,16 +31,16 @@ type xmlReader struct {
 
 	kind  tokKind
 	name  []byte // the local name of a start or end tag
+	tag   []byte // a start tag, where its attrs are
 	attrs []xmlAttr
 	text  []byte // the text of a text token
 
 	scratch []byte // decoded text or attribute values
 
-	stack      []byte // the full names of the open elements, one after another
-	stackEnd   []int  // the end offset in stack of each open element's name
-	stackLocal []int  // the offset in stack of each open element's local name
-	closing    bool   // the last start tag was self-closing: its end comes next
-	rootDone   bool   // the root element was closed
+	stack    []byte     // the full names of the open elements, one after another
+	open     []openElem // where in stack each open element's name is
+	closing  bool       // the last start tag was self-closing: its end comes next
+	rootDone bool       // the root element was closed
 }
 
 type tokKind uint8
@@ -51,14 +51,18 @@ const (
 	tokText
 )
 
+// xmlAttr is where an attribute is: its local name in tag, its value in
+// tag or, decoded, in scratch.
 type xmlAttr struct {
-	name  []byte // the local name
-	value []byte
-	// where value is, while the tag is parsed (buf may move when it is
-	// refilled, scratch when it grows)
-	off, end   int
-	inScratch  bool
-	needDecode bool
+	name, nameEnd int32
+	off, end      int32
+	inScratch     bool
+}
+
+// openElem is an open element's name in stack: from start to the next
+// one's start; its local part from local.
+type openElem struct {
+	start, local int32
 }
 
 const (
@@ -81,7 +85,7 @@ func newXMLReader(src io.Reader) *xmlReader {
 }
 
 // depth returns how many elements are open.
-func (x *xmlReader) depth() int { return len(x.stackEnd) }
+func (x *xmlReader) depth() int { return len(x.open) }
 
 // fill reads more of src into buf, keeping buf[r:w]. It returns false when
 // nothing more can be read (x.eof or x.rerr set).
@@ -311,23 +315,19 @@ func (x *xmlReader) readEnd() error {
 		x.r += i + 1
 	}
 	x.kind = tokEnd
-	x.name = x.stack[x.stackLocal[len(x.stackLocal)-1]:]
+	x.name = x.stack[x.open[len(x.open)-1].local:]
 	x.pop()
 	return nil
 }
 
 func (x *xmlReader) openStart() int {
-	if n := len(x.stackEnd); n > 1 {
-		return x.stackEnd[n-2]
-	}
-	return 0
+	return int(x.open[len(x.open)-1].start)
 }
 
 func (x *xmlReader) pop() {
-	n := len(x.stackEnd)
+	n := len(x.open)
 	x.stack = x.stack[:x.openStart()]
-	x.stackEnd = x.stackEnd[:n-1]
-	x.stackLocal = x.stackLocal[:n-1]
+	x.open = x.open[:n-1]
 	if n == 1 {
 		x.rootDone = true
 	}
@@ -449,18 +449,17 @@ func (x *xmlReader) parseStart() (bool, error) {
 		if acolon >= 0 {
 			ns = acolon + 1
 		}
-		x.attrs = append(x.attrs, xmlAttr{name: b[ns:nameEnd], off: vstart, end: i, needDecode: amp})
+		x.attrs = append(x.attrs, xmlAttr{name: int32(ns), nameEnd: int32(nameEnd), off: int32(vstart), end: int32(i), inScratch: amp})
 		decode = decode || amp
 		i++
 	}
 	// The tag is whole: push it, then its attribute values.
-	if len(x.stackEnd) >= xmlMaxDepth {
+	if len(x.open) >= xmlMaxDepth {
 		return false, fmt.Errorf("elements nested more than %d deep", xmlMaxDepth)
 	}
 	full := b[1:nameEnd]
-	x.stackLocal = append(x.stackLocal, len(x.stack)+max(colon, 0))
+	x.open = append(x.open, openElem{start: int32(len(x.stack)), local: int32(len(x.stack) + max(colon, 0))})
 	x.stack = append(x.stack, full...)
-	x.stackEnd = append(x.stackEnd, len(x.stack))
 	x.name = b[1:nameEnd]
 	if colon > 0 {
 		x.name = b[colon+1 : nameEnd]
@@ -468,32 +467,22 @@ func (x *xmlReader) parseStart() (bool, error) {
 	x.kind = tokStart
 	x.closing = self
 	x.r += i + 1
+	x.tag = b
 	if !decode {
-		for k := range x.attrs {
-			a := &x.attrs[k]
-			a.value = b[a.off:a.end]
-		}
 		return false, nil
 	}
+	// Decode the values with entities (marked inScratch) into scratch.
 	x.scratch = x.scratch[:0]
 	for k := range x.attrs {
 		a := &x.attrs[k]
-		if a.needDecode {
+		if a.inScratch {
 			off := len(x.scratch)
 			var err error
 			x.scratch, err = appendDecoded(x.scratch, b[a.off:a.end])
 			if err != nil {
 				return false, err
 			}
-			a.off, a.end, a.inScratch = off, len(x.scratch), true
-		}
-	}
-	for k := range x.attrs {
-		a := &x.attrs[k]
-		if a.inScratch {
-			a.value = x.scratch[a.off:a.end]
-		} else {
-			a.value = b[a.off:a.end]
+			a.off, a.end = int32(off), int32(len(x.scratch))
 		}
 	}
 	return false, nil
@@ -514,8 +503,12 @@ var nameChars, nameStart = func() (chars, start [256]bool) {
 // attr returns the value of the start tag's attribute of local name name.
 func (x *xmlReader) attr(name string) ([]byte, bool) {
 	for k := range x.attrs {
-		if string(x.attrs[k].name) == name {
-			return x.attrs[k].value, true
+		a := &x.attrs[k]
+		if string(x.tag[a.name:a.nameEnd]) == name {
+			if a.inScratch {
+				return x.scratch[a.off:a.end], true
+			}
+			return x.tag[a.off:a.end], true
 		}
 	}
 	return nil, false
