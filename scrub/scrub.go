@@ -205,12 +205,8 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	if book != nil {
 		book.width = h.width
 	}
-	cols, err := resolveColumns(o.Columns, h.names, h.width)
+	cols, err := h.columns(o, in.name, book)
 	if err != nil {
-		var ue *UsageError
-		if !errors.As(err, &ue) {
-			err = fmt.Errorf("%s: %w", where(in.name, book, h.line), err)
-		}
 		return nil, err
 	}
 
@@ -223,11 +219,7 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 			return nil, err
 		}
 	}
-	st := startStats(o, in.name, tf, h.names, cols)
-	if book != nil {
-		st.Input.Format, st.Input.Sheet = "xlsx", book.sheet
-		st.Input.Delimiter, st.Input.LineBreak = "", ""
-	}
+	st := startStats(o, in.name, tf, h.names, cols, book)
 	if o.Observer != nil {
 		o.Observer.Header(h.names, cols)
 	}
@@ -295,6 +287,21 @@ type head struct {
 	line   int            // the line where it starts, for messages
 }
 
+// columns resolves the phone columns (Options.Columns, or those the
+// header names); an error that is not a usage error names where the
+// header is.
+func (h *head) columns(o Options, name string, book *bookSource) ([]int, error) {
+	cols, err := resolveColumns(o.Columns, h.names, h.width)
+	if err != nil {
+		var ue *UsageError
+		if !errors.As(err, &ue) {
+			err = fmt.Errorf("%s: %w", where(name, book, h.line), err)
+		}
+		return nil, err
+	}
+	return cols, nil
+}
+
 // readHead reads the header, or with NoHeader the first row. A header
 // holding a valid phone number is refused: the header is copied to every
 // output unchecked, the clean one included, so a first line holding a
@@ -341,7 +348,7 @@ func readHead(r rowReader, o Options, name string, tf textFormat, book *bookSour
 // startStats returns the stats known before the first row: the input's
 // format, the phone columns (by name, or by number without a header), and
 // the warnings about columns left unchecked and the lists' columns.
-func startStats(o Options, name string, tf textFormat, names []string, cols []int) *Stats {
+func startStats(o Options, name string, tf textFormat, names []string, cols []int, book *bookSource) *Stats {
 	st := newStats()
 	st.Warnings = append(st.Warnings, o.Warnings...)
 	st.Input.Path = o.Input
@@ -349,6 +356,10 @@ func startStats(o Options, name string, tf textFormat, names []string, cols []in
 	st.Input.Encoding = encodingName(tf.enc)
 	st.Input.LineBreak = tf.lb.String()
 	st.Input.Format = "csv"
+	if book != nil {
+		st.Input.Format, st.Input.Sheet = "xlsx", book.sheet
+		st.Input.Delimiter, st.Input.LineBreak = "", ""
+	}
 	ignored := ignoredColumns(names, cols)
 	st.ColumnsIgnored = ignored
 	if len(ignored) > 0 {
