@@ -3,6 +3,7 @@ package scrub
 import (
 	"bufio"
 	"crypto/sha256"
+	"errors"
 	"encoding/hex"
 	"fmt"
 	"hash"
@@ -137,6 +138,7 @@ type writer struct {
 	// For workbook outputs: the input's text is Windows-1252 (decoded to
 	// UTF-8 for the workbook), and scratch for a row's cells.
 	cp1252 bool
+	input  string // the input's name, for messages
 	vals   [][]byte
 	kinds  []workbook.Kind
 	text   []byte
@@ -149,11 +151,14 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // its path ends in .xlsx, else delimited text like the input (for a
 // workbook input: bookComma, UTF-8 with a BOM, CRLF).
 func newWriter(o Options, tf textFormat, ws Writers, book *bookSource) (*writer, error) {
-	w := &writer{comma: tf.comma, maskLabels: map[uint64]string{}, cp1252: tf.enc == csvsplit.Windows1252,
+	w := &writer{comma: tf.comma, maskLabels: map[uint64]string{}, cp1252: tf.enc == csvsplit.Windows1252, input: o.Input,
 		cleanOut:   newOutput("clean output", o.Out, ws.Clean, o.HashOutputs),
 		blockedOut: newOutput("blocked output", o.Blocked, ws.Blocked, o.HashOutputs),
 		invalidOut: newOutput("invalid output", o.Invalid, ws.Invalid, o.HashOutputs),
 		dupOut:     newOutput("duplicates output", o.Duplicates, ws.Duplicates, o.HashOutputs)}
+	if o.Input == "-" {
+		w.input = "stdin"
+	}
 	sheet := "Sheet1"
 	if book != nil {
 		sheet = book.sheet
@@ -299,6 +304,10 @@ func (w *writer) bookRow(out *output, b *csvsplit.Batch, i int, extra ...string)
 		w.vals, w.kinds = append(w.vals, w.text[s:len(w.text):len(w.text)]), append(w.kinds, workbook.Text)
 	}
 	if err := out.book.WriteRow(w.vals, w.kinds); err != nil {
+		if errors.Is(err, workbook.ErrInvalidUTF8) {
+			return fmt.Errorf("%s:%d: a field is not valid UTF-8, which a workbook (%s) cannot hold: give --encoding windows-1252 if the file is in that encoding, or write that output as CSV",
+				w.input, b.Line(i), out.path)
+		}
 		return fmt.Errorf("write %s: the row of line %d: %w", out.name, b.Line(i), err)
 	}
 	return nil
