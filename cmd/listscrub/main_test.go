@@ -56,6 +56,7 @@ func TestScripts(t *testing.T) {
 			"write":    cmdWrite,
 			"mtime":    cmdMtime,
 			"mknod":    cmdMknod,
+			"xlsx":     cmdXlsx,
 		},
 	})
 }
