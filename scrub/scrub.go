@@ -315,6 +315,9 @@ func readHead(r rowReader, o Options, name string, tf textFormat, book *bookSour
 	}
 	if err := r.ReadBatch(&h.header, 1, 1); err != nil {
 		if err == io.EOF {
+			if book != nil {
+				return nil, fmt.Errorf("%s: sheet %q is empty: no header row", name, book.sheet)
+			}
 			return nil, fmt.Errorf("%s: the file is empty: no header line", name)
 		}
 		return nil, readError(name, err)
