@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"fmt"
 	"hash/crc32"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/xuri/excelize/v2"
@@ -27,6 +29,8 @@ import (
 //	xlsx encrypt IN.xlsx OUT.xlsx
 //	xlsx ods OUT.ods
 //	xlsx xlsb OUT.xlsb
+//	xlsx xls OUT.xls
+//	xlsx zip OUT FILE...
 //
 // A sheet's text: directive lines first or anywhere ("# sheet: NAME",
 // "# hidden", "# merge A1:B1", "# gap N": the next row is N row numbers
@@ -81,6 +85,24 @@ func cmdXlsx(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("usage: xlsx xlsb OUT.xlsb")
 		}
 		ts.Check(os.WriteFile(ts.MkAbs(args[1]), xlsbBytes(ts), 0o644))
+	case "zip":
+		if len(args) < 2 {
+			ts.Fatalf("usage: xlsx zip OUT FILE...")
+		}
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		for _, name := range args[2:] {
+			w, err := zw.Create(name)
+			ts.Check(err)
+			io.WriteString(w, ts.ReadFile(name))
+		}
+		ts.Check(zw.Close())
+		ts.Check(os.WriteFile(ts.MkAbs(args[1]), buf.Bytes(), 0o644))
+	case "xls":
+		if len(args) != 2 {
+			ts.Fatalf("usage: xlsx xls OUT.xls")
+		}
+		ts.Check(os.WriteFile(ts.MkAbs(args[1]), xlsBytes(), 0o644))
 	default:
 		ts.Fatalf("xlsx: unknown subcommand %q", args[0])
 	}
@@ -569,4 +591,69 @@ func customIsDate(code string) bool {
 		}
 	}
 	return false
+}
+
+// xlsBytes returns an Excel 97-2003 file's container: an OLE compound file
+// (MS-CFB, version 3, 512-byte sectors) whose one stream is "Workbook"
+// (4096 bytes of BIFF8 stand-in: a BOF record, then zeros). Sector 0 is the
+// FAT, sector 1 the directory, sectors 2-9 the stream.
+func xlsBytes() []byte {
+	const (
+		free, endChain, fatSect, noStream = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+	)
+	le := binary.LittleEndian
+	b := make([]byte, 512*11)
+	h := b[:512]
+	copy(h, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+	le.PutUint16(h[24:], 0x3E)     // minor version
+	le.PutUint16(h[26:], 3)        // major version
+	le.PutUint16(h[28:], 0xFFFE)   // byte order
+	le.PutUint16(h[30:], 9)        // sector shift: 512
+	le.PutUint16(h[32:], 6)        // mini sector shift: 64
+	le.PutUint32(h[44:], 1)        // FAT sectors
+	le.PutUint32(h[48:], 1)        // first directory sector
+	le.PutUint32(h[56:], 4096)     // mini stream cutoff
+	le.PutUint32(h[60:], endChain) // first mini FAT sector
+	le.PutUint32(h[68:], endChain) // first DIFAT sector
+	le.PutUint32(h[76:], 0)        // DIFAT[0]: the FAT is sector 0
+	for i := 1; i < 109; i++ {
+		le.PutUint32(h[76+4*i:], free)
+	}
+	sector := func(n int) []byte { return b[512*(n+1) : 512*(n+2)] }
+	fat := sector(0)
+	for i := range 128 {
+		le.PutUint32(fat[4*i:], free)
+	}
+	le.PutUint32(fat[0:], fatSect)
+	le.PutUint32(fat[4:], endChain)
+	for n := 2; n < 9; n++ {
+		le.PutUint32(fat[4*n:], uint32(n+1))
+	}
+	le.PutUint32(fat[4*9:], endChain)
+	dir := sector(1)
+	entry := func(i int, name string, typ byte, child, start uint32, size uint64) {
+		e := dir[128*i : 128*(i+1)]
+		u := utf16.Encode([]rune(name))
+		for k, c := range u {
+			le.PutUint16(e[2*k:], c)
+		}
+		le.PutUint16(e[64:], uint16(2*(len(u)+1)))
+		e[66], e[67] = typ, 1
+		le.PutUint32(e[68:], noStream)
+		le.PutUint32(e[72:], noStream)
+		le.PutUint32(e[76:], child)
+		le.PutUint32(e[116:], start)
+		le.PutUint64(e[120:], size)
+	}
+	entry(0, "Root Entry", 5, 1, endChain, 0)
+	entry(1, "Workbook", 2, noStream, 2, 4096)
+	for i := 2; i < 4; i++ {
+		e := dir[128*i : 128*(i+1)]
+		le.PutUint32(e[68:], noStream)
+		le.PutUint32(e[72:], noStream)
+		le.PutUint32(e[76:], noStream)
+	}
+	// BIFF8 BOF record: type 0x0809, length 16, version 0x0600, workbook globals.
+	copy(sector(2), "\x09\x08\x10\x00\x00\x06\x05\x00")
+	return b
 }
