@@ -38,6 +38,12 @@ demo: build
 	@echo "First blocked rows (scrub_reason and scrub_source appended):"
 	@head -4 $(DEMO_OUT)/blocked.csv | iconv -f windows-1252 -t utf-8 2>/dev/null | sed 's/^/  /' || head -4 $(DEMO_OUT)/blocked.csv
 
+## sample-xlsx: regenerate testdata/sample/prospects.xlsx (the sample workbook) from
+## testdata/sample/prospects.csv, with excelize (testdata/sample/genworkbook.go).
+.PHONY: sample-xlsx
+sample-xlsx:
+	$(GO) run ./testdata/sample/genworkbook.go
+
 ## test: every test, with the race detector; fuzz targets replay their seed corpora.
 ## The HTML report's browser test runs for real: Chromium is installed when missing,
 ## and LISTSCRUB_REQUIRE_BROWSER=1 makes a missing browser a failure, not a skip.
@@ -77,6 +83,22 @@ bench-deps:
 		(mkdir -p bench/.cache/npm && cd bench/.cache/npm && \
 		 npm install --silent --no-audit --no-fund --prefix . $(DUCKDB_NODE)) || \
 		echo "DuckDB ($(DUCKDB_NODE)) could not be installed: the bench reports it as missing"
+
+## bench-xlsx: a generated 1,000,000-row workbook (the bench's French columns, written by
+## excelize's StreamWriter; cached in $(BENCH_DATA)) scrubbed against a 10M-number list, to CSV
+## and to workbooks, beside pandas.read_excel (openpyxl) merely reading it; wall, CPU, peak RSS
+## by /usr/bin/time -v, one table. Installs Debian's python3-pandas and python3-openpyxl when missing.
+.PHONY: bench-xlsx
+bench-xlsx: build
+	@missing=""; \
+	for p in time:/usr/bin/time python3-pandas:/usr/lib/python3/dist-packages/pandas python3-openpyxl:/usr/lib/python3/dist-packages/openpyxl; do \
+		test -e $${p#*:} || missing="$$missing $${p%%:*}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "apt-get install -y$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	cd bench && $(GO) run ./cmd/benchxlsx -data $(BENCH_DATA) -listscrub ../$(BIN)
 
 ## bench-go: Go benchmarks of the hot paths (compare runs with benchstat).
 bench-go:

@@ -14,6 +14,7 @@
 package workbook
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -142,17 +143,18 @@ func (r *Rows) EmptyRows() int { panic("TODO") }
 // Close releases the sheet's reader.
 func (r *Rows) Close() error { panic("TODO") }
 
-// Writer writes one sheet of rows as a new workbook.
+// Writer writes one sheet of rows as a new workbook, streamed: each row is
+// encoded as it comes, straight into the zip entry of the sheet, in memory
+// bounded by the largest row (no temporary file, no copy of the sheet). Its
+// methods are in write.go; the cells' encoding in write_cell.go.
 type Writer struct {
+	out    io.Writer
+	sheet  string      // the sheet's name, validated by NewWriter
+	zw     *zip.Writer // nil until the first call writes the fixed parts
+	entry  io.Writer   // the worksheet's zip entry
+	buf    []byte      // XML waiting for entry, flushed past writeChunk
+	row    int         // rows written
+	rowNum []byte      // the current row's number, in decimal
+	err    error       // sticky: every call after an error returns it
+	closed bool
 }
-
-// NewWriter returns a Writer of a workbook whose one sheet is named sheet,
-// written to w once Close is called... (streamed: the zip is written as rows come).
-func NewWriter(w io.Writer, sheet string) *Writer { panic("TODO") }
-
-// WriteRow writes the next row (the first is row 1): values[j] of kind
-// kinds[j] in column j. Empty cells are not written.
-func (w *Writer) WriteRow(values [][]byte, kinds []Kind) error { panic("TODO") }
-
-// Close ends the sheet and the workbook. It does not close the underlying writer.
-func (w *Writer) Close() error { panic("TODO") }

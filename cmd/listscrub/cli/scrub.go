@@ -110,15 +110,22 @@ func newScrubCmd(stdio IO, runF func(context.Context, *scrubOptions) error) *cob
 	cmd := &cobra.Command{
 		Use:   "scrub [flags] INPUT",
 		Short: "Split a prospect file into clean, blocked, invalid and duplicate rows",
-		Long: `Scrub reads a prospect file (CSV, plain or .gz, or - for standard input),
-finds its phone columns, normalizes every number to E.164 and checks it against
-the registries. Every row lands in exactly one of four outputs, as the exact
-bytes it was read as (same delimiter, encoding, quoting, line endings):
+		Long: `Scrub reads a prospect file (CSV, plain or .gz, an Excel workbook .xlsx or
+.xlsm, or - for standard input), finds its phone columns, normalizes every
+number to E.164 and checks it against the registries. Every row lands in
+exactly one of four outputs, as the exact bytes it was read as (same
+delimiter, encoding, quoting, line endings):
 
   clean      no valid number of the row is registered (the only rows to call)
   blocked    a valid number is registered (or, with --consent, none consented)
   invalid    no phone field holds a valid number
   duplicate  with --dedupe, a number already seen in an earlier row
+
+A workbook is read from one sheet: --sheet NAME|N, or the first whose first
+row names a phone column. An output whose path ends in .xlsx is written as a
+workbook (the cells' values and kinds as read, plus the scrub_* columns); any
+other path gets CSV (for a workbook input: ';', UTF-8 with a BOM, CRLF, as
+Excel opens it).
 
 Outputs are written to temporary files and renamed only when the whole input
 was read: a failed run leaves no output. Without --stats, a summary goes to
@@ -133,6 +140,9 @@ standard error.`,
   # Opt-in mode (France since 11 August 2026): only consented numbers, plus
   # customers with a contract in progress, may be called
   listscrub scrub -r bloctel.snap --consent consents.csv --allow customers.csv -o clean.csv prospects.csv
+
+  # Ops: the campaign workbook's "Prospects" sheet, outputs as workbooks
+  listscrub scrub -r bloctel.snap --sheet Prospects -o clean.xlsx --blocked blocked.xlsx prospects.xlsx
 
   # Analyst: US file, explicit columns, stats only
   listscrub scrub --country US -r dnc=2015.txt -c "Home Phone" -c 7 --stats - -o /dev/null leads.csv`,
