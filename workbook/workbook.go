@@ -15,8 +15,6 @@ package workbook
 
 import (
 	"archive/zip"
-	"bytes"
-	"context"
 	"errors"
 	"io"
 )
@@ -54,6 +52,17 @@ func (k Kind) String() string {
 	return "Kind(?)"
 }
 
+// Excel's limits of a worksheet. A workbook past them is one Excel refuses
+// to open or opens cut short: the Writer fails instead (fail closed: no
+// output rather than one missing rows), and the reader refuses a sheet
+// with a row or column past them.
+const (
+	MaxRows     = 1 << 20 // rows of a sheet: 1,048,576
+	MaxColumns  = 1 << 14 // columns of a sheet: 16,384 (A to XFD)
+	MaxTextLen  = 32767   // characters (UTF-16 code units) of one cell's text
+	MaxSheetLen = 31      // characters of a sheet's name
+)
+
 // Limits bound what reading a workbook may decompress: a zip bomb (a small
 // file that inflates to gigabytes) fails with ErrTooLarge before it is
 // inflated past them. The sizes are those of the parts' XML, decompressed.
@@ -82,40 +91,6 @@ var (
 	ErrTooLarge    = errors.New("too large once decompressed")
 )
 
-// IsWorkbook reports whether a file starting with head is one that Open is
-// for: a zip archive (an .xlsx, .xlsm, and also .ods, .xlsb or another zip,
-// which Open refuses with a clear error) or an OLE compound file (an .xls,
-// or an encrypted .xlsx). head should be at least 8 bytes.
-func IsWorkbook(head []byte) bool {
-	return bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))
-}
-
-// Book is an opened workbook: its sheets and what their cells refer to.
-type Book struct {
-}
-
-// Open reads a workbook's structure (its sheets, shared strings and number
-// formats) from r, size bytes. name is the file's name, for messages.
-func Open(ctx context.Context, r io.ReaderAt, size int64, name string, lim Limits) (*Book, error) {
-	panic("TODO")
-}
-
-// Sheets returns the worksheets' names, in the workbook's order (chart
-// sheets and dialog sheets are not listed).
-func (b *Book) Sheets() []string { panic("TODO") }
-
-// Find returns the index in Sheets of the sheet sel names: a sheet name
-// (exact, else case-insensitive), or a 1-based number. The error of a sheet
-// that does not exist lists the sheets.
-func (b *Book) Find(sel string) (int, error) { panic("TODO") }
-
-// Rows starts reading sheet i (an index in Sheets).
-func (b *Book) Rows(ctx context.Context, i int) (*Rows, error) { panic("TODO") }
-
-// Rows reads a sheet's rows in order.
-type Rows struct {
-}
-
 // Row is one row of a sheet that holds at least one value.
 type Row struct {
 	Num int // the sheet's row number, 1-based
@@ -125,23 +100,6 @@ type Row struct {
 	Values [][]byte
 	Kinds  []Kind
 }
-
-// Next returns the next row that holds a value, or io.EOF after the last
-// one, once the whole sheet has been read intact. Rows without a value are
-// skipped (EmptyRows counts them).
-//
-// The first row returned (the sheet's header, in a file with one) has the
-// value of each cell merged across several columns repeated in every column
-// of the merge, so that a title such as "Téléphones" over two columns names
-// both.
-func (r *Rows) Next() (*Row, error) { panic("TODO") }
-
-// EmptyRows returns how many rows without a value were skipped so far:
-// empty row elements and the row numbers missing between rows.
-func (r *Rows) EmptyRows() int { panic("TODO") }
-
-// Close releases the sheet's reader.
-func (r *Rows) Close() error { panic("TODO") }
 
 // Writer writes one sheet of rows as a new workbook, streamed: each row is
 // encoded as it comes, straight into the zip entry of the sheet, in memory

@@ -11,16 +11,6 @@ import (
 	"unicode/utf8"
 )
 
-// Excel's limits of a worksheet. A workbook past them is one Excel refuses
-// to open or opens cut short, so the Writer fails instead (fail closed: no
-// output rather than one missing rows).
-const (
-	MaxRows     = 1 << 20 // rows of a sheet: 1,048,576
-	MaxColumns  = 1 << 14 // columns of a sheet: 16,384 (A to XFD)
-	MaxTextLen  = 32767   // characters (UTF-16 code units) of one cell's text
-	MaxSheetLen = 31      // characters of a sheet's name
-)
-
 // Errors of the Writer; its errors match them with errors.Is. Their
 // messages name the cell (C12), never its value: the values are phone
 // numbers.
