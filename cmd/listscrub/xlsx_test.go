@@ -39,8 +39,9 @@ import (
 // bare value (a shared string): s: shared string, i: inline string, n:
 // number (written as given), d: date (2026-12-01, written as its serial with
 // a yyyy-mm-dd style), b: boolean 1/0, e: error, f:FORMULA=CACHED (string
-// result), fn:FORMULA=CACHED (numeric result), "_" an empty cell element,
-// nothing an absent cell.
+// result), fn:FORMULA=CACHED (numeric result), f:=FORMULA (a formula never
+// calculated: no cached value), "_" an empty cell element, nothing an
+// absent cell.
 //
 // Options of make: -nor omits the r attributes of rows and cells (an absent
 // cell is then an empty cell element, an empty line an empty row element,
@@ -291,15 +292,17 @@ func sheetXML(s sheetSpec, o makeOpts, sst *[]string, sstIdx map[string]int) (st
 			case "e":
 				fmt.Fprintf(&b, `<c%s t="e"><v>%s</v></c>`, r, esc(val))
 			case "f", "fn":
-				i := strings.LastIndex(val, "=")
-				if i < 0 {
-					return "", fmt.Errorf("cell %q: want %s:FORMULA=CACHED", cell, kind)
-				}
-				formula, cached := strings.TrimPrefix(val[:i], "="), val[i+1:]
 				t := ` t="str"`
 				if kind == "fn" {
 					t = ""
 				}
+				i := strings.LastIndex(val, "=")
+				if i <= 0 {
+					// Never calculated: no cached value.
+					fmt.Fprintf(&b, `<c%s%s><f>%s</f></c>`, r, t, esc(strings.TrimPrefix(val, "=")))
+					break
+				}
+				formula, cached := strings.TrimPrefix(val[:i], "="), val[i+1:]
 				fmt.Fprintf(&b, `<c%s%s><f>%s</f><v>%s</v></c>`, r, t, esc(formula), esc(cached))
 			}
 		}
