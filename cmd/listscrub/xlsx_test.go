@@ -37,7 +37,8 @@ import (
 // further on), then one line per row number (an empty line is a row number
 // without a row element), cells separated by '|', each "KIND:VALUE" or a
 // bare value (a shared string): s: shared string, i: inline string, n:
-// number (written as given), d: date (2026-12-01, written as its serial with
+// number (written as given), r: a shared rich-text string, its runs
+// separated by '~' (plus a phonetic reading, not part of the value), d: date (2026-12-01, written as its serial with
 // a yyyy-mm-dd style), b: boolean 1/0, e: error, f:FORMULA=CACHED (string
 // result), fn:FORMULA=CACHED (numeric result), f:=FORMULA (a formula never
 // calculated: no cached value), "_" an empty cell element, nothing an
@@ -226,15 +227,17 @@ func sheetXML(s sheetSpec, o makeOpts, sst *[]string, sstIdx map[string]int) (st
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n")
 	b.WriteString(`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`)
 	b.WriteString(`<sheetData>`)
-	shared := func(v string) int {
-		i, ok := sstIdx[v]
+	// shared returns the index of a string item, its XML body si.
+	sharedXML := func(si string) int {
+		i, ok := sstIdx[si]
 		if !ok {
 			i = len(*sst)
-			*sst = append(*sst, v)
-			sstIdx[v] = i
+			*sst = append(*sst, si)
+			sstIdx[si] = i
 		}
 		return i
 	}
+	shared := func(v string) int { return sharedXML(tText(v)) }
 	for _, row := range s.rows {
 		if row.none {
 			if o.noR {
@@ -254,7 +257,7 @@ func sheetXML(s sheetSpec, o makeOpts, sst *[]string, sstIdx map[string]int) (st
 			}
 			kind, val, hasKind := strings.Cut(cell, ":")
 			switch kind {
-			case "s", "i", "n", "d", "b", "e", "f", "fn":
+			case "s", "i", "n", "d", "b", "e", "f", "fn", "r":
 			default:
 				hasKind = false
 			}
@@ -277,6 +280,15 @@ func sheetXML(s sheetSpec, o makeOpts, sst *[]string, sstIdx map[string]int) (st
 			switch kind {
 			case "s":
 				fmt.Fprintf(&b, `<c%s t="s"><v>%d</v></c>`, r, shared(val))
+			case "r":
+				// Rich text: runs split at '~', and a phonetic reading
+				// (not part of the value) after them.
+				var si strings.Builder
+				for _, run := range strings.Split(val, "~") {
+					si.WriteString(`<r><rPr><b/></rPr>` + tText(run) + `</r>`)
+				}
+				si.WriteString(`<rPh sb="0" eb="1"><t>ヨミ</t></rPh>`)
+				fmt.Fprintf(&b, `<c%s t="s"><v>%d</v></c>`, r, sharedXML(si.String()))
 			case "i":
 				fmt.Fprintf(&b, `<c%s t="inlineStr"><is>%s</is></c>`, r, tText(val))
 			case "n":
@@ -364,7 +376,7 @@ func buildXlsx(sheets []sheetSpec, o makeOpts) ([]byte, error) {
 	fmt.Fprintf(&sb, `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">`, len(sst), len(sst))
 	for _, s := range sst {
-		sb.WriteString(`<si>` + tText(s) + `</si>`)
+		sb.WriteString(`<si>` + s + `</si>`)
 	}
 	sb.WriteString(`</sst>`)
 
