@@ -24,7 +24,7 @@ import (
 // files it did not write; outputs are read with excelize, an independent
 // reader.
 //
-//	xlsx make [-nor] [-strings=inline] [-bomb] [-cut] OUT.xlsx SHEET.txt...
+//	xlsx make [-nor] [-strings=inline] [-abs] [-bomb] [-cut] OUT.xlsx SHEET.txt...
 //	xlsx cells FILE.xlsx [SHEET]
 //	xlsx encrypt IN.xlsx OUT.xlsx
 //	xlsx ods OUT.ods
@@ -47,7 +47,9 @@ import (
 // Options of make: -nor omits the r attributes of rows and cells (an absent
 // cell is then an empty cell element, an empty line an empty row element,
 // since positions are implicit); -strings=inline writes every bare value as
-// an inline string; -bomb declares the first sheet's entry as 5 GiB
+// an inline string; -abs writes the sheets' relationship targets as
+// absolute part names (/xl/worksheets/sheet1.xml), as some producers do;
+// -bomb declares the first sheet's entry as 5 GiB
 // uncompressed (a zip bomb's size lie; its data is the real sheet); -cut
 // stores the first sheet's XML cut in the middle of its sheetData (a sound
 // zip entry whose XML ends early).
@@ -127,7 +129,7 @@ type rowSpec struct {
 
 // makeOpts are the options of xlsx make.
 type makeOpts struct {
-	noR, inline, bomb, cut bool
+	noR, inline, bomb, cut, abs bool
 }
 
 func xlsxMake(ts *testscript.TestScript, args []string) {
@@ -142,13 +144,15 @@ func xlsxMake(ts *testscript.TestScript, args []string) {
 			o.bomb = true
 		case "-cut":
 			o.cut = true
+		case "-abs":
+			o.abs = true
 		default:
 			ts.Fatalf("xlsx make: unknown option %q", args[0])
 		}
 		args = args[1:]
 	}
 	if len(args) < 2 {
-		ts.Fatalf("usage: xlsx make [-nor] [-strings=inline] [-bomb] [-cut] OUT.xlsx SHEET.txt...")
+		ts.Fatalf("usage: xlsx make [-nor] [-strings=inline] [-abs] [-bomb] [-cut] OUT.xlsx SHEET.txt...")
 	}
 	var sheets []sheetSpec
 	for i, p := range args[1:] {
@@ -363,7 +367,11 @@ func buildXlsx(sheets []sheetSpec, o makeOpts) ([]byte, error) {
 			state = ` state="hidden"`
 		}
 		fmt.Fprintf(&wb, `<sheet name="%s" sheetId="%d"%s r:id="rId%d"/>`, esc(s.name), i+1, state, i+1)
-		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>`, i+1, i+1)
+		target := fmt.Sprintf("worksheets/sheet%d.xml", i+1)
+		if o.abs {
+			target = "/xl/" + target
+		}
+		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="%s"/>`, i+1, target)
 	}
 	n := len(sheets)
 	fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`, n+1)
