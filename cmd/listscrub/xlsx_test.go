@@ -24,7 +24,7 @@ import (
 // files it did not write; outputs are read with excelize, an independent
 // reader.
 //
-//	xlsx make [-nor] [-strings=inline] [-abs] [-bomb] [-cut] OUT.xlsx SHEET.txt...
+//	xlsx make [-nor] [-strings=inline] [-abs] [-1904] [-bomb] [-cut] OUT.xlsx SHEET.txt...
 //	xlsx cells FILE.xlsx [SHEET]
 //	xlsx encrypt IN.xlsx OUT.xlsx
 //	xlsx ods OUT.ods
@@ -49,7 +49,8 @@ import (
 // since positions are implicit); -strings=inline writes every bare value as
 // an inline string; -abs writes the sheets' relationship targets as
 // absolute part names (/xl/worksheets/sheet1.xml), as some producers do;
-// -bomb declares the first sheet's entry as 5 GiB
+// -1904 uses the 1904 date system (workbookPr date1904, as old Mac Excel
+// files do), d: cells written as its serials; -bomb declares the first sheet's entry as 5 GiB
 // uncompressed (a zip bomb's size lie; its data is the real sheet); -cut
 // stores the first sheet's XML cut in the middle of its sheetData (a sound
 // zip entry whose XML ends early).
@@ -129,7 +130,7 @@ type rowSpec struct {
 
 // makeOpts are the options of xlsx make.
 type makeOpts struct {
-	noR, inline, bomb, cut, abs bool
+	noR, inline, bomb, cut, abs, d1904 bool
 }
 
 func xlsxMake(ts *testscript.TestScript, args []string) {
@@ -146,13 +147,15 @@ func xlsxMake(ts *testscript.TestScript, args []string) {
 			o.cut = true
 		case "-abs":
 			o.abs = true
+		case "-1904":
+			o.d1904 = true
 		default:
 			ts.Fatalf("xlsx make: unknown option %q", args[0])
 		}
 		args = args[1:]
 	}
 	if len(args) < 2 {
-		ts.Fatalf("usage: xlsx make [-nor] [-strings=inline] [-abs] [-bomb] [-cut] OUT.xlsx SHEET.txt...")
+		ts.Fatalf("usage: xlsx make [-nor] [-strings=inline] [-abs] [-1904] [-bomb] [-cut] OUT.xlsx SHEET.txt...")
 	}
 	var sheets []sheetSpec
 	for i, p := range args[1:] {
@@ -302,7 +305,11 @@ func sheetXML(s sheetSpec, o makeOpts, sst *[]string, sstIdx map[string]int) (st
 				if err != nil {
 					return "", err
 				}
-				fmt.Fprintf(&b, `<c%s s="1"><v>%d</v></c>`, r, excelSerial(d))
+				serial := excelSerial(d)
+				if o.d1904 {
+					serial -= 1462 // days from 1899-12-30 to 1904-01-01
+				}
+				fmt.Fprintf(&b, `<c%s s="1"><v>%d</v></c>`, r, serial)
 			case "b":
 				fmt.Fprintf(&b, `<c%s t="b"><v>%s</v></c>`, r, esc(val))
 			case "e":
@@ -357,7 +364,11 @@ func buildXlsx(sheets []sheetSpec, o makeOpts) ([]byte, error) {
 	ct.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>`)
 	wb.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>`)
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`)
+	if o.d1904 {
+		wb.WriteString(`<workbookPr date1904="1"/>`)
+	}
+	wb.WriteString(`<sheets>`)
 	rels.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`)
 	for i, s := range sheets {
