@@ -39,7 +39,8 @@ import (
 // bare value (a shared string): s: shared string, i: inline string, n:
 // number (written as given), r: a shared rich-text string, its runs
 // separated by '~' (plus a phonetic reading, not part of the value), d: date (2026-12-01, written as its serial with
-// a yyyy-mm-dd style), b: boolean 1/0, e: error, f:FORMULA=CACHED (string
+// a yyyy-mm-dd style), D: an ISO 8601 date cell (t="d", written as given),
+// b: boolean 1/0, e: error, f:FORMULA=CACHED (string
 // result), fn:FORMULA=CACHED (numeric result), f:=FORMULA (a formula never
 // calculated: no cached value), "_" an empty cell element, nothing an
 // absent cell.
@@ -264,7 +265,7 @@ func sheetXML(s sheetSpec, o makeOpts, sst *[]string, sstIdx map[string]int) (st
 			}
 			kind, val, hasKind := strings.Cut(cell, ":")
 			switch kind {
-			case "s", "i", "n", "d", "b", "e", "f", "fn", "r":
+			case "s", "i", "n", "d", "D", "b", "e", "f", "fn", "r":
 			default:
 				hasKind = false
 			}
@@ -310,6 +311,8 @@ func sheetXML(s sheetSpec, o makeOpts, sst *[]string, sstIdx map[string]int) (st
 					serial -= 1462 // days from 1899-12-30 to 1904-01-01
 				}
 				fmt.Fprintf(&b, `<c%s s="1"><v>%d</v></c>`, r, serial)
+			case "D":
+				fmt.Fprintf(&b, `<c%s t="d"><v>%s</v></c>`, r, esc(val))
 			case "b":
 				fmt.Fprintf(&b, `<c%s t="b"><v>%s</v></c>`, r, esc(val))
 			case "e":
