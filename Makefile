@@ -22,7 +22,8 @@ all: build
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/listscrub
 
-## demo: build, scrub the sample prospect file against the sample registries, show the result.
+## demo: build, scrub the sample prospect file (CSV, then the same rows as a workbook) against
+## the sample registries, show the result.
 demo: build
 	@mkdir -p $(DEMO_OUT)
 	@echo "== listscrub scrub -r bloctel=$(SAMPLE)/bloctel.csv -r optout=$(SAMPLE)/optout.txt --allow $(SAMPLE)/customers.csv --dedupe $(SAMPLE)/prospects.csv"
@@ -37,6 +38,12 @@ demo: build
 	@echo
 	@echo "First blocked rows (scrub_reason and scrub_source appended):"
 	@head -4 $(DEMO_OUT)/blocked.csv | iconv -f windows-1252 -t utf-8 2>/dev/null | sed 's/^/  /' || head -4 $(DEMO_OUT)/blocked.csv
+	@echo
+	@echo "== the same prospects as an Excel workbook (sheet chosen by its phone columns), workbooks out:"
+	@echo "== listscrub scrub -r bloctel=$(SAMPLE)/bloctel.csv -r optout=$(SAMPLE)/optout.txt --allow $(SAMPLE)/customers.csv --dedupe -o $(DEMO_OUT)/clean.xlsx --blocked $(DEMO_OUT)/blocked.xlsx $(SAMPLE)/prospects.xlsx"
+	@$(BIN) scrub -r bloctel=$(SAMPLE)/bloctel.csv -r optout=$(SAMPLE)/optout.txt \
+		--allow $(SAMPLE)/customers.csv --dedupe \
+		-o $(DEMO_OUT)/clean.xlsx --blocked $(DEMO_OUT)/blocked.xlsx $(SAMPLE)/prospects.xlsx
 
 ## sample-xlsx: regenerate testdata/sample/prospects.xlsx (the sample workbook) from
 ## testdata/sample/prospects.csv, with excelize (testdata/sample/genworkbook.go).

@@ -52,7 +52,7 @@ type bookSource struct {
 }
 
 // openBook opens the workbook input and the sheet to read: o.Sheet, or the
-// first whose first row names a phone column (as o.Columns, or the column
+// first (visible ones first: sheetOrder) whose first row names a phone column (as o.Columns, or the column
 // vocabulary, finds it; the first sheet with a row at all when the columns
 // are given by number or there is no header).
 func openBook(ctx context.Context, in *input, o Options) (*bookSource, error) {
@@ -80,7 +80,8 @@ func openBook(ctx context.Context, in *input, o Options) (*bookSource, error) {
 		return startSheet(ctx, book, i, in.name)
 	}
 	var tried []string
-	for i, name := range book.Sheets() {
+	for _, i := range sheetOrder(book) {
+		name := book.Sheets()[i]
 		s, err := startSheet(ctx, book, i, in.name)
 		if err != nil {
 			return nil, err
@@ -96,6 +97,21 @@ func openBook(ctx context.Context, in *input, o Options) (*bookSource, error) {
 	}
 	return nil, fmt.Errorf("%s: no sheet has a phone column in its first row (sheets %s): choose one with --sheet NAME or --sheet N, and its column with --column",
 		in.name, joinComma(tried))
+}
+
+// sheetOrder returns the sheets in the order they are tried without
+// --sheet: the visible ones first, in the workbook's order, then the
+// hidden ones, which a user who chose the file did not see.
+func sheetOrder(book *workbook.Book) []int {
+	var visible, hidden []int
+	for i := range book.Sheets() {
+		if book.Hidden(i) {
+			hidden = append(hidden, i)
+		} else {
+			visible = append(visible, i)
+		}
+	}
+	return append(visible, hidden...)
 }
 
 // startSheet starts reading sheet i and reads its first row (held for

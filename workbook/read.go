@@ -55,6 +55,8 @@ func (e *ReadError) Error() string {
 func (e *ReadError) Unwrap() error { return e.Err }
 
 // Book is an opened workbook: its sheets and what their cells refer to.
+// It is not changed after Open: several Rows, in several goroutines, may
+// read its sheets at once.
 type Book struct {
 	name     string
 	lim      Limits

@@ -178,3 +178,31 @@ func TestIsWorkbook(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentRows: several Rows read one Book at once (run with -race).
+func TestConcurrentRows(t *testing.T) {
+	data := excelizeBook(t)
+	b, err := openBytes(data, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, err := readBookSheet(b, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			rows, _, err := readBookSheet(b, 0)
+			if err == nil && rowsText(rows) != rowsText(want) {
+				err = errors.New("rows differ")
+			}
+			errs <- err
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -183,10 +183,8 @@ func (r *Rows) next() (*Row, error) {
 				continue
 			}
 			if string(x.name) != "row" {
-				if err := x.skip(); err != nil {
-					return nil, err
-				}
-				continue
+				// Rows inside it would be hidden from this reader.
+				return nil, errors.New("an element other than <row> in <sheetData>")
 			}
 			r.tick++
 			if r.tick%ctxEvery == 0 {
@@ -214,6 +212,9 @@ func (r *Rows) next() (*Row, error) {
 				return nil, err
 			}
 			if x.kind == tokStart {
+				if x.depth() == 2 && string(x.name) == "sheetData" {
+					return nil, errors.New("a second <sheetData>")
+				}
 				if err := x.skip(); err != nil {
 					return nil, err
 				}
@@ -257,7 +258,11 @@ func (r *Rows) readRow() (bool, error) {
 		if x.kind != tokStart {
 			continue
 		}
-		if string(x.name) != "c" || x.depth() != d+1 {
+		if string(x.name) != "c" {
+			if string(x.name) != "extLst" {
+				// Cells inside it would be hidden from this reader.
+				return false, errors.New("an element other than <c> in a <row>")
+			}
 			if err := x.skip(); err != nil {
 				return false, err
 			}

@@ -150,7 +150,10 @@ func TestSheetDamage(t *testing.T) {
 		{"an unknown type", sheetDoc(`<row r="1"><c t="x"><v>2</v></c></row>`), "unknown type"},
 		{"text after the end", sheetDoc(``) + "x", "text outside"},
 		{"a second root", sheetDoc(``) + "<worksheet/>", "second root"},
-		{"nested too deep", sheetDoc(strings.Repeat("<a>", 300)), "nested more than 256 deep"},
+		{"a second sheetData", strings.Replace(sheetDoc(``), "</worksheet>", `<sheetData><row><c><v>612345678</v></c></row></sheetData></worksheet>`, 1), "a second <sheetData>"},
+		{"rows in another element", sheetDoc(`<x><row><c><v>612345678</v></c></row></x>`), "an element other than <row> in <sheetData>"},
+		{"cells in another element", sheetDoc(`<row r="2"><x><c><v>612345678</v></c></x></row>`), "row 2: an element other than <c> in a <row>"},
+		{"nested too deep", strings.Replace(sheetDoc(``), "<sheetData>", strings.Repeat("<a>", 300), 1), "nested more than 256 deep"},
 		{"a row too long", sheetDoc(`<row r="7"><c><v>` + strings.Repeat("1", 17<<20) + `</v></c></row>`), "row 7: cell A7: a row of more than 16 MiB"},
 		{"a string too long", sheetDoc(`<row r="7"><c t="inlineStr"><is><t>` + strings.Repeat("1", 17<<20) + `</t></is></c></row>`), "row 7: cell A7: a string of more than 16 MiB"},
 	}
