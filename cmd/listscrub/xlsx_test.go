@@ -33,8 +33,8 @@ import (
 //	xlsx zip OUT FILE...
 //
 // A sheet's text: directive lines first or anywhere ("# sheet: NAME",
-// "# hidden", "# merge A1:B1", "# gap N": the next row is N row numbers
-// further on), then one line per row number (an empty line is a row number
+// "# hidden", "# merge A1:B1", "# hide N": row N is hidden (filtered out
+// in Excel), "# gap N": the next row is N row numbers further on), then one line per row number (an empty line is a row number
 // without a row element), cells separated by '|', each "KIND:VALUE" or a
 // bare value (a shared string): s: shared string, i: inline string, n:
 // number (written as given), r: a shared rich-text string, its runs
@@ -120,6 +120,7 @@ type sheetSpec struct {
 	hidden bool
 	merges []string
 	rows   []rowSpec
+	hide   map[int]bool // row numbers written hidden="1"
 }
 
 // rowSpec is a row: its number and its cells (nil cells: no row element).
@@ -184,6 +185,13 @@ func parseSheet(ts *testscript.TestScript, text string, n int) sheetSpec {
 				s.hidden = true
 			case strings.HasPrefix(d, "merge "):
 				s.merges = append(s.merges, strings.TrimSpace(strings.TrimPrefix(d, "merge ")))
+			case strings.HasPrefix(d, "hide "):
+				h, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(d, "hide ")))
+				ts.Check(err)
+				if s.hide == nil {
+					s.hide = map[int]bool{}
+				}
+				s.hide[h] = true
 			case strings.HasPrefix(d, "gap "):
 				g, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(d, "gap ")))
 				ts.Check(err)
@@ -253,10 +261,14 @@ func sheetXML(s sheetSpec, o makeOpts, sst *[]string, sstIdx map[string]int) (st
 			}
 			continue
 		}
+		hidden := ""
+		if s.hide[row.num] {
+			hidden = ` hidden="1"`
+		}
 		if o.noR {
-			b.WriteString(`<row>`)
+			fmt.Fprintf(&b, `<row%s>`, hidden)
 		} else {
-			fmt.Fprintf(&b, `<row r="%d">`, row.num)
+			fmt.Fprintf(&b, `<row r="%d"%s>`, row.num, hidden)
 		}
 		for j, cell := range row.cells {
 			r := ""
