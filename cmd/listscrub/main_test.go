@@ -40,10 +40,15 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	books, err := filepath.Abs("../../workbook/testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "../../testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SAMPLE", sample)
+			env.Setenv("BOOKS", books)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -56,6 +61,7 @@ func TestScripts(t *testing.T) {
 			"write":    cmdWrite,
 			"mtime":    cmdMtime,
 			"mknod":    cmdMknod,
+			"xlsx":     cmdXlsx,
 		},
 	})
 }
