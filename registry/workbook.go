@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/listscrub/listscrub/colname"
@@ -46,11 +47,11 @@ func bookText(ctx context.Context, hf *hashingFile, path string, opts LoadOption
 	if err != nil {
 		return nil, fmt.Errorf("registry %w", err)
 	}
-	rows, first, err := pickSheet(ctx, book, path, opts.role())
+	rows, first, sheet, err := pickSheet(ctx, book, path, opts.role())
 	if err != nil {
 		return nil, err
 	}
-	return &sheetText{rows: rows, held: first, line: 1}, nil
+	return &sheetText{rows: rows, held: first, line: 1, sheet: sheet}, nil
 }
 
 // pickSheet returns the sheet that holds the list, and its first row: the
@@ -58,7 +59,7 @@ func bookText(ctx context.Context, hf *hashingFile, path string, opts LoadOption
 // reads it), else the only sheet with a row at all. A workbook with two
 // such sheets is refused: reading one of them would leave out the numbers
 // of the other, and which one was meant is not for listscrub to guess.
-func pickSheet(ctx context.Context, book *workbook.Book, path string, role colname.Role) (*workbook.Rows, *workbook.Row, error) {
+func pickSheet(ctx context.Context, book *workbook.Book, path string, role colname.Role) (*workbook.Rows, *workbook.Row, string, error) {
 	type sheet struct {
 		i     int
 		rows  *workbook.Rows
@@ -74,7 +75,7 @@ func pickSheet(ctx context.Context, book *workbook.Book, path string, role colna
 		rows, err := book.Rows(ctx, i)
 		if err != nil {
 			closeAll()
-			return nil, nil, fmt.Errorf("registry %w", err)
+			return nil, nil, "", fmt.Errorf("registry %w", err)
 		}
 		first, err := rows.Next()
 		if err == io.EOF {
@@ -84,7 +85,7 @@ func pickSheet(ctx context.Context, book *workbook.Book, path string, role colna
 		if err != nil {
 			rows.Close()
 			closeAll()
-			return nil, nil, fmt.Errorf("registry %w", err)
+			return nil, nil, "", fmt.Errorf("registry %w", err)
 		}
 		s := sheet{i, rows, first}
 		filled = append(filled, s)
@@ -101,32 +102,33 @@ func pickSheet(ctx context.Context, book *workbook.Book, path string, role colna
 	}
 	switch len(pick) {
 	case 0:
-		return nil, nil, fmt.Errorf("registry %s: the workbook has no sheet with a row in it", path)
+		return nil, nil, "", fmt.Errorf("registry %s: the workbook has no sheet with a row in it", path)
 	case 1:
 		for _, s := range filled {
 			if s.i != pick[0].i {
 				s.rows.Close()
 			}
 		}
-		return pick[0].rows, pick[0].first, nil
+		return pick[0].rows, pick[0].first, book.Sheets()[pick[0].i], nil
 	}
 	closeAll()
 	names := make([]string, len(pick))
 	for k, s := range pick {
 		names[k] = fmt.Sprintf("%q", book.Sheets()[s.i])
 	}
-	return nil, nil, fmt.Errorf("registry %s: sheets %s all hold a list: save each as a workbook (or CSV) of its own and give them as separate sources",
+	return nil, nil, "", fmt.Errorf("registry %s: sheets %s all hold a list: save each as a workbook (or CSV) of its own and give them as separate sources",
 		path, strings.Join(names, ", "))
 }
 
 // sheetText reads a sheet's rows as text lines (bookText).
 type sheetText struct {
-	rows *workbook.Rows
-	held *workbook.Row // the first row, read by pickSheet
-	line int           // the row number of the next line to write
-	buf  []byte        // text not yet read
-	off  int
-	err  error
+	sheet string // the sheet read, for messages
+	rows  *workbook.Rows
+	held  *workbook.Row // the first row, read by pickSheet
+	line  int           // the row number of the next line to write
+	buf   []byte        // text not yet read
+	off   int
+	err   error
 }
 
 // Read fills p with the next lines.
@@ -148,6 +150,18 @@ func (t *sheetText) Read(p []byte) (int, error) {
 				}
 				row = r
 			}
+			if slices.Contains(row.Kinds, workbook.Formula) {
+				// Its number is unknown: a block list would miss it, an
+				// exempt list exempt who knows what.
+				// The reader names the file and the line it is at: the
+				// empty lines of the rows missing before this one are
+				// read first, so that the line is this row's number.
+				t.gapTo(row.Num)
+				t.err = fmt.Errorf("sheet %q: a formula with no calculated value (the file was written by a program and never opened in Excel): open it in Excel or LibreOffice and save it, so that its values are known",
+					t.sheet)
+				t.rows.Close()
+				break
+			}
 			t.appendRow(row)
 		}
 	}
@@ -159,9 +173,7 @@ func (t *sheetText) Read(p []byte) (int, error) {
 // appendRow appends row as a line, after an empty line for each row number
 // missing before it.
 func (t *sheetText) appendRow(row *workbook.Row) {
-	for ; t.line < row.Num; t.line++ {
-		t.buf = append(t.buf, '\n')
-	}
+	t.gapTo(row.Num)
 	for j, v := range row.Values {
 		if j > 0 {
 			t.buf = append(t.buf, bookComma)
@@ -170,6 +182,13 @@ func (t *sheetText) appendRow(row *workbook.Row) {
 	}
 	t.buf = append(t.buf, '\n')
 	t.line = row.Num + 1
+}
+
+// gapTo appends an empty line for each row number missing before row num.
+func (t *sheetText) gapTo(num int) {
+	for ; t.line < num; t.line++ {
+		t.buf = append(t.buf, '\n')
+	}
 }
 
 // isBook reports whether the source read by br is a workbook.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/listscrub/listscrub/csvsplit"
 	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/workbook"
 )
 
 // rowResult is a worker's decision about one row.
@@ -19,6 +20,9 @@ type job struct {
 	batch csvsplit.Batch
 	rows  []rowResult
 	nums  []normalize.Result // len(cols) results per row
+	// uncalc says, per row, that a phone field is a workbook formula never
+	// calculated (pipeline.cells).
+	uncalc []bool
 	// keys and regMasks are scratch for the batched registry look-up: one
 	// per phone field, like nums.
 	keys     []normalize.Key
@@ -48,6 +52,8 @@ func (p *pipeline) decide(j *job) {
 	j.nums = resize(j.nums, n*nc)
 	j.keys = resize(j.keys, n*nc)
 	j.regMasks = resize(j.regMasks, n*nc)
+	j.uncalc = resize(j.uncalc, n)
+	clear(j.uncalc)
 	j.count = counts{}
 	cut := p.cutRow(b)
 
@@ -70,13 +76,18 @@ func (p *pipeline) decide(j *job) {
 			j.rows[i] = rowResult{cat: Invalid, reason: ReasonRagged}
 		default:
 			j.rows[i] = p.decideRow(j.nums[i*nc:(i+1)*nc], j.regMasks[i*nc:(i+1)*nc], &j.count)
+			if j.uncalc[i] && j.rows[i].cat != Blocked {
+				// Like a number outside coverage: unknown, so never
+				// clean, unless another number of the row is registered.
+				j.rows[i] = rowResult{cat: Invalid, reason: ReasonUncalculated}
+			}
 		}
 	}
 }
 
 // ragged reports whether row i has more or fewer fields than the header.
 func (p *pipeline) ragged(b *csvsplit.Batch, i int) bool {
-	return p.nFields > 0 && b.NumFields(i) != p.nFields && !p.aligned
+	return p.nFields > 0 && b.NumFields(i) != p.nFields
 }
 
 // normalizeRows normalizes every phone field of the job's rows into j.nums.
@@ -101,6 +112,11 @@ func (p *pipeline) normalizeRows(j *job, cut int) {
 			var field []byte
 			if col < nf {
 				field = b.Field(i, col)
+				if p.cells && b.Tag(i, col) == byte(workbook.Formula) {
+					j.uncalc[i] = true
+					nums[ci] = unread
+					continue
+				}
 			}
 			nums[ci] = norm.Normalize(field)
 		}

@@ -146,7 +146,7 @@ func (p *pipeline) finishStats() {
 			p.st.InvalidByReason.Add(r.String(), n)
 		}
 	}
-	for _, r := range []string{ReasonNotCovered, ReasonNotScreened, ReasonRagged, ReasonTruncated} {
+	for _, r := range []string{ReasonNotCovered, ReasonNotScreened, ReasonRagged, ReasonTruncated, ReasonUncalculated} {
 		if n := p.byReason[r]; n > 0 {
 			p.st.InvalidByReason.Add(r, n)
 		}

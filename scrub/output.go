@@ -3,8 +3,8 @@ package scrub
 import (
 	"bufio"
 	"crypto/sha256"
-	"errors"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/listscrub/listscrub/csvsplit"
+	"github.com/listscrub/listscrub/workbook"
 )
 
 // Batch sizes: a batch ends after batchRows rows or batchBytes bytes.
@@ -42,11 +43,10 @@ type pipeline struct {
 	// no line break may be a row cut short, whose number, cut, may be
 	// another valid number: it is invalid as ReasonTruncated (see cutRow).
 	unproven bool
-	// aligned says that every row's cells are where the header's are (a
-	// workbook's, addressed by column): a row with more fields than the
-	// header has values past its last named column, not misaligned ones,
-	// and is not ragged.
-	aligned bool
+	// cells says that the rows are a workbook's cells, their fields tagged
+	// with their workbook.Kind: a phone field that is a formula never
+	// calculated makes its row ReasonUncalculated.
+	cells bool
 
 	// names are the header's names (nil without a header), for messages.
 	names []string
@@ -218,8 +218,9 @@ func (q *sequencer) done(j *job) error {
 // readError gives a read error the input's name unless it already has it.
 func readError(name string, err error) error {
 	var pe *csvsplit.ParseError
-	if errors.As(err, &pe) {
-		return err
+	var we *workbook.ReadError
+	if errors.As(err, &pe) || errors.As(err, &we) {
+		return err // names the file and where in it
 	}
 	return fmt.Errorf("read %s: %w", name, err)
 }

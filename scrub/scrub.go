@@ -142,6 +142,9 @@ const (
 	ReasonNotScreened = "not-screened" // invalid: a valid number no wash result screened (registry.Set.Screened)
 	ReasonRagged      = "ragged"       // invalid: more or fewer fields than the header
 	ReasonTruncated   = "truncated"    // invalid: a stream's last row, with no line break: maybe cut short
+	// ReasonUncalculated: invalid: a workbook's phone cell is a formula
+	// with no calculated value (workbook.Formula), a number unknown.
+	ReasonUncalculated = "uncalculated"
 )
 
 // Run scrubs o.Input and returns the statistics. Outputs named by path are
@@ -228,7 +231,7 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 		size = in.want
 	}
 	p := &pipeline{o: o, cols: cols, r: src, w: w, st: st, name: in.name, in: in, size: size, nFields: h.width, first: h.first,
-		unproven: in.at == nil && in.gz == nil && book == nil, aligned: book != nil,
+		unproven: in.at == nil && in.gz == nil && book == nil, cells: book != nil,
 		names: h.names, probe: newNumberProbe(h.width, cols)}
 	if err := p.run(ctx, workers); err != nil {
 		return nil, err

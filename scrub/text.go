@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/listscrub/listscrub/csvsplit"
+	"github.com/listscrub/listscrub/workbook"
 )
 
 // sampleSize is how much of the input's start its format is sniffed from.
@@ -38,13 +39,14 @@ func sniffText(in *input, o Options) (textFormat, error) {
 }
 
 // checkText refuses inputs that are not delimited text at all, which would
-// otherwise come out as rows of garbage: workbooks, UTF-16 exports, binary.
+// otherwise come out as rows of garbage: compressed workbooks, UTF-16
+// exports, binary.
 func checkText(name string, sample []byte) error {
 	switch {
-	case bytes.HasPrefix(sample, []byte("PK\x03\x04")):
-		return fmt.Errorf("%s: this is a zip archive (an Excel .xlsx workbook?), not CSV: save it as CSV (UTF-8 or Windows-1252)", name)
-	case bytes.HasPrefix(sample, []byte("\xd0\xcf\x11\xe0")):
-		return fmt.Errorf("%s: this is an Excel .xls workbook, not CSV: save it as CSV", name)
+	case workbook.IsWorkbook(sample):
+		// A workbook given as itself never gets here (openRows): this
+		// one was compressed.
+		return fmt.Errorf("%s: a gzip-compressed workbook: decompress it (gunzip) and give the workbook itself", name)
 	case bytes.HasPrefix(sample, []byte("\xff\xfe")) || bytes.HasPrefix(sample, []byte("\xfe\xff")):
 		return fmt.Errorf("%s: UTF-16 text (Excel's \"Unicode text\"): save it as CSV UTF-8", name)
 	}

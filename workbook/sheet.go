@@ -38,6 +38,7 @@ type Rows struct {
 	vbuf    []byte // the values of the row being read
 	cells   []cellSpan
 	raw     []byte // a cell's <v> or <is> text, as read
+	formula []byte // a cell's <f> text, as read
 	errCell string
 }
 
@@ -335,9 +336,9 @@ func (r *Rows) readCell() error {
 		return errors.New("a cell of an unknown type")
 	}
 	d := x.depth()
-	r.raw = r.raw[:0]
-	hasV := false
-	in := false
+	r.raw, r.formula = r.raw[:0], r.formula[:0]
+	hasV, hasF := false, false
+	in, inF := false, false
 	for {
 		if err := x.next(); err != nil {
 			return noEOF(err)
@@ -357,7 +358,9 @@ func (r *Rows) readCell() error {
 				if r.raw, err = readRichText(x, r.raw); err != nil {
 					return err
 				}
-			default: // <f> and the rest
+			case string(x.name) == "f":
+				hasF, inF = true, true
+			default:
 				if err := x.skip(); err != nil {
 					return err
 				}
@@ -368,10 +371,18 @@ func (r *Rows) readCell() error {
 				if len(r.raw)+len(r.vbuf) > maxRowBytes {
 					return errRowTooLong
 				}
+			} else if inF {
+				r.formula = append(r.formula, x.text...)
+				if len(r.formula)+len(r.vbuf) > maxRowBytes {
+					return errRowTooLong
+				}
 			}
 		case tokEnd:
-			in = false
+			in, inF = false, false
 			if x.depth() < d {
+				if hasF && !hasV {
+					return r.uncalculated()
+				}
 				return r.cellValue(typ, style, hasV)
 			}
 		}
@@ -409,6 +420,20 @@ func cellType(t []byte) cellTypeID {
 		return typeDate
 	}
 	return typeUnknown
+}
+
+// uncalculated appends the span of a formula cell with no cached value
+// (a file written by a program, never opened in Excel): Kind Formula, its
+// value "=" and the formula's text (empty for a cell sharing another's).
+func (r *Rows) uncalculated() error {
+	start := len(r.vbuf)
+	r.vbuf = append(r.vbuf, '=')
+	r.vbuf = append(r.vbuf, bytes.TrimPrefix(r.formula, []byte("="))...)
+	if len(r.vbuf) > maxRowBytes {
+		return errRowTooLong
+	}
+	r.cells = append(r.cells, cellSpan{off: int32(start), end: int32(len(r.vbuf)), kind: Formula})
+	return nil
 }
 
 // cellValue appends the span of the cell just read, from r.raw.

@@ -44,7 +44,7 @@ func TestSheetHandMade(t *testing.T) {
 			"1:[text:06 12]\n", 0},
 		{"formulas by their cached value",
 			`<row><c t="str"><f>"0612345678"</f><v>0612345678</v></c><c><f>1+1</f><v>2</v></c><c><f>A1</f></c><c t="b"><f>TRUE</f><v>1</v></c><c t="e"><f>1/0</f><v>#DIV/0!</v></c></row>`,
-			"1:[text:0612345678 number:2 empty: bool:TRUE error:#DIV/0!]\n", 0},
+			"1:[text:0612345678 number:2 formula:=A1 bool:TRUE error:#DIV/0!]\n", 0},
 		{"booleans, errors and ISO dates",
 			`<row><c t="b"><v>0</v></c><c t="e"><v>#N/A</v></c><c t="d"><v>2026-12-01T14:30:00</v></c></row>`,
 			"1:[bool:FALSE error:#N/A date:2026-12-01T14:30:00]\n", 0},

@@ -23,7 +23,7 @@ import (
 type Kind uint8
 
 // Cell kinds. A formula cell is read as its cached value, of that value's
-// kind.
+// kind, or as Formula when it has none.
 const (
 	Empty  Kind = iota // no value (a missing cell, or an empty string)
 	Text               // a shared or inline string, a formula's string result
@@ -31,6 +31,11 @@ const (
 	Date               // a number formatted as a date or time, as ISO 8601 text: 2026-12-01, 2026-12-01T14:30:00 (.250 when there are milliseconds)
 	Bool               // TRUE or FALSE
 	Error              // an error value, as its text: #N/A, #DIV/0!
+	// Formula is a formula cell with no cached value (a file written by a
+	// program and never calculated), as "=" and its formula text: its
+	// value is unknown, so a number it would make cannot be checked.
+	// Writers write it as text.
+	Formula
 )
 
 // String returns the kind's name: empty, text, number, date, bool or error.
@@ -48,6 +53,8 @@ func (k Kind) String() string {
 		return "bool"
 	case Error:
 		return "error"
+	case Formula:
+		return "formula"
 	}
 	return "Kind(?)"
 }
