@@ -54,11 +54,15 @@ func bookText(ctx context.Context, hf *hashingFile, path string, opts LoadOption
 	return &sheetText{rows: rows, held: first, line: 1, sheet: sheet}, nil
 }
 
-// pickSheet returns the sheet that holds the list, and its first row: the
-// only sheet whose first row names a phone column (as a list of role
-// reads it), else the only sheet with a row at all. A workbook with two
-// such sheets is refused: reading one of them would leave out the numbers
-// of the other, and which one was meant is not for listscrub to guess.
+// pickSheet returns the sheet that holds the list, its first row and its
+// name: the only sheet whose first row names a phone column (as a list of
+// role reads it), else the only sheet with rows. Two candidates are
+// refused: which one was meant is not for listscrub to guess. A block list
+// is read in full or not at all, so beside its sheet the others must hold
+// nothing that looks like a phone number (a list continued on a second
+// sheet past 1,048,576 rows, without a header, say): they are read through
+// to make sure (numbersIn). An allow or a consent list's other sheets are
+// left out: they can only exempt fewer numbers.
 func pickSheet(ctx context.Context, book *workbook.Book, path string, role colname.Role) (*workbook.Rows, *workbook.Row, string, error) {
 	type sheet struct {
 		i     int
@@ -100,25 +104,72 @@ func pickSheet(ctx context.Context, book *workbook.Book, path string, role colna
 	if len(pick) == 0 {
 		pick = filled
 	}
-	switch len(pick) {
-	case 0:
+	if len(pick) == 0 {
 		return nil, nil, "", fmt.Errorf("registry %s: the workbook has no sheet with a row in it", path)
-	case 1:
-		for _, s := range filled {
-			if s.i != pick[0].i {
-				s.rows.Close()
+	}
+	if len(pick) > 1 {
+		closeAll()
+		names := make([]string, len(pick))
+		for k, s := range pick {
+			names[k] = fmt.Sprintf("%q", book.Sheets()[s.i])
+		}
+		return nil, nil, "", fmt.Errorf("registry %s: sheets %s all hold a list: a list is read from one sheet; save each as a workbook (or CSV) of its own and give them as separate sources",
+			path, strings.Join(names, ", "))
+	}
+	var err error
+	for _, s := range filled {
+		if s.i == pick[0].i {
+			continue
+		}
+		if role == colname.Block && err == nil {
+			if row, e := numbersIn(s.rows, s.first); e != nil {
+				err = fmt.Errorf("registry %w", e)
+			} else if row > 0 {
+				err = fmt.Errorf("registry %s: sheet %q row %d holds what looks like a phone number, beside the list in sheet %q: a block list is read in full, from one sheet; save each sheet as a workbook (or CSV) of its own and give them as separate sources",
+					path, book.Sheets()[s.i], row, book.Sheets()[pick[0].i])
 			}
 		}
-		return pick[0].rows, pick[0].first, book.Sheets()[pick[0].i], nil
+		s.rows.Close()
 	}
-	closeAll()
-	names := make([]string, len(pick))
-	for k, s := range pick {
-		names[k] = fmt.Sprintf("%q", book.Sheets()[s.i])
+	if err != nil {
+		pick[0].rows.Close()
+		return nil, nil, "", err
 	}
-	return nil, nil, "", fmt.Errorf("registry %s: sheets %s all hold a list: save each as a workbook (or CSV) of its own and give them as separate sources",
-		path, strings.Join(names, ", "))
+	return pick[0].rows, pick[0].first, book.Sheets()[pick[0].i], nil
 }
+
+// numbersIn reads a sheet through (first its first row) and returns the
+// number of the first row holding a cell that looks like a phone number
+// (text or a number of at least minDigits digits), or 0.
+func numbersIn(rows *workbook.Rows, first *workbook.Row) (int, error) {
+	for row := first; ; {
+		for j, v := range row.Values {
+			if k := row.Kinds[j]; k == workbook.Date || k == workbook.Bool || k == workbook.Error {
+				continue // 2026-12-01 has 8 digits, and is no number
+			}
+			n := 0
+			for _, c := range v {
+				if c >= '0' && c <= '9' {
+					n++
+				}
+			}
+			if n >= minDigits {
+				return row.Num, nil
+			}
+		}
+		var err error
+		if row, err = rows.Next(); err == io.EOF {
+			return 0, nil
+		} else if err != nil {
+			return 0, err
+		}
+	}
+}
+
+// minDigits is how many digits make a cell look like a phone number to
+// numbersIn: the shortest national numbers (a Belgian fixed line
+// without its zero) have 8.
+const minDigits = 8
 
 // sheetText reads a sheet's rows as text lines (bookText).
 type sheetText struct {
