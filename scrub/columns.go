@@ -72,22 +72,32 @@ func resolveColumns(specs []string, header []string, width int) ([]int, error) {
 			if header == nil {
 				return nil, usageErrorf("--column %s: with --no-header, columns are given by number", colname.Quote(spec))
 			}
+			// Every column of that name: two columns named alike (a
+			// header cell merged over two, a file with "Tel" twice) are
+			// both the column the user named.
+			n := 0
 			for i, h := range header {
 				if colname.Equal(h, spec) {
-					idx = i
-					break
+					cols, n = addColumn(cols, seen, i), n+1
 				}
 			}
-			if idx < 0 {
+			if n == 0 {
 				return nil, fmt.Errorf("--column %s: no such column in the header (%s)", colname.Quote(spec), colname.QuoteList(header))
 			}
+			continue
 		}
-		if !seen[idx] {
-			seen[idx] = true
-			cols = append(cols, idx)
-		}
+		cols = addColumn(cols, seen, idx)
 	}
 	return cols, nil
+}
+
+// addColumn appends column idx to cols unless seen has it.
+func addColumn(cols []int, seen map[int]bool, idx int) []int {
+	if seen[idx] {
+		return cols
+	}
+	seen[idx] = true
+	return append(cols, idx)
 }
 
 // columns returns "1 column" or "n columns".

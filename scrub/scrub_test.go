@@ -40,6 +40,9 @@ func TestResolveColumns(t *testing.T) {
 		{nil, []string{"phone_number", "mobile phone", "GSM", "fax"}, []int{0, 1, 2}, ""},
 		{nil, []string{"Name", "Phone", "MobilePhone", "HomePhoneNO"}, []int{1, 2, 3}, ""},
 		{[]string{"mobilephone"}, []string{"Name", "Phone", "MobilePhone"}, []int{2}, ""},
+		// A name two columns have (a header cell merged over both): both.
+		{[]string{"Contacts"}, []string{"Nom", "Contacts", "Contacts", "Ville"}, []int{1, 2}, ""},
+		{[]string{"contacts", "3"}, []string{"Nom", "Contacts", "Contacts"}, []int{1, 2}, ""},
 		{nil, []string{"A", "0612345678"}, nil, "looks like data"},
 		{[]string{"5"}, nil, nil, "the first row has only 3 columns"},
 		{[]string{"2"}, nil, []int{1}, ""},
