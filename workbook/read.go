@@ -62,6 +62,7 @@ type Book struct {
 	lim      Limits
 	files    map[string]*zip.File // by part name, lower case, without a leading /
 	sheets   []sheetInfo
+	tabs     []string // every sheet's name, in tab order (chart sheets too): --sheet N counts them
 	strings  sharedStrings
 	xfs      []dateClass // the date class of each cell format
 	date1904 bool
@@ -71,6 +72,7 @@ type sheetInfo struct {
 	name   string
 	hidden bool
 	file   *zip.File
+	tab    int // its place among the tabs (Book.tabs)
 }
 
 // Open reads a workbook's structure (its sheets, shared strings and number
@@ -189,7 +191,8 @@ func (b *Book) open(ctx context.Context) error {
 			}
 		}
 	}
-	for _, s := range decl {
+	for tab, s := range decl {
+		b.tabs = append(b.tabs, s.name)
 		rel, ok := byID[s.rid]
 		if !ok {
 			return b.partErr(wbPart, fmt.Errorf("sheet %q refers to relationship %q, which does not exist: %w", s.name, s.rid, ErrCorrupt))
@@ -201,7 +204,7 @@ func (b *Book) open(ctx context.Context) error {
 		if f == nil {
 			return b.partErr(wbPart, fmt.Errorf("sheet %q is in %s, which is not in the archive: %w", s.name, rel.target, ErrCorrupt))
 		}
-		b.sheets = append(b.sheets, sheetInfo{name: s.name, hidden: s.hidden, file: f})
+		b.sheets = append(b.sheets, sheetInfo{name: s.name, hidden: s.hidden, file: f, tab: tab})
 	}
 	return nil
 }
@@ -404,28 +407,43 @@ func (b *Book) Sheets() []string {
 func (b *Book) Hidden(i int) bool { return b.sheets[i].hidden }
 
 // Find returns the index in Sheets of the sheet sel names: a sheet name
-// (exact, else case-insensitive), or a 1-based number. The error of a sheet
-// that does not exist lists the sheets.
+// (exact, else case-insensitive), or a 1-based number in tab order, as
+// Excel shows the tabs (chart sheets count, and are refused: they have no
+// cells). A number that is also another sheet's name is refused as
+// ambiguous. The error of a sheet that does not exist lists the sheets.
 func (b *Book) Find(sel string) (int, error) {
+	byName := -1
 	for i, s := range b.sheets {
 		if s.name == sel {
-			return i, nil
+			byName = i
+			break
 		}
 	}
-	found := -1
-	for i, s := range b.sheets {
-		if strings.EqualFold(s.name, sel) {
-			if found >= 0 {
-				return 0, fmt.Errorf("%s: sheet %q: %q and %q differ only in case: give the exact name: %w", b.name, sel, b.sheets[found].name, s.name, ErrNoSheet)
+	if byName < 0 {
+		for i, s := range b.sheets {
+			if strings.EqualFold(s.name, sel) {
+				if byName >= 0 {
+					return 0, fmt.Errorf("%s: sheet %q: %q and %q differ only in case: give the exact name: %w", b.name, sel, b.sheets[byName].name, s.name, ErrNoSheet)
+				}
+				byName = i
 			}
-			found = i
 		}
 	}
-	if found >= 0 {
-		return found, nil
-	}
-	if n, err := strconv.Atoi(sel); err == nil && n >= 1 && n <= len(b.sheets) {
-		return n - 1, nil
+	n, err := strconv.Atoi(strings.TrimSpace(sel))
+	isNum := err == nil && n >= 1 && n <= len(b.tabs)
+	switch {
+	case byName >= 0 && isNum && b.sheets[byName].tab != n-1:
+		return 0, fmt.Errorf("%s: --sheet %s is ambiguous: it is the name of sheet %d and the number of sheet %q: rename one of them: %w",
+			b.name, sel, b.sheets[byName].tab+1, b.tabs[n-1], ErrNoSheet)
+	case byName >= 0:
+		return byName, nil
+	case isNum:
+		for i, s := range b.sheets {
+			if s.tab == n-1 {
+				return i, nil
+			}
+		}
+		return 0, fmt.Errorf("%s: sheet %d (%q) is a chart or dialog sheet, with no cells: %w", b.name, n, b.tabs[n-1], ErrNoSheet)
 	}
 	var list strings.Builder
 	for i, s := range b.sheets {
@@ -434,5 +452,5 @@ func (b *Book) Find(sel string) (int, error) {
 		}
 		list.WriteString(strconv.Quote(s.name))
 	}
-	return 0, fmt.Errorf("%s: %w %q: the sheets are %s (or give a number from 1 to %d)", b.name, ErrNoSheet, sel, list.String(), len(b.sheets))
+	return 0, fmt.Errorf("%s: %w %q: the sheets are %s (or give a number from 1 to %d)", b.name, ErrNoSheet, sel, list.String(), len(b.tabs))
 }

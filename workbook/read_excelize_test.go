@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -192,4 +193,46 @@ func TestFindSheet(t *testing.T) {
 		_, err := b.Find(sel)
 		wantErr(t, err, `test.xlsx: no such sheet `+strconv.Quote(sel)+`: the sheets are "Prospects", "Caché", "Flux" (or give a number from 1 to 3)`, ErrNoSheet)
 	}
+}
+
+// TestFindTabs checks that sheet numbers count the tabs as Excel shows
+// them, chart sheets included, and that a number that is another sheet's
+// name is refused rather than guessed.
+func TestFindTabs(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.SetSheetName("Sheet1", "Clients"))
+	must(f.SetCellStr("Clients", "A1", "Tel"))
+	if _, err := f.NewSheet("1"); err != nil {
+		t.Fatal(err)
+	}
+	must(f.SetCellStr("1", "A1", "Tel"))
+	// A chart sheet, in tab order: Clients, 1, Graph.
+	must(f.AddChartSheet("Graph", &excelize.Chart{Type: excelize.Col, Series: []excelize.ChartSeries{{Name: "Clients!$A$1", Values: "Clients!$A$2:$A$3"}}}))
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(context.Background(), bytes.NewReader(buf.Bytes()), int64(buf.Len()), "tabs.xlsx", Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(b.Sheets(), ","); got != "Clients,1" {
+		t.Fatalf("Sheets = %s, want Clients,1 (the chart sheet has no cells)", got)
+	}
+	if i, err := b.Find("2"); err != nil || b.Sheets()[i] != "1" {
+		t.Errorf("Find(2) = %d, %v; want the sheet named 1, the second tab", i, err)
+	}
+	_, err = b.Find("1")
+	wantErr(t, err, `tabs.xlsx: --sheet 1 is ambiguous: it is the name of sheet 2 and the number of sheet "Clients": rename one of them`, ErrNoSheet)
+	_, err = b.Find("3")
+	wantErr(t, err, `tabs.xlsx: sheet 3 ("Graph") is a chart or dialog sheet, with no cells`, ErrNoSheet)
+	_, err = b.Find("4")
+	wantErr(t, err, `tabs.xlsx: no such sheet "4": the sheets are "Clients", "1" (or give a number from 1 to 3)`, ErrNoSheet)
 }
