@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
 	"path"
 	"strconv"
@@ -219,6 +221,10 @@ type limitedPart struct {
 	rc    io.ReadCloser
 	n     int64
 	limit int64
+	// crc checks an entry whose recorded CRC-32 is 0 though it has bytes:
+	// archive/zip takes 0 for "no checksum" and checks nothing, so a
+	// damaged (or doctored) entry would read as good; nil otherwise.
+	crc hash.Hash32
 }
 
 func (b *Book) openPart(f *zip.File, limit int64) (*limitedPart, error) {
@@ -232,7 +238,11 @@ func (b *Book) openPart(f *zip.File, limit int64) (*limitedPart, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w zip entry: %w", ErrCorrupt, err)
 	}
-	return &limitedPart{rc: rc, limit: limit}, nil
+	l := &limitedPart{rc: rc, limit: limit}
+	if f.CRC32 == 0 && f.UncompressedSize64 > 0 {
+		l.crc = crc32.NewIEEE()
+	}
+	return l, nil
 }
 
 func (l *limitedPart) tooLarge() error {
@@ -250,6 +260,12 @@ func (l *limitedPart) Read(p []byte) (int, error) {
 	l.n += int64(k)
 	if l.n > l.limit {
 		return k, l.tooLarge()
+	}
+	if l.crc != nil {
+		l.crc.Write(p[:k])
+		if err == io.EOF && l.crc.Sum32() != 0 {
+			return k, fmt.Errorf("%w zip entry: %w", ErrCorrupt, zip.ErrChecksum)
+		}
 	}
 	if err != nil && err != io.EOF {
 		err = fmt.Errorf("%w zip entry: %w", ErrCorrupt, err)

@@ -117,7 +117,45 @@ func TestDamagedEntry(t *testing.T) {
 		stored[k] = '9'
 		_, _, err := readSheet(stored, 0)
 		wantErr(t, err, `test.xlsx: sheet "Feuil1": corrupt or truncated zip entry: zip: checksum error`, ErrCorrupt, zip.ErrChecksum)
+		// archive/zip checks no checksum recorded as 0: a damaged entry
+		// whose CRC was zeroed too must still fail.
+		_, _, err = readSheet(zeroCRC(t, stored, "xl/worksheets/sheet1.xml"), 0)
+		wantErr(t, err, `test.xlsx: sheet "Feuil1": corrupt or truncated zip entry: zip: checksum error`, ErrCorrupt, zip.ErrChecksum)
 	})
+}
+
+// zeroCRC rewrites a zip with the CRC-32 of entry name recorded as 0, its
+// bytes unchanged.
+func zeroCRC(t *testing.T, data []byte, name string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		raw, err := f.OpenRaw()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fh := f.FileHeader
+		fh.Flags &^= 0x8 // no data descriptor: the sizes and CRC are in the headers
+		if f.Name == name {
+			fh.CRC32 = 0
+		}
+		w, err := zw.CreateRaw(&fh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(w, raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }
 
 // storeEntries rewrites a zip with its entries stored, not deflated.
