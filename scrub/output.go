@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
@@ -197,7 +198,10 @@ func newWriter(o Options, tf textFormat, ws Writers, book *bookSource) (*writer,
 // listscrub does not write (.xlsm, .xls, .ods): the file would not be what
 // its name says.
 func CheckOutputPath(path string) error {
-	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	if path != "" && os.IsPathSeparator(path[len(path)-1]) {
+		return usageErrorf("%s: an output is a file, not a directory", path)
+	}
+	switch outputExt(path) {
 	case ".xlsm", ".xls", ".xlsb", ".ods":
 		return usageErrorf("%s: listscrub writes workbooks as .xlsx only (and CSV for any other name)", path)
 	}
@@ -205,9 +209,15 @@ func CheckOutputPath(path string) error {
 }
 
 // IsWorkbookPath reports whether an output path is written as a workbook:
-// when it ends in .xlsx (in any case).
+// when it ends in .xlsx (in any case, spaces after it ignored).
 func IsWorkbookPath(path string) bool {
-	return strings.EqualFold(filepath.Ext(path), ".xlsx")
+	return outputExt(path) == ".xlsx"
+}
+
+// outputExt returns path's extension in lower case, without the spaces
+// that may end it ("x.xlsx " is a workbook too).
+func outputExt(path string) string {
+	return strings.ToLower(filepath.Ext(strings.TrimRight(path, " ")))
 }
 
 // outputs returns the four outputs, clean first (nil ones included).
