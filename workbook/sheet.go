@@ -518,12 +518,16 @@ func parseRef(v []byte) (col, row int, ok bool) {
 	if i == 0 || i == 4 && i < len(v) && (v[i]|0x20) >= 'a' && (v[i]|0x20) <= 'z' {
 		return 0, 0, false
 	}
+	digits := i < len(v)
 	for ; i < len(v); i++ {
 		c := v[i]
 		if c < '0' || c > '9' || row > MaxRows {
 			return 0, 0, false
 		}
 		row = row*10 + int(c-'0')
+	}
+	if digits && row == 0 {
+		return 0, 0, false // B0: rows start at 1
 	}
 	return col - 1, row, true
 }

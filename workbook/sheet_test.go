@@ -145,6 +145,7 @@ func TestSheetDamage(t *testing.T) {
 		{"a cell twice", sheetDoc(`<row r="1"><c r="B1"><v>1</v></c><c r="B1"><v>2</v></c></row>`), "cell B1: cells out of order"},
 		{"a cell past XFD", sheetDoc(`<row r="1"><c r="XFE1"><v>1</v></c></row>`), "past the last column"},
 		{"a cell of another row", sheetDoc(`<row r="1"><c r="A2"><v>1</v></c></row>`), "a cell of row 2 in row 1"},
+		{"a cell of row 0", sheetDoc(`<row r="1"><c r="B0"><v>1</v></c></row>`), "cell"},
 		{"a shared string out of range", sheetDoc(`<row r="1"><c t="s"><v>3</v></c></row>`), "out of range"},
 		{"a bad boolean", sheetDoc(`<row r="1"><c t="b"><v>2</v></c></row>`), "boolean"},
 		{"an unknown type", sheetDoc(`<row r="1"><c t="x"><v>2</v></c></row>`), "unknown type"},
@@ -174,5 +175,20 @@ func TestSheetDamage(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSheetBOM checks that a part may start with a UTF-8 byte-order mark,
+// as XML allows, read whole or one byte at a time.
+func TestSheetBOM(t *testing.T) {
+	doc := "\xef\xbb\xbf" + sheetDoc(`<row r="1"><c><v>612345678</v></c></row>`)
+	for name, wrap := range map[string]func(io.Reader) io.Reader{
+		"whole":      func(r io.Reader) io.Reader { return r },
+		"byte-wise": iotest.OneByteReader,
+	} {
+		rows, _, err := readSheetXML(t, doc, wrap)
+		if err != nil || len(rows) != 1 {
+			t.Errorf("%s: rows %v, error %v; want one row", name, rows, err)
+		}
 	}
 }

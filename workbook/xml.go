@@ -81,7 +81,43 @@ func (e *xmlError) Error() string   { return "malformed XML: " + e.err.Error() }
 func (e *xmlError) Unwrap() []error { return []error{ErrCorrupt, e.err} }
 
 func newXMLReader(src io.Reader) *xmlReader {
-	return &xmlReader{src: src, buf: make([]byte, xmlBufSize)}
+	return &xmlReader{src: &bomSkipper{src: src}, buf: make([]byte, xmlBufSize)}
+}
+
+// bomSkipper reads src without the UTF-8 byte-order mark that may start
+// it (XML allows one before the declaration).
+type bomSkipper struct {
+	src    io.Reader
+	head   [3]byte
+	n, off int  // head[off:n] is still to be read
+	looked bool // the start was looked at
+}
+
+func (b *bomSkipper) Read(p []byte) (int, error) {
+	if !b.looked {
+		var err error
+		for b.n < len(b.head) && err == nil {
+			var k int
+			k, err = b.src.Read(b.head[b.n:])
+			b.n += k
+		}
+		b.looked = true
+		if b.n == len(b.head) && b.head == [3]byte{0xef, 0xbb, 0xbf} {
+			b.n = 0
+		}
+		if b.n == 0 && err != nil {
+			return 0, err
+		}
+		if err != nil && err != io.EOF {
+			return 0, err
+		}
+	}
+	if b.off < b.n {
+		k := copy(p, b.head[b.off:b.n])
+		b.off += k
+		return k, nil
+	}
+	return b.src.Read(p)
 }
 
 // depth returns how many elements are open.
