@@ -139,7 +139,8 @@ type writer struct {
 	// For workbook outputs: the input's text is Windows-1252 (decoded to
 	// UTF-8 for the workbook), and scratch for a row's cells.
 	cp1252 bool
-	input  string // the input's name, for messages
+	input  string      // the input's name, for messages
+	book   *bookSource // the sheet read, for messages; nil for text
 	vals   [][]byte
 	kinds  []workbook.Kind
 	text   []byte
@@ -160,6 +161,7 @@ func newWriter(o Options, tf textFormat, ws Writers, book *bookSource) (*writer,
 	if o.Input == "-" {
 		w.input = "stdin"
 	}
+	w.book = book
 	sheet := "Sheet1"
 	if book != nil {
 		sheet = book.sheet
@@ -314,11 +316,12 @@ func (w *writer) bookRow(out *output, b *csvsplit.Batch, i int, extra ...string)
 		w.vals, w.kinds = append(w.vals, w.text[s:len(w.text):len(w.text)]), append(w.kinds, workbook.Text)
 	}
 	if err := out.book.WriteRow(w.vals, w.kinds); err != nil {
+		at := where(w.input, w.book, b.Line(i))
 		if errors.Is(err, workbook.ErrInvalidUTF8) {
-			return fmt.Errorf("%s:%d: a field is not valid UTF-8, which a workbook (%s) cannot hold: give --encoding windows-1252 if the file is in that encoding, or write that output as CSV",
-				w.input, b.Line(i), out.path)
+			return fmt.Errorf("%s: a field is not valid UTF-8, which a workbook (%s) cannot hold: give --encoding windows-1252 if the file is in that encoding, or write that output as CSV",
+				at, out.path)
 		}
-		return fmt.Errorf("write %s: the row of line %d: %w", out.name, b.Line(i), err)
+		return fmt.Errorf("write %s: the row of %s: %w", out.name, at, err)
 	}
 	return nil
 }
