@@ -350,6 +350,9 @@ func (r *Rows) readCell() error {
 				if err := x.skip(); err != nil {
 					return err
 				}
+			case (string(x.name) == "v" || string(x.name) == "is" && typ == typeInline) && hasV:
+				// Readers disagree on which one counts.
+				return errors.New("a cell with two values")
 			case string(x.name) == "v":
 				hasV, in = true, true
 			case string(x.name) == "is" && typ == typeInline:

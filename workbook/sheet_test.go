@@ -146,6 +146,8 @@ func TestSheetDamage(t *testing.T) {
 		{"a cell past XFD", sheetDoc(`<row r="1"><c r="XFE1"><v>1</v></c></row>`), "past the last column"},
 		{"a cell of another row", sheetDoc(`<row r="1"><c r="A2"><v>1</v></c></row>`), "a cell of row 2 in row 1"},
 		{"a cell of row 0", sheetDoc(`<row r="1"><c r="B0"><v>1</v></c></row>`), "cell"},
+		{"a cell with two values", sheetDoc(`<row r="1"><c><v>6012</v><v>345678</v></c></row>`), "cell A1: a cell with two values"},
+		{"a cell with a value and an inline string", sheetDoc(`<row r="1"><c t="inlineStr"><v>6012</v><is><t>345678</t></is></c></row>`), "cell A1: a cell with two values"},
 		{"a shared string out of range", sheetDoc(`<row r="1"><c t="s"><v>3</v></c></row>`), "out of range"},
 		{"a bad boolean", sheetDoc(`<row r="1"><c t="b"><v>2</v></c></row>`), "boolean"},
 		{"an unknown type", sheetDoc(`<row r="1"><c t="x"><v>2</v></c></row>`), "unknown type"},
