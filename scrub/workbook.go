@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/listscrub/listscrub/csvsplit"
 	"github.com/listscrub/listscrub/workbook"
@@ -96,7 +97,7 @@ func openBook(ctx context.Context, in *input, o Options) (*bookSource, error) {
 		return nil, fmt.Errorf("%s: the workbook has no worksheet", in.name)
 	}
 	return nil, fmt.Errorf("%s: no sheet has a phone column in its first row (sheets %s): choose one with --sheet NAME or --sheet N, and its column with --column",
-		in.name, joinComma(tried))
+		in.name, strings.Join(tried, ", "))
 }
 
 // sheetOrder returns the sheets in the order they are tried without
@@ -232,16 +233,4 @@ func (in *input) readerAt() (io.ReaderAt, int64, error) {
 		return nil, 0, fmt.Errorf("%s: a workbook of more than %d MiB read from a stream: give it by its path instead", in.name, maxStreamBook>>20)
 	}
 	return bytes.NewReader(buf.Bytes()), n, nil
-}
-
-// joinComma joins quoted names with ", ".
-func joinComma(s []string) string {
-	var b bytes.Buffer
-	for i, x := range s {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(x)
-	}
-	return b.String()
 }
