@@ -47,7 +47,7 @@ func (b *Batch) AppendRecord(comma byte, line int, fields [][]byte, tags []byte)
 			s := len(b.side)
 			b.side = append(b.side, f...)
 			b.fields = append(b.fields, span{^int32(s), int32(len(b.side))})
-			b.data = appendQuotedBytes(b.data, f)
+			b.data = appendQuoted(b.data, f)
 		}
 	}
 	clen := len(b.data) - start
@@ -77,11 +77,11 @@ func needsQuotesBytes(v []byte, comma byte) bool {
 	return bytes.IndexByte(v, comma) >= 0 || bytes.IndexByte(v, '"') >= 0 || bytes.IndexByte(v, '\r') >= 0 || bytes.IndexByte(v, '\n') >= 0
 }
 
-// appendQuotedBytes is AppendQuoted for a byte slice.
-func appendQuotedBytes(dst, v []byte) []byte {
+// appendQuoted is AppendQuoted, for a string or a byte slice.
+func appendQuoted[T ~string | ~[]byte](dst []byte, v T) []byte {
 	dst = append(dst, '"')
 	for {
-		i := bytes.IndexByte(v, '"')
+		i := indexQuote(v)
 		if i < 0 {
 			break
 		}
@@ -91,4 +91,14 @@ func appendQuotedBytes(dst, v []byte) []byte {
 	}
 	dst = append(dst, v...)
 	return append(dst, '"')
+}
+
+// indexQuote returns the index of the first '"' in v, or -1.
+func indexQuote[T ~string | ~[]byte](v T) int {
+	for i := 0; i < len(v); i++ {
+		if v[i] == '"' {
+			return i
+		}
+	}
+	return -1
 }

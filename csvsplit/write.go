@@ -30,23 +30,10 @@ func AppendFieldBytes(dst, v []byte, comma byte) []byte {
 	if !needsQuotesBytes(v, comma) {
 		return append(dst, v...)
 	}
-	return appendQuotedBytes(dst, v)
+	return appendQuoted(dst, v)
 }
 
 // AppendQuoted appends v to dst between quotes, each quote in it doubled,
 // whatever v holds: for writers whose readers may split on more than one
 // delimiter or trim blanks, and quote more than NeedsQuotes asks.
-func AppendQuoted(dst []byte, v string) []byte {
-	dst = append(dst, '"')
-	for {
-		i := strings.IndexByte(v, '"')
-		if i < 0 {
-			break
-		}
-		dst = append(dst, v[:i+1]...)
-		dst = append(dst, '"')
-		v = v[i+1:]
-	}
-	dst = append(dst, v...)
-	return append(dst, '"')
-}
+func AppendQuoted(dst []byte, v string) []byte { return appendQuoted(dst, v) }
