@@ -11,6 +11,7 @@ import (
 
 	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/csvsplit"
+	"github.com/listscrub/listscrub/normalize"
 	"github.com/listscrub/listscrub/workbook"
 )
 
@@ -47,7 +48,7 @@ func bookText(ctx context.Context, hf *hashingFile, path string, opts LoadOption
 	if err != nil {
 		return nil, fmt.Errorf("registry %w", err)
 	}
-	rows, first, sheet, err := pickSheet(ctx, book, path, opts.role())
+	rows, first, sheet, err := pickSheet(ctx, book, path, opts.role(), opts.Normalizer)
 	if err != nil {
 		return nil, err
 	}
@@ -57,13 +58,14 @@ func bookText(ctx context.Context, hf *hashingFile, path string, opts LoadOption
 // pickSheet returns the sheet that holds the list, its first row and its
 // name: the only sheet whose first row names a phone column (as a list of
 // role reads it), else the only sheet with rows. Two candidates are
-// refused: which one was meant is not for listscrub to guess. A block list
-// is read in full or not at all, so beside its sheet the others must hold
-// nothing that looks like a phone number (a list continued on a second
-// sheet past 1,048,576 rows, without a header, say): they are read through
-// to make sure (numbersIn). An allow or a consent list's other sheets are
-// left out: they can only exempt fewer numbers.
-func pickSheet(ctx context.Context, book *workbook.Book, path string, role colname.Role) (*workbook.Rows, *workbook.Row, string, error) {
+// refused: which one was meant is not for listscrub to guess. The other
+// sheets must hold nothing that looks like a phone number (numbersIn):
+// they are read through to make sure. A block list is read in full or not
+// at all (a list continued on a second sheet past 1,048,576 rows, without
+// a header, must not lose its second half), and an allow or consent list
+// must not be read from the wrong one of two sheets of numbers (the
+// consents beside the refusals, a title row over the right one's header).
+func pickSheet(ctx context.Context, book *workbook.Book, path string, role colname.Role, norm *normalize.Normalizer) (*workbook.Rows, *workbook.Row, string, error) {
 	type sheet struct {
 		i     int
 		rows  *workbook.Rows
@@ -121,11 +123,11 @@ func pickSheet(ctx context.Context, book *workbook.Book, path string, role colna
 		if s.i == pick[0].i {
 			continue
 		}
-		if role == colname.Block && err == nil {
-			if row, e := numbersIn(s.rows, s.first); e != nil {
+		if err == nil {
+			if row, e := numbersIn(s.rows, s.first, norm); e != nil {
 				err = fmt.Errorf("registry %w", e)
 			} else if row > 0 {
-				err = fmt.Errorf("registry %s: sheet %q row %d holds what looks like a phone number, beside the list in sheet %q: a block list is read in full, from one sheet; save each sheet as a workbook (or CSV) of its own and give them as separate sources",
+				err = fmt.Errorf("registry %s: sheet %q row %d holds what looks like a phone number, beside the list in sheet %q: a list is read from one sheet, and in full; save each sheet as a workbook (or CSV) of its own and give them as separate sources",
 					path, book.Sheets()[s.i], row, book.Sheets()[pick[0].i])
 			}
 		}
@@ -139,21 +141,20 @@ func pickSheet(ctx context.Context, book *workbook.Book, path string, role colna
 }
 
 // numbersIn reads a sheet through (first its first row) and returns the
-// number of the first row holding a cell that looks like a phone number
-// (text or a number of at least minDigits digits), or 0.
-func numbersIn(rows *workbook.Rows, first *workbook.Row) (int, error) {
+// number of the first row holding a cell that looks like a phone number,
+// or 0: a valid number for norm, a run of at least minDigits ASCII digits
+// (a number of another country), or a formula never calculated (unknown).
+// Dates, booleans and errors are not numbers.
+func numbersIn(rows *workbook.Rows, first *workbook.Row, norm *normalize.Normalizer) (int, error) {
 	for row := first; ; {
 		for j, v := range row.Values {
-			if k := row.Kinds[j]; k == workbook.Date || k == workbook.Bool || k == workbook.Error {
-				continue // 2026-12-01 has 8 digits, and is no number
+			switch row.Kinds[j] {
+			case workbook.Date, workbook.Bool, workbook.Error, workbook.Empty:
+				continue
+			case workbook.Formula:
+				return row.Num, nil
 			}
-			n := 0
-			for _, c := range v {
-				if c >= '0' && c <= '9' {
-					n++
-				}
-			}
-			if n >= minDigits {
+			if norm.Normalize(v).Valid() || digitRun(v) >= minDigits {
 				return row.Num, nil
 			}
 		}
@@ -166,10 +167,20 @@ func numbersIn(rows *workbook.Rows, first *workbook.Row) (int, error) {
 	}
 }
 
+// digitRun returns how many ASCII digits v holds.
+func digitRun(v []byte) int {
+	n := 0
+	for _, c := range v {
+		if c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
 // minDigits is how many digits make a cell look like a phone number to
-// numbersIn: the shortest national numbers (a Belgian fixed line
-// without its zero) have 8.
-const minDigits = 8
+// numbersIn whatever its country: 7, Iceland's national numbers.
+const minDigits = 7
 
 // sheetText reads a sheet's rows as text lines (bookText).
 type sheetText struct {

@@ -383,7 +383,10 @@ func (r *Rows) readCell() error {
 		case tokEnd:
 			in, inF = false, false
 			if x.depth() < d {
-				if hasF && !hasV {
+				if hasF && (!hasV || len(bytes.TrimSpace(r.raw)) == 0) {
+					// No cached value, or an empty one (openpyxl writes
+					// <v></v> for every formula): unknown. A formula
+					// that truly made "" is no number either.
 					return r.uncalculated()
 				}
 				return r.cellValue(typ, style, hasV)
@@ -425,8 +428,8 @@ func cellType(t []byte) cellTypeID {
 	return typeUnknown
 }
 
-// uncalculated appends the span of a formula cell with no cached value
-// (a file written by a program, never opened in Excel): Kind Formula, its
+// uncalculated appends the span of a formula cell with no cached value, or
+// an empty one (a file written by a program, never opened in Excel): Kind Formula, its
 // value "=" and the formula's text (empty for a cell sharing another's).
 func (r *Rows) uncalculated() error {
 	start := len(r.vbuf)
