@@ -55,6 +55,8 @@ type SourceInfo struct {
 	// Screened is, for a wash result (or a snapshot built from some), the
 	// number of distinct numbers it screened: registered or passed.
 	Screened int
+	// Sheet is, for a list given as a workbook, the sheet it was read from.
+	Sheet string
 
 	// FirstInvalid is the number of the first line that holds something but
 	// not a valid number (raw sources; 0 when none), and FirstReason its

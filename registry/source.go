@@ -122,7 +122,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 	defer hf.f.Close()
 
 	in := &input{path: path, opts: opts, r: hf.br, size: hf.size}
-	gzipped, book := false, false
+	gzipped, book, sheet := false, false, ""
 	if magic, _ := hf.br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := newGzip(hf.br)
 		if err != nil {
@@ -142,7 +142,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 		}
 		in.r = bufio.NewReaderSize(text, 1<<20)
 		in.size = -1
-		book = true
+		book, sheet = true, text.sheet
 	}
 	f := given
 	if f == nil {
@@ -165,6 +165,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 		return nil, err
 	}
 	sd.info.SHA256 = sum
+	sd.info.Sheet = sheet
 	return finishSource(sd, spec, opts), nil
 }
 

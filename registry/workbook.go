@@ -30,7 +30,7 @@ const maxStreamBook = 512 << 20
 
 // bookText returns the text of the workbook source hf: the one sheet that
 // holds the list (pickSheet).
-func bookText(ctx context.Context, hf *hashingFile, path string, opts LoadOptions) (io.Reader, error) {
+func bookText(ctx context.Context, hf *hashingFile, path string, opts LoadOptions) (*sheetText, error) {
 	var ra io.ReaderAt = hf.f
 	size := hf.size
 	if !hf.regular {

@@ -362,6 +362,9 @@ func startStats(o Options, name string, tf textFormat, names []string, cols []in
 	if book != nil {
 		st.Input.Format, st.Input.Sheet = "xlsx", book.sheet
 		st.Input.Delimiter, st.Input.LineBreak = "", ""
+		if book.warn != "" {
+			st.Warnings = append(st.Warnings, book.warn)
+		}
 	}
 	ignored := ignoredColumns(names, cols)
 	st.ColumnsIgnored = ignored

@@ -70,10 +70,12 @@ type SourceStats struct {
 	Entries int    `json:"entries"`
 	// Screened is, for a wash result (or a snapshot built from some), the
 	// number of distinct numbers it screened; absent for other sources.
-	Screened int    `json:"screened,omitempty"`
-	AsOf     string `json:"as_of"`
-	AgeDays  int    `json:"age_days"`
-	SHA256   string `json:"sha256"`
+	Screened int `json:"screened,omitempty"`
+	// Sheet is, for a list given as a workbook, the sheet it was read from.
+	Sheet   string `json:"sheet,omitempty"`
+	AsOf    string `json:"as_of"`
+	AgeDays int    `json:"age_days"`
+	SHA256  string `json:"sha256"`
 	// InvalidLines counts the source's lines that held no valid number
 	// (for a snapshot, its own sources' when it was built), blank ones
 	// included; InvalidByReason breaks them down (for a snapshot, its
@@ -190,7 +192,7 @@ func newRegistryStats(set *registry.Set, now time.Time) RegistryStats {
 	for _, s := range set.Sources() {
 		inv := s.InvalidByReason()
 		rs.Sources = append(rs.Sources, SourceStats{
-			Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries, Screened: s.Screened,
+			Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries, Screened: s.Screened, Sheet: s.Sheet,
 			AsOf: s.AsOf.Format(time.DateOnly), AgeDays: AgeDays(s.AsOf, now), SHA256: s.SHA256,
 			InvalidLines: s.InvalidLines(), InvalidByReason: inv, Region: s.Region,
 			ColumnsIgnored: append([]string{}, s.ColumnsIgnored...),

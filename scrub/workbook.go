@@ -47,6 +47,7 @@ type bookSource struct {
 	name  string // the file's name, for messages
 	width int    // short rows are padded with empty cells to this width
 	held  *workbook.Row
+	warn  string // said in the stats' warnings ("" for none): the sheet read is hidden
 	tags  []byte
 	vals  [][]byte
 	err   error
@@ -78,7 +79,11 @@ func openBook(ctx context.Context, in *input, o Options) (*bookSource, error) {
 		if err != nil {
 			return nil, err
 		}
-		return startSheet(ctx, book, i, in.name)
+		s, err := startSheet(ctx, book, i, in.name)
+		if err == nil && book.Hidden(i) {
+			s.warn = fmt.Sprintf("%s: sheet %q, which --sheet %s names, is hidden in the workbook", in.name, s.sheet, o.Sheet)
+		}
+		return s, err
 	}
 	var tried []string
 	for _, i := range sheetOrder(book) {
@@ -88,6 +93,9 @@ func openBook(ctx context.Context, in *input, o Options) (*bookSource, error) {
 			return nil, err
 		}
 		if s.held != nil && sheetFits(s.held, o) {
+			if book.Hidden(i) {
+				s.warn = fmt.Sprintf("%s: sheet %q, read as the first with a phone column, is hidden in the workbook", in.name, name)
+			}
 			return s, nil
 		}
 		s.rows.Close()

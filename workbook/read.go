@@ -439,7 +439,7 @@ func (b *Book) Find(sel string) (int, error) {
 		for i, s := range b.sheets {
 			if strings.EqualFold(s.name, sel) {
 				if byName >= 0 {
-					return 0, fmt.Errorf("%s: sheet %q: %q and %q differ only in case: give the exact name: %w", b.name, sel, b.sheets[byName].name, s.name, ErrNoSheet)
+					return 0, noSheetf("%s: sheet %q: %q and %q differ only in case: give the exact name", b.name, sel, b.sheets[byName].name, s.name)
 				}
 				byName = i
 			}
@@ -449,8 +449,8 @@ func (b *Book) Find(sel string) (int, error) {
 	isNum := err == nil && n >= 1 && n <= len(b.tabs)
 	switch {
 	case byName >= 0 && isNum && b.sheets[byName].tab != n-1:
-		return 0, fmt.Errorf("%s: --sheet %s is ambiguous: it is the name of sheet %d and the number of sheet %q: rename one of them: %w",
-			b.name, sel, b.sheets[byName].tab+1, b.tabs[n-1], ErrNoSheet)
+		return 0, noSheetf("%s: --sheet %s is ambiguous: it is the name of sheet %d and the number of sheet %q: rename one of them",
+			b.name, sel, b.sheets[byName].tab+1, b.tabs[n-1])
 	case byName >= 0:
 		return byName, nil
 	case isNum:
@@ -459,7 +459,12 @@ func (b *Book) Find(sel string) (int, error) {
 				return i, nil
 			}
 		}
-		return 0, fmt.Errorf("%s: sheet %d (%q) is a chart or dialog sheet, with no cells: %w", b.name, n, b.tabs[n-1], ErrNoSheet)
+		return 0, noSheetf("%s: sheet %d (%q) is a chart or dialog sheet, with no cells", b.name, n, b.tabs[n-1])
+	}
+	for _, name := range b.tabs {
+		if strings.EqualFold(name, sel) {
+			return 0, noSheetf("%s: sheet %q is a chart or dialog sheet, with no cells", b.name, name)
+		}
 	}
 	var list strings.Builder
 	for i, s := range b.sheets {
@@ -469,4 +474,15 @@ func (b *Book) Find(sel string) (int, error) {
 		list.WriteString(strconv.Quote(s.name))
 	}
 	return 0, fmt.Errorf("%s: %w %q: the sheets are %s (or give a number from 1 to %d)", b.name, ErrNoSheet, sel, list.String(), len(b.tabs))
+}
+
+// noSheetError is an error of Find that matches ErrNoSheet and says why in
+// its own words.
+type noSheetError string
+
+func (e noSheetError) Error() string        { return string(e) }
+func (e noSheetError) Is(target error) bool { return target == ErrNoSheet }
+
+func noSheetf(format string, args ...any) error {
+	return noSheetError(fmt.Sprintf(format, args...))
 }

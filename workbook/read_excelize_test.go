@@ -233,6 +233,8 @@ func TestFindTabs(t *testing.T) {
 	wantErr(t, err, `tabs.xlsx: --sheet 1 is ambiguous: it is the name of sheet 2 and the number of sheet "Clients": rename one of them`, ErrNoSheet)
 	_, err = b.Find("3")
 	wantErr(t, err, `tabs.xlsx: sheet 3 ("Graph") is a chart or dialog sheet, with no cells`, ErrNoSheet)
+	_, err = b.Find("graph")
+	wantErr(t, err, `tabs.xlsx: sheet "Graph" is a chart or dialog sheet, with no cells`, ErrNoSheet)
 	_, err = b.Find("4")
 	wantErr(t, err, `tabs.xlsx: no such sheet "4": the sheets are "Clients", "1" (or give a number from 1 to 3)`, ErrNoSheet)
 }

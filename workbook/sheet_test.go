@@ -188,7 +188,7 @@ func TestSheetDamage(t *testing.T) {
 func TestSheetBOM(t *testing.T) {
 	doc := "\xef\xbb\xbf" + sheetDoc(`<row r="1"><c><v>612345678</v></c></row>`)
 	for name, wrap := range map[string]func(io.Reader) io.Reader{
-		"whole":      func(r io.Reader) io.Reader { return r },
+		"whole":     func(r io.Reader) io.Reader { return r },
 		"byte-wise": iotest.OneByteReader,
 	} {
 		rows, _, err := readSheetXML(t, doc, wrap)

@@ -114,6 +114,7 @@ type receiptInput struct {
 	Path   string `json:"path"`
 	Bytes  int64  `json:"bytes"`
 	SHA256 string `json:"sha256"`
+	Sheet  string `json:"sheet,omitempty"` // the sheet of a workbook input that was read
 }
 
 type receiptRegistry struct {
@@ -148,7 +149,7 @@ func writeReceipt(w io.Writer, path string, commandLine []string, st *scrub.Stat
 	r := receipt{
 		Receipt: receiptVersion, Tool: "listscrub", Version: version(), CommandLine: commandLine,
 		Started: started.UTC(), Finished: finished.UTC(),
-		Input:      receiptInput{Path: st.Input.Path, Bytes: st.Input.Bytes, SHA256: st.Input.SHA256},
+		Input:      receiptInput{Path: st.Input.Path, Bytes: st.Input.Bytes, SHA256: st.Input.SHA256, Sheet: st.Input.Sheet},
 		Registry:   receiptRegistry{Entries: st.Registry.Entries, AsOf: st.Registry.AsOf, SHA256: st.Registry.SHA256},
 		Registries: []receiptSource{},
 		Rows: receiptRows{In: st.RowsIn, Clean: st.RowsClean, Blocked: st.RowsBlocked,
