@@ -2,7 +2,6 @@ package registry
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -24,25 +23,16 @@ import (
 // bookComma separates the fields of a sheet's rows in bookText.
 const bookComma = ';'
 
-// maxStreamBook bounds a workbook read from a stream (a pipe): a zip is
-// read by random access, so the stream is held in memory.
-const maxStreamBook = 512 << 20
-
 // bookText returns the text of the workbook source hf: the one sheet that
 // holds the list (pickSheet).
 func bookText(ctx context.Context, hf *hashingFile, path string, opts LoadOptions) (*sheetText, error) {
 	var ra io.ReaderAt = hf.f
 	size := hf.size
 	if !hf.regular {
-		var buf bytes.Buffer
-		n, err := buf.ReadFrom(io.LimitReader(hf.br, maxStreamBook+1))
-		if err != nil {
-			return nil, fmt.Errorf("registry %s: %w", path, err)
+		var err error
+		if ra, size, err = workbook.ReadStream(hf.br, path); err != nil {
+			return nil, fmt.Errorf("registry %w", err)
 		}
-		if n > maxStreamBook {
-			return nil, fmt.Errorf("registry %s: a workbook of more than %d MiB read from a stream: give it by its path instead", path, maxStreamBook>>20)
-		}
-		ra, size = bytes.NewReader(buf.Bytes()), n
 	}
 	book, err := workbook.Open(ctx, ra, size, path, workbook.Limits{})
 	if err != nil {

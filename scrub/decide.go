@@ -75,12 +75,7 @@ func (p *pipeline) decide(j *job) {
 		case p.ragged(b, i):
 			j.rows[i] = rowResult{cat: Invalid, reason: ReasonRagged}
 		default:
-			j.rows[i] = p.decideRow(j.nums[i*nc:(i+1)*nc], j.regMasks[i*nc:(i+1)*nc], &j.count)
-			if j.uncalc[i] && j.rows[i].cat != Blocked {
-				// Like a number outside coverage: unknown, so never
-				// clean, unless another number of the row is registered.
-				j.rows[i] = rowResult{cat: Invalid, reason: ReasonUncalculated}
-			}
+			j.rows[i] = p.decideRow(j.nums[i*nc:(i+1)*nc], j.regMasks[i*nc:(i+1)*nc], j.uncalc[i], &j.count)
 		}
 	}
 }
@@ -124,10 +119,11 @@ func (p *pipeline) normalizeRows(j *job, cut int) {
 }
 
 // decideRow decides a row from its phone fields' results and registry
-// masks (one each per phone column), counting its numbers in c.
-func (p *pipeline) decideRow(nums []normalize.Result, masks []uint64, c *counts) rowResult {
+// masks (one each per phone column), and whether one of its phone fields
+// is a formula never calculated, counting its numbers in c.
+func (p *pipeline) decideRow(nums []normalize.Result, masks []uint64, uncalc bool, c *counts) rowResult {
 	reg, allow, consent := p.o.Registry, p.o.Allow, p.o.Consent
-	var f rowFacts
+	f := rowFacts{uncalc: uncalc}
 	var rowCC [4]int // calling codes counted for this row
 	nrc := 0
 	for ci, res := range nums {
@@ -204,16 +200,21 @@ type rowFacts struct {
 	uncovered  bool             // a valid number no registry holds is outside every registry's coverage
 	unscreened bool             // a valid number no registry holds, covered, was screened by no wash result
 	consented  bool             // a number is on the consent or the allow list
+	uncalc     bool             // a phone field is a workbook formula never calculated: its number is unknown
 	firstBad   normalize.Reason // the first invalid number's reason
 }
 
 // verdict decides a row from its facts; optIn says consent is required.
 // A number that could not be checked makes the row invalid, never clean,
 // unless another of its numbers is registered: registration wins, and a
-// registered number is blocked whatever else holds. Not-covered comes before
-// not-screened, and both before the consent rule.
+// registered number is blocked whatever else holds. An uncalculated
+// formula comes first of those (the row is invalid even with no valid
+// number: its unknown one might be), not-covered before not-screened, and
+// all before the consent rule.
 func (f *rowFacts) verdict(optIn bool) rowResult {
 	switch {
+	case f.uncalc && f.mask == 0:
+		return rowResult{cat: Invalid, reason: ReasonUncalculated}
 	case !f.valid:
 		if f.firstBad == normalize.ReasonNone {
 			return rowResult{cat: Invalid, reason: normalize.ReasonEmpty.String()}

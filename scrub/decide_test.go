@@ -31,6 +31,10 @@ func TestVerdict(t *testing.T) {
 		{"no consent", rowFacts{valid: true}, true, rowResult{cat: Blocked, reason: ReasonNoConsent}},
 		{"consented", rowFacts{valid: true, consented: true}, true, rowResult{cat: Clean}},
 		{"a bad number beside a valid one", rowFacts{valid: true, firstBad: normalize.ReasonTooShort}, false, rowResult{cat: Clean}},
+		{"uncalculated beside a valid number", rowFacts{valid: true, uncalc: true}, false, rowResult{cat: Invalid, reason: ReasonUncalculated}},
+		{"uncalculated alone", rowFacts{uncalc: true}, false, rowResult{cat: Invalid, reason: ReasonUncalculated}},
+		{"registered wins over uncalculated", rowFacts{valid: true, mask: 1, uncalc: true}, false, rowResult{cat: Blocked, reason: ReasonRegistered, mask: 1}},
+		{"uncalculated before no consent", rowFacts{valid: true, uncalc: true}, true, rowResult{cat: Invalid, reason: ReasonUncalculated}},
 	} {
 		if got := c.f.verdict(c.optIn); got != c.want {
 			t.Errorf("%s: verdict(%+v, optIn %v) = %+v, want %+v", c.name, c.f, c.optIn, got, c.want)

@@ -1,7 +1,6 @@
 package scrub
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,11 +19,6 @@ import (
 // bookComma is the delimiter of CSV outputs of a workbook: Excel's in
 // French and most European locales, where ',' is the decimal separator.
 const bookComma = ';'
-
-// maxStreamBook bounds a workbook read from a stream (standard input, a
-// named pipe): a zip is read by random access, so the stream is held in
-// memory.
-const maxStreamBook = 512 << 20
 
 // rowReader is where the pipeline reads its rows from: a csvsplit.Reader,
 // or a bookSource.
@@ -54,9 +48,9 @@ type bookSource struct {
 }
 
 // openBook opens the workbook input and the sheet to read: o.Sheet, or the
-// first (visible ones first: sheetOrder) whose first row names a phone column (as o.Columns, or the column
-// vocabulary, finds it; the first sheet with a row at all when the columns
-// are given by number or there is no header).
+// first (visible ones first: sheetOrder) whose first row names a phone
+// column as o.Columns or the column vocabulary finds it (with NoHeader, the
+// first sheet with a row).
 func openBook(ctx context.Context, in *input, o Options) (*bookSource, error) {
 	if o.Delimiter != 0 {
 		return nil, usageErrorf("--delimiter: %s is a workbook, not delimited text", in.name)
@@ -220,7 +214,7 @@ func (s *bookSource) Close() error { return s.rows.Close() }
 
 // readerAt returns the input as random-access bytes: the file itself when
 // it is a regular file opened by path, else (standard input, a named pipe)
-// its bytes read into memory, up to maxStreamBook. Its bytes as stored are
+// its bytes read into memory (workbook.ReadStream). Its bytes as stored are
 // counted and hashed as a text input's are (finish): a file's on a
 // goroutine of their own while the workbook is read.
 func (in *input) readerAt() (io.ReaderAt, int64, error) {
@@ -232,13 +226,5 @@ func (in *input) readerAt() (io.ReaderAt, int64, error) {
 		}()
 		return in.file, in.want, nil
 	}
-	var buf bytes.Buffer
-	n, err := buf.ReadFrom(io.LimitReader(in.text, maxStreamBook+1))
-	if err != nil {
-		return nil, 0, fmt.Errorf("read %s: %w", in.name, err)
-	}
-	if n > maxStreamBook {
-		return nil, 0, fmt.Errorf("%s: a workbook of more than %d MiB read from a stream: give it by its path instead", in.name, maxStreamBook>>20)
-	}
-	return bytes.NewReader(buf.Bytes()), n, nil
+	return workbook.ReadStream(in.text, in.name)
 }
