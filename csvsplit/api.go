@@ -483,3 +483,7 @@ func DecodeName(b []byte) string { return decodeName(b) }
 // Windows-1252 bytes are mapped with golang.org/x/text's charmap.Windows1252.
 // UTF-8 input is returned unchanged (invalid bytes included).
 func DecodeString(e Encoding, b []byte) string { return decodeString(e, b) }
+
+// AppendDecoded appends b (in encoding e) to dst as UTF-8, as DecodeString
+// decodes it, without allocating beyond dst's growth.
+func AppendDecoded(dst []byte, e Encoding, b []byte) []byte { return appendDecoded(dst, e, b) }

@@ -1,34 +1,40 @@
 package csvsplit
 
 import (
-	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 )
 
 func decodeString(e Encoding, b []byte) string {
+	if e != Windows1252 || ascii(b) {
+		return string(b)
+	}
+	return string(appendDecoded(make([]byte, 0, len(b)+len(b)/2), e, b))
+}
+
+func appendDecoded(dst []byte, e Encoding, b []byte) []byte {
 	if e != Windows1252 {
-		return string(b)
+		return append(dst, b...)
 	}
-	i := 0
-	for i < len(b) && b[i] < utf8.RuneSelf {
-		i++
-	}
-	if i == len(b) {
-		return string(b)
-	}
-	var sb strings.Builder
-	sb.Grow(len(b) + (len(b)-i)*2)
-	sb.Write(b[:i])
-	for _, c := range b[i:] {
+	for _, c := range b {
 		if c < utf8.RuneSelf {
-			sb.WriteByte(c)
+			dst = append(dst, c)
 		} else {
-			sb.WriteRune(charmap.Windows1252.DecodeByte(c))
+			dst = utf8.AppendRune(dst, charmap.Windows1252.DecodeByte(c))
 		}
 	}
-	return sb.String()
+	return dst
+}
+
+// ascii reports whether b is all ASCII, which reads the same in both encodings.
+func ascii(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func decodeName(b []byte) string {

@@ -11,9 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/charmap"
 
 	"github.com/listscrub/listscrub/atomicfile"
 	"github.com/listscrub/listscrub/csvsplit"
@@ -303,9 +300,7 @@ func (w *writer) bookRow(out *output, b *csvsplit.Batch, i int, extra ...string)
 		}
 		if w.cp1252 {
 			s := len(w.text)
-			for _, c := range v {
-				w.text = utf8.AppendRune(w.text, charmap.Windows1252.DecodeByte(c))
-			}
+			w.text = csvsplit.AppendDecoded(w.text, csvsplit.Windows1252, v)
 			v = w.text[s:len(w.text):len(w.text)]
 		}
 		w.vals, w.kinds = append(w.vals, v), append(w.kinds, k)
