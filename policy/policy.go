@@ -239,9 +239,12 @@ func parseWindow(s string) (Window, error) {
 	if !ok {
 		return Window{}, fmt.Errorf("%q is not a window (say \"10:00-13:00\")", s)
 	}
-	start, err1 := parseClock(strings.TrimSpace(a))
-	end, err2 := parseClock(strings.TrimSpace(b))
-	if err := errors.Join(err1, err2); err != nil {
+	start, err := parseClock(strings.TrimSpace(a))
+	if err != nil {
+		return Window{}, fmt.Errorf("%q: %w", s, err)
+	}
+	end, err := parseClock(strings.TrimSpace(b))
+	if err != nil {
 		return Window{}, fmt.Errorf("%q: %w", s, err)
 	}
 	if start >= end || start >= 86400 {
