@@ -1,0 +1,146 @@
+package policy
+
+import (
+	"time"
+
+	"github.com/listscrub/listscrub/normalize"
+)
+
+// Easter returns the date of Western (Gregorian) Easter Sunday of year, by
+// the anonymous Gregorian algorithm (Meeus/Jones/Butcher), valid for every
+// Gregorian year.
+func Easter(year int) (time.Month, int) {
+	a := year % 19
+	b, c := year/100, year%100
+	d, e := b/4, b%4
+	f := (b + 8) / 25
+	g := (b - f + 1) / 3
+	h := (19*a + b - d - g + 15) % 30
+	i, k := c/4, c%4
+	l := (32 + 2*e + 2*i - h - k) % 7
+	m := (a + 11*h + 22*l) / 451
+	month := (h + l - 7*m + 114) / 31
+	day := (h+l-7*m+114)%31 + 1
+	return time.Month(month), day
+}
+
+// frPlace is a set of the French regional holiday rules that apply to a
+// number, as bits.
+type frPlace uint8
+
+const (
+	frNational   frPlace = 1 << iota // the eleven national holidays
+	frAlsace                         // Good Friday and 26 December
+	frMayotte                        // 27 April
+	frReunion                        // 20 December
+	frGuadeloupe                     // 27 May, 28 May, 9 October (with Saint-Martin, Saint-Barthélemy)
+	frMartinique                     // 22 May
+	frGuyane                         // 10 June
+)
+
+// frPlaceOf returns the French holiday rules of a number's key, or 0 for a
+// number of another country. The rules are those of the contract: a +33
+// number gets the Alsace-Moselle days unless it is a geographic number
+// (national significant number starting 1–5) outside 3 87, 3 88 and 3 89,
+// since a mobile or non-geographic number's place is unknown and the
+// stricter reading applies. +508 (Saint-Pierre-et-Miquelon, where the
+// French public holidays are law) gets the national days.
+func frPlaceOf(k normalize.Key) frPlace {
+	v := uint64(k)
+	n := digitsLen(v)
+	if n >= 2 && leadingDigits(v, 2) == 33 {
+		if n < 5 {
+			return frNational | frAlsace // too short to tell: the stricter reading
+		}
+		nsn3 := leadingDigits(v, 5) % 1000
+		if first := nsn3 / 100; first >= 1 && first <= 5 && nsn3 != 387 && nsn3 != 388 && nsn3 != 389 {
+			return frNational
+		}
+		return frNational | frAlsace
+	}
+	if n < 3 {
+		return 0
+	}
+	switch leadingDigits(v, 3) {
+	case 262:
+		if nsn3 := leadingDigits(v, 6) % 1000; n >= 6 && (nsn3 == 269 || nsn3 == 639) {
+			return frNational | frMayotte
+		}
+		return frNational | frReunion
+	case 590:
+		return frNational | frGuadeloupe
+	case 596:
+		return frNational | frMartinique
+	case 594:
+		return frNational | frGuyane
+	case 508:
+		return frNational
+	}
+	return 0
+}
+
+// digitsLen returns the number of decimal digits of v (1 for 0).
+func digitsLen(v uint64) int {
+	n := 1
+	for v >= 10 {
+		v /= 10
+		n++
+	}
+	return n
+}
+
+// leadingDigits returns the first n decimal digits of v as an integer (all
+// of v when it has fewer).
+func leadingDigits(v uint64, n int) uint64 {
+	for l := digitsLen(v); l > n; l-- {
+		v /= 10
+	}
+	return v
+}
+
+// HolidayFR reports whether the local date y-m-d is a French public holiday
+// for the number k under the contract's rules: 1 January, Easter Monday,
+// 1 May, 8 May, Ascension Day, Whit Monday, 14 July, 15 August, 1 November,
+// 11 November and 25 December for French numbers; Good Friday and
+// 26 December where Alsace-Moselle's law could apply; the abolition-of-
+// slavery day of each overseas department for its numbers. A number of
+// another country has no French holiday.
+func HolidayFR(k normalize.Key, y int, m time.Month, d int) bool {
+	return frHoliday(frPlaceOf(k), y, m, d)
+}
+
+func frHoliday(p frPlace, y int, m time.Month, d int) bool {
+	if p&frNational == 0 {
+		return false
+	}
+	switch {
+	case m == time.January && d == 1,
+		m == time.May && (d == 1 || d == 8),
+		m == time.July && d == 14,
+		m == time.August && d == 15,
+		m == time.November && (d == 1 || d == 11),
+		m == time.December && d == 25:
+		return true
+	}
+	em, ed := Easter(y)
+	easter := time.Date(y, em, ed, 0, 0, 0, 0, time.UTC)
+	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	switch int(day.Sub(easter).Hours()) / 24 {
+	case 1, 39, 50: // Easter Monday, Ascension Day, Whit Monday
+		return true
+	case -2: // Good Friday
+		if p&frAlsace != 0 {
+			return true
+		}
+	}
+	switch {
+	case p&frAlsace != 0 && m == time.December && d == 26,
+		p&frMayotte != 0 && m == time.April && d == 27,
+		p&frReunion != 0 && m == time.December && d == 20,
+		p&frGuadeloupe != 0 && (m == time.May && (d == 27 || d == 28) || m == time.October && d == 9),
+		p&frMartinique != 0 && m == time.May && d == 22,
+		p&frGuyane != 0 && m == time.June && d == 10:
+		return true
+	}
+	return false
+}
