@@ -5,15 +5,57 @@ import (
 
 	"github.com/listscrub/listscrub/csvsplit"
 	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/policy"
 	"github.com/listscrub/listscrub/workbook"
 )
 
 // rowResult is a worker's decision about one row.
 type rowResult struct {
 	cat    Category
-	reason string // scrub_reason; "" for clean rows
-	mask   uint64 // registry sources, for rows blocked as registered
+	reason string      // scrub_reason; "" for clean rows
+	mask   uint64      // registry sources, for rows blocked as registered
+	block  blockReason // why a blocked row is
 }
+
+// blockReason is why a row is blocked, in the contract's order of
+// precedence: the first that applies is the row's scrub_reason.
+type blockReason uint8
+
+const (
+	notBlocked blockReason = iota
+	blockRegistered
+	blockNoConsent
+	blockWithdrawn
+	blockExpired
+	blockRefused
+	blockAttempts
+	blockHoliday
+	blockHours
+	numBlockReasons
+)
+
+// blockNames are the scrub_reason of each blockReason: the consent and
+// policy ones are the policy package's names.
+var blockNames = [numBlockReasons]string{"", ReasonRegistered, ReasonNoConsent,
+	policy.ConsentWithdrawn.String(), policy.ConsentExpired.String(),
+	policy.RefusedRecently.String(), policy.AttemptLimit.String(),
+	policy.Holiday.String(), policy.OutsideHours.String()}
+
+// policyBlock maps a policy reason to its blockReason.
+var policyBlock = [...]blockReason{policy.Callable: notBlocked, policy.RefusedRecently: blockRefused,
+	policy.AttemptLimit: blockAttempts, policy.Holiday: blockHoliday, policy.OutsideHours: blockHours}
+
+// blocked returns the result of a row blocked for r.
+func blocked(r blockReason) rowResult {
+	return rowResult{cat: Blocked, reason: blockNames[r], block: r}
+}
+
+// consentRule says whether a blockReason is a consent rule's (its rows are
+// the consent list's in blocked_by_source and scrub_source).
+func (r blockReason) consentRule() bool { return r >= blockNoConsent && r <= blockExpired }
+
+// historyRule says whether a blockReason is decided by the contact history.
+func (r blockReason) historyRule() bool { return r == blockRefused || r == blockAttempts }
 
 // job is one batch of rows travelling through the pipeline.
 type job struct {
@@ -124,6 +166,7 @@ func (p *pipeline) normalizeRows(j *job, cut int) {
 func (p *pipeline) decideRow(nums []normalize.Result, masks []uint64, uncalc bool, c *counts) rowResult {
 	reg, allow, consent := p.o.Registry, p.o.Allow, p.o.Consent
 	f := rowFacts{uncalc: uncalc}
+	exempt := false
 	var rowCC [4]int // calling codes counted for this row
 	nrc := 0
 	for ci, res := range nums {
@@ -150,7 +193,7 @@ func (p *pipeline) decideRow(nums []normalize.Result, masks []uint64, uncalc boo
 			if m != 0 {
 				c.exempted++
 			}
-			f.consented = true
+			f.consented, exempt = true, true
 			m = 0
 		}
 		if m == 0 && reg != nil {
@@ -169,11 +212,34 @@ func (p *pipeline) decideRow(nums []normalize.Result, masks []uint64, uncalc boo
 			}
 		}
 		f.mask |= m
-		if consent != nil && !f.consented && consent.Lookup(res.Key) != 0 {
-			f.consented = true
+		if consent != nil && !exempt {
+			f.consent(p.consentOf(res.Key))
+		}
+		exempt = false
+		if p.pol != nil {
+			// Exempt numbers too: D223-9 governs calls to customers.
+			if r := p.pol.Reason(res.Key, p.o.History); r != policy.Callable && (f.pol == policy.Callable || r < f.pol) {
+				f.pol = r
+			}
 		}
 	}
 	return f.verdict(consent != nil)
+}
+
+// consentOf returns the consent status of k at the run's instant: by its
+// dated lines when it has some, else consented (undated) when a consent
+// list holds it.
+func (p *pipeline) consentOf(k normalize.Key) policy.ConsentStatus {
+	if cs := p.o.Consents; cs != nil && cs.Has(k) {
+		return cs.Status(k, p.at, p.o.ConsentMaxAge)
+	}
+	if p.o.Consent.Lookup(k) == 0 {
+		return policy.NoConsent
+	}
+	if p.o.ConsentMaxAge > 0 {
+		return policy.ConsentExpired // an undated consent's age cannot be shown
+	}
+	return policy.ConsentGiven
 }
 
 // countCallingCode counts the row under k's calling code once (a number
@@ -199,9 +265,28 @@ type rowFacts struct {
 	valid      bool             // at least one number is valid
 	uncovered  bool             // a valid number no registry holds is outside every registry's coverage
 	unscreened bool             // a valid number no registry holds, covered, was screened by no wash result
-	consented  bool             // a number is on the consent or the allow list
+	consented  bool             // a number is consented at the instant, or on the allow list
+	listed     bool             // a number has a consent, withdrawn or expired
+	withdrawn  bool             // a number's consent was withdrawn
+	expired    bool             // a number's consent is expired
+	pol        policy.Reason    // the first policy reason of its numbers
 	uncalc     bool             // a phone field is a workbook formula never calculated: its number is unknown
 	firstBad   normalize.Reason // the first invalid number's reason
+}
+
+// consent adds a number's consent status to the facts. No-consent is the
+// row's (no number consented: a row is clean when one of its numbers is);
+// a withdrawn or expired consent blocks the row whatever its other numbers
+// say (it is the same person's answer).
+func (f *rowFacts) consent(s policy.ConsentStatus) {
+	switch s {
+	case policy.ConsentGiven:
+		f.consented = true
+	case policy.ConsentWithdrawn:
+		f.listed, f.withdrawn = true, true
+	case policy.ConsentExpired:
+		f.listed, f.expired = true, true
+	}
 }
 
 // verdict decides a row from its facts; optIn says consent is required.
@@ -210,7 +295,7 @@ type rowFacts struct {
 // registered number is blocked whatever else holds. An uncalculated
 // formula comes first of those (the row is invalid even with no valid
 // number: its unknown one might be), not-covered before not-screened, and
-// all before the consent rule.
+// all before the consent rules, and those before the policy's.
 func (f *rowFacts) verdict(optIn bool) rowResult {
 	switch {
 	case f.uncalc && f.mask == 0:
@@ -221,13 +306,21 @@ func (f *rowFacts) verdict(optIn bool) rowResult {
 		}
 		return rowResult{cat: Invalid, reason: f.firstBad.String()}
 	case f.mask != 0:
-		return rowResult{cat: Blocked, reason: ReasonRegistered, mask: f.mask}
+		r := blocked(blockRegistered)
+		r.mask = f.mask
+		return r
 	case f.uncovered:
 		return rowResult{cat: Invalid, reason: ReasonNotCovered}
 	case f.unscreened:
 		return rowResult{cat: Invalid, reason: ReasonNotScreened}
-	case optIn && !f.consented:
-		return rowResult{cat: Blocked, reason: ReasonNoConsent}
+	case optIn && !f.consented && !f.listed:
+		return blocked(blockNoConsent)
+	case f.withdrawn:
+		return blocked(blockWithdrawn)
+	case f.expired:
+		return blocked(blockExpired)
+	case f.pol != policy.Callable:
+		return blocked(policyBlock[f.pol])
 	}
 	return rowResult{cat: Clean}
 }

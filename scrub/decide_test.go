@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/policy"
 )
 
 // TestVerdict lists how a row's facts decide it: an unchecked number
@@ -20,26 +21,43 @@ func TestVerdict(t *testing.T) {
 		{"clean", rowFacts{valid: true}, false, rowResult{cat: Clean}},
 		{"no number", rowFacts{}, false, rowResult{cat: Invalid, reason: "empty"}},
 		{"bad number", rowFacts{firstBad: normalize.ReasonTooShort}, false, rowResult{cat: Invalid, reason: "too-short"}},
-		{"registered", rowFacts{valid: true, mask: 2}, false, rowResult{cat: Blocked, reason: ReasonRegistered, mask: 2}},
+		{"registered", rowFacts{valid: true, mask: 2}, false, rowResult{cat: Blocked, reason: ReasonRegistered, mask: 2, block: blockRegistered}},
 		{"not covered", rowFacts{valid: true, uncovered: true}, false, rowResult{cat: Invalid, reason: ReasonNotCovered}},
 		{"not screened", rowFacts{valid: true, unscreened: true}, false, rowResult{cat: Invalid, reason: ReasonNotScreened}},
 		{"not covered before not screened", rowFacts{valid: true, uncovered: true, unscreened: true}, false, rowResult{cat: Invalid, reason: ReasonNotCovered}},
-		{"registered wins over not screened", rowFacts{valid: true, mask: 1, unscreened: true}, false, rowResult{cat: Blocked, reason: ReasonRegistered, mask: 1}},
-		{"registered wins over not covered", rowFacts{valid: true, mask: 1, uncovered: true, unscreened: true}, false, rowResult{cat: Blocked, reason: ReasonRegistered, mask: 1}},
+		{"registered wins over not screened", rowFacts{valid: true, mask: 1, unscreened: true}, false, rowResult{cat: Blocked, reason: ReasonRegistered, mask: 1, block: blockRegistered}},
+		{"registered wins over not covered", rowFacts{valid: true, mask: 1, uncovered: true, unscreened: true}, false, rowResult{cat: Blocked, reason: ReasonRegistered, mask: 1, block: blockRegistered}},
 		{"not screened, consented", rowFacts{valid: true, unscreened: true, consented: true}, true, rowResult{cat: Invalid, reason: ReasonNotScreened}},
 		{"not screened before no consent", rowFacts{valid: true, unscreened: true}, true, rowResult{cat: Invalid, reason: ReasonNotScreened}},
-		{"no consent", rowFacts{valid: true}, true, rowResult{cat: Blocked, reason: ReasonNoConsent}},
+		{"no consent", rowFacts{valid: true}, true, rowResult{cat: Blocked, reason: ReasonNoConsent, block: blockNoConsent}},
 		{"consented", rowFacts{valid: true, consented: true}, true, rowResult{cat: Clean}},
 		{"a bad number beside a valid one", rowFacts{valid: true, firstBad: normalize.ReasonTooShort}, false, rowResult{cat: Clean}},
 		{"uncalculated beside a valid number", rowFacts{valid: true, uncalc: true}, false, rowResult{cat: Invalid, reason: ReasonUncalculated}},
 		{"uncalculated alone", rowFacts{uncalc: true}, false, rowResult{cat: Invalid, reason: ReasonUncalculated}},
-		{"registered wins over uncalculated", rowFacts{valid: true, mask: 1, uncalc: true}, false, rowResult{cat: Blocked, reason: ReasonRegistered, mask: 1}},
+		{"registered wins over uncalculated", rowFacts{valid: true, mask: 1, uncalc: true}, false, rowResult{cat: Blocked, reason: ReasonRegistered, mask: 1, block: blockRegistered}},
+		{"consent withdrawn", rowFacts{valid: true, listed: true, withdrawn: true}, true, blockedAs("consent-withdrawn", blockWithdrawn)},
+		{"withdrawn beside a consented number", rowFacts{valid: true, consented: true, listed: true, withdrawn: true}, true, blockedAs("consent-withdrawn", blockWithdrawn)},
+		{"withdrawn before expired", rowFacts{valid: true, listed: true, withdrawn: true, expired: true}, true, blockedAs("consent-withdrawn", blockWithdrawn)},
+		{"consent expired", rowFacts{valid: true, listed: true, expired: true}, true, blockedAs("consent-expired", blockExpired)},
+		{"expired before the policy", rowFacts{valid: true, listed: true, expired: true, pol: policy.RefusedRecently}, true, blockedAs("consent-expired", blockExpired)},
+		{"no consent before the policy", rowFacts{valid: true, pol: policy.OutsideHours}, true, blockedAs("no-consent", blockNoConsent)},
+		{"registered before the policy", rowFacts{valid: true, mask: 1, pol: policy.Holiday}, false, rowResult{cat: Blocked, reason: ReasonRegistered, mask: 1, block: blockRegistered}},
+		{"refused recently", rowFacts{valid: true, pol: policy.RefusedRecently}, false, blockedAs("refused-recently", blockRefused)},
+		{"attempt limit", rowFacts{valid: true, consented: true, pol: policy.AttemptLimit}, true, blockedAs("attempt-limit", blockAttempts)},
+		{"holiday", rowFacts{valid: true, pol: policy.Holiday}, false, blockedAs("holiday", blockHoliday)},
+		{"outside hours", rowFacts{valid: true, pol: policy.OutsideHours}, false, blockedAs("outside-hours", blockHours)},
+		{"not covered before the policy", rowFacts{valid: true, uncovered: true, pol: policy.OutsideHours}, false, rowResult{cat: Invalid, reason: ReasonNotCovered}},
+		{"invalid stays invalid under the policy", rowFacts{firstBad: normalize.ReasonTooShort, pol: policy.OutsideHours}, false, rowResult{cat: Invalid, reason: "too-short"}},
 		{"uncalculated before no consent", rowFacts{valid: true, uncalc: true}, true, rowResult{cat: Invalid, reason: ReasonUncalculated}},
 	} {
 		if got := c.f.verdict(c.optIn); got != c.want {
 			t.Errorf("%s: verdict(%+v, optIn %v) = %+v, want %+v", c.name, c.f, c.optIn, got, c.want)
 		}
 	}
+}
+
+func blockedAs(reason string, b blockReason) rowResult {
+	return rowResult{cat: Blocked, reason: reason, block: b}
 }
 
 // The stats list invalid reasons in a stable order: normalize's, then the

@@ -87,9 +87,15 @@ func (p *pipeline) writeRow(b *csvsplit.Batch, i int, res rowResult) error {
 	switch res.cat {
 	case Blocked:
 		p.st.RowsBlocked++
-		if res.mask == 0 {
+		p.byBlock[res.block]++
+		switch {
+		case res.block.consentRule():
 			p.noConsent++
 			return p.w.blocked(b, i, res.reason, p.w.consentLabel)
+		case res.block.historyRule():
+			return p.w.blocked(b, i, res.reason, p.w.historyLabel)
+		case res.block != blockRegistered:
+			return p.w.blocked(b, i, res.reason, p.o.Policy.Name)
 		}
 		for m, s := res.mask, 0; m != 0; m, s = m>>1, s+1 {
 			if m&1 != 0 {
@@ -139,6 +145,11 @@ func (p *pipeline) finishStats() {
 	}
 	if p.o.Consent != nil {
 		p.st.BlockedBySource.Add(p.w.consentLabel, p.noConsent)
+	}
+	for r := blockRegistered; r < numBlockReasons; r++ {
+		if n := p.byBlock[r]; n > 0 {
+			p.st.BlockedByReason.Add(blockNames[r], n)
+		}
 	}
 	// Reasons in a stable order: normalize's, then scrub's own.
 	for r := normalize.ReasonNone + 1; int(r) < normalize.NumReasons; r++ {

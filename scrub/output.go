@@ -128,7 +128,8 @@ type writer struct {
 	blockedOut   *output
 	invalidOut   *output
 	dupOut       *output
-	consentLabel string
+	consentLabel string // scrub_source of rows blocked by a consent rule
+	historyLabel string // scrub_source of rows blocked by the contact history
 	sourceLabels []string
 	maskLabels   map[uint64]string
 	line         []byte // scratch for rows with appended fields
@@ -190,6 +191,11 @@ func newWriter(o Options, tf textFormat, ws Writers, book *bookSource) (*writer,
 		}
 		w.consentLabel = strings.Join(labels, "+")
 	}
+	var labels []string
+	for _, s := range o.HistorySources {
+		labels = append(labels, s.Label)
+	}
+	w.historyLabel = strings.Join(labels, "+")
 	return w, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/listscrub/listscrub/csvsplit"
+	"github.com/listscrub/listscrub/policy"
 	"github.com/listscrub/listscrub/workbook"
 )
 
@@ -50,13 +51,18 @@ type pipeline struct {
 
 	// names are the header's names (nil without a header), for messages.
 	names []string
+	// pol is Options.Policy at Options.At (nil: no policy); at is
+	// Options.At in Unix seconds, for consents.
+	pol *policy.Instant
+	at  int64
 
 	// Writer-side state.
 	cutLine   int          // the line where the row made ReasonTruncated starts (0: none)
 	probe     *numberProbe // unchecked columns' fields in the first rows; nil once looked at
 	seen      *keySet      // numbers seen, with Dedupe
 	bySource  []int64      // blocked rows per registry source
-	noConsent int64
+	noConsent int64        // rows blocked by a consent rule
+	byBlock   [numBlockReasons]int64
 	byReason  map[string]int64
 	row       Row
 	// ccRows counts, by calling code, the rows with a valid number of that

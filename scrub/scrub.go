@@ -28,6 +28,7 @@ import (
 	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/csvsplit"
 	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/policy"
 	"github.com/listscrub/listscrub/registry"
 )
 
@@ -51,6 +52,28 @@ type Options struct {
 	Registry *registry.Set // numbers that must not be called; nil only with Consent
 	Allow    *registry.Set // exempt numbers, never blocked (nil: none)
 	Consent  *registry.Set // opt-in mode: only rows with a number in it may be clean (nil: off)
+	// Consents are the consent lines with dates (consented_at,
+	// withdrawn_at) of the consent lists, judged at At (nil: none dated). A
+	// number of Consent without a dated line has an undated consent.
+	Consents *policy.Consents
+	// ConsentMaxAge makes consents older than it at At (and undated ones)
+	// expired; 0 is no maximum.
+	ConsentMaxAge time.Duration
+
+	// Policy, when set, is the contact policy: a row with a valid number
+	// that it does not allow to be called at At is blocked with its reason
+	// (policy.Reason), exempt numbers included.
+	Policy *policy.Policy
+	// History holds the contact attempts the policy judges (nil: none);
+	// HistorySources describe the files it was read from.
+	History        *policy.History
+	HistorySources []*registry.SourceInfo
+	// At is the instant the calls will be made, at which consents and the
+	// policy are judged; zero is the run's start.
+	At time.Time
+	// HolidayFiles name the files whose dates were added to Policy, for
+	// the stats and receipts.
+	HolidayFiles []FileStats
 
 	Normalizer *normalize.Normalizer
 	Columns    []string // phone columns by name or 1-based number; nil detects them from the header
@@ -135,8 +158,11 @@ func (c Category) String() string {
 
 // The scrub_reason of rows that are not invalid for a normalize.Reason.
 const (
-	ReasonRegistered  = "registered"   // blocked: a number is in a registry
-	ReasonNoConsent   = "no-consent"   // blocked: opt-in mode, no number consented
+	ReasonRegistered = "registered" // blocked: a number is in a registry
+	ReasonNoConsent  = "no-consent" // blocked: opt-in mode, no number consented
+	// The other consent and the policy reasons are policy.ConsentStatus and
+	// policy.Reason names: consent-withdrawn, consent-expired,
+	// refused-recently, attempt-limit, holiday, outside-hours.
 	ReasonDuplicate   = "duplicate"    // a number was seen in an earlier row
 	ReasonNotCovered  = "not-covered"  // invalid: a valid number no registry screens
 	ReasonNotScreened = "not-screened" // invalid: a valid number no wash result screened (registry.Set.Screened)
@@ -158,6 +184,15 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	}
 	if o.Registry == nil && o.Consent == nil {
 		return nil, usageErrorf("no registry given: use -r/--registry (or --consent for opt-in mode)")
+	}
+	if o.History != nil && o.Policy == nil {
+		return nil, usageErrorf("a contact history needs a policy (--policy) to judge it")
+	}
+	if (o.Consents != nil || o.ConsentMaxAge != 0) && o.Consent == nil {
+		return nil, usageErrorf("consent dates need a consent list (--consent)")
+	}
+	if o.At.IsZero() {
+		o.At = start
 	}
 	workers := o.Workers
 	if workers <= 0 {
@@ -232,7 +267,10 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	}
 	p := &pipeline{o: o, cols: cols, r: src, w: w, st: st, name: in.name, in: in, size: size, nFields: h.width, first: h.first,
 		unproven: in.at == nil && in.gz == nil && book == nil, cells: book != nil,
-		names: h.names, probe: newNumberProbe(h.width, cols)}
+		names: h.names, probe: newNumberProbe(h.width, cols), at: o.At.Unix()}
+	if o.Policy != nil {
+		p.pol = o.Policy.At(o.At)
+	}
 	if err := p.run(ctx, workers); err != nil {
 		return nil, err
 	}
@@ -242,6 +280,7 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	st.Registry = newRegistryStats(o.Registry, start)
 	st.Allow = newRegistryStats(o.Allow, start)
 	st.Consent = newRegistryStats(o.Consent, start)
+	policyStats(st, &o, start)
 	st.ElapsedSeconds = time.Since(start).Seconds()
 	if st.ElapsedSeconds > 0 {
 		st.RowsPerSecond = float64(st.RowsIn) / st.ElapsedSeconds
@@ -425,4 +464,29 @@ func (p *pipeline) finish(ctx context.Context, own *atomicfile.Group) error {
 		return own.Commit()
 	}
 	return nil
+}
+
+// policyStats records in st the consent instant, the policy and the
+// history the rows were judged by.
+func policyStats(st *Stats, o *Options, now time.Time) {
+	at := o.At.UTC().Format(time.RFC3339Nano)
+	if o.Consent != nil {
+		st.ConsentAt = at
+		if o.ConsentMaxAge > 0 {
+			st.ConsentMaxAge = o.ConsentMaxAge.String()
+		}
+	}
+	if o.Policy == nil {
+		return
+	}
+	st.Policy = &PolicyStats{Name: o.Policy.Name, SHA256: o.Policy.SHA256, At: at,
+		Holidays: append([]FileStats{}, o.HolidayFiles...)}
+	if o.History == nil {
+		return
+	}
+	h := &HistoryStats{Lines: o.History.Lines(), Numbers: o.History.Numbers(), Bytes: o.History.Bytes(), Sources: []SourceStats{}}
+	for _, s := range o.HistorySources {
+		h.Sources = append(h.Sources, newSourceStats(s, now))
+	}
+	st.History = h
 }

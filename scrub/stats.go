@@ -31,6 +31,9 @@ type Stats struct {
 	NumbersExempted   int64 `json:"numbers_exempted"`   // of which exempted by --allow
 
 	BlockedBySource OrderedCounts `json:"blocked_by_source"` // rows per source label
+	// BlockedByReason counts blocked rows per scrub_reason, in the order
+	// of precedence (registered, no-consent, ..., outside-hours).
+	BlockedByReason OrderedCounts `json:"blocked_by_reason"`
 	InvalidByReason OrderedCounts `json:"invalid_by_reason"` // rows per reason
 	ByType          OrderedCounts `json:"by_type"`           // valid numbers per type
 
@@ -39,6 +42,14 @@ type Stats struct {
 	// when none was given).
 	Allow   RegistryStats `json:"allow"`
 	Consent RegistryStats `json:"consent"`
+	// ConsentAt is the instant consents were judged at (RFC 3339, UTC),
+	// and ConsentMaxAge the maximum age (Go duration, "" for none); both
+	// absent without --consent.
+	ConsentAt     string `json:"consent_at,omitempty"`
+	ConsentMaxAge string `json:"consent_max_age,omitempty"`
+	// Policy and History are absent without --policy (and --history).
+	Policy  *PolicyStats  `json:"policy,omitempty"`
+	History *HistoryStats `json:"history,omitempty"`
 	Input   InputStats    `json:"input"`
 	Columns []string      `json:"columns"` // the phone columns used
 	// ColumnsIgnored are the header cells that look like phone columns
@@ -190,15 +201,43 @@ func newRegistryStats(set *registry.Set, now time.Time) RegistryStats {
 		rs.AsOf = set.AsOf().Format(time.DateOnly)
 	}
 	for _, s := range set.Sources() {
-		inv := s.InvalidByReason()
-		rs.Sources = append(rs.Sources, SourceStats{
-			Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries, Screened: s.Screened, Sheet: s.Sheet,
-			AsOf: s.AsOf.Format(time.DateOnly), AgeDays: AgeDays(s.AsOf, now), SHA256: s.SHA256,
-			InvalidLines: s.InvalidLines(), InvalidByReason: inv, Region: s.Region,
-			ColumnsIgnored: append([]string{}, s.ColumnsIgnored...),
-		})
+		rs.Sources = append(rs.Sources, newSourceStats(&s, now))
 	}
 	return rs
+}
+
+// newSourceStats describes one source of a list or a history.
+func newSourceStats(s *registry.SourceInfo, now time.Time) SourceStats {
+	return SourceStats{
+		Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries, Screened: s.Screened, Sheet: s.Sheet,
+		AsOf: s.AsOf.Format(time.DateOnly), AgeDays: AgeDays(s.AsOf, now), SHA256: s.SHA256,
+		InvalidLines: s.InvalidLines(), InvalidByReason: s.InvalidByReason(), Region: s.Region,
+		ColumnsIgnored: append([]string{}, s.ColumnsIgnored...),
+	}
+}
+
+// PolicyStats describe the contact policy a scrub judged rows by.
+type PolicyStats struct {
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"` // of the policy's JSON (a preset's embedded file)
+	// At is the instant the rows were judged at (RFC 3339, UTC): --at.
+	At string `json:"at"`
+	// Holidays are the --holidays files, whose dates the policy added.
+	Holidays []FileStats `json:"holidays"`
+}
+
+// FileStats names a file a run read, by path and content.
+type FileStats struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+// HistoryStats describe the contact history a policy judged.
+type HistoryStats struct {
+	Lines   int           `json:"lines"`   // attempts held
+	Numbers int           `json:"numbers"` // distinct numbers
+	Bytes   int           `json:"bytes"`   // memory the history holds
+	Sources []SourceStats `json:"sources"`
 }
 
 // AgeDays returns how many whole days have passed from asOf's date to now's,
@@ -227,8 +266,14 @@ func (s *Stats) WriteSummary(w io.Writer) {
 	if s.RowsBlocked > 0 {
 		fmt.Fprintf(w, "  blocked by: %s\n", s.BlockedBySource.summary())
 	}
+	if s.RowsBlocked > 0 && (s.Policy != nil || s.ConsentAt != "") {
+		fmt.Fprintf(w, "  blocked for: %s\n", s.BlockedByReason.summary())
+	}
 	if s.RowsInvalid > 0 {
 		fmt.Fprintf(w, "  invalid: %s\n", s.InvalidByReason.summary())
+	}
+	if p := s.Policy; p != nil {
+		fmt.Fprintf(w, "  policy: %s at %s\n", p.Name, p.At)
 	}
 	fmt.Fprintf(w, "  registry: %d numbers, as of %s\n", s.Registry.Entries, s.Registry.AsOf)
 	for _, src := range s.Registry.Sources {
@@ -277,6 +322,7 @@ var typeOrder = [...]normalize.Type{normalize.TypeMobile, normalize.TypeFixedLin
 func newStats() *Stats {
 	s := &Stats{Columns: []string{}, ColumnsIgnored: []string{}, Warnings: []string{}, Outputs: []OutputStats{}}
 	s.BlockedBySource = OrderedCounts{vals: map[string]int64{}}
+	s.BlockedByReason = OrderedCounts{vals: map[string]int64{}}
 	s.InvalidByReason = OrderedCounts{vals: map[string]int64{}}
 	s.ByType = OrderedCounts{vals: map[string]int64{}}
 	for _, t := range typeOrder {
