@@ -19,24 +19,36 @@ type checkOptions struct {
 	IO       IO
 	country  countryFlag
 	registry registryFlags
+	policy   policyFlags
+	asJSON   bool
 	numbers  []string
 }
 
 func newCheckCmd(stdio IO, runF func(context.Context, *checkOptions) error) *cobra.Command {
 	o := &checkOptions{IO: stdio}
 	cmd := &cobra.Command{
-		Use:   "check -r REGISTRY... NUMBER...",
-		Short: "Say whether numbers are registered, and in which source",
+		Use:   "check [-r REGISTRY]... [--policy P --at TIME] NUMBER...",
+		Short: "Say whether numbers are registered, and in which source, and when they may be called",
 		Long: `Check prints one line per NUMBER: its E.164 form and "registered" with the
 sources that hold it, "not registered", "not covered" (outside every
 registry's --covers prefixes: it was not checked), "not screened" (a wash
 result is given and none has a verdict for the number: it was not checked),
 or "invalid" with the reason.
+
+With --policy, each line also gives the number's time zones, "callable" or
+why it may not be called at --at (default now), and the start of its next
+window, local and UTC: E164, registry, zones, verdict, next window, tab
+separated. -r is then optional (without it the registry field says "no
+registry"). --json prints one JSON object per number, in an array.
+
 Exit status: 0 when every number is invalid or not registered, 3 when at
-least one is registered, 1 otherwise (a number not covered or not screened).`,
+least one is registered, 1 otherwise (a number not covered or not screened).
+A number the policy does not allow to be called at --at does not change it.`,
 		Example: `  listscrub check -r bloctel.snap "06 12 34 56 78" +33145678901
   listscrub check -r dnc=dnc.snap --country US "(201) 555-0123" || echo "do not call"
-  listscrub check --country AU -r wash:dncr-result.csv "0412 345 678"`,
+  listscrub check --country AU -r wash:dncr-result.csv "0412 345 678"
+  listscrub check -r bloctel.snap --policy fr --at 2026-12-07T09:30:00+01:00 0612345678
+  listscrub check --policy us --country US --json "(201) 555-0123"`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("want at least one NUMBER")
@@ -47,7 +59,8 @@ least one is registered, 1 otherwise (a number not covered or not screened).`,
 	}
 	o.country.bind(cmd.Flags(), "")
 	o.registry.bind(cmd.Flags(), forCheck)
-	cmd.MarkFlagRequired("registry")
+	o.policy.bind(cmd.Flags(), false)
+	cmd.Flags().BoolVar(&o.asJSON, "json", false, "print a JSON array, one object per number")
 	return cmd
 }
 
@@ -58,21 +71,18 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	specs, err := parseSpecs(o.registry.registries)
-	if err != nil {
+	if len(o.registry.registries) == 0 && o.policy.policy == "" {
+		return usagef("no registry given: use -r/--registry PATH (or --policy to ask when numbers may be called)")
+	}
+	if o.policy.policy != "" || o.asJSON {
+		return runCheckPolicy(ctx, o, norm)
+	}
+	if err := o.policy.unused(false); err != nil {
 		return err
 	}
-	opts, err := o.registry.loadOptions(norm, time.Now(), stdio)
+	set, err := o.loadSet(ctx, norm)
 	if err != nil {
 		return err
-	}
-	set, err := registry.Load(ctx, specs, opts)
-	if err != nil {
-		return o.registry.explain(err)
-	}
-	o.registry.warnWash(specs, set, stdio)
-	if set.Len() == 0 && !set.Screening() {
-		fmt.Fprintln(stdio.ErrOut, "listscrub: warning: the registry holds no number: it blocks nothing, every valid number is not registered")
 	}
 	sources := set.Sources()
 	printColumnsWarnings(stdio, sources)
@@ -91,6 +101,27 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 		return fmt.Errorf("%d number(s) not screened: no wash result has a verdict (--block-codes or --pass-codes) for them, they were not checked", v.notScreened)
 	}
 	return nil
+}
+
+// loadSet loads -r, warning about unused wash codes and an empty registry.
+func (o *checkOptions) loadSet(ctx context.Context, norm *normalize.Normalizer) (*registry.Set, error) {
+	specs, err := parseSpecs(o.registry.registries)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := o.registry.loadOptions(norm, time.Now(), o.IO)
+	if err != nil {
+		return nil, err
+	}
+	set, err := registry.Load(ctx, specs, opts)
+	if err != nil {
+		return nil, o.registry.explain(err)
+	}
+	o.registry.warnWash(specs, set, o.IO)
+	if set.Len() == 0 && !set.Screening() {
+		fmt.Fprintln(o.IO.ErrOut, "listscrub: warning: the registry holds no number: it blocks nothing, every valid number is not registered")
+	}
+	return set, nil
 }
 
 // lookupSet is what check asks of a registry (a *registry.Set).

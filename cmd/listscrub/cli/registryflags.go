@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/policy"
 	"github.com/listscrub/listscrub/registry"
 	"github.com/listscrub/listscrub/scrub"
 )
@@ -195,6 +196,8 @@ func slicesEqualFold(a, b []string) bool {
 // registries are the sets a scrub-like command reads: nil when not given.
 type registries struct {
 	reg, allow, consent *registry.Set
+	// consents are the consent lists' dated lines (nil: none dated).
+	consents *policy.Consents
 	// warnings are what loading them warned about (also printed then), for
 	// the run's stats.
 	warnings []string
@@ -206,7 +209,7 @@ func (r *registryFlags) load(ctx context.Context, norm *normalize.Normalizer, no
 	if len(r.registries) == 0 && len(r.consent) == 0 {
 		return registries{}, usagef("no registry given: use -r/--registry PATH (or --consent PATH for opt-in mode)")
 	}
-	maxAge, err := parseAge(r.maxAge)
+	maxAge, err := parseAge("--max-age", r.maxAge)
 	if err != nil {
 		return registries{}, err
 	}
@@ -261,8 +264,13 @@ func (r *registryFlags) load(ctx context.Context, norm *normalize.Normalizer, no
 	if sets.allow, err = load(specs[1], opts); err != nil {
 		return registries{}, err
 	}
+	consents := &policy.ConsentBuilder{}
+	// opts.Consents = consents
 	if sets.consent, err = load(specs[2], opts); err != nil {
 		return registries{}, err
+	}
+	if consents.Len() > 0 {
+		sets.consents = consents.Build()
 	}
 	for _, l := range []struct {
 		flag string
@@ -335,9 +343,9 @@ func checkAge(reg *registry.Set, maxAge time.Duration, now time.Time, warn func(
 	return nil
 }
 
-// parseAge parses --max-age: a number of days ("31d"), weeks ("4w") or a Go
+// parseAge parses an age flag (--max-age, --consent-max-age): a number of days ("31d"), weeks ("4w") or a Go
 // duration ("720h"); "0" means no limit.
-func parseAge(s string) (time.Duration, error) {
+func parseAge(flag, s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "0" {
 		return 0, nil
@@ -346,14 +354,14 @@ func parseAge(s string) (time.Duration, error) {
 		if n, ok := strings.CutSuffix(s, suffix); ok {
 			v, err := strconv.Atoi(n)
 			if err != nil || v < 0 {
-				return 0, usagef("--max-age %q: want a duration such as 31d, 4w or 720h", s)
+				return 0, usagef("%s %q: want a duration such as 31d, 4w or 720h", flag, s)
 			}
 			return time.Duration(v) * unit, nil
 		}
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d < 0 {
-		return 0, usagef("--max-age %q: want a duration such as 31d, 4w or 720h", s)
+		return 0, usagef("%s %q: want a duration such as 31d, 4w or 720h", flag, s)
 	}
 	return d, nil
 }

@@ -18,6 +18,7 @@ type readFlags struct {
 	input     string
 	country   countryFlag
 	registry  registryFlags
+	policy    policyFlags
 	columns   []string
 	sheet     string
 	delimiter string
@@ -32,6 +33,7 @@ type readFlags struct {
 // bind registers the flags; verb ("scrub", "run") completes their help.
 func (o *readFlags) bind(f *pflag.FlagSet, verb string) {
 	o.registry.bind(f, forScrub)
+	o.policy.bind(f, true)
 	o.country.bind(f, "")
 	f.StringArrayVarP(&o.columns, "column", "c", nil, "phone column by name or 1-based number (repeatable; default: detected from the header)")
 	f.StringVar(&o.sheet, "sheet", "", "sheet of a workbook input, by name or 1-based number (default: the first whose first row names a phone column)")
@@ -49,6 +51,7 @@ func (o *readFlags) bind(f *pflag.FlagSet, verb string) {
 func (o *readFlags) addInputs(ps *paths) {
 	ps.input("INPUT", o.input)
 	o.registry.addInputs(ps, "-r")
+	o.policy.addInputs(ps)
 }
 
 // prepare checks the flags, loads the registries (refusing stale ones) and
@@ -80,13 +83,17 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 	if err != nil {
 		return scrub.Options{}, err
 	}
-	return scrub.Options{
+	opts := scrub.Options{
 		Input: o.input, Stdin: stdio.In, Stdout: stdio.Out,
-		Registry: sets.reg, Allow: sets.allow, Consent: sets.consent,
+		Registry: sets.reg, Allow: sets.allow, Consent: sets.consent, Consents: sets.consents,
 		Normalizer: norm, Columns: o.columns, Sheet: o.sheet, Delimiter: comma, Encoding: o.encoding,
 		NoHeader: o.noHeader, Dedupe: o.dedupe, Workers: o.workers, MaxRecordBytes: maxRow,
 		Warnings: sets.warnings,
-	}, nil
+	}
+	if err := o.policy.apply(ctx, &opts, &o.registry, now, stdio); err != nil {
+		return scrub.Options{}, err
+	}
+	return opts, nil
 }
 
 // scrubOptions are scrub's: its streams, its flags and the command line to
