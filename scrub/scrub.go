@@ -472,8 +472,10 @@ func policyStats(st *Stats, o *Options, now time.Time) {
 	at := o.At.UTC().Format(time.RFC3339Nano)
 	if o.Consent != nil {
 		st.ConsentAt = at
-		if o.ConsentMaxAge > 0 {
-			st.ConsentMaxAge = o.ConsentMaxAge.String()
+		if d := o.ConsentMaxAge; d > 0 && d%(24*time.Hour) == 0 {
+			st.ConsentMaxAge = fmt.Sprintf("%dd", d/(24*time.Hour))
+		} else if d > 0 {
+			st.ConsentMaxAge = d.String()
 		}
 	}
 	if o.Policy == nil {

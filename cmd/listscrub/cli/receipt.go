@@ -33,8 +33,17 @@ type receipt struct {
 	Input       receiptInput             `json:"input"`
 	Registry    receiptRegistry          `json:"registry"`
 	Registries  []receiptSource          `json:"registries"`
-	Rows        receiptRows              `json:"rows"`
-	Outputs     map[string]receiptOutput `json:"outputs"`
+	// The evidence rows were judged by besides the registries: the allow
+	// and consent lists, the contact policy and history (absent when not
+	// given), so that a compliance officer can show which consents, which
+	// call history and which rules a dialled file was checked against.
+	Allow   []receiptSource `json:"allow,omitempty"`
+	Consent *receiptConsent `json:"consent,omitempty"`
+	Policy  *receiptPolicy  `json:"policy,omitempty"`
+	History []receiptSource `json:"history,omitempty"`
+
+	Rows    receiptRows              `json:"rows"`
+	Outputs map[string]receiptOutput `json:"outputs"`
 	// Digest is the SHA-256 of the receipt's canonical form without this
 	// field (see receiptDigest): it tells an edited receipt from the one
 	// written, as long as whoever edited it did not recompute it.
@@ -134,6 +143,22 @@ type receiptSource struct {
 	InvalidLines int `json:"invalid_lines"`
 }
 
+// receiptConsent records the consent lists and how their dates were judged.
+type receiptConsent struct {
+	Sources []receiptSource `json:"sources"`
+	At      string          `json:"at"`                // the instant consents were judged at (RFC 3339)
+	MaxAge  string          `json:"max_age,omitempty"` // --consent-max-age
+}
+
+// receiptPolicy records the contact policy: its name and the SHA-256 of its
+// JSON (a preset's embedded file), the instant, and the holiday files.
+type receiptPolicy struct {
+	Name     string            `json:"name"`
+	SHA256   string            `json:"sha256"`
+	At       string            `json:"at"`
+	Holidays []scrub.FileStats `json:"holidays"`
+}
+
 type receiptRows struct {
 	In        int64 `json:"in"`
 	Clean     int64 `json:"clean"`
@@ -156,9 +181,18 @@ func writeReceipt(w io.Writer, path string, commandLine []string, st *scrub.Stat
 			Invalid: st.RowsInvalid, Duplicate: st.RowsDuplicate},
 		Outputs: outputs,
 	}
-	for _, s := range st.Registry.Sources {
-		r.Registries = append(r.Registries, receiptSource{Label: s.Label, Path: s.Path, Kind: s.Kind,
-			AsOf: s.AsOf, Entries: s.Entries, SHA256: s.SHA256, InvalidLines: s.InvalidLines})
+	r.Registries = receiptSources(st.Registry.Sources)
+	if len(st.Allow.Sources) > 0 {
+		r.Allow = receiptSources(st.Allow.Sources)
+	}
+	if st.ConsentAt != "" {
+		r.Consent = &receiptConsent{Sources: receiptSources(st.Consent.Sources), At: st.ConsentAt, MaxAge: st.ConsentMaxAge}
+	}
+	if p := st.Policy; p != nil {
+		r.Policy = &receiptPolicy{Name: p.Name, SHA256: p.SHA256, At: p.At, Holidays: p.Holidays}
+	}
+	if st.History != nil {
+		r.History = receiptSources(st.History.Sources)
 	}
 	doc, err := json.Marshal(r)
 	if err != nil {
@@ -173,6 +207,16 @@ func writeReceipt(w io.Writer, path string, commandLine []string, st *scrub.Stat
 		return fmt.Errorf("write receipt %s: %w", path, err)
 	}
 	return nil
+}
+
+// receiptSources records sources as the stats describe them.
+func receiptSources(sources []scrub.SourceStats) []receiptSource {
+	out := []receiptSource{}
+	for _, s := range sources {
+		out = append(out, receiptSource{Label: s.Label, Path: s.Path, Kind: s.Kind,
+			AsOf: s.AsOf, Entries: s.Entries, SHA256: s.SHA256, InvalidLines: s.InvalidLines})
+	}
+	return out
 }
 
 // receiptOutputs returns the record of a scrub's outputs: the row outputs

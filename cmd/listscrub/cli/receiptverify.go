@@ -177,6 +177,28 @@ func runReceiptVerify(ctx context.Context, o *verifyOptions) error {
 	for _, s := range r.Registries {
 		fmt.Fprintf(stdio.Out, "registry %s: %d numbers as of %s, sha256 %s\n", s.Label, s.Entries, s.AsOf, s.SHA256)
 	}
+	for _, s := range r.Allow {
+		fmt.Fprintf(stdio.Out, "allow list %s: %d numbers, sha256 %s\n", s.Label, s.Entries, s.SHA256)
+	}
+	if c := r.Consent; c != nil {
+		for _, s := range c.Sources {
+			fmt.Fprintf(stdio.Out, "consent list %s: %d numbers, sha256 %s\n", s.Label, s.Entries, s.SHA256)
+		}
+		fmt.Fprintf(stdio.Out, "consents judged at %s", c.At)
+		if c.MaxAge != "" {
+			fmt.Fprintf(stdio.Out, ", maximum age %s", c.MaxAge)
+		}
+		fmt.Fprintln(stdio.Out)
+	}
+	if p := r.Policy; p != nil {
+		fmt.Fprintf(stdio.Out, "policy %s (sha256 %s) at %s\n", p.Name, p.SHA256, p.At)
+		for _, h := range p.Holidays {
+			fmt.Fprintf(stdio.Out, "holidays %s: sha256 %s\n", h.Path, h.SHA256)
+		}
+	}
+	for _, s := range r.History {
+		fmt.Fprintf(stdio.Out, "history %s: %d lines, sha256 %s\n", s.Label, s.Entries, s.SHA256)
+	}
 	if legacy {
 		return nil
 	}
