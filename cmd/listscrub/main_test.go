@@ -70,13 +70,13 @@ func TestScripts(t *testing.T) {
 var contractKeys = []string{
 	"rows_in", "rows_clean", "rows_blocked", "rows_invalid", "rows_duplicate",
 	"numbers_checked", "numbers_valid", "numbers_registered",
-	"blocked_by_source", "invalid_by_reason", "by_type", "registry", "input",
+	"blocked_by_source", "blocked_by_reason", "invalid_by_reason", "by_type", "registry", "input",
 	"elapsed_seconds", "rows_per_second",
 }
 
 // cmdStats checks a stats JSON file: every contract key is present, the
 // conservation invariant holds (rows_in = clean + blocked + invalid +
-// duplicate), and each PATH=VALUE argument holds (PATH is dotted, VALUE is
+// duplicate), blocked_by_reason adds up to rows_blocked, and each PATH=VALUE argument holds (PATH is dotted, VALUE is
 // compared as JSON text, so strings are written "quoted" or bare).
 //
 //	stats stats.json rows_in=10 blocked_by_source.bloctel=3 input.path=in.csv
@@ -108,6 +108,17 @@ func cmdStats(ts *testscript.TestScript, neg bool, args []string) {
 	in, sum := num("rows_in"), num("rows_clean")+num("rows_blocked")+num("rows_invalid")+num("rows_duplicate")
 	if in != sum {
 		ts.Fatalf("%s: conservation broken: rows_in %d != clean+blocked+invalid+duplicate %d", args[0], in, sum)
+	}
+	var byReason int64
+	for r, v := range doc["blocked_by_reason"].(map[string]any) {
+		n, err := v.(json.Number).Int64()
+		if err != nil || n <= 0 {
+			ts.Fatalf("%s: blocked_by_reason.%s = %v: want a positive count", args[0], r, v)
+		}
+		byReason += n
+	}
+	if byReason != num("rows_blocked") {
+		ts.Fatalf("%s: blocked_by_reason sums to %d, rows_blocked is %d", args[0], byReason, num("rows_blocked"))
 	}
 	for _, a := range args[1:] {
 		path, want, ok := strings.Cut(a, "=")
