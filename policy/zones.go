@@ -144,11 +144,21 @@ type zoneLocs struct {
 // set returns the locations of zone set s (nil locs and no error for the
 // empty set).
 func (c *zoneCache) set(s uint16) *zoneLocs {
+	if c == nil { // a Policy not made by Parse: load without caching
+		return loadSet(s)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if z := c.sets[s]; z != nil {
 		return z
 	}
+	z := loadSet(s)
+	c.sets[s] = z
+	return z
+}
+
+// loadSet loads the locations of zone set s.
+func loadSet(s uint16) *zoneLocs {
 	z := &zoneLocs{}
 	for _, n := range zoneSetNames(s) {
 		loc, err := time.LoadLocation(n)
@@ -158,7 +168,6 @@ func (c *zoneCache) set(s uint16) *zoneLocs {
 		}
 		z.locs = append(z.locs, loc)
 	}
-	c.sets[s] = z
 	return z
 }
 
