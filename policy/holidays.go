@@ -49,7 +49,7 @@ func frPlaceOf(k normalize.Key) frPlace {
 	v := uint64(k)
 	n := numDigits(v)
 	lead := func(d int) uint64 { // the first d ≤ n digits
-		return v / pow10[n-d]
+		return dropDigits(v, n-d)
 	}
 	if n >= 2 && lead(2) == 33 {
 		if n < 5 {

@@ -25,18 +25,24 @@ type Instant struct {
 	t    time.Time
 	unix int64
 	// fr is whether the policy has the French calendar, so that the hours
-	// depend on frPlaceOf; without it every number is place 0.
-	fr bool
-	// hours[set*numPlaces+place] is 1+Reason once known, 0 before.
+	// depend on frPlaceOf; without it every number is place 0 and there is
+	// one place a set.
+	fr     bool
+	places int
+	// hours[set*places+place] is 1+Reason once known, 0 before.
 	hours []atomic.Uint32
 }
 
 // At returns the policy evaluated at t.
 func (p *Policy) At(t time.Time) *Instant {
-	in := &Instant{p: p, t: t, unix: t.Unix(), hours: make([]atomic.Uint32, numZoneSets*numPlaces)}
+	in := &Instant{p: p, t: t, unix: t.Unix(), places: 1}
 	for _, c := range p.Calendars {
 		in.fr = in.fr || c == CalendarFR
 	}
+	if in.fr {
+		in.places = numPlaces
+	}
+	in.hours = make([]atomic.Uint32, numZoneSets*in.places)
 	return in
 }
 
@@ -59,7 +65,7 @@ func (in *Instant) Reason(k normalize.Key, h *History) Reason {
 	if in.fr {
 		place = bits.Len8(uint8(frPlaceOf(k)))
 	}
-	slot := &in.hours[int(s)*numPlaces+place]
+	slot := &in.hours[int(s)*in.places+place]
 	if v := slot.Load(); v != 0 {
 		return Reason(v - 1)
 	}

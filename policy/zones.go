@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"math/bits"
 	"fmt"
 	"strconv"
 	"sync"
@@ -74,11 +75,58 @@ var pow10 = [...]uint64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 
 // numDigits returns the number of decimal digits of v (1 for 0).
 func numDigits(v uint64) int {
-	n := 1
-	for n < len(pow10) && v >= pow10[n] {
+	n := (bits.Len64(v) * 1233) >> 12 // ⌊log10 2^len⌋: v has n or n+1 digits
+	if v >= pow10[n] {
 		n++
 	}
-	return n
+	return max(n, 1)
+}
+
+// dropDigits returns v without its last s digits (0 ≤ s ≤ 19). The
+// divisors are constants, so each case is a multiply: a division by a
+// variable costs several times more, and the scrub asks for every row.
+func dropDigits(v uint64, s int) uint64 {
+	switch s {
+	case 0:
+		return v
+	case 1:
+		return v / 1e1
+	case 2:
+		return v / 1e2
+	case 3:
+		return v / 1e3
+	case 4:
+		return v / 1e4
+	case 5:
+		return v / 1e5
+	case 6:
+		return v / 1e6
+	case 7:
+		return v / 1e7
+	case 8:
+		return v / 1e8
+	case 9:
+		return v / 1e9
+	case 10:
+		return v / 1e10
+	case 11:
+		return v / 1e11
+	case 12:
+		return v / 1e12
+	case 13:
+		return v / 1e13
+	case 14:
+		return v / 1e14
+	case 15:
+		return v / 1e15
+	case 16:
+		return v / 1e16
+	case 17:
+		return v / 1e17
+	case 18:
+		return v / 1e18
+	}
+	return v / 1e19
 }
 
 // zoneSetOf returns the zone set of the number: that of the longest data
@@ -94,18 +142,18 @@ func zoneSetOf(k normalize.Key) uint16 {
 	n := numDigits(v)
 	if n < 4 {
 		for _, e := range zoneShort {
-			if int(e.digits) <= n && v/pow10[n-int(e.digits)] == uint64(e.prefix) {
+			if int(e.digits) <= n && dropDigits(v, n-int(e.digits)) == uint64(e.prefix) {
 				return e.set
 			}
 		}
 		return 0
 	}
-	root := v/pow10[n-4] - 1000
+	root := dropDigits(v, n-4) - 1000
 	long := zoneLong[zoneRootStart[root]:zoneRootStart[root+1]]
 	if len(long) > 0 {
 		top := min(int(long[0].digits), n)
 		for d := top; d >= 5; d-- {
-			want := v / pow10[n-d]
+			want := dropDigits(v, n-d)
 			// long is sorted by digits descending, then prefix ascending.
 			lo, hi := 0, len(long)
 			for lo < hi {

@@ -147,3 +147,31 @@ func TestZoneLookupCost(t *testing.T) {
 		}
 	}
 }
+
+func TestDigits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 6))
+	for i := range 100_000 {
+		v := rng.Uint64() >> rng.IntN(64)
+		if i < 64 {
+			v = 1 << i
+		}
+		s := strconv.FormatUint(v, 10)
+		if n := numDigits(v); n != len(s) {
+			t.Fatalf("numDigits(%d) = %d", v, n)
+		}
+		for d := 0; d <= min(len(s), 19); d++ {
+			want := uint64(0)
+			if d < len(s) {
+				want, _ = strconv.ParseUint(s[:len(s)-d], 10, 64)
+			}
+			if got := dropDigits(v, d); got != want {
+				t.Fatalf("dropDigits(%d, %d) = %d, want %d", v, d, got, want)
+			}
+		}
+	}
+	for _, v := range []uint64{0, 9, 10, 99, 100, 1e19 - 1, 1e19, 1<<64 - 1} {
+		if n := numDigits(v); n != len(strconv.FormatUint(v, 10)) {
+			t.Errorf("numDigits(%d) = %d", v, n)
+		}
+	}
+}
