@@ -2,8 +2,8 @@ package policy
 
 import (
 	"errors"
-	"math/bits"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"sync"
 	"time"
