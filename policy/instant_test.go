@@ -174,3 +174,33 @@ func TestReasonPrecedenceWithoutZone(t *testing.T) {
 		t.Errorf("without history: %q", r)
 	}
 }
+
+// TestHoursKey checks that numbers with the same HoursKey get the same hours
+// answer at many instants, and that the key tells apart what must be told
+// apart (two zones, a Paris and an Alsace number under fr).
+func TestHoursKey(t *testing.T) {
+	fr, err := Preset("fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := []normalize.Key{33612345678, 33698765432, 33145678901, 33388123456, 262262123456, 262269123456,
+		590590123456, 12125550100, 12135550100, 18085550100, 4420712345678}
+	byKey := map[uint64][]normalize.Key{}
+	for _, k := range keys {
+		byKey[fr.HoursKey(k)] = append(byKey[fr.HoursKey(k)], k)
+	}
+	if fr.HoursKey(33145678901) == fr.HoursKey(33388123456) || fr.HoursKey(12125550100) == fr.HoursKey(12135550100) {
+		t.Error("HoursKey does not tell Paris from Alsace, or New York from Los Angeles")
+	}
+	start := time.Date(2026, 3, 28, 0, 0, 0, 0, time.UTC)
+	for h := 0; h < 24*40; h += 7 {
+		at := start.Add(time.Duration(h) * time.Hour)
+		for _, ks := range byKey {
+			for _, k := range ks[1:] {
+				if a, b := fr.Reason(ks[0], at, nil), fr.Reason(k, at, nil); a != b {
+					t.Errorf("at %v: %d and %d share a HoursKey but get %v and %v", at, ks[0], k, a, b)
+				}
+			}
+		}
+	}
+}
