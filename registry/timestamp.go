@@ -8,8 +8,9 @@ package registry
 //	2026-11-30                      a day (consent dates only): 00:00 UTC
 //	2026-11-30T14:05:00             refused: no offset, the instant is unknown
 //
-// parseRFC3339 accepts what time.Parse(time.RFC3339Nano, s) accepts with at
-// most 9 fraction digits, to the same second (FuzzParseRFC3339 checks it).
+// parseRFC3339 accepts what time.Parse(time.RFC3339Nano, s) accepts, to the
+// same second, but a fraction of more than 9 digits or after a comma (not
+// RFC 3339): FuzzParseRFC3339 checks it.
 
 // parseRFC3339 returns the Unix second of an RFC 3339 time with an offset
 // (or Z), its fraction dropped; ok is false for anything else.
