@@ -80,15 +80,26 @@ func sameHistory(t *testing.T, got *policy.History, want []attempt) {
 	}
 }
 
-// xlsx returns a workbook of one sheet holding rows (a time.Time is a date
-// cell, as Excel writes one: without a zone).
+// xlsx returns a workbook of one sheet holding rows: a time.Time is a
+// date and time cell, as Excel writes one (without a zone), a bookDay a
+// date cell.
 func xlsx(t *testing.T, rows [][]any) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
+	dayStyle, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, row := range rows {
 		for j, v := range row {
 			ref, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if d, ok := v.(bookDay); ok {
+				v = time.Time(d)
+				if err := f.SetCellStyle("Sheet1", ref, ref, dayStyle); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if err := f.SetCellValue("Sheet1", ref, v); err != nil {
 				t.Fatal(err)
 			}
