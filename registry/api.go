@@ -39,7 +39,7 @@ type Spec struct {
 type SourceInfo struct {
 	Label   string
 	Path    string
-	Kind    string         // "list", "csv", "nanp" or "snapshot"
+	Kind    string         // "list", "csv", "nanp", "snapshot", "wash" or "history" (the Kind constants)
 	Entries int            // distinct valid numbers in this source
 	AsOf    time.Time      // snapshot's as-of date; a raw file's modification date
 	SHA256  string         // hex SHA-256 of the file's bytes as on disk

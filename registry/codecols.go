@@ -48,12 +48,12 @@ const codeSample = 1024
 type codeKind uint8
 
 const (
-	codeVerdict    codeKind = iota // a registry's verdict-named column
-	codeAnswer                     // an allow or consent list's answer-named column
-	codeWithdrawal                 // an allow or consent list's withdrawal-named column
-	codeWithdrawnAt                // a consent list's withdrawal column read as dates (datedcols.go): its non-dates
-	codePair                       // the other column of a two-column list
-	codeOther                      // another column of an allow or consent list: warned about
+	codeVerdict     codeKind = iota // a registry's verdict-named column
+	codeAnswer                      // an allow or consent list's answer-named column
+	codeWithdrawal                  // an allow or consent list's withdrawal-named column
+	codeWithdrawnAt                 // a consent list's withdrawal column read as dates (datedcols.go): its non-dates
+	codePair                        // the other column of a two-column list
+	codeOther                       // another column of an allow or consent list: warned about
 )
 
 // codeColumns are the columns of a CSV list that are read for codes.

@@ -232,21 +232,6 @@ func TestLoadConsentsWithoutBuilder(t *testing.T) {
 	}
 }
 
-// TestIsConsentDate lists the names of consent-date columns.
-func TestIsConsentDate(t *testing.T) {
-	for name, want := range map[string]bool{
-		"consented_at": true, "consent_date": true, "Date consentement": true, "Date de consentement": true,
-		"Consent given at": true, "opted_in_at": true, "Date opt-in": true,
-		"Consentement": false, "opted_out_at": false, "Date opt-out": false, "Date retrait consentement": false,
-		"Source consentement": false, "Date opt-in email": false, "Date refus": false, "Date contrat": false,
-		"date": false, "called_at": false,
-	} {
-		if got := colname.IsConsentDate(name); got != want {
-			t.Errorf("IsConsentDate(%q) = %v", name, got)
-		}
-	}
-}
-
 // FuzzConsentLine reads arbitrary lines under a dated consent header: no
 // panic; every record is a number of the line with the dates
 // parseConsentDate reads from its fields; an error never prints six digits.
