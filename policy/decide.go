@@ -51,15 +51,18 @@ type Decision struct {
 }
 
 // Decide answers for the number k at instant t, with its contact history h
-// (nil: no history).
+// (nil: no history). The history rules come first in precedence, so a
+// number without a known zone that was refused recently is
+// RefusedRecently; without history reasons it is OutsideHours, with no Next.
 func (p *Policy) Decide(k normalize.Key, t time.Time, h *History) Decision {
 	names, locs, err := p.zones.zones(k)
-	d := Decision{Zones: names}
+	d := Decision{Zones: names, Reason: p.historyReason(k, t, h)}
 	if err != nil || locs == nil {
-		d.Reason = OutsideHours
+		if d.Reason == Callable {
+			d.Reason = OutsideHours
+		}
 		return d
 	}
-	d.Reason = p.historyReason(k, t, h)
 	if d.Reason == Callable {
 		d.Reason = p.hoursReason(k, t, locs)
 	}
@@ -68,16 +71,22 @@ func (p *Policy) Decide(k normalize.Key, t time.Time, h *History) Decision {
 }
 
 // Reason answers for the number k at instant t, with its history h (nil:
-// none), without computing the next window: the scrub's per-row question.
+// none), without computing the next window: Decide's Reason.
 func (p *Policy) Reason(k normalize.Key, t time.Time, h *History) Reason {
-	_, locs, err := p.zones.zones(k)
-	if err != nil || locs == nil {
-		return OutsideHours
-	}
 	if r := p.historyReason(k, t, h); r != Callable {
 		return r
 	}
-	return p.hoursReason(k, t, locs)
+	return p.hoursOfSet(k, t, zoneSetOf(k))
+}
+
+// hoursOfSet is hoursReason for a number of zone set s: OutsideHours when
+// the set is empty or one of its zones does not load (fail closed).
+func (p *Policy) hoursOfSet(k normalize.Key, t time.Time, s uint16) Reason {
+	z := p.zones.set(s)
+	if z.err != nil || len(z.locs) == 0 {
+		return OutsideHours
+	}
+	return p.hoursReason(k, t, z.locs)
 }
 
 func (p *Policy) historyReason(k normalize.Key, t time.Time, h *History) Reason {

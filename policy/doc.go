@@ -10,11 +10,19 @@
 //
 // A number's time zones come from the number itself (phonenumbers'
 // time-zone data: the French overseas departments by their country codes,
-// NANP numbers by area code). With several zones, an instant is callable only
+// NANP numbers by area code), read from a table generated from that data
+// (zonetable.go, by go generate) and tested against phonenumbers. With several zones, an instant is callable only
 // when it is callable in every one; a number with no known zone is never
 // callable under a policy with windows (fail closed).
 //
-// The French calendar is computed, not listed by year: see HolidayFR.
+// The French calendar is computed, not listed by year: see HolidayFR. More
+// dates, for every number, come from a holidays file (ReadHolidays,
+// WithDates).
+//
+// The scrub asks At once and then Instant.Reason for every number: at a
+// fixed instant the hours answer depends only on the number's zone set and
+// French holiday place, so it is computed once per pair and then read
+// without locks or allocations.
 //
 // Contact history is streamed into a History (sorted keys and packed
 // timestamps, 4 bytes a line once built) that answers attempt-limit and

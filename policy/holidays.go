@@ -47,12 +47,15 @@ const (
 // French public holidays are law) gets the national days.
 func frPlaceOf(k normalize.Key) frPlace {
 	v := uint64(k)
-	n := digitsLen(v)
-	if n >= 2 && leadingDigits(v, 2) == 33 {
+	n := numDigits(v)
+	lead := func(d int) uint64 { // the first d ≤ n digits
+		return dropDigits(v, n-d)
+	}
+	if n >= 2 && lead(2) == 33 {
 		if n < 5 {
 			return frNational | frAlsace // too short to tell: the stricter reading
 		}
-		nsn3 := leadingDigits(v, 5) % 1000
+		nsn3 := lead(5) - 33000
 		if first := nsn3 / 100; first >= 1 && first <= 5 && nsn3 != 387 && nsn3 != 388 && nsn3 != 389 {
 			return frNational
 		}
@@ -61,10 +64,12 @@ func frPlaceOf(k normalize.Key) frPlace {
 	if n < 3 {
 		return 0
 	}
-	switch leadingDigits(v, 3) {
+	switch lead(3) {
 	case 262:
-		if nsn3 := leadingDigits(v, 6) % 1000; n >= 6 && (nsn3 == 269 || nsn3 == 639) {
-			return frNational | frMayotte
+		if n >= 6 {
+			if nsn3 := lead(6) - 262000; nsn3 == 269 || nsn3 == 639 {
+				return frNational | frMayotte
+			}
 		}
 		return frNational | frReunion
 	case 590:
@@ -77,25 +82,6 @@ func frPlaceOf(k normalize.Key) frPlace {
 		return frNational
 	}
 	return 0
-}
-
-// digitsLen returns the number of decimal digits of v (1 for 0).
-func digitsLen(v uint64) int {
-	n := 1
-	for v >= 10 {
-		v /= 10
-		n++
-	}
-	return n
-}
-
-// leadingDigits returns the first n decimal digits of v as an integer (all
-// of v when it has fewer).
-func leadingDigits(v uint64, n int) uint64 {
-	for l := digitsLen(v); l > n; l-- {
-		v /= 10
-	}
-	return v
 }
 
 // HolidayFR reports whether the local date y-m-d is a French public holiday

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -95,9 +96,11 @@ func (p *policyFlags) loadPolicy() (*policy.Policy, []scrub.FileStats, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("--holidays: %w", err)
 		}
-		if len(data) >= 0 {
-			return nil, nil, usagef("--holidays: not built yet")
+		dates, err := policy.ReadHolidays(bytes.NewReader(data), path)
+		if err != nil {
+			return nil, nil, err
 		}
+		pol = pol.WithDates(dates)
 		sum := sha256.Sum256(data)
 		files = append(files, scrub.FileStats{Path: path, SHA256: hex.EncodeToString(sum[:])})
 	}
