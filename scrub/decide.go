@@ -193,7 +193,7 @@ func (p *pipeline) decideRow(nums []normalize.Result, masks []uint64, uncalc boo
 			if m != 0 {
 				c.exempted++
 			}
-			f.consented, exempt = true, true
+			exempt = true
 			m = 0
 		}
 		if m == 0 && reg != nil {
@@ -213,7 +213,7 @@ func (p *pipeline) decideRow(nums []normalize.Result, masks []uint64, uncalc boo
 		}
 		f.mask |= m
 		if consent != nil && !exempt {
-			f.consent(p.consentOf(res.Key))
+			f.addConsent(p.consentOf(res.Key))
 		}
 		exempt = false
 		if p.pol != nil {
@@ -265,27 +265,23 @@ type rowFacts struct {
 	valid      bool             // at least one number is valid
 	uncovered  bool             // a valid number no registry holds is outside every registry's coverage
 	unscreened bool             // a valid number no registry holds, covered, was screened by no wash result
-	consented  bool             // a number is consented at the instant, or on the allow list
-	listed     bool             // a number has a consent, withdrawn or expired
-	withdrawn  bool             // a number's consent was withdrawn
-	expired    bool             // a number's consent is expired
+	// consent is the first consent rule that blocks one of its valid
+	// numbers (no-consent, consent-withdrawn, consent-expired), exempt ones
+	// left out; notBlocked when none does or consent is not required.
+	consent blockReason
 	pol        policy.Reason    // the first policy reason of its numbers
 	uncalc     bool             // a phone field is a workbook formula never calculated: its number is unknown
 	firstBad   normalize.Reason // the first invalid number's reason
 }
 
-// consent adds a number's consent status to the facts. No-consent is the
-// row's (no number consented: a row is clean when one of its numbers is);
-// a withdrawn or expired consent blocks the row whatever its other numbers
-// say (it is the same person's answer).
-func (f *rowFacts) consent(s policy.ConsentStatus) {
-	switch s {
-	case policy.ConsentGiven:
-		f.consented = true
-	case policy.ConsentWithdrawn:
-		f.listed, f.withdrawn = true, true
-	case policy.ConsentExpired:
-		f.listed, f.expired = true, true
+// consent adds a number's consent status to the facts: every valid number
+// of a row must be consented (or exempt), as it must be on no registry,
+// since the dialler may call any of them.
+func (f *rowFacts) addConsent(s policy.ConsentStatus) {
+	r := [...]blockReason{policy.ConsentGiven: notBlocked, policy.NoConsent: blockNoConsent,
+		policy.ConsentWithdrawn: blockWithdrawn, policy.ConsentExpired: blockExpired}[s]
+	if r != notBlocked && (f.consent == notBlocked || r < f.consent) {
+		f.consent = r
 	}
 }
 
@@ -313,12 +309,8 @@ func (f *rowFacts) verdict(optIn bool) rowResult {
 		return rowResult{cat: Invalid, reason: ReasonNotCovered}
 	case f.unscreened:
 		return rowResult{cat: Invalid, reason: ReasonNotScreened}
-	case optIn && !f.consented && !f.listed:
-		return blocked(blockNoConsent)
-	case f.withdrawn:
-		return blocked(blockWithdrawn)
-	case f.expired:
-		return blocked(blockExpired)
+	case optIn && f.consent != notBlocked:
+		return blocked(f.consent)
 	case f.pol != policy.Callable:
 		return blocked(policyBlock[f.pol])
 	}

@@ -64,7 +64,7 @@ func (r *registryFlags) bind(f *pflag.FlagSet, use registryUse) {
 	}
 	if use == forScrub {
 		f.StringArrayVar(&r.allow, "allow", nil, "exempt numbers (customers with a contract in progress): never blocked (repeatable)")
-		f.StringArrayVar(&r.consent, "consent", nil, "opt-in mode: a row is clean only if one of its numbers is in this list (repeatable)")
+		f.StringArrayVar(&r.consent, "consent", nil, "opt-in mode: a row is clean only if its valid numbers are in this list (consented_at and withdrawn_at columns are read; repeatable)")
 		f.StringVar(&r.maxAge, "max-age", "0", "refuse a registry whose as-of date is older, e.g. 31d; 0 = no limit (warns past 30 days)")
 	}
 	f.StringVar(&r.maxInvalid, "max-invalid", registry.DefaultMaxInvalid.String(),

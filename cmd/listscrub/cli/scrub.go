@@ -124,7 +124,8 @@ exactly one of four outputs, as the exact bytes it was read as (same
 delimiter, encoding, quoting, line endings):
 
   clean      no valid number of the row is registered (the only rows to call)
-  blocked    a valid number is registered (or, with --consent, none consented)
+  blocked    a valid number is registered, not consented (--consent), or may
+             not be called at --at under --policy (hours, holidays, history)
   invalid    no phone field holds a valid number
   duplicate  with --dedupe, a number already seen in an earlier row
 
