@@ -1,5 +1,7 @@
 package registry
 
+import "github.com/listscrub/listscrub/civil"
+
 // The dates of history and consent lines are parsed from the field's bytes
 // without allocating (they are read on every line):
 //
@@ -73,7 +75,7 @@ func parseDay(b []byte) (sec int64, ok bool) {
 		return 0, false
 	}
 	y := y1*100 + y2
-	if d > daysIn(m, y) {
+	if d > civil.DaysIn(y, m) {
 		return 0, false
 	}
 	return daysFromCivil(y, m, d) * 86400, true
@@ -94,20 +96,6 @@ func num2(b []byte) (int, bool) {
 		return 0, false
 	}
 	return int(b[0]-'0')*10 + int(b[1]-'0'), true
-}
-
-// daysIn returns the days of month m of year y (proleptic Gregorian).
-func daysIn(m, y int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 // daysFromCivil returns the days from 1970-01-01 to y-m-d (Howard

@@ -1,5 +1,7 @@
 package workbook
 
+import "github.com/listscrub/listscrub/civil"
+
 // The cellXfs of styles.xml that a date cell refers to (s="1"): the number
 // formats a date serial is shown with.
 const (
@@ -24,7 +26,7 @@ func excelSerial(v []byte) (serial float64, style byte, ok bool) {
 		y, ok1 := digitsN(v[0:4])
 		m, ok2 := digitsN(v[5:7])
 		d, ok3 := digitsN(v[8:10])
-		if !ok1 || !ok2 || !ok3 || v[7] != '-' || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) || y < 1900 {
+		if !ok1 || !ok2 || !ok3 || v[7] != '-' || m < 1 || m > 12 || d < 1 || d > int64(civil.DaysIn(int(y), int(m))) || y < 1900 {
 			return 0, 0, false
 		}
 		days = daysFromCivil(y, m, d) - daysFromCivil(1899, 12, 30)
@@ -82,18 +84,4 @@ func digitsN(b []byte) (int64, bool) {
 		n = n*10 + int64(c-'0')
 	}
 	return n, len(b) > 0
-}
-
-// daysIn is how many days month m of year y has.
-func daysIn(y, m int64) int64 {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }

@@ -92,15 +92,7 @@ func runCheck(ctx context.Context, o *checkOptions) error {
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
-	switch {
-	case v.registered > 0:
-		return errRegistered
-	case v.notCovered > 0:
-		return fmt.Errorf("%d number(s) not covered: they are outside every registry's coverage (registry build --covers), they were not checked", v.notCovered)
-	case v.notScreened > 0:
-		return fmt.Errorf("%d number(s) not screened: no wash result has a verdict (--block-codes or --pass-codes) for them, they were not checked", v.notScreened)
-	}
-	return nil
+	return v.err()
 }
 
 // loadSet loads -r, warning about unused wash codes and an empty registry.
@@ -135,6 +127,20 @@ type lookupSet interface {
 type checkVerdicts struct {
 	registered, notCovered, notScreened int
 	notRegistered                       []int // their calling codes, in order
+}
+
+// err is check's outcome: errRegistered (exit 3) when a number is
+// registered, an error (exit 1) when one was not checked, else nil.
+func (v *checkVerdicts) err() error {
+	switch {
+	case v.registered > 0:
+		return errRegistered
+	case v.notCovered > 0:
+		return fmt.Errorf("%d number(s) not covered: they are outside every registry's coverage (registry build --covers), they were not checked", v.notCovered)
+	case v.notScreened > 0:
+		return fmt.Errorf("%d number(s) not screened: no wash result has a verdict (--block-codes or --pass-codes) for them, they were not checked", v.notScreened)
+	}
+	return nil
 }
 
 // checkNumbers writes check's line for each number to w: invalid,

@@ -81,15 +81,7 @@ func runCheckPolicy(ctx context.Context, o *checkOptions, norm *normalize.Normal
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
-	switch {
-	case v.registered > 0:
-		return errRegistered
-	case v.notCovered > 0:
-		return fmt.Errorf("%d number(s) not covered: they are outside every registry's coverage (registry build --covers), they were not checked", v.notCovered)
-	case v.notScreened > 0:
-		return fmt.Errorf("%d number(s) not screened: no wash result has a verdict (--block-codes or --pass-codes) for them, they were not checked", v.notScreened)
-	}
-	return nil
+	return v.err()
 }
 
 // answerCheck answers for the number n, counting its verdict in v.
