@@ -19,11 +19,13 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nyaruka/phonenumbers"
 
 	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/policy"
 	"github.com/listscrub/listscrub/registry"
 	"github.com/listscrub/listscrub/scrub"
 )
@@ -53,6 +55,14 @@ type Config struct {
 	// impossible (a By column that does not exist), so the caller can cancel
 	// the scrub instead of reading the whole input for nothing.
 	OnError func(error)
+
+	// Policy, when set with Week, adds callable_by_hour: the rows it allows
+	// to be called at each hour of the week from Week (00:00 of a day, in
+	// the location the hours are counted in), with the contact History
+	// (nil: none).
+	Policy  *policy.Policy
+	History *policy.History
+	Week    time.Time
 }
 
 // Counts are rows per category.
@@ -112,6 +122,7 @@ type Aggregator struct {
 	columns   []*byColumn
 
 	registered map[normalize.Key]uint64 // distinct registered input numbers -> source mask
+	hours      *hourCounter             // nil without Policy and Week
 }
 
 // New returns an Aggregator for cfg.
@@ -119,7 +130,7 @@ func New(cfg Config) *Aggregator {
 	if cfg.Top <= 0 {
 		cfg.Top = DefaultTop
 	}
-	return &Aggregator{
+	a := &Aggregator{
 		cfg:        cfg,
 		codes:      phonenumbers.GetSupportedCallingCodes(),
 		byCountry:  map[int]*Counts{},
@@ -127,6 +138,10 @@ func New(cfg Config) *Aggregator {
 		byTerr:     map[string]*Counts{},
 		registered: map[normalize.Key]uint64{},
 	}
+	if cfg.Policy != nil && !cfg.Week.IsZero() {
+		a.hours = newHourCounter(cfg.Policy, cfg.History, cfg.Week)
+	}
+	return a
 }
 
 // Err returns the error found in the header, if any: the report is then
@@ -189,6 +204,9 @@ func (a *Aggregator) Row(r *scrub.Row) {
 		return
 	}
 	a.total.add(r.Category)
+	if a.hours != nil {
+		a.hours.row(r)
+	}
 	var primary *normalize.Result
 	for i := range r.Numbers {
 		n := &r.Numbers[i]

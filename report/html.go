@@ -45,6 +45,8 @@ type htmlPage struct {
 	Categories htmlChart
 	Sources    htmlChart
 	Reasons    htmlChart
+	Blocked    htmlChart // blocked rows by reason
+	Hours      *htmlHeatMap
 	Breakdowns []htmlChart
 	Registries []htmlRegistry
 	Colors     map[string]string
@@ -116,7 +118,7 @@ func (r *Report) htmlPage() htmlPage {
 	p.Figures = []htmlFigure{
 		{ID: "rows", Name: "rows", Value: progress.Count(total), Share: "100%", Color: "#37474f", Note: "data rows read"},
 		fig("clean", "clean", st.RowsClean, "may be called"),
-		fig("blocked", "blocked", st.RowsBlocked, "on a registry"),
+		fig("blocked", "blocked", st.RowsBlocked, blockedNote(r)),
 		fig("invalid", "invalid", st.RowsInvalid, "no usable number"),
 		fig("duplicate", "duplicate", st.RowsDuplicate, "number seen before"),
 	}
@@ -138,6 +140,15 @@ func (r *Report) htmlPage() htmlPage {
 		reasons = append(reasons, simpleBar{k, st.InvalidByReason.Get(k), categoryColors["invalid"]})
 	}
 	p.Reasons = barChart("chart-reasons", "Invalid rows by reason", "", reasons, total, halfWidth)
+	var blocked []simpleBar
+	for _, k := range st.BlockedByReason.Keys() {
+		blocked = append(blocked, simpleBar{k, st.BlockedByReason.Get(k), categoryColors["blocked"]})
+	}
+	p.Blocked = barChart("chart-blocked-reasons", "Blocked rows by reason",
+		"Each row counts once, for the first reason that applies.", blocked, total, halfWidth)
+	if r.CallableByHour != nil {
+		p.Hours = heatMap(r.CallableByHour, total)
+	}
 
 	for _, bd := range r.breakdowns() {
 		if len(bd.Breakdown) == 0 {
@@ -231,4 +242,41 @@ func frac(n, total int64) float64 {
 		return 0
 	}
 	return float64(n) / float64(total)
+}
+
+// blockedNote says what blocked the rows: a registry, consent, the contact
+// policy, as the reasons found say (or, with none blocked, as checked).
+func blockedNote(r *Report) string {
+	st := r.Stats
+	var registry, consent, pol bool
+	for _, k := range st.BlockedByReason.Keys() {
+		switch k {
+		case "registered":
+			registry = true
+		case "no-consent", "consent-withdrawn", "consent-expired":
+			consent = true
+		default:
+			pol = true
+		}
+	}
+	if !registry && !consent && !pol {
+		registry, consent, pol = len(r.BySource) > 0, st.ConsentAt != "", st.Policy != nil
+	}
+	var what []string
+	if registry {
+		what = append(what, "a registry")
+	}
+	if consent {
+		what = append(what, "consent")
+	}
+	if pol {
+		what = append(what, "the contact policy")
+	}
+	switch len(what) {
+	case 0:
+		return "on a registry"
+	case 1:
+		return "by " + what[0]
+	}
+	return "by " + strings.Join(what[:len(what)-1], ", ") + " or " + what[len(what)-1]
 }

@@ -79,7 +79,49 @@ func TestHTMLInBrowser(t *testing.T) {
 		}
 		t.Skip(msg)
 	}
-	r := sampleReport(t)
+	dom, img := renderInChromium(t, chromium, sampleReport(t))
+	assertPage(t, dom)
+	if got := img.Bounds().Size(); got != (image.Point{1280, 2000}) {
+		t.Errorf("screenshot is %v, want 1280x2000", got)
+	}
+	for name, c := range map[string][3]uint32{"clean": {0x2e, 0x7d, 0x32}, "blocked": {0xc6, 0x28, 0x28}, "invalid": {0xf9, 0xa8, 0x25}, "duplicate": {0x6d, 0x6d, 0x9c}} {
+		if n := countColor(img, c); n < 2000 {
+			t.Errorf("screenshot: %d %s pixels, want bars of that colour", n, name)
+		}
+	}
+}
+
+// TestHTMLPolicyInBrowser renders the page of a run under a policy in
+// headless Chromium: the DOM holds the blocked-reasons chart and the heat
+// map's 168 cells, and the screenshot shows the heat map's colours.
+func TestHTMLPolicyInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	chromium := findChromium()
+	if chromium == "" {
+		msg := "chromium not found: `make test-browser` installs it (apt-get install chromium) and runs this test"
+		if browserRequired() {
+			t.Fatal(msg + "; LISTSCRUB_REQUIRE_BROWSER or CI is set, so the browser test may not be skipped")
+		}
+		t.Skip(msg)
+	}
+	dom, img := renderInChromium(t, chromium, policyReport(t))
+	assertPolicyPage(t, dom)
+	// The busiest hours' cells (35 x 26 units at scale 1) and the legend's.
+	if n := countColor(img, [3]uint32{0x00, 0x69, 0x5c}); n < 35*26 {
+		t.Errorf("screenshot: %d pixels of the busiest hour's colour, want at least one cell", n)
+	}
+	if n := countColor(img, [3]uint32{0xee, 0xf0, 0xf3}); n < 40*35*26 {
+		t.Errorf("screenshot: %d pixels of the no-row colour, want the nights and weekend", n)
+	}
+}
+
+// renderInChromium writes r's page and has headless Chromium load it: one
+// launch gives the DOM it built and a 1280x2000 screenshot.
+// LISTSCRUB_SCREENSHOT=PATH keeps the screenshot.
+func renderInChromium(t *testing.T, chromium string, r *Report) (string, image.Image) {
+	t.Helper()
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
 	var b bytes.Buffer
@@ -89,53 +131,35 @@ func TestHTMLInBrowser(t *testing.T) {
 	if err := os.WriteFile(page, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run := func(args ...string) []byte {
-		t.Helper()
-		base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-			"--disable-background-networking", "--disable-component-update", "--disable-sync",
-			"--hide-scrollbars", "--user-data-dir=" + t.TempDir()}
-		cmd := exec.Command(chromium, append(append(base, args...), "file://"+page)...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", chromium, err, stderr.String())
-		}
-		return out
-	}
-	// One launch does both: the DOM on standard output, the screenshot to a file.
-	start := time.Now()
 	shot := filepath.Join(dir, "report.png")
-	dom := run("--dump-dom", "--screenshot="+shot, "--window-size=1280,2000", "--force-device-scale-factor=1")
+	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--hide-scrollbars", "--user-data-dir=" + t.TempDir(),
+		"--dump-dom", "--screenshot=" + shot, "--window-size=1280,2000", "--force-device-scale-factor=1"}
+	start := time.Now()
+	cmd := exec.Command(chromium, append(base, "file://"+page)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	dom, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", chromium, err, stderr.String())
+	}
 	t.Logf("chromium rendered the page in %v", time.Since(start).Round(time.Millisecond))
-	assertPage(t, string(dom))
-	f, err := os.Open(shot)
+	data, err := os.ReadFile(shot)
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := png.Decode(f)
-	f.Close()
+	img, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
-	}
-	if got := img.Bounds().Size(); got != (image.Point{1280, 2000}) {
-		t.Errorf("screenshot is %v, want 1280x2000", got)
-	}
-	for name, c := range map[string][3]uint32{"clean": {0x2e, 0x7d, 0x32}, "blocked": {0xc6, 0x28, 0x28}, "invalid": {0xf9, 0xa8, 0x25}, "duplicate": {0x6d, 0x6d, 0x9c}} {
-		if n := countColor(img, c); n < 2000 {
-			t.Errorf("screenshot: %d %s pixels, want bars of that colour", n, name)
-		}
 	}
 	if keep := os.Getenv("LISTSCRUB_SCREENSHOT"); keep != "" {
-		data, err := os.ReadFile(shot)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if err := os.WriteFile(keep, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("screenshot saved to %s (%d bytes)", keep, len(data))
 	}
+	return string(dom), img
 }
 
 // findChromium returns the path of a Chromium or Chrome binary, or "".

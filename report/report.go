@@ -27,6 +27,9 @@ type Report struct {
 	ByZone       Breakdown `json:"by_zone"`        // rows whose primary number is +33, by zone
 	ByTerritory  Breakdown `json:"by_territory"`   // rows whose primary number is overseas French
 	ByColumn     Columns   `json:"by_column"`      // one per --by column
+	// CallableByHour is when the file can be worked: with a policy and no
+	// --at, the rows callable at each hour of next week (nil otherwise).
+	CallableByHour *CallableByHour `json:"callable_by_hour,omitempty"`
 }
 
 // Shares are fractions of the input's rows, rounded to 4 decimals.
@@ -205,6 +208,9 @@ func (a *Aggregator) Report(st *scrub.Stats) *Report {
 	r.ByColumn = Columns{}
 	for _, c := range a.columns {
 		r.ByColumn = append(r.ByColumn, c.breakdown(enc, a.cfg.Top))
+	}
+	if a.hours != nil {
+		r.CallableByHour = a.hours.report()
 	}
 	return r
 }

@@ -74,6 +74,19 @@ func (r *Report) WriteTable(w io.Writer) error {
 	b.WriteByte('\n')
 	t.write(&b)
 
+	if keys := st.BlockedByReason.Keys(); len(keys) > 0 {
+		t := table{head: []string{"Blocked rows by reason", "rows", "share"}}
+		for _, k := range keys {
+			t.add(k, progress.Count(st.BlockedByReason.Get(k)), Percent(st.BlockedByReason.Get(k), total))
+		}
+		b.WriteByte('\n')
+		t.write(&b)
+	}
+	if h := r.CallableByHour; h != nil {
+		b.WriteByte('\n')
+		h.writeGrid(&b, total)
+	}
+
 	if len(r.BySource) > 0 {
 		t := table{head: []string{"Registry sources", "numbers", "only", "rows blocked"}}
 		for _, s := range r.BySource {
@@ -146,7 +159,9 @@ func (t *table) write(b *strings.Builder) {
 // WriteCSV writes the report as CSV, one line per bucket: columns breakdown,
 // key, label, rows, clean, blocked, invalid, duplicate, numbers. Cells that
 // do not apply to a breakdown are empty (a registry source has blocked rows
-// and numbers; an overlap pair has numbers only). The --by values come from
+// and numbers; an overlap pair has numbers only; a callable_by_hour line,
+// keyed "monday-10" and labelled with the hour's RFC 3339 start, has rows
+// only: those callable at that instant). The --by values come from
 // the prospect file, and a spreadsheet opening the report must not run one
 // as a formula, whatever separator it assumes: every cell goes through
 // spreadsheetSafe, and writeCSV quotes every cell holding a separator.
@@ -169,6 +184,9 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		}
 		recs = append(recs, []string{"blocked_by_source", k, k, "", "", n(st.BlockedBySource.Get(k)), "", "", numbers})
 	}
+	for _, k := range st.BlockedByReason.Keys() {
+		recs = append(recs, []string{"blocked_by_reason", k, k, "", "", n(st.BlockedByReason.Get(k)), "", "", ""})
+	}
 	for _, k := range st.InvalidByReason.Keys() {
 		recs = append(recs, []string{"invalid_by_reason", k, k, "", "", "", n(st.InvalidByReason.Get(k)), "", ""})
 	}
@@ -179,6 +197,11 @@ func (r *Report) WriteCSV(w io.Writer) error {
 	for _, bd := range r.breakdowns() {
 		for _, x := range bd.Breakdown {
 			recs = append(recs, rec(bd.id, x.Key, x.Label, x.Counts))
+		}
+	}
+	if h := r.CallableByHour; h != nil {
+		for _, x := range h.Hours {
+			recs = append(recs, []string{"callable_by_hour", x.Key(), x.Start, n(x.Rows), "", "", "", "", ""})
 		}
 	}
 	for _, rec := range recs {
@@ -258,4 +281,41 @@ func spreadsheetSafe(cell string) string {
 		start = len(cell) - len(rest) + i + 1
 	}
 	return cell
+}
+
+// writeGrid writes callable_by_hour as a grid of days by hours, each cell
+// the share of the file's rows callable at the start of that hour, in whole
+// percent ("." for none, "<1" for some under 0.5%): 101 columns wide.
+func (h *CallableByHour) writeGrid(b *strings.Builder, total int64) {
+	fmt.Fprintf(b, "Callable rows by hour, week of %s to %s, %s time: %% of the %s rows\n",
+		h.WeekStart, h.WeekEnd, h.Zone, progress.Count(total))
+	b.WriteString("     ")
+	for hr := range 24 {
+		fmt.Fprintf(b, "  %02d", hr)
+	}
+	b.WriteByte('\n')
+	best := -1
+	for day := range 7 {
+		fmt.Fprintf(b, "  %s", h.Hours[day*24].Weekday[:3])
+		for hr := range 24 {
+			x := h.Hours[day*24+hr]
+			if best < 0 || x.Rows > h.Hours[best].Rows {
+				best = day*24 + hr
+			}
+			cell := "."
+			if x.Rows > 0 {
+				cell = strconv.FormatInt((x.Rows*100+total/2)/max(total, 1), 10)
+				if cell == "0" {
+					cell = "<1"
+				}
+			}
+			fmt.Fprintf(b, " %3s", cell)
+		}
+		b.WriteByte('\n')
+	}
+	fmt.Fprintf(b, "  %s rows may be callable (clean, or blocked by the policy only)", progress.Count(h.Eligible))
+	if x := h.Hours[best]; x.Rows > 0 {
+		fmt.Fprintf(b, "; most at %s %02d:00: %s rows", x.Weekday, x.Hour, progress.Count(x.Rows))
+	}
+	b.WriteString("\n")
 }

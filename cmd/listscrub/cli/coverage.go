@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -42,7 +43,16 @@ scrub --stats plus by_source, overlap, by_number_type, by_country, by_zone,
 by_territory and by_column), csv (one line per bucket; a cell that starts
 with = + - @, a tab or a CR gets a leading ' so that a spreadsheet does not
 run it as a formula, "+33" included), and html (one self-contained page with
-charts, for a browser or a printer).`,
+charts, for a browser or a printer).
+
+With --policy, blocked rows are also counted by reason (blocked_by_reason:
+registered, no-consent, consent-withdrawn, consent-expired, refused-recently,
+attempt-limit, holiday, outside-hours). With --policy and no --at, the report
+also says when the file can be worked: callable_by_hour, for each of the 168
+hours of the week that starts next Monday 00:00 local time (TZ), the rows
+the policy allows to be called at the start of that hour (rows clean now, or
+blocked by the policy only, whose every valid number may be called then);
+the table shows it as a grid of days by hours, the HTML page as a heat map.`,
 		Example: `  # How much of this campaign can we call?
   listscrub coverage -r bloctel=bloctel.snap -r optout=optout.csv --dedupe prospects.csv
 
@@ -50,7 +60,10 @@ charts, for a browser or a printer).`,
   listscrub coverage -r bloctel.snap --by Ville --by Campagne --top 5 --format json prospects.csv
 
   # A report to send round
-  listscrub coverage -r bloctel.snap --by Campagne --format html -o report.html prospects.csv`,
+  listscrub coverage -r bloctel.snap --by Campagne --format html -o report.html prospects.csv
+
+  # When can this file be worked next week, under D223-9, Paris hours?
+  TZ=Europe/Paris listscrub coverage -r bloctel.snap --policy fr prospects.csv`,
 		Args: exactArgs(1, "INPUT (a file, or - for standard input)"),
 		RunE: runner(o, func(o *coverageOptions, args []string) { o.input = args[0] }, runF, runCoverage),
 	}
@@ -98,14 +111,22 @@ func runCoverage(ctx context.Context, o *coverageOptions) error {
 	if err != nil {
 		return err
 	}
-	opts, err := o.prepare(ctx, stdio, time.Now())
+	now := time.Now()
+	opts, err := o.prepare(ctx, stdio, now)
 	if err != nil {
 		return err
+	}
+	var week time.Time
+	if opts.Policy != nil && o.policy.at == "" {
+		if week, err = coverageWeek(now); err != nil {
+			return err
+		}
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	agg := report.New(report.Config{Registry: opts.Registry, By: o.by, Top: o.top, OnError: func(error) { cancel() }})
+	agg := report.New(report.Config{Registry: opts.Registry, By: o.by, Top: o.top, OnError: func(error) { cancel() },
+		Policy: opts.Policy, History: opts.History, Week: week})
 	bar := newProgress(stdio, "coverage", o.quiet)
 	opts.Writers, opts.Observer, opts.Progress = &scrub.Writers{}, agg, bar.Update
 	st, err := scrub.Run(ctx, opts)
@@ -122,4 +143,23 @@ func runCoverage(ctx context.Context, o *coverageOptions) error {
 		return fmt.Errorf("write report %s: %w", out, err)
 	}
 	return outs.commit()
+}
+
+// weekFromEnv names the variable that, for tests only, sets the instant
+// (RFC 3339) coverage takes as now when it picks the week of
+// callable_by_hour, so that a test knows which holidays the week holds.
+// It changes nothing else: the rows are still judged at --at (now).
+const weekFromEnv = "LISTSCRUB_TEST_COVERAGE_NOW"
+
+// coverageWeek returns the start of the week callable_by_hour counts: next
+// Monday 00:00, local time (TZ), after now (or after $LISTSCRUB_TEST_COVERAGE_NOW).
+func coverageWeek(now time.Time) (time.Time, error) {
+	if s := os.Getenv(weekFromEnv); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%s=%q: want an RFC 3339 instant", weekFromEnv, s)
+		}
+		now = t
+	}
+	return report.NextMonday(now.In(time.Local)), nil
 }
