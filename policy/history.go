@@ -180,3 +180,9 @@ func (h *History) nextFree(k normalize.Key, t time.Time, p *Policy) time.Time {
 	}
 	return time.Time{} // unreachable: past every event, nothing is in a window
 }
+
+// Has reports whether the history holds any attempt of k.
+func (h *History) Has(k normalize.Key) bool {
+	_, ok := slices.BinarySearch(h.keys, uint64(k))
+	return ok
+}

@@ -286,3 +286,20 @@ func TestHistoryMemory(t *testing.T) {
 	}
 	runtime.KeepAlive(h)
 }
+
+// TestHistoryHas checks Has against the numbers added.
+func TestHistoryHas(t *testing.T) {
+	var b HistoryBuilder
+	t0 := utc(t, "2026-11-01T10:00:00Z")
+	b.Add(33612345678, t0, false)
+	b.Add(33612345670, t0, true)
+	h, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[normalize.Key]bool{33612345678: true, 33612345670: true, 33612345679: false, 0: false} {
+		if h.Has(k) != want {
+			t.Errorf("Has(%d) = %v, want %v", k, !want, want)
+		}
+	}
+}

@@ -28,28 +28,19 @@ var allHours = hourMask{^uint64(0), ^uint64(0), 1<<(HoursInWeek-128) - 1}
 // hourCounter counts, for each hour of a week, the rows the policy allows to
 // be called at the start of that hour.
 //
-// The per-row work is a few map lookups: a row's answer is the AND of its
-// valid numbers' answers, and a number's answer (without history) depends
-// only on its time zones and its French holidays in the week. Each distinct
-// policy.HoursKey is resolved once to a class (zones and holidays), each
-// class is evaluated once at the 168 instants, and rows are counted per
-// resulting mask. A number with attempts in the history is evaluated on its
-// own, at the hours its class allows.
+// The per-row work is a map lookup a number: a row's answer is the AND of
+// its valid numbers' answers, and a number's answer without history depends
+// only on its policy.HoursKey. Each distinct key is evaluated once at the
+// 168 instants, and rows are counted per resulting mask. A number with
+// attempts in the history is evaluated on its own, at the hours its key
+// allows.
 type hourCounter struct {
 	pol     *policy.Policy
 	hist    *policy.History
-	probe   *policy.Policy // answers AttemptLimit for a number with any attempt: see hasAttempts
 	start   time.Time
 	instant [HoursInWeek]*policy.Instant
-	end     time.Time // the start of the last hour
 
-	classOf map[uint64]int32 // policy.HoursKey -> index in masks
-	dates   [signatureDays]date
-	frDays  bool              // the policy has the French calendar
-	holsOf  map[uint64]uint16 // 6-digit place key -> French holidays among dates
-	classes map[string]int32  // class signature -> index in masks
-	masks   []hourMask        // per class: the hours its numbers may be called
-	sig     []byte            // scratch for a class signature
+	classOf map[uint64]hourMask // policy.HoursKey -> the hours its numbers may be called
 
 	rows    map[hourMask]int64 // eligible rows per callable-hours mask
 	invalid int64              // eligible rows without a valid number (never callable)
@@ -59,34 +50,9 @@ type hourCounter struct {
 // (local wall-clock hours of start's location), under pol with its history
 // hist (nil: none).
 func newHourCounter(pol *policy.Policy, hist *policy.History, start time.Time) *hourCounter {
-	c := &hourCounter{
-		pol: pol, hist: hist, start: start,
-		classOf: map[uint64]int32{}, classes: map[string]int32{}, rows: map[hourMask]int64{},
-		frDays: slices.Contains(pol.Calendars, policy.CalendarFR), holsOf: map[uint64]uint16{},
-	}
-	// Local dates from two days before the week to two after: an instant
-	// of the week is on one of them in any zone (UTC offsets span 26 h).
-	for d := range signatureDays {
-		y, m, dd := time.Date(start.Year(), start.Month(), start.Day()-2+d, 12, 0, 0, 0, time.UTC).Date()
-		c.dates[d] = date{y, m, dd}
-	}
+	c := &hourCounter{pol: pol, hist: hist, start: start, classOf: map[uint64]hourMask{}, rows: map[hourMask]int64{}}
 	for h := range HoursInWeek {
 		c.instant[h] = pol.At(hourStart(start, h))
-	}
-	c.end = c.instant[HoursInWeek-1].Time()
-	if hist != nil {
-		// A copy of the policy that blocks a number with any attempt at or
-		// before the week's last hour, whatever the hours: policy has no
-		// public "has attempts" question, and this asks it exactly (the
-		// zones are checked first, but a number without zones is never
-		// callable whatever its history).
-		p := *pol
-		for d := range p.Windows {
-			p.Windows[d] = []policy.Window{{Start: 0, End: 86400}}
-		}
-		p.Calendars, p.Dates = nil, nil
-		p.AttemptLimit, p.AttemptWindow, p.RefusalCooldown = 1, 1<<62, 0
-		c.probe = &p
 	}
 	return c
 }
@@ -128,7 +94,7 @@ func (c *hourCounter) row(r *scrub.Row) {
 			continue
 		}
 		valid = true
-		mask.and(c.masks[c.class(n.Key)])
+		mask.and(c.hours(n.Key))
 	}
 	if !valid {
 		c.invalid++
@@ -137,18 +103,12 @@ func (c *hourCounter) row(r *scrub.Row) {
 	if c.hist != nil && mask != (hourMask{}) {
 		for i := range r.Numbers {
 			n := &r.Numbers[i]
-			if n.Valid() && c.hasAttempts(n.Key) {
+			if n.Valid() && c.hist.Has(n.Key) {
 				mask = c.withHistory(mask, n.Key)
 			}
 		}
 	}
 	c.rows[mask]++
-}
-
-// hasAttempts reports whether the history holds an attempt of k at or
-// before the week's last hour (later ones cannot count in the week).
-func (c *hourCounter) hasAttempts(k normalize.Key) bool {
-	return c.probe.Reason(k, c.end, c.hist) == policy.AttemptLimit
 }
 
 // withHistory returns the hours of mask at which the policy, history
@@ -162,81 +122,21 @@ func (c *hourCounter) withHistory(mask hourMask, k normalize.Key) hourMask {
 	return mask
 }
 
-// class returns the index of k's class, resolving its HoursKey the first
-// time it is seen.
-func (c *hourCounter) class(k normalize.Key) int32 {
+// hours returns the hours at which the policy allows k to be called, its
+// history aside, evaluating its HoursKey the first time it is seen.
+func (c *hourCounter) hours(k normalize.Key) hourMask {
 	hk := c.pol.HoursKey(k)
-	if i, ok := c.classOf[hk]; ok {
-		return i
+	if m, ok := c.classOf[hk]; ok {
+		return m
 	}
-	c.sig = c.signature(c.sig[:0], k)
-	i, ok := c.classes[string(c.sig)]
-	if !ok {
-		i = int32(len(c.masks))
-		c.classes[string(c.sig)] = i
-		var m hourMask
-		for h := range HoursInWeek {
-			if c.instant[h].Reason(k, nil) == policy.Callable {
-				m.set(h)
-			}
-		}
-		c.masks = append(c.masks, m)
-	}
-	c.classOf[hk] = i
-	return i
-}
-
-// signatureDays is how many local dates a class's holidays are taken on.
-const signatureDays = 11
-
-type date struct {
-	y int
-	m time.Month
-	d int
-}
-
-// signature appends what the policy's hours answer for k depends on: its
-// time zones and, under the French calendar, which of the dates the week
-// touches in any zone are French holidays for k (the policy's extra dates
-// are the same for every number). Two numbers with equal signatures get
-// equal answers at every hour; TestClassesAgreeWithPolicy checks it
-// against the policy itself.
-func (c *hourCounter) signature(b []byte, k normalize.Key) []byte {
-	for _, z := range policy.ZoneNames(k) {
-		b = append(b, z...)
-		b = append(b, ',')
-	}
-	if c.frDays {
-		hols := c.holidays(k)
-		b = append(b, '|', byte(hols), byte(hols>>8))
-	}
-	return b
-}
-
-// holidays returns the set of c.dates that are French holidays for k. The
-// contract gives a number's holidays by its country code and at most three
-// more digits (+262 269 and 639, +33 3 87 to 3 89), so they are computed
-// once per six leading digits.
-func (c *hourCounter) holidays(k normalize.Key) uint16 {
-	v, n := uint64(k), uint64(0)
-	for x := v; x > 0; x /= 10 {
-		n++
-	}
-	for ; n > 6; n-- {
-		v /= 10
-	}
-	pk := v | n<<60 // the first six digits (all of a shorter number), and how many
-	if h, ok := c.holsOf[pk]; ok {
-		return h
-	}
-	var h uint16
-	for i, d := range c.dates {
-		if policy.HolidayFR(k, d.y, d.m, d.d) {
-			h |= 1 << i
+	var m hourMask
+	for h := range HoursInWeek {
+		if c.instant[h].Reason(k, nil) == policy.Callable {
+			m.set(h)
 		}
 	}
-	c.holsOf[pk] = h
-	return h
+	c.classOf[hk] = m
+	return m
 }
 
 // CallableByHour is callable_by_hour: for each hour of the week that starts

@@ -68,7 +68,7 @@ func TestClassesAgreeWithPolicy(t *testing.T) {
 			c := newHourCounter(pol, nil, w)
 			for _, e := range placeNumbers {
 				k := key(t, e)
-				m := c.masks[c.class(k)]
+				m := c.hours(k)
 				for h := range HoursInWeek {
 					at := hourStart(w, h)
 					if want := pol.Reason(k, at, nil) == policy.Callable; m.has(h) != want {
@@ -106,7 +106,7 @@ func TestHoursHandChecked(t *testing.T) {
 		{"+442071234567", mon + 11, true}, {"+442071234567", sat + 11, false},
 		{"+80012345678", mon + 10, false}, {"+8617012345678", mon + 10, true}, {"+8617012345678", mon + 14, false},
 	} {
-		if got := c.masks[c.class(key(t, x.e164))].has(x.hour); got != x.want {
+		if got := c.hours(key(t, x.e164)).has(x.hour); got != x.want {
 			t.Errorf("%s at hour %d (%s): %v, want %v", x.e164, x.hour, hourStart(week, x.hour).Format(time.RFC3339), got, x.want)
 		}
 	}
