@@ -88,21 +88,18 @@ func (p *pipeline) writeRow(b *csvsplit.Batch, i int, res rowResult) error {
 	case Blocked:
 		p.st.RowsBlocked++
 		p.byBlock[res.block]++
-		switch {
-		case res.block.consentRule():
+		if res.block.consentRule() {
 			p.noConsent++
-			return p.w.blocked(b, i, res.reason, p.w.consentLabel)
-		case res.block.historyRule():
-			return p.w.blocked(b, i, res.reason, p.w.historyLabel)
-		case res.block != blockRegistered:
-			return p.w.blocked(b, i, res.reason, p.o.Policy.Name)
+		}
+		if res.block != blockRegistered {
+			return p.w.blocked(b, i, res.reason, p.w.source(res))
 		}
 		for m, s := res.mask, 0; m != 0; m, s = m>>1, s+1 {
 			if m&1 != 0 {
 				p.bySource[s]++
 			}
 		}
-		return p.w.blocked(b, i, res.reason, p.w.labels(res.mask))
+		return p.w.blocked(b, i, res.reason, p.w.labelsOf(res.mask))
 	case Invalid:
 		p.st.RowsInvalid++
 		p.byReason[res.reason]++
@@ -144,7 +141,7 @@ func (p *pipeline) finishStats() {
 		}
 	}
 	if p.o.Consent != nil {
-		p.st.BlockedBySource.Add(p.w.consentLabel, p.noConsent)
+		p.st.BlockedBySource.Add(p.w.consent, p.noConsent)
 	}
 	for r := blockRegistered; r < numBlockReasons; r++ {
 		if n := p.byBlock[r]; n > 0 {

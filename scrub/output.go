@@ -128,10 +128,8 @@ type writer struct {
 	blockedOut   *output
 	invalidOut   *output
 	dupOut       *output
-	consentLabel string // scrub_source of rows blocked by a consent rule
-	historyLabel string // scrub_source of rows blocked by the contact history
-	sourceLabels []string
-	maskLabels   map[uint64]string
+	labels
+	maskLabels map[uint64]string // labels.join's, by mask
 	line         []byte // scratch for rows with appended fields
 
 	// For workbook outputs: the input's text is Windows-1252 (decoded to
@@ -179,23 +177,7 @@ func newWriter(o Options, tf textFormat, ws Writers, book *bookSource) (*writer,
 			}
 		}
 	}
-	if o.Registry != nil {
-		for _, s := range o.Registry.Sources() {
-			w.sourceLabels = append(w.sourceLabels, s.Label)
-		}
-	}
-	if o.Consent != nil {
-		var labels []string
-		for _, s := range o.Consent.Sources() {
-			labels = append(labels, s.Label)
-		}
-		w.consentLabel = strings.Join(labels, "+")
-	}
-	var labels []string
-	for _, s := range o.HistorySources {
-		labels = append(labels, s.Label)
-	}
-	w.historyLabel = strings.Join(labels, "+")
+	w.labels = newLabels(&o)
 	return w, nil
 }
 
@@ -327,18 +309,12 @@ func (w *writer) bookRow(out *output, b *csvsplit.Batch, i int, extra ...string)
 	return nil
 }
 
-// labels returns the labels of the sources in mask, joined by "+".
-func (w *writer) labels(mask uint64) string {
+// labelsOf returns the labels of the sources in mask, joined by "+" (cached).
+func (w *writer) labelsOf(mask uint64) string {
 	if l, ok := w.maskLabels[mask]; ok {
 		return l
 	}
-	var parts []string
-	for m, s := mask, 0; m != 0; m, s = m>>1, s+1 {
-		if m&1 != 0 && s < len(w.sourceLabels) {
-			parts = append(parts, w.sourceLabels[s])
-		}
-	}
-	l := strings.Join(parts, "+")
+	l := w.join(mask)
 	w.maskLabels[mask] = l
 	return l
 }
