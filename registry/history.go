@@ -56,7 +56,7 @@ func (historyFormat) lines(in *input, t *textStart) (lineFormat, bool, error) {
 		return nil, false, fmt.Errorf("%s:%d: no header naming a phone number column: a contact history needs a header naming its number, called_at and outcome columns (%s)",
 			in.path, t.lr.line, historyExample)
 	}
-	h := historyLines{csv: csvLines{hdr: t.hdr}, calledCol: -1, outcomeCol: -1}
+	h := historyLines{csv: csvLines{hdr: t.hdr}, calledCol: -1, outcomeCol: -1, short: in.book}
 	fields, ok := csvsplit.SplitLine(t.line, t.hdr.delim, nil)
 	if !ok {
 		return nil, false, fmt.Errorf("%s:%d: unbalanced quotes", in.path, t.lr.line)
@@ -99,6 +99,9 @@ type historyLines struct {
 	csv                   csvLines
 	calledCol, outcomeCol int
 	calledName            string // as the header spells it, for messages
+	// short says a line may have fewer fields than the header (a
+	// workbook's rows end at their last non-empty cell).
+	short bool
 }
 
 func (historyLines) fast() fastPath { return fastNone }
@@ -107,6 +110,15 @@ func (historyLines) fast() fastPath { return fastNone }
 var refusedOutcome = []byte("refused")
 
 func (h historyLines) line(p *textParser, line []byte, lineNo int) error {
+	// A line of another width than the header has its columns shifted (a
+	// field holding the delimiter unquoted, a field left out): its outcome
+	// may be another column's, a refusal read as an attempt. Never guessed.
+	if n, ok := csvsplit.CountFields(line, h.csv.hdr.delim); !ok {
+		return fmt.Errorf("%s:%d: unbalanced quotes", p.path, lineNo)
+	} else if want := h.csv.hdr.fields; n > want || n < want && !h.short {
+		return fmt.Errorf("%s:%d: %d fields where the header has %d: its columns are shifted (a field holding the delimiter must be quoted), so its outcome cannot be read: fix the line",
+			p.path, lineNo, n, want)
+	}
 	p.lineKeys = p.lineKeys[:0]
 	p.collect = collectOnly
 	err := h.csv.line(p, line, lineNo)
