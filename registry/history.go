@@ -27,8 +27,9 @@ import (
 //	0612345680;30/11/2026 16:40;refused                an error: called_at is no RFC 3339 time
 //
 // Every valid number of a line (several number columns: each one) is one
-// attempt at its called_at instant; an outcome of "refused" (trimmed,
-// any case) makes it a refusal. called_at must be RFC 3339 with an offset
+// attempt at its called_at instant; an outcome that records a refusal
+// (colname.IsRefusal: "refused" in any case, "Refusé", "DNC", "not
+// interested") makes it a refusal. called_at must be RFC 3339 with an offset
 // or Z, fractions allowed (and dropped): a time without an offset (a
 // workbook date cell), an empty one or any other text is an error naming
 // the file, the line (the sheet's row) and the column, never a guess. A
@@ -106,8 +107,6 @@ type historyLines struct {
 
 func (historyLines) fast() fastPath { return fastNone }
 
-// refusedOutcome is the outcome of a refusal.
-var refusedOutcome = []byte("refused")
 
 func (h historyLines) line(p *textParser, line []byte, lineNo int) error {
 	// A line of another width than the header has its columns shifted (a
@@ -140,7 +139,7 @@ func (h historyLines) line(p *textParser, line []byte, lineNo int) error {
 		return fmt.Errorf("%s:%d: unbalanced quotes", p.path, lineNo)
 	}
 	refused := int64(0)
-	if bytes.EqualFold(bytes.TrimSpace(o), refusedOutcome) {
+	if p.isRefusal(bytes.TrimSpace(o)) {
 		refused = 1
 	}
 	for _, k := range p.lineKeys {
