@@ -62,6 +62,10 @@ func parseAt(s string, now time.Time) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, usagef("--at %q: want an RFC 3339 instant with its offset, such as 2026-12-02T10:30:00+01:00 or 2026-12-02T09:30:00Z, or now", s)
 	}
+	if y := t.UTC().Year(); y < 1970 || y > 9999 {
+		// Year 1 is Go's zero time, which would mean "now" further on.
+		return time.Time{}, usagef("--at %q: want an instant from 1970 on", s)
+	}
 	return t, nil
 }
 
@@ -168,6 +172,15 @@ func (p *policyFlags) apply(ctx context.Context, o *scrub.Options, lf *registryF
 	o.ConsentMaxAge = maxAge
 	o.Policy, o.HolidayFiles, o.At = l.pol, l.holidays, l.at
 	o.History, o.HistorySources = l.history, l.sources
+	for _, s := range l.sources {
+		if s.Attempts == 0 {
+			// Accepted (no call made yet), but said: a history read as
+			// empty lets every number be called as often as the policy allows.
+			m := fmt.Sprintf("history %s (%s) holds no attempt: no number is limited by it", s.Label, s.Path)
+			o.Warnings = append(o.Warnings, m)
+			fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s\n", m)
+		}
+	}
 	return nil
 }
 

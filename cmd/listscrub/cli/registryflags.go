@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -353,7 +354,7 @@ func parseAge(flag, s string) (time.Duration, error) {
 	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
 		if n, ok := strings.CutSuffix(s, suffix); ok {
 			v, err := strconv.Atoi(n)
-			if err != nil || v < 0 {
+			if err != nil || v < 0 || int64(v) > math.MaxInt64/int64(unit) {
 				return 0, usagef("%s %q: want a duration such as 31d, 4w or 720h", flag, s)
 			}
 			return time.Duration(v) * unit, nil
