@@ -20,8 +20,13 @@ import (
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	handle := func(pattern, ep string, open bool, h func(http.ResponseWriter, *http.Request) int) {
+		check := ep == epCheck || ep == epBatch
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
+			if check {
+				s.metrics.inFlight.Inc()
+				defer s.metrics.inFlight.Dec()
+			}
 			code := http.StatusUnauthorized
 			if open || s.authorized(r) {
 				code = h(w, r)

@@ -29,6 +29,7 @@ type metrics struct {
 	latency    *prometheus.HistogramVec // by endpoint
 	reloads    prometheus.Counter
 	reloadFail prometheus.Counter
+	inFlight   prometheus.Gauge // check requests being answered
 }
 
 func newMetrics(s *Server) *metrics {
@@ -52,12 +53,15 @@ func newMetrics(s *Server) *metrics {
 	m.reloadFail = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "listscrub_serve_reload_failures_total", Help: "Reloads refused: a file failed to load, the old state kept.",
 	})
+	m.inFlight = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "listscrub_serve_checks_in_flight", Help: "Check requests (GET and POST /v1/check) being answered.",
+	})
 	gauge := func(name, help string, f func(st *state) float64) prometheus.GaugeFunc {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 {
 			return f(s.state.Load())
 		})
 	}
-	m.reg.MustRegister(m.requests, numbers, m.latency, m.reloads, m.reloadFail,
+	m.reg.MustRegister(m.requests, numbers, m.latency, m.reloads, m.reloadFail, m.inFlight,
 		gauge("listscrub_serve_registry_age_seconds", "Age of the oldest registry source (since its as-of date).",
 			func(st *state) float64 {
 				if st.oldest.IsZero() {
