@@ -29,13 +29,17 @@ type policyFlags struct {
 	history       []string // --history FILE (repeatable)
 	consentMaxAge string   // --consent-max-age (scrub and coverage only)
 	consents      bool     // the command has --consent-max-age
+	// noAt leaves --at out: serve takes the instant per request.
+	noAt bool
 }
 
 // bind registers the flags; consents says the command reads consent lists.
 func (p *policyFlags) bind(f *pflag.FlagSet, consents bool) {
 	p.consents = consents
 	f.StringVar(&p.policy, "policy", "", "contact policy: fr (D223-9: Mon-Fri 10-13 h and 14-20 h local, no public holiday, 4 attempts in 30 days, 60 days after a refusal), us (every day 08-21 h local) or a policy file (JSON)")
-	f.StringVar(&p.at, "at", "", "the instant the calls will be made, RFC 3339 (2026-12-02T10:30:00+01:00) or now; default now with --policy")
+	if !p.noAt {
+		f.StringVar(&p.at, "at", "", "the instant the calls will be made, RFC 3339 (2026-12-02T10:30:00+01:00) or now; default now with --policy")
+	}
 	f.StringArrayVar(&p.holidays, "holidays", nil, "more holidays for the policy: a file of YYYY-MM-DD dates, one per line (repeatable)")
 	f.StringArrayVar(&p.history, "history", nil, "contact history: CSV or workbook with a number column, called_at (RFC 3339) and outcome (refused is a refusal) (repeatable; needs --policy)")
 	if consents {

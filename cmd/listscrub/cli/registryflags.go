@@ -51,6 +51,10 @@ type registryFlags struct {
 	lenient    bool // forBuild: --lenient
 	blockCodes []string
 	passCodes  []string
+	// keepStale loads a registry older than --max-age instead of refusing
+	// it: serve holds it and answers unavailable (fail closed) until a
+	// fresh one is loaded, judging the age at each request.
+	keepStale bool
 }
 
 // bind registers the flags of use on f.
@@ -253,6 +257,9 @@ func (r *registryFlags) load(ctx context.Context, norm *normalize.Normalizer, no
 		warn(m)
 	}
 	if sets.reg != nil && r.use == forScrub {
+		if r.keepStale {
+			maxAge = 0
+		}
 		if err := checkAge(sets.reg, maxAge, now, warn); err != nil {
 			return registries{}, err
 		}
