@@ -118,7 +118,7 @@ func TestHolidayFR(t *testing.T) {
 		{"+41446681800", nil},                             // Zürich
 		{"+3312345678", []string{}},                       // short +33 key, still French
 		{"+262", []string{"reunion", "mayotte"}},          // digits run out: either island (the stricter reading)
-		{"+26226", []string{"reunion", "mayotte"}},                   // idem
+		{"+26226", []string{"reunion", "mayotte"}},        // idem
 	}
 	for _, c := range cases {
 		k := mustKey(t, c.e164)

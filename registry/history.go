@@ -107,7 +107,6 @@ type historyLines struct {
 
 func (historyLines) fast() fastPath { return fastNone }
 
-
 func (h historyLines) line(p *textParser, line []byte, lineNo int) error {
 	// A line of another width than the header has its columns shifted (a
 	// field holding the delimiter unquoted, a field left out): its outcome
