@@ -117,7 +117,7 @@ func (p *pipeline) decide(j *job) {
 		case p.ragged(b, i):
 			j.rows[i] = rowResult{cat: Invalid, reason: ReasonRagged}
 		default:
-			j.rows[i] = p.decideRow(j.nums[i*nc:(i+1)*nc], j.regMasks[i*nc:(i+1)*nc], j.uncalc[i], &j.count)
+			j.rows[i] = p.d.decideRow(j.nums[i*nc:(i+1)*nc], j.regMasks[i*nc:(i+1)*nc], j.uncalc[i], &j.count)
 		}
 	}
 }
@@ -160,10 +160,20 @@ func (p *pipeline) normalizeRows(j *job, cut int) {
 	}
 }
 
+// decider decides rows from their numbers' results: a pipeline's, or a
+// Checker's for single numbers. It is small, so that a single check
+// builds one on the stack.
+type decider struct {
+	o    *Options
+	norm *normalize.Normalizer // reads national numbers: o's, or a check's region
+	pol  *policy.Instant       // Options.Policy at Options.At (nil: no policy)
+	at   int64                 // Options.At in Unix seconds, for consents
+}
+
 // decideRow decides a row from its phone fields' results and registry
 // masks (one each per phone column), and whether one of its phone fields
 // is a formula never calculated, counting its numbers in c.
-func (p *pipeline) decideRow(nums []normalize.Result, masks []uint64, uncalc bool, c *counts) rowResult {
+func (p *decider) decideRow(nums []normalize.Result, masks []uint64, uncalc bool, c *counts) rowResult {
 	reg, allow, consent := p.o.Registry, p.o.Allow, p.o.Consent
 	f := rowFacts{uncalc: uncalc}
 	exempt := false
@@ -229,7 +239,7 @@ func (p *pipeline) decideRow(nums []normalize.Result, masks []uint64, uncalc boo
 // consentOf returns the consent status of k at the run's instant: by its
 // dated lines when it has some, else consented (undated) when a consent
 // list holds it.
-func (p *pipeline) consentOf(k normalize.Key) policy.ConsentStatus {
+func (p *decider) consentOf(k normalize.Key) policy.ConsentStatus {
 	if cs := p.o.Consents; cs != nil && cs.Has(k) {
 		return cs.Status(k, p.at, p.o.ConsentMaxAge)
 	}
@@ -245,8 +255,8 @@ func (p *pipeline) consentOf(k normalize.Key) policy.ConsentStatus {
 // countCallingCode counts the row under k's calling code once (a number
 // no registry holds; see registry.Set.NotHeld), remembering up to four
 // codes of the row in rowCC.
-func (p *pipeline) countCallingCode(k normalize.Key, c *counts, rowCC *[4]int, nrc *int) {
-	cc := p.o.Normalizer.CallingCode(k)
+func (p *decider) countCallingCode(k normalize.Key, c *counts, rowCC *[4]int, nrc *int) {
+	cc := p.norm.CallingCode(k)
 	if cc == 0 || slices.Contains(rowCC[:*nrc], cc) {
 		return
 	}

@@ -10,7 +10,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/listscrub/listscrub/csvsplit"
-	"github.com/listscrub/listscrub/policy"
 	"github.com/listscrub/listscrub/workbook"
 )
 
@@ -51,10 +50,8 @@ type pipeline struct {
 
 	// names are the header's names (nil without a header), for messages.
 	names []string
-	// pol is Options.Policy at Options.At (nil: no policy); at is
-	// Options.At in Unix seconds, for consents.
-	pol *policy.Instant
-	at  int64
+	// d decides the rows, with o's lists and policy.
+	d decider
 
 	// Writer-side state.
 	cutLine   int          // the line where the row made ReasonTruncated starts (0: none)

@@ -267,9 +267,10 @@ func Run(ctx context.Context, o Options) (*Stats, error) {
 	}
 	p := &pipeline{o: o, cols: cols, r: src, w: w, st: st, name: in.name, in: in, size: size, nFields: h.width, first: h.first,
 		unproven: in.at == nil && in.gz == nil && book == nil, cells: book != nil,
-		names: h.names, probe: newNumberProbe(h.width, cols), at: o.At.Unix()}
+		names: h.names, probe: newNumberProbe(h.width, cols)}
+	p.d = decider{o: &p.o, norm: o.Normalizer, at: o.At.Unix()}
 	if o.Policy != nil {
-		p.pol = o.Policy.At(o.At)
+		p.d.pol = o.Policy.At(o.At)
 	}
 	if err := p.run(ctx, workers); err != nil {
 		return nil, err
