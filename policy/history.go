@@ -16,9 +16,12 @@ import (
 // HistoryBuilder collects contact attempts as they are read, to Build a
 // History. It holds 16 bytes a line until Build, in chunks of chunkLines
 // lines: it never grows by copying (a history can have tens of millions of
-// lines), and Build sorts the chunks on every core, then merges them.
+// lines). A full chunk is sorted by the goroutine that filled it, so that
+// readers with a builder each (Absorb) sort in parallel; Build merges the
+// chunks.
 type HistoryBuilder struct {
-	chunks [][]attempt // full chunks
+	chunks [][]attempt // full chunks, sorted
+	loose  [][]attempt // partial chunks taken from other builders (Absorb), not sorted
 	cur    []attempt   // the chunk being filled
 	n      int
 	lo, hi int64 // the earliest and latest instant added (Unix seconds)
@@ -50,6 +53,7 @@ func (b *HistoryBuilder) Add(k normalize.Key, calledAt time.Time, refused bool) 
 	}
 	b.lo, b.hi = min(b.lo, t), max(b.hi, t)
 	if len(b.cur) == chunkLines {
+		slices.SortFunc(b.cur, compareAttempts)
 		b.chunks = append(b.chunks, b.cur)
 		b.cur = nil
 	}
@@ -63,6 +67,25 @@ func (b *HistoryBuilder) Add(k normalize.Key, calledAt time.Time, refused bool) 
 // Len returns the number of lines added.
 func (b *HistoryBuilder) Len() int { return b.n }
 
+// Absorb moves the attempts of o into b and empties o: a reader's own
+// builder handed over when it is done.
+func (b *HistoryBuilder) Absorb(o *HistoryBuilder) {
+	if o.n == 0 {
+		return
+	}
+	if b.n == 0 {
+		b.lo, b.hi = o.lo, o.hi
+	}
+	b.lo, b.hi = min(b.lo, o.lo), max(b.hi, o.hi)
+	b.n += o.n
+	b.chunks = append(b.chunks, o.chunks...)
+	b.loose = append(b.loose, o.loose...)
+	if len(o.cur) > 0 {
+		b.loose = append(b.loose, o.cur)
+	}
+	*o = HistoryBuilder{}
+}
+
 // ErrHistorySpan is returned by Build when the attempts span more than the
 // 68 years the packed timestamps hold.
 var ErrHistorySpan = errors.New("history: called_at values span more than 68 years")
@@ -73,10 +96,12 @@ const maxSpan = 1<<31 - 1
 // Build sorts the attempts into a History and empties the builder. It needs
 // the builder's 16 bytes a line plus the History's 4 (and 12 a number).
 func (b *HistoryBuilder) Build() (*History, error) {
-	chunks, n, lo, hi := b.chunks, b.n, b.lo, b.hi
+	loose := b.loose
 	if len(b.cur) > 0 {
-		chunks = append(chunks, b.cur)
+		loose = append(loose, b.cur)
 	}
+	sortChunks(loose)
+	chunks, n, lo, hi := append(b.chunks, loose...), b.n, b.lo, b.hi
 	*b = HistoryBuilder{}
 	h := &History{}
 	if n == 0 {
@@ -86,7 +111,6 @@ func (b *HistoryBuilder) Build() (*History, error) {
 		return nil, fmt.Errorf("%w (%s to %s)", ErrHistorySpan,
 			time.Unix(lo, 0).UTC().Format(time.DateOnly), time.Unix(hi, 0).UTC().Format(time.DateOnly))
 	}
-	sortChunks(chunks)
 	h.base = lo
 	h.times = make([]uint32, 0, n)
 	m := newMerger(chunks)

@@ -266,15 +266,20 @@ func FuzzHistoryLine(f *testing.F) {
 			}
 			return
 		}
-		if len(p.records) != p.attempts || p.refusals > p.attempts || len(p.reg.take()) != 0 {
-			t.Fatalf("%d records, %d attempts, %d refusals", len(p.records), p.attempts, p.refusals)
+		if p.history.Len() != p.attempts || p.refusals > p.attempts || len(p.reg.take()) != 0 {
+			t.Fatalf("%d records, %d attempts, %d refusals", p.history.Len(), p.attempts, p.refusals)
+		}
+		if p.attempts == 0 {
+			return
 		}
 		called, _, _ := csvsplit.FieldAt(line, ';', 1)
-		for _, r := range p.records {
-			at, perr := time.Parse(time.RFC3339Nano, string(called))
-			if perr != nil || at.Unix() != r.a || r.key == 0 || r.key > maxKey || r.b != 0 && r.b != 1 {
-				t.Fatalf("record %+v from %q", r, line)
-			}
+		if _, perr := time.Parse(time.RFC3339Nano, string(called)); perr != nil {
+			t.Fatalf("an attempt kept from %q, whose called_at time.Parse refuses: %v", line, perr)
+		}
+		p.flushRecords()
+		h, err := b.Build()
+		if err != nil || h.Lines() != p.attempts {
+			t.Fatalf("history of %q: %v, %d lines", line, err, h.Lines())
 		}
 	})
 }

@@ -32,27 +32,34 @@ type record struct {
 }
 
 // keep queues a record of p's, handing the queue over when it is full.
+// A history's attempts go to p's own builder, which sorts its chunks as
+// they fill (on p's goroutine, so on every core), and is handed over whole.
 func (p *textParser) keep(r record) {
+	if s := p.opts.records; s != nil && s.history != nil {
+		p.history.Add(normalize.Key(r.key), time.Unix(r.a, 0), r.b != 0)
+		return
+	}
 	p.records = append(p.records, r)
 	if len(p.records) >= recordBatch {
 		p.flushRecords()
 	}
 }
 
-// flushRecords hands p's queued records to the sink.
+// flushRecords hands p's queued records (and its history builder) to the
+// sink.
 func (p *textParser) flushRecords() {
 	s := p.opts.records
-	if s == nil || len(p.records) == 0 {
+	if s == nil || len(p.records) == 0 && p.history.Len() == 0 {
 		return
 	}
 	s.mu.Lock()
 	for _, r := range p.records {
-		switch {
-		case s.history != nil:
-			s.history.Add(normalize.Key(r.key), time.Unix(r.a, 0), r.b != 0)
-		case s.consents != nil:
+		if s.consents != nil {
 			s.consents.Add(normalize.Key(r.key), r.a, r.b)
 		}
+	}
+	if s.history != nil {
+		s.history.Absorb(&p.history)
 	}
 	s.mu.Unlock()
 	p.records = p.records[:0]

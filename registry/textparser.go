@@ -6,6 +6,7 @@ import (
 
 	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/policy"
 )
 
 // textParser accumulates what one worker reads of a text source: its
@@ -31,8 +32,10 @@ type textParser struct {
 	// the lineFormat to pair them with the line's dates (records.go).
 	collect  collectMode
 	lineKeys []uint64
-	// records are the contact records not yet handed to the sink.
+	// records are the contact records not yet handed to the sink; a
+	// history's attempts are kept in history instead.
 	records []record
+	history policy.HistoryBuilder
 	// attempts and refusals count the history records kept.
 	attempts, refusals int
 	// outcomes caches colname.IsRefusal by a history's outcome text: a
