@@ -23,6 +23,7 @@ import (
 
 	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/policy"
 )
 
 // Spec names one source given on the command line: "NAME=PATH" or "PATH".
@@ -38,7 +39,7 @@ type Spec struct {
 type SourceInfo struct {
 	Label   string
 	Path    string
-	Kind    string         // "list", "csv", "nanp" or "snapshot"
+	Kind    string         // "list", "csv", "nanp", "snapshot", "wash" or "history" (the Kind constants)
 	Entries int            // distinct valid numbers in this source
 	AsOf    time.Time      // snapshot's as-of date; a raw file's modification date
 	SHA256  string         // hex SHA-256 of the file's bytes as on disk
@@ -57,6 +58,15 @@ type SourceInfo struct {
 	Screened int
 	// Sheet is, for a list given as a workbook, the sheet it was read from.
 	Sheet string
+
+	// Attempts and Refusals are, for a contact history (LoadHistory), the
+	// attempts read (one per valid number of a line) and those of them
+	// whose outcome was a refusal.
+	Attempts, Refusals int
+	// ConsentedAt and WithdrawnAt name, for a consent list loaded with
+	// LoadOptions.Consents, the columns its dates were read from ("" when
+	// it has none: its consents are undated, never withdrawn).
+	ConsentedAt, WithdrawnAt string
 
 	// FirstInvalid is the number of the first line that holds something but
 	// not a valid number (raw sources; 0 when none), and FirstReason its
@@ -165,6 +175,19 @@ type LoadOptions struct {
 
 	// Wash gives the verdicts of wash-result sources (Spec.Format "wash").
 	Wash WashCodes
+
+	// Consents, given with Exempt, receives every consent line of the
+	// sources as the Set is built (see datedcols.go): a CSV's lines with
+	// their consented_at and withdrawn_at dates, every other number
+	// undated and never withdrawn, so that the Consents built answer for
+	// every number of the Set. A CSV's withdrawal-named column is then
+	// read as its withdrawn_at dates. On an error it holds part of the
+	// lines: discard it.
+	Consents *policy.ConsentBuilder
+
+	// records is where the lines' contact records go (records.go), set by
+	// Load and LoadHistory from Consents or the history's builder.
+	records *recordSink
 
 	// chunkBytes overrides the size of the chunks raw lines are parsed in
 	// (tests make it tiny, to cross many chunk boundaries); 0 is the default.

@@ -11,10 +11,12 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/listscrub/listscrub/normalize"
+	"github.com/listscrub/listscrub/policy"
 )
 
 // genKeys returns n distinct sorted French-mobile-like keys (+336/+337...).
@@ -401,4 +403,34 @@ func BenchmarkNational(b *testing.B) {
 	benchBatches(b, fmt.Sprintf("n=%dM", n/1_000_000), l, func(r *rand.Rand) uint64 {
 		return uint64(1_000_0000000) + uint64(200+r.IntN(800))*10_000_000 + 2_000_000 + r.Uint64N(8_000_000)
 	})
+}
+
+// BenchmarkLoadHistory reads a history of 1M lines (two numbers in ten
+// refused) into a builder: per line, the time and the bytes allocated.
+func BenchmarkLoadHistory(b *testing.B) {
+	const lines = 1 << 20
+	var sb strings.Builder
+	sb.WriteString("phone;called_at;outcome\n")
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range lines {
+		out := "no answer"
+		if i%10 == 0 {
+			out = "refused"
+		}
+		fmt.Fprintf(&sb, "06%08d;%s;%s\n", i%5000000, base.Add(time.Duration(i)*time.Minute).Format(time.RFC3339), out)
+	}
+	p := writeFile(b, b.TempDir(), "h.csv", []byte(sb.String()))
+	opts := LoadOptions{Normalizer: normalizer(b, "FR")}
+	b.SetBytes(int64(sb.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		var hb policy.HistoryBuilder
+		if _, err := LoadHistory(context.Background(), []Spec{{Path: p}}, opts, &hb); err != nil {
+			b.Fatal(err)
+		}
+		if hb.Len() != lines {
+			b.Fatalf("%d attempts", hb.Len())
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/lines, "ns/line")
 }

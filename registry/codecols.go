@@ -18,7 +18,9 @@ import (
 // one home of that rule:
 //   - an allow or consent list with a column named like a withdrawal or an
 //     opt-out (colname.Withdrawal: withdrawn_at, Opposition, Date de
-//     désinscription) holding anything on any line;
+//     désinscription) holding anything on any line; a consent list loaded
+//     with LoadOptions.Consents reads it as dates (datedcols.go), and
+//     only what is not a date refuses it;
 //   - an allow or consent list with a column named like answers about
 //     calling (colname.Answers: Opt-in, Consentement, Contrat en cours,
 //     DNC) that, on any line, says no (N, non, false, refusé, 0 beside 1)
@@ -46,11 +48,12 @@ const codeSample = 1024
 type codeKind uint8
 
 const (
-	codeVerdict    codeKind = iota // a registry's verdict-named column
-	codeAnswer                     // an allow or consent list's answer-named column
-	codeWithdrawal                 // an allow or consent list's withdrawal-named column
-	codePair                       // the other column of a two-column list
-	codeOther                      // another column of an allow or consent list: warned about
+	codeVerdict     codeKind = iota // a registry's verdict-named column
+	codeAnswer                      // an allow or consent list's answer-named column
+	codeWithdrawal                  // an allow or consent list's withdrawal-named column
+	codeWithdrawnAt                 // a consent list's withdrawal column read as dates (datedcols.go): its non-dates
+	codePair                        // the other column of a two-column list
+	codeOther                       // another column of an allow or consent list: warned about
 )
 
 // codeColumns are the columns of a CSV list that are read for codes.
@@ -62,8 +65,10 @@ type codeColumns struct {
 }
 
 // newCodeColumns returns the columns of header line (read as h) to read
-// for codes, exempt for an allow or consent list.
-func newCodeColumns(line []byte, h *header, exempt bool) codeColumns {
+// for codes, exempt for an allow or consent list; dated for a consent list
+// whose withdrawal column is read as dates (datedcols.go), which counts
+// its fields that are not.
+func newCodeColumns(line []byte, h *header, exempt, dated bool) codeColumns {
 	c := codeColumns{exempt: exempt}
 	fields, ok := csvsplit.SplitLine(line, h.delim, nil)
 	if !ok || h.delim == 0 {
@@ -94,6 +99,8 @@ func newCodeColumns(line []byte, h *header, exempt bool) codeColumns {
 			switch a := colname.ClassifyAnswer(name); {
 			case !exempt && colname.LooksVerdict(name):
 				kind = codeVerdict
+			case a == colname.Withdrawal && dated:
+				kind = codeWithdrawnAt
 			case a == colname.Withdrawal:
 				kind = codeWithdrawal
 			case a == colname.Answers:
@@ -157,6 +164,9 @@ func (c *codeCounts) add(o *codeCounts) {
 // lines.
 func (c *codeColumns) sample(line []byte, delim byte, lineNo int, n *codeCounts) {
 	for j, col := range c.cols {
+		if c.kinds[j] == codeWithdrawnAt {
+			continue // counted by datedCols.line
+		}
 		if (c.kinds[j] == codePair || c.kinds[j] == codeOther) && !c.exempt && lineNo > codeSample+1 {
 			continue
 		}
@@ -328,7 +338,7 @@ func (r *codeReport) saysNoColumn() string {
 		c := &r.counts.cols[j]
 		var bad bool
 		switch r.cols.kinds[j] {
-		case codeWithdrawal:
+		case codeWithdrawal, codeWithdrawnAt:
 			bad = c.filled > 0
 		case codeAnswer:
 			bad = c.no || c.zero && c.one || c.filled > 0 && c.empty > 0

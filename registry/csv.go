@@ -31,16 +31,46 @@ func (csvFormat) lines(in *input, t *textStart) (lineFormat, bool, error) {
 	if t.line != nil && !t.isHeader {
 		return nil, false, fmt.Errorf("%s:%d: header names no phone number column", in.path, t.lr.line)
 	}
-	t.hdr.codeCols = newCodeColumns(t.line, &t.hdr, in.opts.Exempt)
-	return csvLines{hdr: t.hdr}, false, nil
+	dated := in.opts.Exempt && in.opts.records != nil && in.opts.records.consents != nil
+	t.hdr.codeCols = newCodeColumns(t.line, &t.hdr, in.opts.Exempt, dated)
+	var d *datedCols
+	if dated && t.line != nil {
+		var err error
+		if d, err = newDatedCols(in.path, t.lr.line, t.line, &t.hdr); err != nil {
+			return nil, false, err
+		}
+		if d != nil {
+			t.hdr.consentedAt, t.hdr.withdrawnAt, t.hdr.recorded = d.givenName, d.withdrawnName, true
+		}
+	}
+	return csvLines{hdr: t.hdr, dated: d}, false, nil
 }
 
-// csvLines reads the lines of a CSV (or area-code file) with header hdr.
-type csvLines struct{ hdr header }
+// csvLines reads the lines of a CSV (or area-code file) with header hdr,
+// and with dated the dates of a consent list's lines.
+type csvLines struct {
+	hdr   header
+	dated *datedCols
+}
 
 func (csvLines) fast() fastPath { return fastNone }
 
 func (c csvLines) line(p *textParser, line []byte, lineNo int) error {
+	if c.dated == nil {
+		return c.numbers(p, line, lineNo)
+	}
+	p.lineKeys = p.lineKeys[:0]
+	p.collect = collectAlso
+	err := c.numbers(p, line, lineNo)
+	p.collect = collectNone
+	if err != nil || len(p.lineKeys) == 0 {
+		return err // no valid number: an invalid line, counted
+	}
+	return c.dated.line(p, line, c.hdr.delim, lineNo)
+}
+
+// numbers reads the numbers of a line.
+func (c csvLines) numbers(p *textParser, line []byte, lineNo int) error {
 	h := &c.hdr
 	if h.delim != 0 && h.fields > 0 && !p.opts.Exempt {
 		p.beyondHeader(line, h)

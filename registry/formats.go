@@ -13,6 +13,7 @@ const (
 	KindNANP     = "nanp"     // AAA,NNNNNNN area-code files, US DNC and Canada DNCL (nanp.go)
 	KindSnapshot = "snapshot" // a snapshot written by WriteSnapshotFile (snapsource.go)
 	KindWash     = "wash"     // NUMBER,VERDICT lines a wash service returns (wash.go)
+	KindHistory  = "history"  // a contact history: number, called_at, outcome (history.go)
 )
 
 // sourceFormat is one format of registry source: how a source is
@@ -56,6 +57,8 @@ func readTextSource(ctx context.Context, in *input, f textFormat) (*sourceData, 
 	}
 	sd.info.ColumnsIgnored = t.hdr.ignored
 	sd.info.codes.cols = t.hdr.codeCols
+	sd.info.ConsentedAt, sd.info.WithdrawnAt = t.hdr.consentedAt, t.hdr.withdrawnAt
+	sd.recorded = t.hdr.recorded
 	return sd, nil
 }
 
@@ -65,13 +68,14 @@ func readTextSource(ctx context.Context, in *input, f textFormat) (*sourceData, 
 // code column, or an AAA,NNNNNNN line), a CSV (a header of several columns
 // naming a number column), and a plain list, which takes any other text.
 // A wash result is never sniffed (its lines would read as a CSV's): it is
-// given as "wash:PATH". Adding a format is one file and one row here.
+// given as "wash:PATH"; nor is a contact history, read by LoadHistory only. Adding a format is one file and one row here.
 var formats = []sourceFormat{
 	snapshotFormat{},
 	nanpFormat{},
 	csvFormat{},
 	listFormat{},
 	washFormat{},
+	historyFormat{},
 }
 
 // formatNamed returns the format a Spec names, nil for "" (sniffed).

@@ -56,6 +56,11 @@ type header struct {
 	// codeCols are the columns no number is read from, sampled for codes
 	// (codecols.go).
 	codeCols codeColumns
+	// recorded is true for a consent list whose lines go to
+	// LoadOptions.Consents with their dates, read from the columns
+	// consentedAt and withdrawnAt (datedcols.go).
+	recorded                 bool
+	consentedAt, withdrawnAt string
 }
 
 // headerName decodes a header field: UTF-8, or Windows-1252 when it is not

@@ -37,6 +37,17 @@ func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (
 	if opts.Normalizer == nil {
 		return nil, errors.New("registry: LoadOptions.Normalizer is required")
 	}
+	for _, sp := range specs {
+		if sp.Format == KindHistory {
+			return nil, fmt.Errorf("registry %s: a contact history is no registry (LoadHistory reads it)", sp.Path)
+		}
+	}
+	if opts.Consents != nil {
+		if !opts.Exempt {
+			return nil, errors.New("registry: LoadOptions.Consents is for consent lists (Exempt)")
+		}
+		opts.records = &recordSink{consents: opts.Consents}
+	}
 	data := make([]*sourceData, len(specs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -62,6 +73,17 @@ func load(ctx context.Context, specs []Spec, opts LoadOptions, withBloom bool) (
 	}
 	if err := opts.Checks.vetAll(infos, opts.Normalizer.Region()); err != nil {
 		return nil, err
+	}
+	if opts.records != nil {
+		for _, sd := range data {
+			switch {
+			case sd.recorded:
+			case sd.snap != nil:
+				opts.records.addUndated(sd.snap.p.decodeAll())
+			default:
+				opts.records.addUndated(sd.keys)
+			}
+		}
 	}
 	sources := make([]SourceInfo, len(data))
 	lists := make([][]uint64, len(data))

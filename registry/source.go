@@ -21,6 +21,9 @@ type sourceData struct {
 	// screened holds, for a wash result, the numbers it screened (sorted,
 	// distinct; keys among them); nil for other sources.
 	screened []uint64
+	// recorded is true when the source's lines went to the load's consent
+	// builder as they were read (a dated consent CSV, datedcols.go).
+	recorded bool
 }
 
 // input is a source's content being read: decompressed, and what sniffing

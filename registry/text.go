@@ -100,8 +100,10 @@ func (in *input) readLines(ctx context.Context, kind string, lf lineFormat, data
 
 // result returns what p read, as a source of kind.
 func (p *textParser) result(kind string) *sourceData {
+	p.flushRecords()
 	keys := sortDistinctKeys(p.arena, p.reg.take())
-	info := SourceInfo{Kind: kind, Entries: len(keys), Lines: p.lines, Invalid: map[string]int{}, Region: p.opts.Normalizer.Region()}
+	info := SourceInfo{Kind: kind, Entries: len(keys), Lines: p.lines, Invalid: map[string]int{}, Region: p.opts.Normalizer.Region(),
+		Attempts: p.attempts, Refusals: p.refusals}
 	for r, n := range p.invalid {
 		if n > 0 {
 			info.Invalid[normalize.Reason(r).String()] = n

@@ -24,7 +24,26 @@ type textParser struct {
 	codes   codeCounts
 	invalid [normalize.NumReasons]int
 	bad     badLines
+
+	// collect says where addKey puts the numbers of the line being read:
+	// reg only, or also (dated consents) or only (history) lineKeys, for
+	// the lineFormat to pair them with the line's dates (records.go).
+	collect  collectMode
+	lineKeys []uint64
+	// records are the contact records not yet handed to the sink.
+	records []record
+	// attempts and refusals count the history records kept.
+	attempts, refusals int
 }
+
+// collectMode says where a line's numbers go (textParser.collect).
+type collectMode uint8
+
+const (
+	collectNone collectMode = iota // reg
+	collectAlso                    // reg and lineKeys
+	collectOnly                    // lineKeys
+)
 
 // badLines remembers a parser's first invalid line (for the message that
 // refuses a source, see Checks) and a few invalid fields (for
@@ -115,14 +134,25 @@ func (s *keySink) take() []keyBlock {
 	return b
 }
 
-// addKey appends one number read.
-func (p *textParser) addKey(k uint64) { p.reg.add(k) }
+// addKey appends one number read (see collect).
+func (p *textParser) addKey(k uint64) {
+	if p.collect != collectNone {
+		p.lineKeys = append(p.lineKeys, k)
+		if p.collect == collectOnly {
+			return
+		}
+	}
+	p.reg.add(k)
+}
 
 // merge adds what worker w read to p.
 func (p *textParser) merge(w *textParser) {
 	p.reg.blocks = append(p.reg.blocks, w.reg.take()...)
 	p.pass.blocks = append(p.pass.blocks, w.pass.take()...)
 	p.lines += w.lines
+	p.attempts += w.attempts
+	p.refusals += w.refusals
+	w.flushRecords()
 	p.codes.add(&w.codes)
 	for r, n := range w.invalid {
 		p.invalid[r] += n

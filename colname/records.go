@@ -1,0 +1,39 @@
+package colname
+
+import "slices"
+
+// The columns of contact records besides their numbers: a contact
+// history's called_at and outcome (the contract's names, spelt any way
+// Equal allows: "called_at", "Called at", "calledAt"), and a consent
+// list's dates.
+
+// IsCalledAt reports whether name names a history's called_at column.
+func IsCalledAt(name string) bool { return Key(name) == "calledat" }
+
+// IsOutcome reports whether name names a history's outcome column.
+func IsOutcome(name string) bool { return Key(name) == "outcome" }
+
+// consentWords are the answerWords that name a consent given (not a
+// refusal, a contract or a registry): with a date word they name the date
+// consent was given.
+var consentWords = map[string]bool{
+	"consent": true, "consented": true, "consentement": true, "consenti": true,
+	"consentimiento": true, "consenso": true, "einwilligung": true, "zustimmung": true,
+	"optin": true, "opted": true, "autorisation": true, "authorisation": true,
+	"authorization": true, "permission": true, "accord": true, "agreed": true,
+	"acceptation": true, "accepte": true,
+}
+
+// IsConsentDate reports whether name names the date a consent was given
+// ("consented_at", "consent_date", "Date consentement", "Date opt-in",
+// "Einwilligungsdatum" aside: one word, unknown): a consent word and a date
+// word, no proof word ("Source consentement") and no other channel
+// ("Date opt-in email"), and not a withdrawal ("Date retrait
+// consentement": ClassifyAnswer's Withdrawal; "opted_out_at").
+func IsConsentDate(name string) bool {
+	words := Words(name)
+	has := func(set map[string]bool) bool { return hasWord(words, set) }
+	consent := has(consentWords) || slices.Contains(words, "opt") && slices.Contains(words, "in")
+	return consent && has(dateWords) && !has(proofWords) && !has(channelWords) &&
+		!slices.Contains(words, "out") && ClassifyAnswer(name) != Withdrawal
+}
