@@ -68,7 +68,7 @@ func main() {
 
 // errMismatch is bench's error when a tool failed or kept another number of
 // rows; the table names the tool.
-var errMismatch = errors.New("a tool failed or kept a different number of rows")
+var errMismatch = errors.New("a tool failed, kept a different number of rows, or a policy check failed")
 
 // bench generates or reuses the data, runs the tools and prints the table.
 // It fails when a tool failed or kept another number of rows than the
@@ -115,7 +115,7 @@ func bench(c config) error {
 		bad = true
 	}
 	if bad {
-		fmt.Println("\nFAIL: a tool failed or kept a different number of rows")
+		fmt.Println("\nFAIL: a tool failed, kept a different number of rows, or a policy check failed")
 		return errMismatch
 	}
 	return nil
