@@ -82,6 +82,9 @@ type SourceStats struct {
 	// Screened is, for a wash result (or a snapshot built from some), the
 	// number of distinct numbers it screened; absent for other sources.
 	Screened int `json:"screened,omitempty"`
+	// Refusals is, for a contact history, its lines with outcome refused
+	// (its Entries are its attempts, refusals included).
+	Refusals int `json:"refusals,omitempty"`
 	// Sheet is, for a list given as a workbook, the sheet it was read from.
 	Sheet   string `json:"sheet,omitempty"`
 	AsOf    string `json:"as_of"`
@@ -208,12 +211,17 @@ func newRegistryStats(set *registry.Set, now time.Time) RegistryStats {
 
 // newSourceStats describes one source of a list or a history.
 func newSourceStats(s *registry.SourceInfo, now time.Time) SourceStats {
-	return SourceStats{
+	ss := SourceStats{
 		Label: s.Label, Path: s.Path, Kind: s.Kind, Entries: s.Entries, Screened: s.Screened, Sheet: s.Sheet,
 		AsOf: s.AsOf.Format(time.DateOnly), AgeDays: AgeDays(s.AsOf, now), SHA256: s.SHA256,
 		InvalidLines: s.InvalidLines(), InvalidByReason: s.InvalidByReason(), Region: s.Region,
 		ColumnsIgnored: append([]string{}, s.ColumnsIgnored...),
+		Refusals:       s.Refusals,
 	}
+	if s.Kind == registry.KindHistory {
+		ss.Entries = s.Attempts // a history's entries are its attempts
+	}
+	return ss
 }
 
 // PolicyStats describe the contact policy a scrub judged rows by.

@@ -170,3 +170,33 @@ func (p *policyFlags) apply(ctx context.Context, o *scrub.Options, lf *registryF
 	o.History, o.HistorySources = l.history, l.sources
 	return nil
 }
+
+// loadHistory reads the --history files ([NAME=]PATH, labelled like
+// registries) into one contact history, with the registry flags'
+// --max-invalid and the registries' checks (a history read short lets a
+// number be called too often).
+func loadHistory(ctx context.Context, args []string, norm *normalize.Normalizer, lf *registryFlags, now time.Time, stdio IO) (*policy.History, []*registry.SourceInfo, error) {
+	specs, err := parseSpecs(args)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, s := range specs {
+		if s.Format != "" {
+			return nil, nil, usagef("--history %s: a %s result is a registry (-r), never a contact history", s.Path, s.Format)
+		}
+	}
+	opts, err := lf.loadOptions(norm, now, stdio)
+	if err != nil {
+		return nil, nil, err
+	}
+	var b policy.HistoryBuilder
+	infos, err := registry.LoadHistory(ctx, specs, opts, &b)
+	if err != nil {
+		return nil, nil, lf.explain(err)
+	}
+	h, err := b.Build()
+	if err != nil {
+		return nil, nil, fmt.Errorf("--history: %w", err)
+	}
+	return h, infos, nil
+}

@@ -24,15 +24,15 @@ const receiptVersion = 2
 
 // receipt is the JSON proof of one scrub run written by scrub --receipt.
 type receipt struct {
-	Receipt     int                      `json:"receipt"` // layout version
-	Tool        string                   `json:"tool"`
-	Version     string                   `json:"version"`
-	CommandLine []string                 `json:"command_line"`
-	Started     time.Time                `json:"started"`
-	Finished    time.Time                `json:"finished"`
-	Input       receiptInput             `json:"input"`
-	Registry    receiptRegistry          `json:"registry"`
-	Registries  []receiptSource          `json:"registries"`
+	Receipt     int             `json:"receipt"` // layout version
+	Tool        string          `json:"tool"`
+	Version     string          `json:"version"`
+	CommandLine []string        `json:"command_line"`
+	Started     time.Time       `json:"started"`
+	Finished    time.Time       `json:"finished"`
+	Input       receiptInput    `json:"input"`
+	Registry    receiptRegistry `json:"registry"`
+	Registries  []receiptSource `json:"registries"`
 	// The evidence rows were judged by besides the registries: the allow
 	// and consent lists, the contact policy and history (absent when not
 	// given), so that a compliance officer can show which consents, which

@@ -265,7 +265,7 @@ func (r *registryFlags) load(ctx context.Context, norm *normalize.Normalizer, no
 		return registries{}, err
 	}
 	consents := &policy.ConsentBuilder{}
-	// opts.Consents = consents
+	opts.Consents = consents
 	if sets.consent, err = load(specs[2], opts); err != nil {
 		return registries{}, err
 	}
