@@ -67,8 +67,12 @@ test-short:
 
 ## bench: the comparison bench: generates data (cached in $(BENCH_DATA)), runs the scan
 ## floor, listscrub -j 1 / -j N (against the raw list, then against a snapshot built from it,
-## the build timed in its own row), mawk, gawk, DuckDB and Python on it, prints one table.
-## SIZE=small (2M rows, 1M-number list; default) or SIZE=large (23M rows, 10M list).
+## the build timed in its own row), each followed by listscrub -j 2 --policy fr --history
+## (a generated contact history, 10M lines for large) beside its plain -j 2 peer, then mawk,
+## gawk, DuckDB and Python on it; prints one table, the policy's overhead and the history's
+## bytes per line, and checks the policy's blocked_by_reason against the generator's model.
+## SIZE=small (2M rows, 1M-number list, 870k-line history; default) or SIZE=large (23M rows,
+## 10M list, 10M-line history).
 .PHONY: bench-deps bench-go
 SIZE       ?= small
 BENCH_DATA ?= $(or $(TMPDIR),/tmp)/listscrub-bench

@@ -4,13 +4,16 @@
 // CPU time, rows/s, MB/s, peak RSS and the ratios to the scan floor and to
 // listscrub, then checks that every tool kept the same rows. listscrub runs
 // against the raw list and against a snapshot of it (the snapshot's build has
-// a row of its own).
+// a row of its own), and, against each, with the fr contact policy and a
+// generated contact history beside the same scrub without it: what the
+// policy costs, and the history's memory per line.
 //
 //	go run ./cmd/driver -size small    # 2M rows, 1M-number list
 //	go run ./cmd/driver -size large    # 23M rows, 10M-number list
 //
 // Jobs by file: tools.go the rows of the table and whether each can run,
-// rounds.go running them, table.go printing, measure.go timing one process.
+// rounds.go running them, table.go printing, policy.go the policy runs'
+// overhead and checks, measure.go timing one process.
 package main
 
 import (
@@ -49,7 +52,7 @@ func main() {
 	flag.StringVar(&c.scripts, "scripts", "scripts", "directory holding antijoin.awk, scrub.py, duckdb.cjs")
 	flag.StringVar(&c.nodeModules, "node-modules", ".cache/npm/node_modules", "node_modules holding @duckdb/node-api")
 	flag.IntVar(&c.runs, "runs", 3, "runs of each tool whose first run takes under 30 s; its row shows the run of median wall time")
-	flag.StringVar(&skip, "skip", "", "comma-separated tools not to run: scanfloor, normfloor, listscrub1, listscrubN, snapshot, listscrub1snap, listscrubNsnap, mawk, gawk, duckdb, python")
+	flag.StringVar(&skip, "skip", "", "comma-separated tools not to run: scanfloor, normfloor, listscrub1, listscrubN, snapshot, listscrub1snap, listscrubNsnap, policy, policysnap (and listscrub2, listscrub2snap when not 2 cores), mawk, gawk, duckdb, python")
 	flag.Parse()
 	c.skip = map[string]bool{}
 	for _, s := range strings.Split(skip, ",") {
@@ -65,7 +68,7 @@ func main() {
 
 // errMismatch is bench's error when a tool failed or kept another number of
 // rows; the table names the tool.
-var errMismatch = errors.New("a tool failed or kept a different number of rows")
+var errMismatch = errors.New("a tool failed, kept a different number of rows, or a policy check failed")
 
 // bench generates or reuses the data, runs the tools and prints the table.
 // It fails when a tool failed or kept another number of rows than the
@@ -77,24 +80,24 @@ func bench(c config) error {
 	}
 	rows, regSize := sz[0], sz[1]
 	dir := filepath.Join(c.data, c.size)
-	meta, err := ensureData(dir, rows, regSize)
+	d, err := ensureData(dir, rows, regSize)
 	if err != nil {
 		return err
 	}
-	input, reg, _ := gen.Paths(dir)
+	meta := d.meta
 	outDir := filepath.Join(dir, "out")
 	os.RemoveAll(outDir)
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return err
 	}
 	ncpu := runtime.NumCPU()
-	tools := newTools(c, input, reg, outDir, ncpu)
+	tools := newTools(c, d, outDir, ncpu)
 	if err := markMissing(tools, c); err != nil {
 		return err
 	}
 
 	// Warm the page cache: every tool reads the same files from memory.
-	for _, p := range []string{input, reg} {
+	for _, p := range []string{d.input, d.reg, d.history} {
 		if _, err := countLines(p); err != nil {
 			return err
 		}
@@ -106,27 +109,42 @@ func bench(c config) error {
 	load, _ = os.ReadFile("/proc/loadavg")
 	fmt.Fprintf(os.Stderr, "load average after: %s", load)
 
-	bad := printTable(results, meta, rows, regSize, ncpu, c.runs)
+	bad := printTable(results, meta, d.hist, rows, regSize, ncpu, c.runs)
 	printScaling(tools, results, done, ncpu)
+	if printPolicy(tools, results, done, d) {
+		bad = true
+	}
 	if bad {
-		fmt.Println("\nFAIL: a tool failed or kept a different number of rows")
+		fmt.Println("\nFAIL: a tool failed, kept a different number of rows, or a policy check failed")
 		return errMismatch
 	}
 	return nil
 }
 
-// ensureData returns the generated data's description, generating it first
-// when dir holds none for these sizes.
-func ensureData(dir string, rows, regSize int) (*gen.Meta, error) {
+// ensureData returns the generated data set, generating the rows and list,
+// then the history, first when dir holds none current for these sizes.
+func ensureData(dir string, rows, regSize int) (dataSet, error) {
+	var d dataSet
+	d.input, d.reg, _ = gen.Paths(dir)
+	d.history, _ = gen.HistoryPaths(dir)
 	meta, err := gen.ReadMeta(dir, rows, regSize)
-	if err == nil {
-		return meta, nil
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "generating %d rows and a %d-number list in %s ...\n", rows, regSize, dir)
+		t := time.Now()
+		if meta, err = gen.Generate(dir, rows, regSize); err != nil {
+			return d, fmt.Errorf("generate: %v", err)
+		}
+		fmt.Fprintf(os.Stderr, "  done in %.1fs\n", time.Since(t).Seconds())
 	}
-	fmt.Fprintf(os.Stderr, "generating %d rows and a %d-number list in %s ...\n", rows, regSize, dir)
-	t := time.Now()
-	if meta, err = gen.Generate(dir, rows, regSize); err != nil {
-		return meta, fmt.Errorf("generate: %v", err)
+	d.meta = meta
+	lines := gen.HistoryLines(rows)
+	if d.hist, err = gen.ReadHistoryMeta(dir, meta, lines); err != nil {
+		fmt.Fprintf(os.Stderr, "generating a %d-line contact history in %s ...\n", lines, dir)
+		t := time.Now()
+		if d.hist, err = gen.GenerateHistory(dir, meta, lines); err != nil {
+			return d, fmt.Errorf("generate the history: %v", err)
+		}
+		fmt.Fprintf(os.Stderr, "  done in %.1fs\n", time.Since(t).Seconds())
 	}
-	fmt.Fprintf(os.Stderr, "  done in %.1fs\n", time.Since(t).Seconds())
-	return meta, nil
+	return d, nil
 }

@@ -24,15 +24,18 @@ type result struct {
 const repeatBelow = 30.0
 
 // runRounds runs the tools in rounds: every tool once, then again each round
-// those whose first run took under repeatBelow, in the same order. The runs
-// of -j 1 and -j N alternate, so that a slow phase of the machine weighs on
-// both instead of on the one that happened to run during it. It returns each
+// those whose first run took under repeatBelow (a policy run: whose peer's
+// did), in the same order. The runs of -j 1 and -j N, and of each policy
+// run and its plain peer, alternate, so that a slow phase of the machine
+// weighs on both instead of on the one that happened to run during it. It returns each
 // tool's row (its run of median wall time) and every successful run of each
 // tool, in run order.
 func runRounds(tools []tool, runs int, env ...string) (results []result, done [][]result) {
 	byKey := map[string]tool{}
-	for _, t := range tools {
+	idx := map[string]int{}
+	for i, t := range tools {
 		byKey[t.key] = t
+		idx[t.key] = i
 	}
 	results = make([]result, len(tools))
 	done = make([][]result, len(tools))
@@ -45,7 +48,7 @@ func runRounds(tools []tool, runs int, env ...string) (results []result, done []
 				if t.missing == "" && t.needs != "" && (byKey[t.needs].missing != "" || failed[t.needs]) {
 					r.missing = "no " + t.needs + " (its row did not run)"
 				}
-			} else if r.missing != "" || failed[t.key] || done[i][0].wall >= repeatBelow ||
+			} else if r.missing != "" || failed[t.key] || !repeats(t, i, idx, done) ||
 				(t.needs != "" && failed[t.needs]) {
 				continue
 			}
@@ -70,6 +73,16 @@ func runRounds(tools []tool, runs int, env ...string) (results []result, done []
 		}
 	}
 	return results, done
+}
+
+// repeats reports whether tool t (at index i) runs again after its first
+// round: when its first run took under repeatBelow, or, for a policy run,
+// when its peer's did (so that the two have as many runs, side by side).
+func repeats(t tool, i int, idx map[string]int, done [][]result) bool {
+	if p, ok := idx[t.peer]; ok && len(done[p]) > 0 {
+		return done[p][0].wall < repeatBelow
+	}
+	return done[i][0].wall < repeatBelow
 }
 
 // runOnce runs a tool and counts the rows it kept.

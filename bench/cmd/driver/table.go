@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/listscrub/listscrub/bench/internal/gen"
 )
@@ -12,7 +13,7 @@ import (
 // printTable prints the data's description and the Markdown table, one row
 // per tool, and reports whether a tool failed or kept another number of rows
 // than the generator's model.
-func printTable(results []result, meta *gen.Meta, rows, regSize, ncpu, runs int) (bad bool) {
+func printTable(results []result, meta *gen.Meta, hist *gen.HistoryMeta, rows, regSize, ncpu, runs int) (bad bool) {
 	floor := wallOf(results, "scanfloor")
 	lsN := wallOf(results, "listscrubN")
 	mb := float64(meta.InputBytes) / 1e6
@@ -34,8 +35,8 @@ func printTable(results []result, meta *gen.Meta, rows, regSize, ncpu, runs int)
 		kept := ""
 		if r.scrubs {
 			kept = strconv.Itoa(r.kept)
-			if r.kept != meta.Kept {
-				kept += fmt.Sprintf(" **≠ %d**", meta.Kept)
+			if r.kept != r.want {
+				kept += fmt.Sprintf(" **≠ %d**", r.want)
 				bad = true
 			} else {
 				kept += " ✓"
@@ -49,7 +50,7 @@ func printTable(results []result, meta *gen.Meta, rows, regSize, ncpu, runs int)
 			human(int(float64(rows)/r.wall)), mb/r.wall, float64(r.rssKiB)/1024,
 			ratio(r.wall, floor), ratio(r.wall, lsN), kept, wallList(r.walls))
 	}
-	fmt.Printf("\nkept rows expected (generator's model): %d; wall = elapsed time of the whole process, registry load included, of the run of median wall time when a tool ran more than once (-runs %d rounds, tools under %.0f s; the rounds alternate the tools); CPU = user + system; × = wall time divided by the scan floor's / by listscrub -j %d's (raw list); the snapshot rows scrub against the snapshot built in the row above them, whose time is not included.\n", meta.Kept, runs, repeatBelow, ncpu)
+	fmt.Printf("\nkept rows expected (generator's model): %d, with the policy %d; wall = elapsed time of the whole process, registry load included, of the run of median wall time when a tool ran more than once (-runs %d rounds, tools under %.0f s; the rounds alternate the tools); CPU = user + system; × = wall time divided by the scan floor's / by listscrub -j %d's (raw list); the snapshot rows scrub against the snapshot built in the row above them, whose time is not included; the policy rows (--policy fr --at %s --history, %s lines) read the history in their wall time.\n", meta.Kept, hist.Kept, runs, repeatBelow, ncpu, gen.At.Format(time.RFC3339), human(hist.Lines))
 	return bad
 }
 

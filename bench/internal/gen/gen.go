@@ -142,36 +142,27 @@ var (
 )
 
 // Generate writes a data set of rows rows and a list of regSize numbers to
-// dir and returns its Meta.
+// dir and returns its Meta. It removes the data set's history, which was
+// drawn from the old rows.
 func Generate(dir string, rows, regSize int) (*Meta, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	ip, rp, mp := Paths(dir)
 	os.Remove(mp)
-	r := rand.New(rand.NewPCG(2026, uint64(rows)))
-	seen := make(bitset, 1_000_000_000/64+1)
-	reg := make([]uint32, 0, regSize)
+	_, hm := HistoryPaths(dir)
+	os.Remove(hm)
 	rf, err := os.Create(rp)
 	if err != nil {
 		return nil, err
 	}
 	rw := bufio.NewWriterSize(rf, 1<<20)
 	var line []byte
-	for len(reg) < regSize {
-		n := mobile(r)
-		if r.IntN(10) == 0 {
-			n = fixed(r)
-		}
-		if seen.has(n) {
-			continue
-		}
-		seen.set(n)
-		reg = append(reg, n)
+	mod := newModel(rows, regSize, func(n uint32) {
 		d := digits9(n)
 		line = append(append(append(line[:0], '0'), d[:]...), '\n')
 		rw.Write(line)
-	}
+	})
 	if err := rw.Flush(); err != nil {
 		return nil, err
 	}
@@ -187,41 +178,13 @@ func Generate(dir string, rows, regSize int) (*Meta, error) {
 	w := bufio.NewWriterSize(f, 1<<20)
 	w.WriteString("Nom;Prénom;Code postal;Tél. fixe;Portable\r\n")
 	for range rows {
-		line = append(line[:0], noms[r.IntN(len(noms))]...)
-		line = append(line, ';')
-		line = append(line, prenoms[r.IntN(len(prenoms))]...)
-		line = fmt.Appendf(line, ";%05d;", 1000+r.IntN(94000))
-		valid, registered := false, false
-		// Fixed line in a third of the rows.
-		if r.IntN(3) == 0 {
-			n := fixed(r)
-			if r.IntN(10) < 1 {
-				n = reg[r.IntN(len(reg))]
-			}
-			line = spell(line, n, []int{0, 3}[r.IntN(2)])
-			valid = true
-			registered = registered || seen.has(n)
-		}
-		line = append(line, ';')
-		switch k := r.IntN(100); {
-		case k < 3: // empty mobile
-		case k < 6:
-			line = append(line, bad[r.IntN(len(bad))]...)
-		default:
-			n := mobile(r)
-			if r.IntN(100) < 28 {
-				n = reg[r.IntN(len(reg))]
-			}
-			line = spell(line, n, r.IntN(12))
-			valid = true
-			registered = registered || seen.has(n)
-		}
-		line = append(line, '\r', '\n')
+		var row rowNums
+		line, row = mod.row(line[:0])
 		w.Write(line)
 		switch {
-		case !valid:
+		case !row.valid():
 			m.Invalid++
-		case registered:
+		case mod.registered(row):
 			m.Registered++
 		default:
 			m.Kept++
