@@ -171,9 +171,9 @@ func TestServeClientAgainstStub(t *testing.T) {
 }
 
 func TestParseProc(t *testing.T) {
-	status := "Name:\tredis-server\nVmPeak:\t  900 kB\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\nThreads:\t5\n"
+	status := "Name:\tredis-server\nVmPeak:\t  900 kB\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\nRssAnon:\t 1000 kB\nRssFile:\t 24 kB\nThreads:\t5\n"
 	m, err := parseStatus([]byte(status))
-	if err != nil || m.rss != 1024<<10 || m.hwm != 2048<<10 {
+	if err != nil || m.rss != 1024<<10 || m.hwm != 2048<<10 || m.anon != 1000<<10 || m.file != 24<<10 {
 		t.Errorf("parseStatus = %+v, %v", m, err)
 	}
 	if _, err := parseStatus([]byte("VmRSS:\t1 kB\n")); err == nil {
@@ -217,5 +217,33 @@ func TestSampleNumbers(t *testing.T) {
 	os.WriteFile(p, []byte("h\r\na;b\r\n"), 0o644)
 	if _, err := sampleNumbers(p, 1); err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("a short row: err %v, want its line", err)
+	}
+}
+
+func TestServeFloor(t *testing.T) {
+	if err := serveFloor(context.Background(), "0.0.0.0:0"); err == nil {
+		t.Error("the floor server accepted a non-loopback address")
+	}
+	addr, err := freeLoopbackAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serveFloor(ctx, addr) }()
+	c, err := newServeClient(addr, 2, testNums, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ready(ctx, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	res, err := phase(ctx, 2, 0, 10, time.Minute, c.single, true)
+	if err != nil || res.ops != 10 {
+		t.Errorf("floor singles: ops %d err %v", res.ops, err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("floor server after cancel: %v", err)
 	}
 }

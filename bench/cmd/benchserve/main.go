@@ -9,7 +9,9 @@
 // Scenarios, each run on listscrub then on Redis, bounded in count and time:
 // single checks (GET /v1/check; one SISMEMBER) at concurrency 1, 16 and 64,
 // and batches of 1,000 numbers (POST /v1/check, text/plain and JSON; a
-// pipeline of 1,000 SISMEMBERs). Each operation's latency is recorded and
+// pipeline of 1,000 SISMEMBERs). A floor row shows net/http alone (a
+// constant answer from a server of a few lines, this program run again) at
+// the highest concurrency: what any net/http service can reach here. Each operation's latency is recorded and
 // the percentiles taken from the sorted samples; the servers' CPU time per
 // operation comes from /proc/PID/stat and their memory from
 // /proc/PID/status. Before the timed runs both answer the same numbers and
@@ -18,7 +20,7 @@
 //	go run ./cmd/benchserve -bin ../bin/listscrub -data /tmp/listscrub-bench
 //
 // Jobs by file: load.go the load runner, serveclient.go and redis.go the two
-// clients (and redis-server), serve.go listscrub serve, data.go the data
+// clients (and redis-server), serve.go listscrub serve, floor.go the floor server, data.go the data
 // set and snapshot, proc.go /proc readings, table.go the table, loopback.go
 // the loopback guard.
 package main
@@ -66,7 +68,17 @@ func main() {
 	flag.IntVar(&c.samples, "samples", 100_000, "phone fields taken from the prospect file (cycled through)")
 	flag.IntVar(&c.check, "check", 5000, "numbers both targets answer before the timed runs, compared")
 	flag.DurationVar(&c.max, "max", 20*time.Second, "wall-time cap of each scenario's measured phase")
+	floorListen := flag.String("floor-listen", "", "run as the net/http floor server on this loopback address (the bench starts it)")
 	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *floorListen != "" {
+		if err := serveFloor(ctx, *floorListen); err != nil {
+			fmt.Fprintln(os.Stderr, "benchserve:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	for _, s := range strings.Split(conc, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
@@ -75,8 +87,6 @@ func main() {
 		}
 		c.conc = append(c.conc, n)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	if err := bench(ctx, c); err != nil {
 		fmt.Fprintln(os.Stderr, "benchserve:", err)
 		os.Exit(1)
@@ -155,6 +165,9 @@ func bench(ctx context.Context, c config) error {
 
 	servePID, redisPID := serveCmd.Process.Pid, rs.cmd.Process.Pid
 	tb := &table{serveLoad: serveLoad, redisLoad: redisLoad, tally: tally}
+	if fi, err := os.Stat(snap); err == nil {
+		tb.snapBytes = fi.Size()
+	}
 	if tb.serveMem, err = readMemory(servePID); err != nil {
 		return err
 	}
@@ -172,6 +185,26 @@ func bench(ctx context.Context, c config) error {
 			return err
 		}
 	}
+	// The floor: net/http alone, at the highest concurrency.
+	floorCmd, floorAddr, err := startFloor()
+	if err != nil {
+		return err
+	}
+	defer stopProcess(floorCmd, 5*time.Second)
+	fc, err := newServeClient(floorAddr, conns, nums, batchLen)
+	if err != nil {
+		return err
+	}
+	if err := fc.ready(ctx, 30*time.Second); err != nil {
+		return fmt.Errorf("floor server: %w", err)
+	}
+	top := slices.Max(c.conc)
+	lf := limits{conc: top, count: c.singles, warmup: c.singles / 20, max: c.max}
+	if err := tb.measure(ctx, fmt.Sprintf("single, concurrency %d", top), "net/http floor", floorCmd.Process.Pid, lf, fc.single); err != nil {
+		return err
+	}
+	stopProcess(floorCmd, 5*time.Second)
+
 	lb := limits{conc: c.batchConc, count: c.batches, warmup: max(c.batches/20, 1), max: c.max}
 	bname := fmt.Sprintf("batch of %d, concurrency %d", batchLen, c.batchConc)
 	if err := tb.measure(ctx, bname, "listscrub serve text/plain", servePID, lb, sc.batchText); err != nil {

@@ -11,10 +11,12 @@ import (
 	"time"
 )
 
-// memory is a process's resident set: now (VmRSS) and at its peak (VmHWM).
-type memory struct{ rss, hwm int64 } // bytes
+// memory is a process's resident set in bytes: now (VmRSS) and at its peak
+// (VmHWM), and now by kind: anonymous (the heap) and file-backed (mapped
+// files such as a snapshot, and the binary).
+type memory struct{ rss, hwm, anon, file int64 }
 
-// readMemory reads pid's VmRSS and VmHWM from /proc/PID/status.
+// readMemory reads pid's resident set from /proc/PID/status.
 func readMemory(pid int) (memory, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
@@ -23,13 +25,24 @@ func readMemory(pid int) (memory, error) {
 	return parseStatus(b)
 }
 
-// parseStatus reads VmRSS and VmHWM (kB) from a /proc/PID/status text.
+// parseStatus reads VmRSS, VmHWM, RssAnon and RssFile (kB) from a /proc/PID/status text.
 func parseStatus(b []byte) (memory, error) {
 	var m memory
 	found := 0
 	for _, line := range bytes.Split(b, []byte{'\n'}) {
 		k, v, ok := strings.Cut(string(line), ":")
-		if !ok || (k != "VmRSS" && k != "VmHWM") {
+		var dst *int64
+		switch k {
+		case "VmRSS":
+			dst = &m.rss
+		case "VmHWM":
+			dst = &m.hwm
+		case "RssAnon":
+			dst = &m.anon
+		case "RssFile":
+			dst = &m.file
+		}
+		if !ok || dst == nil {
 			continue
 		}
 		f := strings.Fields(v)
@@ -40,15 +53,11 @@ func parseStatus(b []byte) (memory, error) {
 		if err != nil {
 			return m, fmt.Errorf("/proc status: %s: %w", k, err)
 		}
-		if k == "VmRSS" {
-			m.rss = n << 10
-		} else {
-			m.hwm = n << 10
-		}
+		*dst = n << 10
 		found++
 	}
-	if found != 2 {
-		return m, fmt.Errorf("/proc status: VmRSS or VmHWM missing")
+	if found != 4 {
+		return m, fmt.Errorf("/proc status: VmRSS, VmHWM, RssAnon or RssFile missing")
 	}
 	return m, nil
 }
@@ -92,8 +101,8 @@ func parseStat(b []byte) (time.Duration, error) {
 // stopProcess sends SIGTERM to a started process and waits for it, killing
 // it after grace.
 func stopProcess(cmd *exec.Cmd, grace time.Duration) {
-	if cmd == nil || cmd.Process == nil {
-		return
+	if cmd == nil || cmd.Process == nil || cmd.ProcessState != nil {
+		return // not started, or already waited for
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
@@ -117,4 +126,14 @@ func tail(path string) string {
 		b = b[len(b)-500:]
 	}
 	return string(b)
+}
+
+// selfCPU returns the user plus system CPU time this process (the load
+// generator) has used.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

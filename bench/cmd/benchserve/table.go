@@ -13,7 +13,7 @@ import (
 type row struct {
 	scenario, target string
 	res              result
-	cpu              time.Duration // the server's CPU time over the measured phase
+	cpu, client      time.Duration // the server's and the load generator's CPU time over the measured phase
 	mem              memory        // the server's after the scenario
 }
 
@@ -23,6 +23,7 @@ type table struct {
 	serveLoad, redisLoad time.Duration
 	serveMem, redisMem   memory // after loading, before the scenarios
 	tally                string
+	snapBytes            int64
 }
 
 // measure runs one scenario against the server of process pid (its
@@ -39,10 +40,12 @@ func (t *table) measure(ctx context.Context, scenario, target string, pid int, l
 	if err != nil {
 		return err
 	}
+	self0 := selfCPU()
 	res, err := phase(ctx, l.conc, l.warmup, l.count, l.max, do, true)
 	if err != nil {
 		return fmt.Errorf("%s, %s: %w", scenario, target, err)
 	}
+	self1 := selfCPU()
 	cpu1, err := readCPU(pid)
 	if err != nil {
 		return err
@@ -51,7 +54,7 @@ func (t *table) measure(ctx context.Context, scenario, target string, pid int, l
 	if err != nil {
 		return err
 	}
-	t.rows = append(t.rows, row{scenario: scenario, target: target, res: res, cpu: cpu1 - cpu0, mem: mem})
+	t.rows = append(t.rows, row{scenario: scenario, target: target, res: res, cpu: cpu1 - cpu0, client: self1 - self0, mem: mem})
 	return nil
 }
 
@@ -71,19 +74,23 @@ func (t *table) print(w io.Writer, c config, ncpu int, loadBefore, loadAfter str
 	fmt.Fprintf(w, "load average before: %s; after: %s\n", loadBefore, loadAfter)
 	fmt.Fprintf(w, "samples: %d phone fields of the large prospect file; cross-check of the first %d: %s\n\n", c.samples, c.check, t.tally)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\ttarget\tops\trate\tnumbers/s\tp50\tp99\tp99.9\tserver CPU/op\tRSS\t")
+	fmt.Fprintln(tw, "scenario\ttarget\tops\trate\tnumbers/s\tp50\tp99\tp99.9\tserver CPU/op\tclient CPU/op\tRSS\t")
 	for _, r := range t.rows {
 		rate := fmt.Sprintf("%.0f req/s", r.res.opsPerSec())
 		if strings.HasPrefix(r.scenario, "batch") {
 			rate = fmt.Sprintf("%.0f batch/s", r.res.opsPerSec())
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.scenario, r.target, r.res.ops, rate,
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.scenario, r.target, r.res.ops, rate,
 			millions(r.res.numbersPerSec()), dur(r.res.quantile(0.50)), dur(r.res.quantile(0.99)), dur(r.res.quantile(0.999)),
-			dur(r.cpu/time.Duration(max(r.res.ops, 1))), mib(r.mem.rss))
+			perOp(r.cpu, r.res.ops), perOp(r.client, r.res.ops), mib(r.mem.rss))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nmemory after loading (VmRSS / VmHWM): listscrub serve %s / %s (ready in %.1fs); redis-server %s / %s (loaded in %.1fs)\n",
-		mib(t.serveMem.rss), mib(t.serveMem.hwm), t.serveLoad.Seconds(), mib(t.redisMem.rss), mib(t.redisMem.hwm), t.redisLoad.Seconds())
+	fmt.Fprintf(w, "\nmemory after loading, VmRSS (anonymous + file-backed) / VmHWM:\n")
+	fmt.Fprintf(w, "  listscrub serve  %s (%s + %s) / %s; snapshot %s; ready %.1fs after start\n",
+		mib(t.serveMem.rss), mib(t.serveMem.anon), mib(t.serveMem.file), mib(t.serveMem.hwm), mib(t.snapBytes), t.serveLoad.Seconds())
+	fmt.Fprintf(w, "  redis-server     %s (%s + %s) / %s; loaded in %.1fs (pipelined SADD)\n",
+		mib(t.redisMem.rss), mib(t.redisMem.anon), mib(t.redisMem.file), mib(t.redisMem.hwm), t.redisLoad.Seconds())
+	fmt.Fprintln(w, "CPU/op: CPU time (user + system) over the measured phase divided by its operations; the load generator shares the CPUs.")
 	fmt.Fprintln(w, "\ngoals (issue #17):")
 	for _, g := range t.goals(c) {
 		verdict := "NOT MET"
@@ -147,6 +154,9 @@ func dur(d time.Duration) string {
 	}
 	return fmt.Sprintf("%.2f s", d.Seconds())
 }
+
+// perOp formats a CPU time spread over ops operations.
+func perOp(d time.Duration, ops int) string { return dur(d / time.Duration(max(ops, 1))) }
 
 // millions formats a rate in millions with two decimals.
 func millions(x float64) string { return fmt.Sprintf("%.2fM", x/1e6) }
