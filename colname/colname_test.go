@@ -316,3 +316,18 @@ func TestClassifyAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestIsRefusal lists outcomes that are refusals and some that are not.
+func TestIsRefusal(t *testing.T) {
+	for o, want := range map[string]bool{
+		"refused": true, " Refused ": true, "REFUSÉ": true, "refusé": true, "refus": true, "Refusal": true,
+		"declined": true, "DNC": true, "do not call": true, "Do-Not-Call": true, "not interested": true,
+		"Pas intéressé": true, "ne pas appeler": true, "opposition": true, "STOP": true, "opt-out": true,
+		"answered": false, "no-answer": false, "no answer": false, "voicemail": false, "busy": false,
+		"": false, "callback": false, "interested": false, "sale": false, "wrong number": false,
+	} {
+		if got := IsRefusal(o); got != want {
+			t.Errorf("IsRefusal(%q) = %v, want %v", o, got, want)
+		}
+	}
+}

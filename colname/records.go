@@ -37,3 +37,39 @@ func IsConsentDate(name string) bool {
 	return consent && has(dateWords) && !has(proofWords) && !has(channelWords) &&
 		!slices.Contains(words, "out") && ClassifyAnswer(name) != Withdrawal
 }
+
+// refusalWords are the words of an outcome that records a refusal: the
+// contract's "refused" and how call-centre dispositions say it in English
+// and French ("Refusé", "refus", "declined", "DNC", "opposition", "stop").
+// Reading more outcomes as refusals only blocks more: a refusal missed
+// would let a number be called within its cool-down.
+var refusalWords = map[string]bool{
+	"refused": true, "refuse": true, "refusal": true, "refus": true, "refusee": true,
+	"declined": true, "decline": true, "dnc": true, "opposition": true, "oppose": true,
+	"opposee": true, "stop": true, "unsubscribe": true, "unsubscribed": true,
+}
+
+// refusalPhrases are the refusals spelt in several words ("do not call",
+// "not interested", "ne pas appeler", "pas intéressé").
+var refusalPhrases = [][]string{
+	{"do", "not", "call"}, {"dont", "call"}, {"not", "interested"}, {"ne", "pas", "appeler"},
+	{"pas", "interesse"}, {"pas", "interessee"}, {"opt", "out"},
+}
+
+// IsRefusal reports whether a history's outcome records a refusal: one of
+// its words is a refusal word, or its words hold a refusal phrase. Case,
+// accents and separators are ignored ("REFUSÉ", "Refused - DNC").
+func IsRefusal(outcome string) bool {
+	words := Words(outcome)
+	if hasWord(words, refusalWords) {
+		return true
+	}
+	for _, p := range refusalPhrases {
+		for i := 0; i+len(p) <= len(words); i++ {
+			if slices.Equal(words[i:i+len(p)], p) {
+				return true
+			}
+		}
+	}
+	return false
+}

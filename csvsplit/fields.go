@@ -84,6 +84,28 @@ func SplitLine(line []byte, comma byte, dst [][]byte) (fields [][]byte, ok bool)
 	return append(fields, f), ok
 }
 
+// CountFields returns how many fields line has split on comma (1 for an
+// empty line), as SplitLine splits it; ok is false when a quote does not
+// pair up.
+func CountFields(line []byte, comma byte) (n int, ok bool) {
+	if comma == 0 {
+		return 1, true
+	}
+	if bytes.IndexByte(line, '"') < 0 {
+		return bytes.Count(line, []byte{comma}) + 1, true
+	}
+	n, inQuote := 1, false
+	for _, c := range line {
+		switch {
+		case c == '"':
+			inQuote = !inQuote
+		case c == comma && !inQuote:
+			n++
+		}
+	}
+	return n, !inQuote
+}
+
 // FieldAt returns field col (0-based) of line split on comma, unquoted,
 // without splitting the rest: present is false when the line has fewer
 // fields, bad true when the line is malformed up to that field (see above).
@@ -91,6 +113,21 @@ func FieldAt(line []byte, comma byte, col int) (f []byte, present, bad bool) {
 	if comma == 0 {
 		f, ok := Unquote(line)
 		return f, true, !ok
+	}
+	if bytes.IndexByte(line, '"') < 0 {
+		// No quote: the fields are the runs between delimiters, found with
+		// IndexByte (most lines of lists and histories).
+		for ; col > 0; col-- {
+			i := bytes.IndexByte(line, comma)
+			if i < 0 {
+				return nil, false, false
+			}
+			line = line[i+1:]
+		}
+		if i := bytes.IndexByte(line, comma); i >= 0 {
+			line = line[:i]
+		}
+		return bytes.TrimSpace(line), true, false
 	}
 	idx := 0
 	start := 0

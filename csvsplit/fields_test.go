@@ -83,3 +83,33 @@ func TestUnquote(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFieldAt checks FieldAt, quoted lines and its fast path for lines
+// without quotes, against SplitLine: field by field, and past the last.
+func FuzzFieldAt(f *testing.F) {
+	for _, s := range []string{"a;b;c", " 06 12 ; x ;", `"a;b";c`, ";;", "", "a\tb", `a;"b""c";d`, `a;"b`} {
+		f.Add(s, byte(';'))
+	}
+	f.Add("a,b", byte(','))
+	f.Fuzz(func(t *testing.T, line string, comma byte) {
+		if comma == 0 || comma == '"' {
+			return
+		}
+		fields, ok := SplitLine([]byte(line), comma, nil)
+		for i := range len(fields) + 1 {
+			g, present, bad := FieldAt([]byte(line), comma, i)
+			if !ok {
+				break // malformed: TestSplitLine and TestFieldAt cover it
+			}
+			if n, cok := CountFields([]byte(line), comma); i == 0 && (!cok || n != len(fields)) {
+				t.Fatalf("CountFields(%q) = %d, %v; SplitLine has %d fields", line, n, cok, len(fields))
+			}
+			switch {
+			case i < len(fields) && (!present || bad || string(g) != string(fields[i])):
+				t.Fatalf("FieldAt(%q, %d) = %q, %v, %v; SplitLine says %q", line, i, g, present, bad, fields[i])
+			case i == len(fields) && present:
+				t.Fatalf("FieldAt(%q, %d): present past the last of %d fields", line, i, len(fields))
+			}
+		}
+	})
+}

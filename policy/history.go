@@ -4,17 +4,28 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/listscrub/listscrub/normalize"
 )
 
 // HistoryBuilder collects contact attempts as they are read, to Build a
-// History. Adding costs 16 bytes a line until Build.
+// History. It holds 16 bytes a line until Build, in chunks of chunkLines
+// lines: it never grows by copying (a history can have tens of millions of
+// lines), and Build sorts the chunks on every core, then merges them.
 type HistoryBuilder struct {
-	recs []attempt
+	chunks [][]attempt // full chunks
+	cur    []attempt   // the chunk being filled
+	n      int
+	lo, hi int64 // the earliest and latest instant added (Unix seconds)
 }
+
+// chunkLines is the size of a HistoryBuilder's chunks: 1 MiB of attempts.
+const chunkLines = 1 << 16
 
 // attempt is one history line while building: the number and its instant
 // in Unix seconds, shifted left one bit, with the refused flag in bit 0.
@@ -23,21 +34,34 @@ type attempt struct {
 	v   int64
 }
 
-// Grow makes room for n more lines (a hint, to avoid growing by copies).
-func (b *HistoryBuilder) Grow(n int) { b.recs = slices.Grow(b.recs, n) }
+// Grow is a hint that n more lines are coming; the chunks make it needless.
+func (b *HistoryBuilder) Grow(n int) {}
 
 // Add records one attempt: the number k called at calledAt (to the second,
 // fraction dropped), refused when its outcome was a refusal.
 func (b *HistoryBuilder) Add(k normalize.Key, calledAt time.Time, refused bool) {
-	v := calledAt.Unix() << 1
+	t := calledAt.Unix()
+	v := t << 1
 	if refused {
 		v |= 1
 	}
-	b.recs = append(b.recs, attempt{uint64(k), v})
+	if b.n == 0 {
+		b.lo, b.hi = t, t
+	}
+	b.lo, b.hi = min(b.lo, t), max(b.hi, t)
+	if len(b.cur) == chunkLines {
+		b.chunks = append(b.chunks, b.cur)
+		b.cur = nil
+	}
+	if b.cur == nil {
+		b.cur = make([]attempt, 0, min(chunkLines, max(1024, 2*b.n)))
+	}
+	b.cur = append(b.cur, attempt{uint64(k), v})
+	b.n++
 }
 
 // Len returns the number of lines added.
-func (b *HistoryBuilder) Len() int { return len(b.recs) }
+func (b *HistoryBuilder) Len() int { return b.n }
 
 // ErrHistorySpan is returned by Build when the attempts span more than the
 // 68 years the packed timestamps hold.
@@ -47,41 +71,115 @@ var ErrHistorySpan = errors.New("history: called_at values span more than 68 yea
 const maxSpan = 1<<31 - 1
 
 // Build sorts the attempts into a History and empties the builder. It needs
-// the builder's 16 bytes a line plus the History's 4.
+// the builder's 16 bytes a line plus the History's 4 (and 12 a number).
 func (b *HistoryBuilder) Build() (*History, error) {
-	recs := b.recs
-	b.recs = nil
-	h := &History{}
-	if len(recs) == 0 {
-		return h, nil
+	chunks, n, lo, hi := b.chunks, b.n, b.lo, b.hi
+	if len(b.cur) > 0 {
+		chunks = append(chunks, b.cur)
 	}
-	slices.SortFunc(recs, func(x, y attempt) int {
-		if c := cmp.Compare(x.key, y.key); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.v, y.v)
-	})
-	lo, hi := recs[0].v>>1, recs[0].v>>1
-	for _, r := range recs {
-		lo, hi = min(lo, r.v>>1), max(hi, r.v>>1)
+	*b = HistoryBuilder{}
+	h := &History{}
+	if n == 0 {
+		return h, nil
 	}
 	if hi-lo > maxSpan {
 		return nil, fmt.Errorf("%w (%s to %s)", ErrHistorySpan,
 			time.Unix(lo, 0).UTC().Format(time.DateOnly), time.Unix(hi, 0).UTC().Format(time.DateOnly))
 	}
+	sortChunks(chunks)
 	h.base = lo
-	h.times = make([]uint32, len(recs))
-	for i, r := range recs {
-		h.times[i] = uint32(r.v - lo<<1)
-		if i == 0 || r.key != recs[i-1].key {
+	h.times = make([]uint32, 0, n)
+	m := newMerger(chunks)
+	for {
+		r, ok := m.next()
+		if !ok {
+			break
+		}
+		if len(h.keys) == 0 || r.key != h.keys[len(h.keys)-1] {
 			h.keys = append(h.keys, r.key)
 			h.ends = append(h.ends, 0)
 		}
-		h.ends[len(h.ends)-1] = uint32(i + 1)
+		h.times = append(h.times, uint32(r.v-lo<<1))
+		h.ends[len(h.ends)-1] = uint32(len(h.times))
 	}
 	h.keys = slices.Clip(h.keys)
 	h.ends = slices.Clip(h.ends)
 	return h, nil
+}
+
+func compareAttempts(x, y attempt) int {
+	if c := cmp.Compare(x.key, y.key); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.v, y.v)
+}
+
+// sortChunks sorts every chunk, on as many goroutines as there are cores.
+func sortChunks(chunks [][]attempt) {
+	var wg sync.WaitGroup
+	next := atomic.Int64{}
+	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(len(chunks)); i = next.Add(1) - 1 {
+				slices.SortFunc(chunks[i], compareAttempts)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// merger yields the attempts of sorted chunks in order: a binary min-heap
+// of the chunks by their next attempt. A chunk is dropped once read, so
+// that its memory can go while the History fills.
+type merger struct {
+	heap [][]attempt
+}
+
+func newMerger(chunks [][]attempt) *merger {
+	m := &merger{heap: chunks}
+	for i := len(chunks)/2 - 1; i >= 0; i-- {
+		m.down(i)
+	}
+	return m
+}
+
+// next returns the least attempt not yet returned.
+func (m *merger) next() (attempt, bool) {
+	if len(m.heap) == 0 {
+		return attempt{}, false
+	}
+	top := m.heap[0]
+	r := top[0]
+	if len(top) > 1 {
+		m.heap[0] = top[1:]
+	} else {
+		last := len(m.heap) - 1
+		m.heap[0], m.heap[last] = m.heap[last], nil
+		m.heap = m.heap[:last]
+	}
+	if len(m.heap) > 0 {
+		m.down(0)
+	}
+	return r, true
+}
+
+func (m *merger) down(i int) {
+	h := m.heap
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		c := l
+		if r := l + 1; r < len(h) && compareAttempts(h[r][0], h[l][0]) < 0 {
+			c = r
+		}
+		if compareAttempts(h[c][0], h[i][0]) >= 0 {
+			return
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
 }
 
 // History is the contact history of many numbers, read-only once built and

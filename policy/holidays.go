@@ -38,11 +38,28 @@ const (
 	frGuyane                         // 10 June
 )
 
+// alsaceMoselle are the first three digits of the geographic +33 numbers
+// that may be in Alsace-Moselle: the contract's 3 87, 3 88 and 3 89, and
+// the ranges opened there since (3 67, 3 68, 3 69 and 3 90 in Alsace, 3 72
+// in Moselle), which the stricter reading counts too: a day blocked too
+// many is a call not made, a day missed a call made on a holiday.
+var alsaceMoselle = map[uint64]bool{387: true, 388: true, 389: true, 367: true, 368: true, 369: true, 390: true, 372: true}
+
+// inMayotteZone reports whether phonenumbers places k in Mayotte's zone.
+func inMayotteZone(k normalize.Key) bool {
+	s := zoneSetOf(k)
+	for _, m := range zoneSetMembers[zoneSetStart[s]:zoneSetStart[s+1]] {
+		if zoneNameTable[m] == "Indian/Mayotte" {
+			return true
+		}
+	}
+	return false
+}
+
 // frPlaceOf returns the French holiday rules of a number's key, or 0 for a
 // number of another country. The rules are those of the contract: a +33
 // number gets the Alsace-Moselle days unless it is a geographic number
-// (national significant number starting 1–5) outside 3 87, 3 88 and 3 89,
-// since a mobile or non-geographic number's place is unknown and the
+// (national significant number starting 1–5) outside alsaceMoselle, since a mobile or non-geographic number's place is unknown and the
 // stricter reading applies. +508 (Saint-Pierre-et-Miquelon, where the
 // French public holidays are law) gets the national days.
 func frPlaceOf(k normalize.Key) frPlace {
@@ -56,7 +73,7 @@ func frPlaceOf(k normalize.Key) frPlace {
 			return frNational | frAlsace // too short to tell: the stricter reading
 		}
 		nsn3 := lead(5) - 33000
-		if first := nsn3 / 100; first >= 1 && first <= 5 && nsn3 != 387 && nsn3 != 388 && nsn3 != 389 {
+		if first := nsn3 / 100; first >= 1 && first <= 5 && !alsaceMoselle[nsn3] {
 			return frNational
 		}
 		return frNational | frAlsace
@@ -70,6 +87,13 @@ func frPlaceOf(k normalize.Key) frPlace {
 			if nsn3 := lead(6) - 262000; nsn3 == 269 || nsn3 == 639 {
 				return frNational | frMayotte
 			}
+		}
+		if inMayotteZone(k) {
+			// A +262 number that phonenumbers places in Mayotte's zone
+			// (VoIP ranges, 80 toll-free numbers of both islands): the
+			// contract gives it Réunion's day, and its place says Mayotte's
+			// may apply too: both (the stricter reading).
+			return frNational | frReunion | frMayotte
 		}
 		return frNational | frReunion
 	case 590:

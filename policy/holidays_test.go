@@ -89,32 +89,36 @@ func TestHolidayFR(t *testing.T) {
 		e164  string
 		place []string // nil: no French holiday at all
 	}{
-		{"+33145678901", []string{}},              // Paris, geographic
-		{"+33299123456", []string{}},              // Rennes
-		{"+33386123456", []string{}},              // Nièvre, next to Moselle's ranges
-		{"+33390123456", []string{}},              // 03 90: geographic, outside the three ranges
-		{"+33387123456", []string{"alsace"}},      // Moselle
-		{"+33388123456", []string{"alsace"}},      // Bas-Rhin
-		{"+33389123456", []string{"alsace"}},      // Haut-Rhin
-		{"+33612345678", []string{"alsace"}},      // mobile: place unknown
-		{"+33712345678", []string{"alsace"}},      // mobile
-		{"+33912345678", []string{"alsace"}},      // VoIP
-		{"+33812345678", []string{"alsace"}},      // special rate
-		{"+262262123456", []string{"reunion"}},    // Réunion fixed
-		{"+262692123456", []string{"reunion"}},    // Réunion mobile
-		{"+262269601234", []string{"mayotte"}},    // Mayotte fixed
-		{"+262639123456", []string{"mayotte"}},    // Mayotte mobile
-		{"+590590123456", []string{"guadeloupe"}}, // Guadeloupe
-		{"+590690123456", []string{"guadeloupe"}}, // Guadeloupe mobile
-		{"+596596123456", []string{"martinique"}}, // Martinique
-		{"+594594123456", []string{"guyane"}},     // French Guiana
-		{"+508411234", []string{}},                // Saint-Pierre-et-Miquelon
-		{"+12125550123", nil},                     // New York
-		{"+3225123456", nil},                      // Brussels
-		{"+41446681800", nil},                     // Zürich
-		{"+3312345678", []string{}},               // short +33 key, still French
-		{"+262", []string{"reunion"}},             // digits run out: not Mayotte
-		{"+26226", []string{"reunion"}},           // idem
+		{"+33145678901", []string{}},                      // Paris, geographic
+		{"+33299123456", []string{}},                      // Rennes
+		{"+33386123456", []string{}},                      // Nièvre, next to Moselle's ranges
+		{"+33380123456", []string{}},                      // Dijon: geographic, outside Alsace-Moselle
+		{"+33390123456", []string{"alsace"}},              // 03 90: Strasbourg, a range opened in Alsace since
+		{"+33367123456", []string{"alsace"}},              // 03 67: Alsace
+		{"+33372123456", []string{"alsace"}},              // 03 72: Moselle
+		{"+33387123456", []string{"alsace"}},              // Moselle
+		{"+33388123456", []string{"alsace"}},              // Bas-Rhin
+		{"+33389123456", []string{"alsace"}},              // Haut-Rhin
+		{"+33612345678", []string{"alsace"}},              // mobile: place unknown
+		{"+33712345678", []string{"alsace"}},              // mobile
+		{"+33912345678", []string{"alsace"}},              // VoIP
+		{"+33812345678", []string{"alsace"}},              // special rate
+		{"+262262123456", []string{"reunion"}},            // Réunion fixed
+		{"+262692123456", []string{"reunion"}},            // Réunion mobile
+		{"+262939801234", []string{"reunion", "mayotte"}}, // VoIP in Mayotte's zone: both days
+		{"+262269601234", []string{"mayotte"}},            // Mayotte fixed
+		{"+262639123456", []string{"mayotte"}},            // Mayotte mobile
+		{"+590590123456", []string{"guadeloupe"}},         // Guadeloupe
+		{"+590690123456", []string{"guadeloupe"}},         // Guadeloupe mobile
+		{"+596596123456", []string{"martinique"}},         // Martinique
+		{"+594594123456", []string{"guyane"}},             // French Guiana
+		{"+508411234", []string{}},                        // Saint-Pierre-et-Miquelon
+		{"+12125550123", nil},                             // New York
+		{"+3225123456", nil},                              // Brussels
+		{"+41446681800", nil},                             // Zürich
+		{"+3312345678", []string{}},                       // short +33 key, still French
+		{"+262", []string{"reunion", "mayotte"}},          // digits run out: either island (the stricter reading)
+		{"+26226", []string{"reunion", "mayotte"}},        // idem
 	}
 	for _, c := range cases {
 		k := mustKey(t, c.e164)

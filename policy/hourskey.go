@@ -1,10 +1,6 @@
 package policy
 
-import (
-	"math/bits"
-
-	"github.com/listscrub/listscrub/normalize"
-)
+import "github.com/listscrub/listscrub/normalize"
 
 // HoursKey returns a key such that two numbers with the same key get the
 // same hours answer (Holiday, OutsideHours or Callable) from the policy at
@@ -15,7 +11,7 @@ func (p *Policy) HoursKey(k normalize.Key) uint64 {
 	key := uint64(zoneSetOf(k)) * numPlaces
 	for _, c := range p.Calendars {
 		if c == CalendarFR {
-			return key + uint64(bits.Len8(uint8(frPlaceOf(k))))
+			return key + uint64(placeIndex(frPlaceOf(k)))
 		}
 	}
 	return key

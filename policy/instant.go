@@ -8,10 +8,19 @@ import (
 	"github.com/listscrub/listscrub/normalize"
 )
 
-// numPlaces is the number of French holiday places an Instant tells apart:
-// 0 for a number of another country, then one per frPlace (frNational
-// alone, or with one regional rule), bits.Len8 of the place.
-const numPlaces = 8
+// numPlaces is the number of French holiday places an Instant tells apart
+// (placeIndex).
+const numPlaces = 9
+
+// placeIndex numbers the places frPlaceOf gives: 0 for a number of another
+// country, then frNational alone, or with one regional rule (bits.Len8 of
+// the place), and 8 for Réunion with Mayotte.
+func placeIndex(p frPlace) int {
+	if p == frNational|frReunion|frMayotte {
+		return 8
+	}
+	return bits.Len8(uint8(p))
+}
 
 // Instant is a policy evaluated at one instant: the scrub's question for
 // every row of a file, asked at the same T. It is safe for concurrent use.
@@ -63,7 +72,7 @@ func (in *Instant) Reason(k normalize.Key, h *History) Reason {
 	s := zoneSetOf(k)
 	place := 0
 	if in.fr {
-		place = bits.Len8(uint8(frPlaceOf(k)))
+		place = placeIndex(frPlaceOf(k))
 	}
 	slot := &in.hours[int(s)*in.places+place]
 	if v := slot.Load(); v != 0 {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -130,6 +131,9 @@ var weekdays = map[string]time.Weekday{
 // (24:00 ends the day); a weekday's windows may not overlap. Durations are
 // Go durations in whole seconds.
 func Parse(data []byte) (*Policy, error) {
+	if err := checkKeys(data); err != nil {
+		return nil, fmt.Errorf("policy: %w", err)
+	}
 	var f file
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -272,3 +276,58 @@ func parseClock(s string) (int32, error) {
 }
 
 func dateInt(y int, m time.Month, d int) int { return y*10000 + int(m)*100 + d }
+
+// policyKeys are the keys of a policy file, as the schema spells them.
+var policyKeys = []string{"name", "description", "windows", "holidays", "holiday_dates", "attempt_limit", "attempt_window", "refusal_cooldown"}
+
+// checkKeys refuses what encoding/json would accept silently and that could
+// relax a rule: a key given twice in one object (the last would win:
+// "refusal_cooldown" then "refusal_cooldown": "0s") and a top-level key
+// spelt in another case ("Holidays": encoding/json matches keys without
+// case, so it would override "holidays").
+func checkKeys(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var walk func(depth int) error
+	walk = func(depth int) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				k := kt.(string)
+				if seen[k] {
+					return fmt.Errorf("key %q given twice", k)
+				}
+				seen[k] = true
+				if depth == 0 && !slices.Contains(policyKeys, k) {
+					return fmt.Errorf("unknown key %q (the keys are %s, in lower case)", k, strings.Join(policyKeys, ", "))
+				}
+				if err := walk(depth + 1); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token() // '}'
+			return err
+		case json.Delim('['):
+			for dec.More() {
+				if err := walk(depth + 1); err != nil {
+					return err
+				}
+			}
+			_, err = dec.Token() // ']'
+			return err
+		}
+		return nil
+	}
+	if err := walk(0); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}

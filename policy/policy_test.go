@@ -68,7 +68,7 @@ func TestParse(t *testing.T) {
 		{`{"name":"x","windows":{"monday":["10:00-13:00"]},"attempt_limit":-1}`, "negative"},
 		{`{"name":"x","windows":{"monday":["10:00-13:00"]},"refusal_cooldown":"60d"}`, "not a duration"},
 		{`{"name":"x","windows":{"monday":["10:00-13:00"]},"refusal_cooldown":"1.5s"}`, "whole seconds"},
-		{`{"name":"x","windows":{"monday":["10:00-13:00"]},"refusal_colldown":"1440h"}`, "unknown field"},
+		{`{"name":"x","windows":{"monday":["10:00-13:00"]},"refusal_colldown":"1440h"}`, `unknown key "refusal_colldown"`},
 		{`{"name":"x","windows":{"monday":["10:00-13:00"]}} {}`, "data after"},
 		{`{"name":"x","windows":{"monday":["10:00-13:00"]}}}`, "data after"},
 		{`[]`, "cannot unmarshal"},
@@ -116,4 +116,23 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted %+v", p)
 		}
 	})
+}
+
+// TestParseRelaxingKeys refuses the JSON that encoding/json would read
+// silently with a rule relaxed: a key twice, a key in another case.
+func TestParseRelaxingKeys(t *testing.T) {
+	base := `"name":"x","windows":{"monday":["10:00-12:00"]},"refusal_cooldown":"1440h"`
+	for _, c := range []struct{ doc, want string }{
+		{`{` + base + `,"refusal_cooldown":"0s"}`, `key "refusal_cooldown" given twice`},
+		{`{` + base + `,"Refusal_Cooldown":"0s"}`, `unknown key "Refusal_Cooldown"`},
+		{`{` + base + `,"holidays":["fr"],"Holidays":[]}`, `unknown key "Holidays"`},
+		{`{"name":"x","windows":{"monday":["10:00-12:00"],"monday":[]}}`, `key "monday" given twice`},
+	} {
+		if _, err := Parse([]byte(c.doc)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Parse(%s) = %v, want an error with %q", c.doc, err, c.want)
+		}
+	}
+	if _, err := Parse([]byte(`{` + base + `}`)); err != nil {
+		t.Errorf("the valid document: %v", err)
+	}
 }

@@ -27,8 +27,9 @@ import (
 //	0612345680;30/11/2026 16:40;refused                an error: called_at is no RFC 3339 time
 //
 // Every valid number of a line (several number columns: each one) is one
-// attempt at its called_at instant; an outcome of "refused" (trimmed,
-// any case) makes it a refusal. called_at must be RFC 3339 with an offset
+// attempt at its called_at instant; an outcome that records a refusal
+// (colname.IsRefusal: "refused" in any case, "Refusé", "DNC", "not
+// interested") makes it a refusal. called_at must be RFC 3339 with an offset
 // or Z, fractions allowed (and dropped): a time without an offset (a
 // workbook date cell), an empty one or any other text is an error naming
 // the file, the line (the sheet's row) and the column, never a guess. A
@@ -56,7 +57,7 @@ func (historyFormat) lines(in *input, t *textStart) (lineFormat, bool, error) {
 		return nil, false, fmt.Errorf("%s:%d: no header naming a phone number column: a contact history needs a header naming its number, called_at and outcome columns (%s)",
 			in.path, t.lr.line, historyExample)
 	}
-	h := historyLines{csv: csvLines{hdr: t.hdr}, calledCol: -1, outcomeCol: -1}
+	h := historyLines{csv: csvLines{hdr: t.hdr}, calledCol: -1, outcomeCol: -1, short: in.book}
 	fields, ok := csvsplit.SplitLine(t.line, t.hdr.delim, nil)
 	if !ok {
 		return nil, false, fmt.Errorf("%s:%d: unbalanced quotes", in.path, t.lr.line)
@@ -99,14 +100,23 @@ type historyLines struct {
 	csv                   csvLines
 	calledCol, outcomeCol int
 	calledName            string // as the header spells it, for messages
+	// short says a line may have fewer fields than the header (a
+	// workbook's rows end at their last non-empty cell).
+	short bool
 }
 
 func (historyLines) fast() fastPath { return fastNone }
 
-// refusedOutcome is the outcome of a refusal.
-var refusedOutcome = []byte("refused")
-
 func (h historyLines) line(p *textParser, line []byte, lineNo int) error {
+	// A line of another width than the header has its columns shifted (a
+	// field holding the delimiter unquoted, a field left out): its outcome
+	// may be another column's, a refusal read as an attempt. Never guessed.
+	if n, ok := csvsplit.CountFields(line, h.csv.hdr.delim); !ok {
+		return fmt.Errorf("%s:%d: unbalanced quotes", p.path, lineNo)
+	} else if want := h.csv.hdr.fields; n > want || n < want && !h.short {
+		return fmt.Errorf("%s:%d: %d fields where the header has %d: its columns are shifted (a field holding the delimiter must be quoted), so its outcome cannot be read: fix the line",
+			p.path, lineNo, n, want)
+	}
 	p.lineKeys = p.lineKeys[:0]
 	p.collect = collectOnly
 	err := h.csv.line(p, line, lineNo)
@@ -128,7 +138,7 @@ func (h historyLines) line(p *textParser, line []byte, lineNo int) error {
 		return fmt.Errorf("%s:%d: unbalanced quotes", p.path, lineNo)
 	}
 	refused := int64(0)
-	if bytes.EqualFold(bytes.TrimSpace(o), refusedOutcome) {
+	if p.isRefusal(bytes.TrimSpace(o)) {
 		refused = 1
 	}
 	for _, k := range p.lineKeys {

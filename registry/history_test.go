@@ -179,6 +179,11 @@ func TestLoadHistoryErrors(t *testing.T) {
 		{"no offset", "phone;called_at;outcome\n0612345678;2026-11-30T14:05:00.5;x\n", nil, `h.csv:2: column "called_at" has no offset`},
 		{"number in called_at", "phone;called_at;outcome\n0612345678;0612345679;x\n", nil, `h.csv:2: column "called_at" is not an RFC 3339 time`},
 		{"workbook date cell", "", noZone, `h.xlsx:2: column "called_at" has no offset (a workbook's date cells have none)`},
+		{"a field too many", "phone;agent;called_at;outcome\n0612345678;Doe; John;2026-11-30T14:05:00Z;refused\n", nil,
+			"h.csv:2: 5 fields where the header has 4: its columns are shifted"},
+		{"a field too few", "phone;called_at;outcome\n0612345678;2026-11-30T14:05:00Z\n", nil,
+			"h.csv:2: 2 fields where the header has 3"},
+		{"unbalanced quotes", "phone;called_at;outcome\n0612345678;\"2026-11-30T14:05:00Z;refused\n", nil, "h.csv:2: unbalanced quotes"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			name, data := "h.csv", []byte(c.data)

@@ -34,6 +34,10 @@ type input struct {
 	r    *bufio.Reader
 	size int64      // bytes of content; -1 when unknown (compressed)
 	text *textStart // the start of a text source, once read (see start)
+	// book says the text is a workbook sheet's (sheetText): its rows end at
+	// their last non-empty cell, so a row may have fewer fields than the
+	// header.
+	book bool
 }
 
 // hashingFile reads a file, hashing and counting every byte read.
@@ -146,6 +150,7 @@ func readSource(ctx context.Context, spec Spec, opts LoadOptions) (*sourceData, 
 		in.r = bufio.NewReaderSize(text, 1<<20)
 		in.size = -1
 		book, sheet = true, text.sheet
+		in.book = true
 	}
 	f := given
 	if f == nil {

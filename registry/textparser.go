@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/listscrub/listscrub/colname"
 	"github.com/listscrub/listscrub/normalize"
 )
 
@@ -34,6 +35,29 @@ type textParser struct {
 	records []record
 	// attempts and refusals count the history records kept.
 	attempts, refusals int
+	// outcomes caches colname.IsRefusal by a history's outcome text: a
+	// history holds a handful of outcomes over millions of lines.
+	outcomes map[string]bool
+}
+
+// maxOutcomes bounds textParser.outcomes (free-text outcomes are asked
+// each time past it).
+const maxOutcomes = 4096
+
+// isRefusal reports whether a history's outcome records a refusal
+// (colname.IsRefusal), from the cache when it was seen.
+func (p *textParser) isRefusal(o []byte) bool {
+	if v, ok := p.outcomes[string(o)]; ok {
+		return v
+	}
+	v := colname.IsRefusal(string(o))
+	if p.outcomes == nil {
+		p.outcomes = map[string]bool{}
+	}
+	if len(p.outcomes) < maxOutcomes {
+		p.outcomes[string(o)] = v
+	}
+	return v
 }
 
 // collectMode says where a line's numbers go (textParser.collect).

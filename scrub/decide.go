@@ -261,17 +261,17 @@ func (p *pipeline) countCallingCode(k normalize.Key, c *counts, rowCC *[4]int, n
 // rowFacts are what a row's decision rests on, gathered over its phone
 // fields (empty ones ignored).
 type rowFacts struct {
-	mask       uint64           // registry sources holding one of its numbers, exempt ones left out
-	valid      bool             // at least one number is valid
-	uncovered  bool             // a valid number no registry holds is outside every registry's coverage
-	unscreened bool             // a valid number no registry holds, covered, was screened by no wash result
+	mask       uint64 // registry sources holding one of its numbers, exempt ones left out
+	valid      bool   // at least one number is valid
+	uncovered  bool   // a valid number no registry holds is outside every registry's coverage
+	unscreened bool   // a valid number no registry holds, covered, was screened by no wash result
 	// consent is the first consent rule that blocks one of its valid
 	// numbers (no-consent, consent-withdrawn, consent-expired), exempt ones
 	// left out; notBlocked when none does or consent is not required.
-	consent blockReason
-	pol        policy.Reason    // the first policy reason of its numbers
-	uncalc     bool             // a phone field is a workbook formula never calculated: its number is unknown
-	firstBad   normalize.Reason // the first invalid number's reason
+	consent  blockReason
+	pol      policy.Reason    // the first policy reason of its numbers
+	uncalc   bool             // a phone field is a workbook formula never calculated: its number is unknown
+	firstBad normalize.Reason // the first invalid number's reason
 }
 
 // consent adds a number's consent status to the facts: every valid number

@@ -123,14 +123,14 @@ func (o *output) flush() error {
 // writer writes rows to the outputs a scrub was asked for; rows of a category
 // with no output are only counted.
 type writer struct {
-	comma        byte
-	cleanOut     *output
-	blockedOut   *output
-	invalidOut   *output
-	dupOut       *output
+	comma      byte
+	cleanOut   *output
+	blockedOut *output
+	invalidOut *output
+	dupOut     *output
 	labels
 	maskLabels map[uint64]string // labels.join's, by mask
-	line         []byte // scratch for rows with appended fields
+	line       []byte            // scratch for rows with appended fields
 
 	// For workbook outputs: the input's text is Windows-1252 (decoded to
 	// UTF-8 for the workbook), and scratch for a row's cells.

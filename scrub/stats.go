@@ -283,6 +283,13 @@ func (s *Stats) WriteSummary(w io.Writer) {
 	if p := s.Policy; p != nil {
 		fmt.Fprintf(w, "  policy: %s at %s\n", p.Name, p.At)
 	}
+	if h := s.History; h != nil {
+		refusals := 0
+		for _, src := range h.Sources {
+			refusals += src.Refusals
+		}
+		fmt.Fprintf(w, "  history: %d attempts (%d refusals) of %d numbers\n", h.Lines, refusals, h.Numbers)
+	}
 	fmt.Fprintf(w, "  registry: %d numbers, as of %s\n", s.Registry.Entries, s.Registry.AsOf)
 	for _, src := range s.Registry.Sources {
 		if src.InvalidLines > 0 {

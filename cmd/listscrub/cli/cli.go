@@ -47,6 +47,9 @@ type IO struct {
 	// args is the command line Main was given, for the receipt (set by
 	// Main; nil when a test builds a command).
 	args []string
+	// signals, set by Main, is set by a command that handles SIGHUP,
+	// SIGTERM and SIGINT itself (serve), so that Main does not cancel it.
+	signals *signalClaim
 }
 
 // failure marks an error raised while running a command (exit 1), as opposed
@@ -116,6 +119,7 @@ func Main(args []string, stdio IO) int {
 	defer signal.Stop(sigs)
 	stdio.scope = &scope{}
 	stdio.args = args
+	stdio.signals = &signalClaim{}
 	done := make(chan int, 1)
 	go func() { done <- execute(ctx, args, stdio) }()
 	var grace <-chan time.Time
@@ -125,6 +129,9 @@ func Main(args []string, stdio IO) int {
 		case code := <-done:
 			return code
 		case sig := <-sigs:
+			if stdio.signals.Load() && sig != syscall.SIGQUIT {
+				continue // the command handles it (serve)
+			}
 			if grace == nil {
 				if sig == syscall.SIGQUIT {
 					dumpGoroutines(stdio.ErrOut)
@@ -208,6 +215,7 @@ Numbers are compared in E.164 form, whatever their spelling: 06 12 34 56 78,
 		newReceiptCmd(stdio),
 		newNormalizeCmd(stdio, nil),
 		newCheckCmd(stdio, nil),
+		newServeCmd(stdio, nil),
 		newVersionCmd(stdio, nil),
 	)
 	// Cobra's completion command prints its help, exit 0, for a shell it does

@@ -58,8 +58,8 @@ func bindQuiet(f *pflag.FlagSet, quiet *bool, what string) {
 	f.BoolVarP(quiet, "quiet", "q", false, "no progress "+what+" (it is drawn only when standard error is a terminal)")
 }
 
-// parseSize parses a size such as "64MiB", "500kB" or "1048576" (bytes).
-func parseSize(s string) (int, error) {
+// parseSize parses flag's size such as "64MiB", "500kB" or "1048576" (bytes).
+func parseSize(flag, s string) (int, error) {
 	units := []struct {
 		suffix string
 		mult   int
@@ -74,7 +74,7 @@ func parseSize(s string) (int, error) {
 	}
 	n, err := strconv.Atoi(t)
 	if err != nil || n <= 0 || n > (1<<31-2)/mult {
-		return 0, usagef("--max-row-size %q: want a size such as 64MiB (at most 2GiB)", s)
+		return 0, usagef("%s %q: want a size such as 64MiB (at most 2GiB)", flag, s)
 	}
 	return n * mult, nil
 }

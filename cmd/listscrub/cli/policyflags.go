@@ -29,13 +29,17 @@ type policyFlags struct {
 	history       []string // --history FILE (repeatable)
 	consentMaxAge string   // --consent-max-age (scrub and coverage only)
 	consents      bool     // the command has --consent-max-age
+	// noAt leaves --at out: serve takes the instant per request.
+	noAt bool
 }
 
 // bind registers the flags; consents says the command reads consent lists.
 func (p *policyFlags) bind(f *pflag.FlagSet, consents bool) {
 	p.consents = consents
 	f.StringVar(&p.policy, "policy", "", "contact policy: fr (D223-9: Mon-Fri 10-13 h and 14-20 h local, no public holiday, 4 attempts in 30 days, 60 days after a refusal), us (every day 08-21 h local) or a policy file (JSON)")
-	f.StringVar(&p.at, "at", "", "the instant the calls will be made, RFC 3339 (2026-12-02T10:30:00+01:00) or now; default now with --policy")
+	if !p.noAt {
+		f.StringVar(&p.at, "at", "", "the instant the calls will be made, RFC 3339 (2026-12-02T10:30:00+01:00) or now; default now with --policy")
+	}
 	f.StringArrayVar(&p.holidays, "holidays", nil, "more holidays for the policy: a file of YYYY-MM-DD dates, one per line (repeatable)")
 	f.StringArrayVar(&p.history, "history", nil, "contact history: CSV or workbook with a number column, called_at (RFC 3339) and outcome (refused is a refusal) (repeatable; needs --policy)")
 	if consents {
@@ -61,6 +65,10 @@ func parseAt(s string, now time.Time) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return time.Time{}, usagef("--at %q: want an RFC 3339 instant with its offset, such as 2026-12-02T10:30:00+01:00 or 2026-12-02T09:30:00Z, or now", s)
+	}
+	if y := t.UTC().Year(); y < 1970 || y > 9999 {
+		// Year 1 is Go's zero time, which would mean "now" further on.
+		return time.Time{}, usagef("--at %q: want an instant from 1970 on", s)
 	}
 	return t, nil
 }
@@ -168,6 +176,15 @@ func (p *policyFlags) apply(ctx context.Context, o *scrub.Options, lf *registryF
 	o.ConsentMaxAge = maxAge
 	o.Policy, o.HolidayFiles, o.At = l.pol, l.holidays, l.at
 	o.History, o.HistorySources = l.history, l.sources
+	for _, s := range l.sources {
+		if s.Attempts == 0 {
+			// Accepted (no call made yet), but said: a history read as
+			// empty lets every number be called as often as the policy allows.
+			m := fmt.Sprintf("history %s (%s) holds no attempt: no number is limited by it", s.Label, s.Path)
+			o.Warnings = append(o.Warnings, m)
+			fmt.Fprintf(stdio.ErrOut, "listscrub: warning: %s\n", m)
+		}
+	}
 	return nil
 }
 

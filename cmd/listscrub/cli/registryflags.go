@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,10 @@ type registryFlags struct {
 	lenient    bool // forBuild: --lenient
 	blockCodes []string
 	passCodes  []string
+	// keepStale loads a registry older than --max-age instead of refusing
+	// it: serve holds it and answers unavailable (fail closed) until a
+	// fresh one is loaded, judging the age at each request.
+	keepStale bool
 }
 
 // bind registers the flags of use on f.
@@ -252,6 +257,9 @@ func (r *registryFlags) load(ctx context.Context, norm *normalize.Normalizer, no
 		warn(m)
 	}
 	if sets.reg != nil && r.use == forScrub {
+		if r.keepStale {
+			maxAge = 0
+		}
 		if err := checkAge(sets.reg, maxAge, now, warn); err != nil {
 			return registries{}, err
 		}
@@ -353,7 +361,7 @@ func parseAge(flag, s string) (time.Duration, error) {
 	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
 		if n, ok := strings.CutSuffix(s, suffix); ok {
 			v, err := strconv.Atoi(n)
-			if err != nil || v < 0 {
+			if err != nil || v < 0 || int64(v) > math.MaxInt64/int64(unit) {
 				return 0, usagef("%s %q: want a duration such as 31d, 4w or 720h", flag, s)
 			}
 			return time.Duration(v) * unit, nil

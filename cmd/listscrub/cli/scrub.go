@@ -61,7 +61,7 @@ func (o *readFlags) prepare(ctx context.Context, stdio IO, now time.Time) (scrub
 	if err != nil {
 		return scrub.Options{}, err
 	}
-	maxRow, err := parseSize(o.maxRow)
+	maxRow, err := parseSize("--max-row-size", o.maxRow)
 	if err != nil {
 		return scrub.Options{}, err
 	}
