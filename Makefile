@@ -159,6 +159,21 @@ bench-registry: build
 	$(GO) test -run='^$$' -bench='BenchmarkLookup$$/n=10M' -benchtime=2000000x ./registry
 	$(GO) test -run='^$$' -bench='BenchmarkLookupBatch$$/n=10M' ./registry
 
+.PHONY: bench-serve
+## bench-serve: listscrub serve holding the 10M-number snapshot of the large bench list
+## (data and snapshot cached in $(BENCH_DATA)) against the same numbers as a Redis set
+## (Debian's redis-server, installed when missing, started on loopback with no persistence and
+## stopped after), checked with SISMEMBER after the same normalization client-side: single
+## checks at concurrency 1, 16 and 64, batches of 1,000 (text/plain, JSON; pipelines), one
+## table with issue #17's goals. BENCH_SERVE_FLAGS passes flags (go run ./cmd/benchserve -h).
+BENCH_SERVE_FLAGS ?=
+bench-serve: build
+	@command -v redis-server >/dev/null 2>&1 || { \
+		echo "apt-get install -y redis-server"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
+	}
+	cd bench && $(GO) run ./cmd/benchserve -bin ../$(BIN) -data $(BENCH_DATA) $(BENCH_SERVE_FLAGS)
+
 ## browser-deps: Debian's chromium, which the HTML report's browser test
 ## (report/html_test.go, TestHTMLInBrowser) runs headless.
 browser-deps:
