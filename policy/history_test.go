@@ -253,8 +253,9 @@ func TestHistoryProperty(t *testing.T) {
 }
 
 // TestHistoryMemory measures the built state's memory per line: 4 bytes a
-// line and 12 a distinct number, so 8 bytes a line when each number has 3
-// attempts, and the heap keeps no more than that once the builder is gone.
+// line and 12 a distinct number plus its filter bits (1 to 2 bytes), so
+// about 8.5 bytes a line when each number has 3 attempts, and the heap keeps
+// no more than that once the builder is gone.
 func TestHistoryMemory(t *testing.T) {
 	const lines, numbers = 300_000, 100_000
 	rng := rand.New(rand.NewPCG(16, 3))
@@ -276,13 +277,13 @@ func TestHistoryMemory(t *testing.T) {
 	if h.Numbers() != numbers || h.Lines() != lines {
 		t.Fatalf("numbers %d lines %d", h.Numbers(), h.Lines())
 	}
-	if got := float64(h.Bytes()) / lines; got > 8 {
-		t.Errorf("state %.2f bytes a line, want at most 8", got)
+	if got := float64(h.Bytes()) / lines; got > 8.5 {
+		t.Errorf("state %.2f bytes a line, want at most 8.5", got)
 	}
 	heap := float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / lines
 	t.Logf("state %.2f bytes a line (Bytes), heap kept %.2f bytes a line", float64(h.Bytes())/lines, heap)
-	if heap > 8.5 {
-		t.Errorf("heap grew %.2f bytes a line, want at most 8.5 (the builder must be freed)", heap)
+	if heap > 9 {
+		t.Errorf("heap grew %.2f bytes a line, want at most 9 (the builder must be freed)", heap)
 	}
 	runtime.KeepAlive(h)
 }
