@@ -221,6 +221,7 @@ type History struct {
 	// bits.
 	filter []uint64
 	shift  uint8
+	top    []uint64 // keys[0], keys[blockKeys], ...: find's first step
 	base  int64 // Unix seconds of packed 0
 }
 
@@ -232,7 +233,7 @@ func (h *History) Numbers() int { return len(h.keys) }
 
 // Bytes returns the memory the built state holds.
 func (h *History) Bytes() int {
-	return 8*cap(h.keys) + 4*cap(h.ends) + 4*cap(h.times) + 8*cap(h.filter)
+	return 8*cap(h.keys) + 4*cap(h.ends) + 4*cap(h.times) + 8*cap(h.filter) + 8*cap(h.top)
 }
 
 // The filter: one bit per hash of a number, about 8 bits per number, so
@@ -246,6 +247,10 @@ func (h *History) buildFilter() {
 	bits := 6 // 64 bits at least
 	for 1<<bits < filterBitsPerNumber*len(h.keys) {
 		bits++
+	}
+	h.top = make([]uint64, 0, (len(h.keys)+blockKeys-1)/blockKeys)
+	for i := 0; i < len(h.keys); i += blockKeys {
+		h.top = append(h.top, h.keys[i])
 	}
 	h.filter = make([]uint64, 1<<bits/64)
 	h.shift = uint8(64 - bits)
@@ -269,7 +274,7 @@ func (h *History) attempts(k normalize.Key) []uint32 {
 	if !h.mayHave(k) {
 		return nil
 	}
-	i, ok := slices.BinarySearch(h.keys, uint64(k))
+	i, ok := h.find(k)
 	if !ok {
 		return nil
 	}
@@ -348,6 +353,33 @@ func (h *History) Has(k normalize.Key) bool {
 	if !h.mayHave(k) {
 		return false
 	}
-	_, ok := slices.BinarySearch(h.keys, uint64(k))
+	_, ok := h.find(k)
 	return ok
+}
+
+// blockKeys is how many keys a block of the top index covers: 512 bytes of
+// keys, searched after the top index (which holds one key in blockKeys and
+// stays in the cache) instead of a binary search whose every step is a
+// cache miss.
+const blockKeys = 64
+
+// find returns the index of k in keys, through the top index.
+func (h *History) find(k normalize.Key) (int, bool) {
+	b, _ := slices.BinarySearch(h.top, uint64(k)+1) // blocks whose first key is ≤ k
+	if b == 0 {
+		return 0, false
+	}
+	lo := (b - 1) * blockKeys
+	i, ok := slices.BinarySearch(h.keys[lo:min(lo+blockKeys, len(h.keys))], uint64(k))
+	return lo + i, ok
+}
+
+// MayHave sets out[i] to whether keys[i] may have attempts (false is
+// sure), for many keys at once: the filter's reads are independent, so
+// the processor overlaps their cache misses, which one question at a time
+// cannot. out must be as long as keys.
+func (h *History) MayHave(keys []normalize.Key, out []bool) {
+	for i, k := range keys {
+		out[i] = k != 0 && h.mayHave(k)
+	}
 }

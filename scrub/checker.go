@@ -71,7 +71,7 @@ func (c *Checker) decide(res normalize.Result, norm *normalize.Normalizer, at ti
 	}
 	d := decider{o: &c.o, norm: norm, pol: c.instant(at), at: at.Unix()}
 	cnt := c.counts.Get().(*counts) // written, never read: not cleared
-	r := d.decideRow([]normalize.Result{res}, []uint64{mask}, false, cnt)
+	r := d.decideRow([]normalize.Result{res}, []uint64{mask}, nil, false, cnt)
 	c.counts.Put(cnt)
 	a := Answer{Category: r.cat, Reason: r.reason, Source: c.labels.source(r)}
 	if res.Valid() {

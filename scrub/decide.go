@@ -69,6 +69,9 @@ type job struct {
 	// per phone field, like nums.
 	keys     []normalize.Key
 	regMasks []uint64
+	// hist says, per phone field, that its number may have contact
+	// history (policy.History.MayHave); nil without a history.
+	hist []bool
 	count    counts
 	seq      int64 // the batch's number in input order, from 0
 }
@@ -110,6 +113,12 @@ func (p *pipeline) decide(j *job) {
 	} else {
 		clear(j.regMasks)
 	}
+	var hist []bool
+	if h := p.o.History; h != nil {
+		j.hist = resize(j.hist, n*nc)
+		h.MayHave(j.keys, j.hist)
+		hist = j.hist
+	}
 	for i := range n {
 		switch {
 		case i == cut:
@@ -117,7 +126,11 @@ func (p *pipeline) decide(j *job) {
 		case p.ragged(b, i):
 			j.rows[i] = rowResult{cat: Invalid, reason: ReasonRagged}
 		default:
-			j.rows[i] = p.d.decideRow(j.nums[i*nc:(i+1)*nc], j.regMasks[i*nc:(i+1)*nc], j.uncalc[i], &j.count)
+			var h []bool
+			if hist != nil {
+				h = hist[i*nc : (i+1)*nc]
+			}
+			j.rows[i] = p.d.decideRow(j.nums[i*nc:(i+1)*nc], j.regMasks[i*nc:(i+1)*nc], h, j.uncalc[i], &j.count)
 		}
 	}
 }
@@ -170,10 +183,11 @@ type decider struct {
 	at   int64                 // Options.At in Unix seconds, for consents
 }
 
-// decideRow decides a row from its phone fields' results and registry
-// masks (one each per phone column), and whether one of its phone fields
-// is a formula never calculated, counting its numbers in c.
-func (p *decider) decideRow(nums []normalize.Result, masks []uint64, uncalc bool, c *counts) rowResult {
+// decideRow decides a row from its phone fields' results, registry masks
+// and history hints (one each per phone column; hist nil: ask the history
+// of every number), and whether one of its phone fields is a formula never
+// calculated, counting its numbers in c.
+func (p *decider) decideRow(nums []normalize.Result, masks []uint64, hist []bool, uncalc bool, c *counts) rowResult {
 	reg, allow, consent := p.o.Registry, p.o.Allow, p.o.Consent
 	f := rowFacts{uncalc: uncalc}
 	exempt := false
@@ -228,7 +242,11 @@ func (p *decider) decideRow(nums []normalize.Result, masks []uint64, uncalc bool
 		exempt = false
 		if p.pol != nil {
 			// Exempt numbers too: D223-9 governs calls to customers.
-			if r := p.pol.Reason(res.Key, p.o.History); r != policy.Callable && (f.pol == policy.Callable || r < f.pol) {
+			h := p.o.History
+			if hist != nil && !hist[ci] {
+				h = nil // surely no attempt: the filter said so for the batch
+			}
+			if r := p.pol.Reason(res.Key, h); r != policy.Callable && (f.pol == policy.Callable || r < f.pol) {
 				f.pol = r
 			}
 		}
