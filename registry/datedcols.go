@@ -102,7 +102,7 @@ func (d *datedCols) line(p *textParser, line []byte, delim byte, lineNo int) err
 			return fmt.Errorf("%s:%d: unbalanced quotes", p.path, lineNo)
 		}
 		if len(f) > 0 {
-			t, ok := parseConsentDate(f)
+			t, ok := parseConsentDate(f, true)
 			if !ok {
 				return p.errConsentDate(lineNo, d.givenName)
 			}
@@ -114,7 +114,7 @@ func (d *datedCols) line(p *textParser, line []byte, delim byte, lineNo int) err
 		if bad {
 			return fmt.Errorf("%s:%d: unbalanced quotes", p.path, lineNo)
 		}
-		switch t, ok := parseConsentDate(f); {
+		switch t, ok := parseConsentDate(f, false); {
 		case len(f) == 0:
 		case ok:
 			withdrawn = t

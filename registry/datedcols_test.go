@@ -19,13 +19,14 @@ import (
 // for none.
 type consent struct{ e164, given, withdrawn string }
 
-// unix returns the Unix second of a consent date, or none.
+// unix returns the Unix second of a consent date (rounded up or down as
+// parseConsentDate does for a consent given and a withdrawal), or none.
 func unix(t *testing.T, s string, none int64) int64 {
 	t.Helper()
 	if s == "" {
 		return none
 	}
-	sec, ok := parseConsentDate([]byte(s))
+	sec, ok := parseConsentDate([]byte(s), none == policy.Undated)
 	if !ok {
 		t.Fatalf("bad test date %q", s)
 	}
@@ -270,7 +271,7 @@ func FuzzConsentLine(f *testing.F) {
 				t.Fatalf("record %+v of a number not in the set", r)
 			}
 			if r.a != policy.Undated && r.b != policy.NotWithdrawn && r.b != r.a {
-				if _, ok := parseConsentDate(bytes.TrimSpace(fieldOf(line, 2))); !ok {
+				if _, ok := parseConsentDate(bytes.TrimSpace(fieldOf(line, 2)), false); !ok {
 					t.Fatalf("record %+v: withdrawn from no date", r)
 				}
 			}

@@ -30,7 +30,8 @@ import (
 // attempt at its called_at instant; an outcome that records a refusal
 // (colname.IsRefusal: "refused" in any case, "Refusé", "DNC", "not
 // interested") makes it a refusal. called_at must be RFC 3339 with an offset
-// or Z, fractions allowed (and dropped): a time without an offset (a
+// or Z, fractions allowed (rounded up to the second: an attempt at
+// 10:00:00.4 counts in a window from 10:00:00): a time without an offset (a
 // workbook date cell), an empty one or any other text is an error naming
 // the file, the line (the sheet's row) and the column, never a guess. A
 // line whose number is empty or not valid is an invalid line, counted by
@@ -129,7 +130,7 @@ func (h historyLines) line(p *textParser, line []byte, lineNo int) error {
 	if bad {
 		return fmt.Errorf("%s:%d: unbalanced quotes", p.path, lineNo)
 	}
-	at, ok := parseRFC3339(f)
+	at, ok := parseRFC3339Up(f)
 	if !ok {
 		return p.errCalledAt(f, lineNo, h.calledName)
 	}

@@ -17,28 +17,48 @@ import "github.com/listscrub/listscrub/civil"
 // parseRFC3339 returns the Unix second of an RFC 3339 time with an offset
 // (or Z), its fraction dropped; ok is false for anything else.
 func parseRFC3339(b []byte) (sec int64, ok bool) {
+	sec, _, ok = parseRFC3339Frac(b)
+	return sec, ok
+}
+
+// parseRFC3339Up is parseRFC3339 rounding a fraction of a second up: the
+// instant of an attempt or of a consent given, judged to the second the way
+// that blocks (an attempt at 10:00:00.4 counts in a window that starts at
+// 10:00:00; a consent given at T + 0.4 s is not given at T).
+func parseRFC3339Up(b []byte) (int64, bool) {
+	sec, frac, ok := parseRFC3339Frac(b)
+	if frac {
+		sec++
+	}
+	return sec, ok
+}
+
+// parseRFC3339Frac returns the Unix second of an RFC 3339 time with an
+// offset (or Z), and whether it has a fraction that is not zero.
+func parseRFC3339Frac(b []byte) (sec int64, frac, ok bool) {
 	// YYYY-MM-DDTHH:MM:SS, then .F{1,9}, then Z or ±HH:MM.
 	if len(b) < len("2006-01-02T15:04:05Z") || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
-		return 0, false
+		return 0, false, false
 	}
 	day, ok := parseDay(b[:10])
 	if !ok {
-		return 0, false
+		return 0, false, false
 	}
 	hh, ok1 := num2(b[11:13])
 	mm, ok2 := num2(b[14:16])
 	ss, ok3 := num2(b[17:19])
 	if !ok1 || !ok2 || !ok3 || hh > 23 || mm > 59 || ss > 59 {
-		return 0, false
+		return 0, false, false
 	}
 	rest := b[19:]
 	if len(rest) > 0 && rest[0] == '.' {
 		n := 1
 		for n < len(rest) && isDigit(rest[n]) {
+			frac = frac || rest[n] != '0'
 			n++
 		}
 		if n == 1 || n > 10 {
-			return 0, false
+			return 0, false, false
 		}
 		rest = rest[n:]
 	}
@@ -49,16 +69,16 @@ func parseRFC3339(b []byte) (sec int64, ok bool) {
 		oh, ok1 := num2(rest[1:3])
 		om, ok2 := num2(rest[4:6])
 		if !ok1 || !ok2 || oh > 23 || om > 59 {
-			return 0, false
+			return 0, false, false
 		}
 		off = int64(oh*3600 + om*60)
 		if rest[0] == '-' {
 			off = -off
 		}
 	default:
-		return 0, false
+		return 0, false, false
 	}
-	return day + int64(hh*3600+mm*60+ss) - off, true
+	return day + int64(hh*3600+mm*60+ss) - off, frac, true
 }
 
 // parseDay returns the Unix second of 00:00 UTC on a YYYY-MM-DD day
@@ -82,10 +102,15 @@ func parseDay(b []byte) (sec int64, ok bool) {
 }
 
 // parseConsentDate returns the Unix second of a consent list's date: an
-// RFC 3339 time with an offset, or a YYYY-MM-DD day (00:00 UTC).
-func parseConsentDate(b []byte) (int64, bool) {
+// RFC 3339 time with an offset, or a YYYY-MM-DD day (00:00 UTC); up rounds
+// a fraction of a second up (a consent given), else down (a withdrawal):
+// each the way that blocks.
+func parseConsentDate(b []byte, up bool) (int64, bool) {
 	if len(b) == 10 {
 		return parseDay(b)
+	}
+	if up {
+		return parseRFC3339Up(b)
 	}
 	return parseRFC3339(b)
 }

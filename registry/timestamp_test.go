@@ -60,9 +60,9 @@ func TestParseConsentDate(t *testing.T) {
 		{"2024-02-29", "2024-02-29T00:00:00Z"},
 		{"2026-11-30T00:30:00+01:00", "2026-11-29T23:30:00Z"},
 		{"2025-02-29", ""}, {"2026-1-30", ""}, {"30/11/2026", ""}, {"20261130", ""}, {"oui", ""},
-		{"2026-11-30T10:00:00", ""},
+		{"2026-11-30T10:00:00", ""}, {"2026-11-30T10:00:00.4Z", "2026-11-30T10:00:00Z"},
 	} {
-		sec, ok := parseConsentDate([]byte(c.in))
+		sec, ok := parseConsentDate([]byte(c.in), false)
 		got := ""
 		if ok {
 			got = time.Unix(sec, 0).UTC().Format(time.RFC3339)
@@ -95,6 +95,7 @@ func FuzzParseRFC3339(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		sec, ok := parseRFC3339([]byte(s))
+		up, upOK := parseRFC3339Up([]byte(s))
 		want, err := time.Parse(time.RFC3339Nano, s)
 		if ok {
 			if err != nil {
@@ -102,6 +103,9 @@ func FuzzParseRFC3339(f *testing.F) {
 			}
 			if want.Unix() != sec {
 				t.Fatalf("%q: %d, time.Parse %d", s, sec, want.Unix())
+			}
+			if wantUp := want.Add(time.Second - 1).Unix(); !upOK || up != wantUp {
+				t.Fatalf("%q: rounded up %d, want %d", s, up, wantUp)
 			}
 			return
 		}

@@ -56,11 +56,14 @@ func (p *policyFlags) addInputs(ps *paths) {
 	ps.input("--history", p.history...)
 }
 
-// parseAt parses --at: RFC 3339 with an offset, or "now" (or empty: now).
+// parseAt parses --at: RFC 3339 with an offset, or "now" (or empty: now),
+// to the second: the instant is judged at its whole second, and the
+// history's and consents' times are rounded the way that blocks
+// (registry.parseRFC3339Up).
 func parseAt(s string, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || strings.EqualFold(s, "now") {
-		return now, nil
+		return now.Truncate(time.Second), nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
@@ -70,7 +73,7 @@ func parseAt(s string, now time.Time) (time.Time, error) {
 		// Year 1 is Go's zero time, which would mean "now" further on.
 		return time.Time{}, usagef("--at %q: want an instant from 1970 on", s)
 	}
-	return t, nil
+	return t.Truncate(time.Second), nil
 }
 
 // loadPolicy returns the policy --policy names (a preset, else a file) with
