@@ -224,7 +224,7 @@ func (p *textParser) invalidField(r normalize.Reason, field []byte, lineNo int) 
 	p.invalid[r]++
 	p.bad.note(r, lineNo, field)
 	if p.opts.Strict && (r == normalize.ReasonNotANumber || r == normalize.ReasonExcelScientific) {
-		return fmt.Errorf("%s:%d: not a phone number (%s): a registry must be read in full", p.path, lineNo, r)
+		return fmt.Errorf("%s:%d: not a phone number (%s): a list or history must be read in full", p.path, lineNo, r)
 	}
 	return nil
 }
@@ -258,7 +258,7 @@ func (p *textParser) reject(r normalize.Reason, lineNo int, what string) error {
 	p.invalid[r]++
 	p.bad.note(r, lineNo, nil)
 	if p.opts.Strict && (r == normalize.ReasonNotANumber || r == normalize.ReasonExcelScientific) {
-		return fmt.Errorf("%s:%d: %s: a registry must be read in full", p.path, lineNo, what)
+		return fmt.Errorf("%s:%d: %s: a list or history must be read in full", p.path, lineNo, what)
 	}
 	return nil
 }

@@ -157,7 +157,7 @@ func (e *InvalidLinesError) Error() string {
 	if len(e.BetterRegion) > 0 {
 		msg += fmt.Sprintf("; they are valid %s numbers, not %s ones: use %s", orList(e.BetterRegion, ""), e.Region, orList(e.BetterRegion, "--country "))
 	}
-	return msg + ": a registry must be read in full"
+	return msg + ": a list or history must be read in full"
 }
 
 // orList joins regions as "BE", "BE or DE", "BE, DE or IT", each after
