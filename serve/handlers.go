@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -96,6 +97,12 @@ func (s *Server) parse(r *http.Request, country, at string) (request, error) {
 		if req.at, err = time.Parse(time.RFC3339Nano, at); err != nil {
 			return req, fmt.Errorf("at %q: want an RFC 3339 instant with its offset, such as 2026-12-02T10:30:00+01:00", at)
 		}
+		if y := req.at.UTC().Year(); y < 1970 || y > 9999 {
+			// As scrub --at: year 1 is Go's zero time, and an instant
+			// before every history makes its attempts vanish.
+			return req, fmt.Errorf("at %q: want an instant from 1970 on", at)
+		}
+		req.at = req.at.Truncate(time.Second)
 	}
 	return req, nil
 }
@@ -112,13 +119,23 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }
 
 // handleCheck answers GET /v1/check?number=N[&country=CC][&at=TIME].
 func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) int {
-	q := r.URL.Query()
-	number := q.Get("number")
-	if number == "" {
+	numbers, err := rawParam(r.URL.RawQuery, "number")
+	if err != nil || len(numbers) > 1 {
+		writeError(w, http.StatusBadRequest, "number: give it once, URL-escaped: GET /v1/check?number=N[&country=CC][&at=TIME]")
+		return http.StatusBadRequest
+	}
+	if len(numbers) == 0 || numbers[0] == "" {
 		writeError(w, http.StatusBadRequest, "missing number: GET /v1/check?number=N[&country=CC][&at=TIME]")
 		return http.StatusBadRequest
 	}
-	req, err := s.parse(r, q.Get("country"), q.Get("at"))
+	number := numbers[0]
+	ats, err := rawAt(r.URL.RawQuery)
+	if err != nil || len(ats) > 1 {
+		writeError(w, http.StatusBadRequest, "at: give it once, URL-escaped")
+		return http.StatusBadRequest
+	}
+	q := r.URL.Query()
+	req, err := s.parse(r, q.Get("country"), strings.Join(ats, ""))
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return http.StatusBadRequest
@@ -162,8 +179,13 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) int {
 		writeError(w, http.StatusUnsupportedMediaType, "Content-Type: want application/json (an array of strings) or text/plain (one number a line)")
 		return http.StatusUnsupportedMediaType
 	}
+	ats, err := rawAt(r.URL.RawQuery)
+	if err != nil || len(ats) > 1 {
+		writeError(w, http.StatusBadRequest, "at: give it once, URL-escaped")
+		return http.StatusBadRequest
+	}
 	q := r.URL.Query()
-	req, err := s.parse(r, q.Get("country"), q.Get("at"))
+	req, err := s.parse(r, q.Get("country"), strings.Join(ats, ""))
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return http.StatusBadRequest
@@ -310,4 +332,41 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
+}
+
+// rawParam returns the values of key in a raw query, form-decoded but for
+// a leading "+", kept as "+": form decoding would read "number=+431234567"
+// (a dialer building its URL by hand) as " 431234567", a French number
+// with its zero lost, and answer for a number nobody asked about. A value
+// never starts with a space that matters; a "+" further in is a space, as
+// forms (and url.Values) encode one ("06+12+34+56+78").
+func rawParam(rawQuery, key string) ([]string, error) {
+	return rawParamOf(rawQuery, key, false)
+}
+
+// rawAt returns the values of "at" in a raw query with every "+" kept: an
+// RFC 3339 instant holds no space, and its offset's "+" is often left
+// unescaped ("at=2026-12-02T10:30:00+01:00").
+func rawAt(rawQuery string) ([]string, error) { return rawParamOf(rawQuery, "at", true) }
+
+func rawParamOf(rawQuery, key string, plus bool) ([]string, error) {
+	var out []string
+	for part := range strings.SplitSeq(rawQuery, "&") {
+		k, v, _ := strings.Cut(part, "=")
+		if uk, err := url.QueryUnescape(k); err != nil || uk != key {
+			continue
+		}
+		lead := ""
+		if plus {
+			v = strings.ReplaceAll(v, "+", "%2B")
+		} else if strings.HasPrefix(v, "+") {
+			lead, v = "+", v[1:]
+		}
+		uv, err := url.QueryUnescape(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, lead+uv)
+	}
+	return out, nil
 }

@@ -352,3 +352,38 @@ func TestReloadUnderLoad(t *testing.T) {
 		t.Errorf("reloads = %s, want 1", v)
 	}
 }
+
+// TestQueryPlus: a "+" left unescaped at the start of number is the
+// country prefix, never a space (form decoding would answer for another
+// number: " 431234567" read as French); further in, it is a form's space;
+// in at, it is the offset's. number or at given twice, and an at before
+// 1970, are 400.
+func TestQueryPlus(t *testing.T) {
+	pol, err := policy.Preset("fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := start(t, Config{Load: loader(tempList(t, numA), pol)})
+	for _, c := range []struct {
+		query  string
+		code   int
+		number string
+	}{
+		{"number=+33612345678", 200, "+33612345678"},
+		{"number=+33+6+12+34+56+78", 200, "+33 6 12 34 56 78"},
+		{"number=%2B33612345678", 200, "+33612345678"},
+		{"number=06+12+34+56+78", 200, "06 12 34 56 78"},
+		{"number=0612345678&at=2026-12-07T10:30:00+01:00", 200, "0612345678"},
+		{"number=0612345678&number=0612345679", 400, ""},
+		{"number=0612345678&at=0001-01-01T00:00:00Z", 400, ""},
+		{"number=0612345678&at=1969-12-31T23:59:59Z", 400, ""},
+		{"number=0612345678&at=2026-12-07T10:30:00Z&at=2026-12-07T11:30:00Z", 400, ""},
+	} {
+		code, body := f.do("GET", "/v1/check?"+c.query, "", "")
+		var a struct{ Number string }
+		json.Unmarshal([]byte(body), &a)
+		if code != c.code || c.code == 200 && a.Number != c.number {
+			t.Errorf("%s: %d %q, want %d %q", c.query, code, a.Number, c.code, c.number)
+		}
+	}
+}
