@@ -281,6 +281,22 @@ func (r *registryFlags) load(ctx context.Context, norm *normalize.Normalizer, no
 		sets.consents = consents.Build()
 	}
 	for _, l := range []struct {
+		what string
+		set  *registry.Set
+	}{{"allow list", sets.allow}, {"consent list", sets.consent}} {
+		if l.set == nil {
+			continue
+		}
+		for _, s := range l.set.Sources() {
+			// Not refused (a list read short only exempts fewer numbers),
+			// but said: the numbers of those lines are not exempt.
+			if n := s.InvalidLines(); n > 0 {
+				warn(fmt.Sprintf("%s %s: %d of %d lines hold no valid number (read as %s): their numbers are not on the list; read it with the --country of its numbers",
+					l.what, s.Label, n, s.Lines, norm.Region()))
+			}
+		}
+	}
+	for _, l := range []struct {
 		flag string
 		set  *registry.Set
 	}{{"--allow", sets.allow}, {"--consent", sets.consent}} {
