@@ -56,10 +56,14 @@ func sigOf(path string) fileSig {
 }
 
 // watch reloads on RequestReload and when a watched file's signature
-// changes (polled every Config.PollInterval), until ctx is done. The
-// signatures are taken before each load, so a file replaced during a load
-// reloads again; after a refused load the new signatures are kept, so a
-// bad file is tried once, and again when it is replaced.
+// changes (polled every Config.PollInterval), until ctx is done. A change
+// is acted on once the files have kept their signatures for two polls: a
+// file rewritten in place (cp, curl -o, gunzip -c >) is read when its
+// writer is done, never half-written (a raw list cut short has no checksum
+// to refuse it: its missing numbers would answer clean). The signatures
+// are taken before each load, so a file replaced during a load reloads
+// again; after a refused load the new signatures are kept, so a bad file is
+// tried once, and again when it is replaced.
 func (s *Server) watch(ctx context.Context) {
 	sigs := make([]fileSig, len(s.cfg.Watch))
 	for i, p := range s.cfg.Watch {
@@ -67,6 +71,7 @@ func (s *Server) watch(ctx context.Context) {
 	}
 	t := time.NewTicker(s.cfg.PollInterval)
 	defer t.Stop()
+	changed, quiet := "", 0 // the file that changed, and the polls since it last did
 	for {
 		why := "signal"
 		select {
@@ -74,17 +79,25 @@ func (s *Server) watch(ctx context.Context) {
 			return
 		case <-s.kick:
 		case <-t.C:
-			changed := ""
+			moved := false
 			for i, p := range s.cfg.Watch {
 				if sg := sigOf(p); sg != sigs[i] {
-					sigs[i], changed = sg, p
+					sigs[i], changed, moved = sg, p, true
 				}
+			}
+			if moved {
+				quiet = 0
+				continue
 			}
 			if changed == "" {
 				continue
 			}
+			if quiet++; quiet < settlePolls {
+				continue
+			}
 			why = "file replaced: " + changed
 		}
+		changed, quiet = "", 0
 		for i, p := range s.cfg.Watch {
 			sigs[i] = sigOf(p)
 		}
@@ -92,3 +105,7 @@ func (s *Server) watch(ctx context.Context) {
 		s.Reload(ctx)
 	}
 }
+
+// settlePolls is how many polls a changed file must keep its signature
+// before it is loaded.
+const settlePolls = 2

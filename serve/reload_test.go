@@ -132,3 +132,35 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatal("Run did not return")
 	}
 }
+
+// TestReloadInPlaceWrite: a raw list rewritten in place (cp over the live
+// file) is loaded once its writer is done, never half-written: the number
+// at its end, registered before and after, never answers clean while the
+// file grows.
+func TestReloadInPlaceWrite(t *testing.T) {
+	var nums []string
+	for i := range 2000 {
+		nums = append(nums, fmt.Sprintf("06100%05d", i))
+	}
+	nums = append(nums, numA)
+	path := tempList(t, nums...)
+	f := start(t, Config{Load: loader(path, nil), Watch: []string{path}, PollInterval: 10 * time.Millisecond})
+	w, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range nums {
+		fmt.Fprintln(w, n)
+		if i%200 == 0 {
+			time.Sleep(4 * time.Millisecond) // a writer slower than the polls
+			if code, body := f.do("GET", "/v1/check?number="+numA, "", ""); code != 200 || !strings.Contains(body, `"status":"blocked"`) {
+				t.Fatalf("while the list is rewritten: %d %s", code, body)
+			}
+		}
+	}
+	w.Close()
+	time.Sleep(100 * time.Millisecond)
+	if _, body := f.do("GET", "/v1/check?number="+numA, "", ""); !strings.Contains(body, `"status":"blocked"`) {
+		t.Fatalf("after the rewrite: %s", body)
+	}
+}
