@@ -322,7 +322,9 @@ func TestIsRefusal(t *testing.T) {
 	for o, want := range map[string]bool{
 		"refused": true, " Refused ": true, "REFUSÉ": true, "refusé": true, "refus": true, "Refusal": true,
 		"declined": true, "DNC": true, "do not call": true, "Do-Not-Call": true, "not interested": true,
-		"Pas intéressé": true, "ne pas appeler": true, "opposition": true, "STOP": true, "opt-out": true,
+		"Pas intéressé": true, "Non intéressé": true, "don't call": true, "ne plus appeler": true,
+		"ne pas rappeler": true, "do not contact": true, "optout": true, "opted out": true, "NI": true,
+		"rejected": true, "denied": true, "ni": true, "ne pas appeler": true, "opposition": true, "STOP": true, "opt-out": true,
 		"answered": false, "no-answer": false, "no answer": false, "voicemail": false, "busy": false,
 		"": false, "callback": false, "interested": false, "sale": false, "wrong number": false,
 	} {

@@ -47,13 +47,17 @@ var refusalWords = map[string]bool{
 	"refused": true, "refuse": true, "refusal": true, "refus": true, "refusee": true,
 	"declined": true, "decline": true, "dnc": true, "opposition": true, "oppose": true,
 	"opposee": true, "stop": true, "unsubscribe": true, "unsubscribed": true,
+	"optout": true, "optedout": true, "rejected": true, "denied": true,
 }
 
 // refusalPhrases are the refusals spelt in several words ("do not call",
 // "not interested", "ne pas appeler", "pas intéressé").
 var refusalPhrases = [][]string{
-	{"do", "not", "call"}, {"dont", "call"}, {"not", "interested"}, {"ne", "pas", "appeler"},
-	{"pas", "interesse"}, {"pas", "interessee"}, {"opt", "out"},
+	{"do", "not", "call"}, {"dont", "call"}, {"don", "t", "call"}, {"do", "not", "contact"},
+	{"not", "interested"}, {"ne", "pas", "appeler"}, {"ne", "plus", "appeler"},
+	{"ne", "pas", "rappeler"}, {"ne", "plus", "rappeler"}, {"pas", "interesse"},
+	{"pas", "interessee"}, {"non", "interesse"}, {"non", "interessee"}, {"opt", "out"},
+	{"opted", "out"},
 }
 
 // IsRefusal reports whether a history's outcome records a refusal: one of
@@ -63,6 +67,9 @@ func IsRefusal(outcome string) bool {
 	words := Words(outcome)
 	if hasWord(words, refusalWords) {
 		return true
+	}
+	if len(words) == 1 && words[0] == "ni" {
+		return true // dialers' "not interested" disposition (VICIdial's NI)
 	}
 	for _, p := range refusalPhrases {
 		for i := 0; i+len(p) <= len(words); i++ {
