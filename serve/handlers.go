@@ -53,7 +53,8 @@ func (s *Server) routes() http.Handler {
 
 // authorized says whether r carries the bearer token (always, without one).
 func (s *Server) authorized(r *http.Request) bool {
-	if s.cfg.Token == "" {
+	token := s.state.Load().token
+	if token == "" {
 		return true
 	}
 	h := r.Header.Get("Authorization")
@@ -61,7 +62,7 @@ func (s *Server) authorized(r *http.Request) bool {
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return false
 	}
-	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.cfg.Token)) == 1
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(token)) == 1
 }
 
 // writeError answers code with {"error": msg}; msg never holds a number.

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -250,6 +251,42 @@ func TestToken(t *testing.T) {
 		if code, _ := f.do("GET", path, "", ""); code != 200 {
 			t.Errorf("%s without the token: %d, want 200", path, code)
 		}
+	}
+}
+
+// TestTokenRotation: with LoadToken, a reload takes the new token (the
+// old one is refused from then on); a token that cannot be read refuses
+// the reload, the old token still required.
+func TestTokenRotation(t *testing.T) {
+	var token atomic.Value
+	token.Store("old")
+	f := start(t, Config{Load: loader(tempList(t, numA), nil), LoadToken: func() (string, error) {
+		tok := token.Load().(string)
+		if tok == "unreadable" {
+			return "", fmt.Errorf("no token file")
+		}
+		return tok, nil
+	}})
+	path := "/v1/check?number=" + numA
+	if code, _ := f.do("GET", path, "", "", "Authorization", "Bearer old"); code != 200 {
+		t.Fatalf("old token: %d", code)
+	}
+	token.Store("new")
+	if err := f.srv.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := f.do("GET", path, "", "", "Authorization", "Bearer old"); code != 401 {
+		t.Errorf("old token after the rotation: %d, want 401", code)
+	}
+	if code, _ := f.do("GET", path, "", "", "Authorization", "Bearer new"); code != 200 {
+		t.Errorf("new token: %d, want 200", code)
+	}
+	token.Store("unreadable")
+	if err := f.srv.Reload(context.Background()); err == nil {
+		t.Error("a reload without a token was accepted")
+	}
+	if code, _ := f.do("GET", path, "", "", "Authorization", "Bearer new"); code != 200 {
+		t.Errorf("after a refused reload: %d, want 200 with the token in force", code)
 	}
 }
 

@@ -47,8 +47,11 @@ type Config struct {
 	MaxBatch int
 	MaxBody  int64
 	// Token, when not empty, is the bearer token every endpoint but
-	// /healthz and /readyz requires.
-	Token string
+	// /healthz and /readyz requires. LoadToken, when set, reads it instead,
+	// at start and on every reload (a rotated token file takes effect on
+	// SIGHUP; one that cannot be read, or is empty, refuses the reload).
+	Token     string
+	LoadToken func() (string, error)
 	// TLS, when set, serves HTTPS.
 	TLS *tls.Config
 	// LogNumbers logs each check's number and answer (at Info); without
@@ -123,7 +126,21 @@ func (s *Server) load(ctx context.Context) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newState(o, s.now())
+	token := s.cfg.Token
+	if s.cfg.LoadToken != nil {
+		if token, err = s.cfg.LoadToken(); err != nil {
+			return nil, err
+		}
+		if token == "" {
+			return nil, errors.New("the token is empty")
+		}
+	}
+	st, err := newState(o, s.now())
+	if err != nil {
+		return nil, err
+	}
+	st.token = token
+	return st, nil
 }
 
 // Handler returns the server's HTTP handler.

@@ -23,6 +23,7 @@ type state struct {
 	oldest   time.Time
 	entries  int // numbers of the registries (0 without one)
 	loadedAt time.Time
+	token    string // the bearer token required ("" : none)
 }
 
 // newState builds the state of o (as a scrub's options: Registry, Allow,

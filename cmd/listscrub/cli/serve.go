@@ -168,14 +168,17 @@ func (o *serveOptions) config() (serve.Config, error) {
 		}
 		cfg.TLS = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
 	}
-	if o.tokenFile != "" {
-		data, err := os.ReadFile(o.tokenFile)
-		if err != nil {
-			return cfg, fmt.Errorf("--token-file: %w", err)
-		}
-		cfg.Token = strings.TrimRightFunc(string(data), func(r rune) bool { return r == ' ' || r == '\t' || r == '\r' || r == '\n' })
-		if cfg.Token == "" {
-			return cfg, fmt.Errorf("--token-file %s: the file is empty", o.tokenFile)
+	if path := o.tokenFile; path != "" {
+		cfg.LoadToken = func() (string, error) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return "", fmt.Errorf("--token-file: %w", err)
+			}
+			tok := strings.TrimRightFunc(string(data), func(r rune) bool { return r == ' ' || r == '\t' || r == '\r' || r == '\n' })
+			if tok == "" {
+				return "", fmt.Errorf("--token-file %s: the file is empty", path)
+			}
+			return tok, nil
 		}
 	}
 	cfg.Logger = newLogger(stdio)
@@ -223,7 +226,11 @@ func (o *serveOptions) watched() []string {
 	if p := o.policy.policy; p != "" && !slices.Contains(policy.PresetNames, p) {
 		paths = append(paths, p)
 	}
-	return append(paths, o.policy.holidays...)
+	paths = append(paths, o.policy.holidays...)
+	if o.tokenFile != "" {
+		paths = append(paths, o.tokenFile) // a rotated token takes effect
+	}
+	return paths
 }
 
 // loopback says whether addr is a loopback address.
