@@ -174,6 +174,12 @@ const flushAt = 64 << 10
 // handleBatch answers POST /v1/check: a JSON array of strings, or
 // text/plain one number a line, answered in the same order and format.
 func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) int {
+	select {
+	case s.batches <- struct{}{}:
+		defer func() { <-s.batches }()
+	case <-r.Context().Done():
+		return http.StatusServiceUnavailable // the client left while queued
+	}
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	asText := err == nil && mt == "text/plain"
 	if !asText && (err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json"))) {

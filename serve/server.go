@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -79,6 +80,10 @@ type Server struct {
 	// reloadMu serializes reloads; kick asks the watcher for one.
 	reloadMu sync.Mutex
 	kick     chan struct{}
+	// batches bounds the batches answered at once (2 a core): each holds
+	// its body and answers (tens of MB at the batch limit), so that many
+	// clients at once queue instead of growing the process without bound.
+	batches chan struct{}
 }
 
 // New loads the state with cfg.Load and returns a Server of it; an error
@@ -106,7 +111,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{cfg: cfg, log: log, kick: make(chan struct{}, 1)}
+	s := &Server{cfg: cfg, log: log, kick: make(chan struct{}, 1), batches: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
 	st, err := s.load(ctx)
 	if err != nil {
 		return nil, err
