@@ -317,14 +317,19 @@ func (s *Server) handleRegistry(w http.ResponseWriter, _ *http.Request) int {
 	out := struct {
 		LoadedAt string   `json:"loaded_at"`
 		Entries  int      `json:"entries"`
+		AsOf     string   `json:"as_of"` // the oldest registry source's (YYYY-MM-DD), as registry info's
 		AgeDays  int      `json:"age_days"`
+		Checksum string   `json:"checksum"`
 		Ready    bool     `json:"ready"`
 		Region   string   `json:"region"`
 		Policy   string   `json:"policy,omitempty"`
 		Sources  []Source `json:"sources"`
 	}{
-		LoadedAt: st.loadedAt.UTC().Format(time.RFC3339), Entries: st.entries, AgeDays: st.ageDays(now),
+		LoadedAt: st.loadedAt.UTC().Format(time.RFC3339), Entries: st.entries, AgeDays: st.ageDays(now), Checksum: st.checksum,
 		Ready: st.fresh(now, s.cfg.MaxAge), Region: st.norm.Region(), Sources: sources,
+	}
+	if !st.oldest.IsZero() {
+		out.AsOf = st.oldest.Format(time.DateOnly)
 	}
 	if st.policy != nil {
 		out.Policy = st.policy.Name

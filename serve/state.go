@@ -21,7 +21,8 @@ type state struct {
 	// oldest is the as-of date of the oldest registry source (zero without
 	// a registry: consent lists alone are not held to an age).
 	oldest   time.Time
-	entries  int // numbers of the registries (0 without one)
+	entries  int    // numbers of the registries (0 without one)
+	checksum string // the registries' merged set checksum, as registry info's (""  without one)
 	loadedAt time.Time
 	token    string // the bearer token required ("" : none)
 }
@@ -54,6 +55,7 @@ func newState(o scrub.Options, loadedAt time.Time) (*state, error) {
 	}
 	if o.Registry != nil {
 		st.entries = o.Registry.Len()
+		st.checksum = o.Registry.Checksum()
 		for _, s := range o.Registry.Sources() {
 			if st.oldest.IsZero() || s.AsOf.Before(st.oldest) {
 				st.oldest = s.AsOf
