@@ -222,7 +222,7 @@ type History struct {
 	filter []uint64
 	shift  uint8
 	top    []uint64 // keys[0], keys[blockKeys], ...: find's first step
-	base  int64 // Unix seconds of packed 0
+	base   int64    // Unix seconds of packed 0
 }
 
 // Lines returns the number of attempts held.

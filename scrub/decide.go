@@ -71,9 +71,9 @@ type job struct {
 	regMasks []uint64
 	// hist says, per phone field, that its number may have contact
 	// history (policy.History.MayHave); nil without a history.
-	hist []bool
-	count    counts
-	seq      int64 // the batch's number in input order, from 0
+	hist  []bool
+	count counts
+	seq   int64 // the batch's number in input order, from 0
 }
 
 // counts are the per-number statistics a worker gathers for one batch.
