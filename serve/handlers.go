@@ -83,7 +83,16 @@ type request struct {
 }
 
 // parse reads country and at from the URL; an error is a 400 message.
-func (s *Server) parse(r *http.Request, country, at string) (request, error) {
+func (s *Server) parse(r *http.Request) (request, error) {
+	ats, err := rawAt(r.URL.RawQuery)
+	if err != nil || len(ats) > 1 {
+		return request{}, errors.New("at: give it once, URL-escaped")
+	}
+	return s.parseWith(r.URL.Query().Get("country"), strings.Join(ats, ""))
+}
+
+// parseWith reads a request's country and at.
+func (s *Server) parseWith(country, at string) (request, error) {
 	st := s.state.Load()
 	now := s.now()
 	req := request{st: st, at: now, ready: st.fresh(now, s.cfg.MaxAge)}
@@ -130,13 +139,7 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) int {
 		return http.StatusBadRequest
 	}
 	number := numbers[0]
-	ats, err := rawAt(r.URL.RawQuery)
-	if err != nil || len(ats) > 1 {
-		writeError(w, http.StatusBadRequest, "at: give it once, URL-escaped")
-		return http.StatusBadRequest
-	}
-	q := r.URL.Query()
-	req, err := s.parse(r, q.Get("country"), strings.Join(ats, ""))
+	req, err := s.parse(r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return http.StatusBadRequest
@@ -186,13 +189,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) int {
 		writeError(w, http.StatusUnsupportedMediaType, "Content-Type: want application/json (an array of strings) or text/plain (one number a line)")
 		return http.StatusUnsupportedMediaType
 	}
-	ats, err := rawAt(r.URL.RawQuery)
-	if err != nil || len(ats) > 1 {
-		writeError(w, http.StatusBadRequest, "at: give it once, URL-escaped")
-		return http.StatusBadRequest
-	}
-	q := r.URL.Query()
-	req, err := s.parse(r, q.Get("country"), strings.Join(ats, ""))
+	req, err := s.parse(r)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return http.StatusBadRequest
