@@ -147,7 +147,6 @@ func BenchmarkHistoryBuild(b *testing.B) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for b.Loop() {
 		var hb HistoryBuilder
-		hb.Grow(n)
 		for i, k := range keys {
 			hb.Add(k, t0.Add(time.Duration(i)*time.Second), i%10 == 0)
 		}

@@ -103,9 +103,15 @@ func (c *Consents) find(k normalize.Key) (int, bool) {
 // (or undated: its age cannot be shown). A number with no line is
 // NoConsent.
 func (c *Consents) Status(k normalize.Key, t int64, maxAge time.Duration) ConsentStatus {
+	s, _ := c.Judge(k, t, maxAge)
+	return s
+}
+
+// Judge is Status, and whether k has a line at all (one search for both).
+func (c *Consents) Judge(k normalize.Key, t int64, maxAge time.Duration) (ConsentStatus, bool) {
 	i, ok := c.find(k)
 	if !ok {
-		return NoConsent
+		return NoConsent, false
 	}
 	lines := c.lines[i:]
 	n := 0
@@ -120,15 +126,15 @@ func (c *Consents) Status(k normalize.Key, t int64, maxAge time.Duration) Consen
 		}
 	}
 	if !found {
-		return NoConsent
+		return NoConsent, true
 	}
 	for _, l := range lines {
 		if l.withdrawn <= t && l.withdrawn >= latest {
-			return ConsentWithdrawn
+			return ConsentWithdrawn, true
 		}
 	}
 	if maxAge > 0 && (latest == Undated || t-latest > int64(maxAge/time.Second)) {
-		return ConsentExpired
+		return ConsentExpired, true
 	}
-	return ConsentGiven
+	return ConsentGiven, true
 }

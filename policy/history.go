@@ -37,9 +37,6 @@ type attempt struct {
 	v   int64
 }
 
-// Grow is a hint that n more lines are coming; the chunks make it needless.
-func (b *HistoryBuilder) Grow(n int) {}
-
 // Add records one attempt: the number k called at calledAt (to the second,
 // fraction dropped), refused when its outcome was a refusal.
 func (b *HistoryBuilder) Add(k normalize.Key, calledAt time.Time, refused bool) {

@@ -264,7 +264,6 @@ func TestHistoryMemory(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	var b HistoryBuilder
-	b.Grow(lines)
 	for i := range lines {
 		b.Add(normalize.Key(33600000000+uint64(i%numbers)*7), t0.Add(time.Duration(rng.IntN(90*86400))*time.Second), i%10 == 0)
 	}

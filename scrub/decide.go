@@ -258,8 +258,10 @@ func (p *decider) decideRow(nums []normalize.Result, masks []uint64, hist []bool
 // dated lines when it has some, else consented (undated) when a consent
 // list holds it.
 func (p *decider) consentOf(k normalize.Key) policy.ConsentStatus {
-	if cs := p.o.Consents; cs != nil && cs.Has(k) {
-		return cs.Status(k, p.at, p.o.ConsentMaxAge)
+	if cs := p.o.Consents; cs != nil {
+		if s, found := cs.Judge(k, p.at, p.o.ConsentMaxAge); found {
+			return s
+		}
 	}
 	if p.o.Consent.Lookup(k) == 0 {
 		return policy.NoConsent
